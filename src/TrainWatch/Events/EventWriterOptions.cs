@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Logging;
+
+namespace TrainWatch.Events;
+
+/// <summary>What the writer does when its queue is full (the disk is slower than training produces data).</summary>
+public enum BackpressurePolicy
+{
+    /// <summary>
+    /// Drop the new event and count it (default). Training never waits on the disk; the count is written into the run
+    /// as the scalar <c>trainwatch/dropped_events</c> and is visible in <see cref="EventWriterStatistics"/>.
+    /// </summary>
+    Drop,
+
+    /// <summary>Make the producing thread wait until the queue has room. Nothing is lost, training may slow down.</summary>
+    Block,
+}
+
+/// <summary>What the writer does after a write to disk fails.</summary>
+public enum WriteErrorPolicy
+{
+    /// <summary>Keep the unwritten events (up to <see cref="EventWriterOptions.MaxRetainedBytes"/>) and retry at the next flush.</summary>
+    KeepTrying,
+
+    /// <summary>Stop writing: later events are counted as lost. What was written stays valid.</summary>
+    Stop,
+}
+
+/// <summary>Configures an <see cref="EventFileWriter"/>.</summary>
+public sealed record EventWriterOptions
+{
+    /// <summary>The defaults.</summary>
+    public static EventWriterOptions Default { get; } = new();
+
+    /// <summary>
+    /// Longest time an event waits in memory before it is written to the file. Short, so TensorBoard shows a run live
+    /// (tensorboardX's 120 s default makes runs look empty for minutes).
+    /// </summary>
+    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Most events waiting to be written.</summary>
+    public int QueueCapacity { get; init; } = 65_536;
+
+    /// <summary>Most bytes (estimated) waiting to be written; large histograms count by their size.</summary>
+    public long MaxQueuedBytes { get; init; } = 256L << 20;
+
+    /// <summary>What to do when the queue is full.</summary>
+    public BackpressurePolicy Backpressure { get; init; } = BackpressurePolicy.Drop;
+
+    /// <summary>What to do after a failed write.</summary>
+    public WriteErrorPolicy OnWriteError { get; init; } = WriteErrorPolicy.KeepTrying;
+
+    /// <summary>Unwritten bytes kept for a retry while writes fail; beyond this they are counted as lost.</summary>
+    public long MaxRetainedBytes { get; init; } = 64L << 20;
+
+    /// <summary>
+    /// Strict mode: rethrow a write error (and report dropped or late events) into the calling thread instead of only
+    /// reporting it. Off by default because a monitor must not take training down.
+    /// </summary>
+    public bool ThrowOnError { get; init; }
+
+    /// <summary>Appended to the event file's name.</summary>
+    public string? FileSuffix { get; init; }
+
+    /// <summary>Where errors are reported. Without one they go to standard error, once.</summary>
+    public ILogger? Logger { get; init; }
+
+    /// <summary>Test seam: opens the stream an event file is written to (fault injection).</summary>
+    internal Func<string, Stream>? OpenStream { get; init; }
+}

@@ -1,0 +1,16 @@
+namespace TrainWatch.Events;
+
+/// <summary>A snapshot of what an <see cref="EventFileWriter"/> has done; every number counts events, not bytes, unless named so.</summary>
+/// <param name="EventsWritten">Events written to the file.</param>
+/// <param name="EventsDropped">Events refused because the queue was full (<see cref="BackpressurePolicy.Drop"/>) or the writer was closed.</param>
+/// <param name="EventsLost">Events that were accepted but could not be written (the disk kept failing).</param>
+/// <param name="WriteErrors">Writes that failed.</param>
+/// <param name="BytesWritten">Bytes in the current event file.</param>
+/// <param name="FirstError">The first write error, if any.</param>
+public readonly record struct EventWriterStatistics(
+    long EventsWritten,
+    long EventsDropped,
+    long EventsLost,
+    long WriteErrors,
+    long BytesWritten,
+    Exception? FirstError);

@@ -1,0 +1,64 @@
+using TrainWatch.Protos;
+
+namespace TrainWatch.Events;
+
+/// <summary>
+/// One item in the writer's queue: a ready event, a summary still to be built on the writer thread, or a flush request.
+/// </summary>
+internal sealed class PendingEvent
+{
+    private PendingEvent(long step, double wallTime, Event? ready, Func<Summary?>? build, FlushRequest? flush, long estimatedBytes)
+    {
+        Step = step;
+        WallTime = wallTime;
+        Ready = ready;
+        Build = build;
+        Flush = flush;
+        EstimatedBytes = estimatedBytes;
+    }
+
+    public long Step { get; }
+
+    public double WallTime { get; }
+
+    public Event? Ready { get; }
+
+    /// <summary>Builds the summary off the training thread; may return null to write nothing.</summary>
+    public Func<Summary?>? Build { get; }
+
+    public FlushRequest? Flush { get; }
+
+    /// <summary>Bytes this item holds while queued (for the queue's byte bound).</summary>
+    public long EstimatedBytes { get; }
+
+    public static PendingEvent ForEvent(Event evt) => new(evt.Step, evt.WallTime, evt, null, null, evt.CalculateSize());
+
+    public static PendingEvent ForSummary(long step, double wallTime, Func<Summary?> build, long estimatedBytes) =>
+        new(step, wallTime, null, build, null, estimatedBytes);
+
+    public static PendingEvent ForFlush(FlushRequest request) => new(0, 0, null, null, request, 0);
+
+    /// <summary>Makes the event to write, or null when the builder had nothing to say.</summary>
+    public Event? ToEvent()
+    {
+        if (Ready is not null)
+        {
+            return Ready;
+        }
+
+        var summary = Build!();
+        return summary is null ? null : new Event { Step = Step, WallTime = WallTime, Summary = summary };
+    }
+}
+
+/// <summary>A caller waiting for everything queued before it to reach the file.</summary>
+internal sealed class FlushRequest(bool toDisk)
+{
+    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public bool ToDisk { get; } = toDisk;
+
+    public Task Completion => _done.Task;
+
+    public void Complete() => _done.TrySetResult();
+}

@@ -1,0 +1,80 @@
+using System.Runtime.InteropServices;
+using SkiaSharp;
+
+namespace TrainWatch.Imaging;
+
+/// <summary>Encodes raw 8-bit pixel buffers as PNG with SkiaSharp.</summary>
+public static class PngEncoder
+{
+    /// <summary>Encodes <paramref name="pixels"/> (rows top to bottom, no padding) as a PNG.</summary>
+    /// <exception cref="ArgumentException">The buffer does not match the size and format.</exception>
+    public static byte[] Encode(ReadOnlySpan<byte> pixels, int width, int height, PixelFormat format)
+    {
+        Validate(pixels.Length, width, height, format);
+        byte[] buffer;
+        SKColorType colorType;
+        SKAlphaType alphaType;
+        switch (format)
+        {
+            case PixelFormat.Gray8:
+                buffer = pixels.ToArray();
+                colorType = SKColorType.Gray8;
+                alphaType = SKAlphaType.Opaque;
+                break;
+            case PixelFormat.Rgb24:
+                buffer = ExpandRgbToRgba(pixels, width * height);
+                colorType = SKColorType.Rgba8888;
+                alphaType = SKAlphaType.Opaque;
+                break;
+            default:
+                buffer = pixels.ToArray();
+                colorType = SKColorType.Rgba8888;
+                alphaType = SKAlphaType.Unpremul;
+                break;
+        }
+
+        var info = new SKImageInfo(width, height, colorType, alphaType);
+        var handle = GCHandle.Alloc(buffer, GCHandleType.Pinned);
+        try
+        {
+            using var pixmap = new SKPixmap(info, handle.AddrOfPinnedObject(), info.RowBytes);
+            using var data = pixmap.Encode(SKEncodedImageFormat.Png, 100)
+                ?? throw new InvalidOperationException($"SkiaSharp could not encode a {width}x{height} {format} image as PNG.");
+            return data.ToArray();
+        }
+        finally
+        {
+            handle.Free();
+        }
+    }
+
+    /// <summary>Checks that a buffer of <paramref name="length"/> bytes holds a <paramref name="width"/>×<paramref name="height"/> image.</summary>
+    /// <exception cref="ArgumentException">It does not.</exception>
+    public static void Validate(int length, int width, int height, PixelFormat format)
+    {
+        if (width <= 0 || height <= 0)
+        {
+            throw new ArgumentException($"An image needs a positive size (got {width}x{height}).");
+        }
+
+        long expected = (long)width * height * format.BytesPerPixel();
+        if (length != expected)
+        {
+            throw new ArgumentException($"A {width}x{height} {format} image needs {expected} bytes, the buffer has {length}.");
+        }
+    }
+
+    private static byte[] ExpandRgbToRgba(ReadOnlySpan<byte> rgb, int pixelCount)
+    {
+        var rgba = new byte[pixelCount * 4];
+        for (int p = 0, s = 0, d = 0; p < pixelCount; p++, s += 3, d += 4)
+        {
+            rgba[d] = rgb[s];
+            rgba[d + 1] = rgb[s + 1];
+            rgba[d + 2] = rgb[s + 2];
+            rgba[d + 3] = 255;
+        }
+
+        return rgba;
+    }
+}

@@ -1,0 +1,133 @@
+using System.Numerics;
+using TrainWatch.Protos;
+
+namespace TrainWatch.Summaries;
+
+/// <summary>Pure functions: values or buckets in, TensorBoard's <see cref="HistogramProto"/> out.</summary>
+public static class HistogramSummary
+{
+    /// <summary>
+    /// Buckets <paramref name="values"/> on the default exponential edges (<see cref="HistogramEdges"/>), with empty
+    /// buckets trimmed from both ends. NaN and ±∞ are counted in <paramref name="nonFinite"/> and left out of every
+    /// statistic. Returns null when no finite value is left: an empty histogram is not written (it crashes other
+    /// writers' training runs).
+    /// </summary>
+    public static HistogramProto? FromValues<T>(ReadOnlySpan<T> values, out NonFiniteCounts nonFinite)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var counts = new long[HistogramEdges.BucketCount];
+        double min = double.PositiveInfinity, max = double.NegativeInfinity, sum = 0, sumSquares = 0;
+        long nan = 0, posInf = 0, negInf = 0, finite = 0;
+        foreach (T raw in values)
+        {
+            double v = double.CreateTruncating(raw);
+            if (!double.IsFinite(v))
+            {
+                if (double.IsNaN(v))
+                {
+                    nan++;
+                }
+                else if (v > 0)
+                {
+                    posInf++;
+                }
+                else
+                {
+                    negInf++;
+                }
+
+                continue;
+            }
+
+            finite++;
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
+            sum += v;
+            sumSquares += v * v;
+            counts[HistogramEdges.BucketOf(v)]++;
+        }
+
+        nonFinite = new NonFiniteCounts(nan, posInf, negInf);
+        if (finite == 0)
+        {
+            return null;
+        }
+
+        int first = Array.FindIndex(counts, c => c != 0);
+        int last = Array.FindLastIndex(counts, c => c != 0);
+        var proto = new HistogramProto { Min = min, Max = max, Num = finite, Sum = sum, SumSquares = sumSquares };
+        var limits = HistogramEdges.Limits;
+        for (int i = first; i <= last; i++)
+        {
+            proto.BucketLimit.Add(limits[i]);
+            proto.Bucket.Add(counts[i]);
+        }
+
+        return proto;
+    }
+
+    /// <summary>
+    /// A histogram whose buckets were counted elsewhere (on the device). TensorBoard takes a bucket's right edge from
+    /// <c>bucket_limit</c> and the first bucket's left edge from <c>min</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The buckets are inconsistent.</exception>
+    public static HistogramProto? FromBuckets(HistogramData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        data.Validate();
+        double num = data.Count;
+        if (num == 0)
+        {
+            return null;
+        }
+
+        var proto = new HistogramProto
+        {
+            Min = data.Min,
+            Max = data.Max,
+            Num = num,
+            Sum = data.Sum,
+            SumSquares = data.SumOfSquares,
+        };
+        int first = Array.FindIndex(data.Counts, c => c != 0);
+        int last = Array.FindLastIndex(data.Counts, c => c != 0);
+        for (int i = first; i <= last; i++)
+        {
+            proto.BucketLimit.Add(data.Edges[i + 1]);
+            proto.Bucket.Add(data.Counts[i]);
+        }
+
+        return proto;
+    }
+
+    /// <summary>Wraps a histogram as a summary value under <paramref name="tag"/>.</summary>
+    public static Summary.Types.Value ToValue(string tag, HistogramProto histogram) =>
+        new() { Tag = SummaryTag.Validate(tag), Histo = histogram };
+
+    /// <summary>
+    /// The summary for a bucketed histogram plus, when values were left out, the scalars
+    /// <c>&lt;tag&gt;/nan_count</c>, <c>&lt;tag&gt;/pos_inf_count</c> and <c>&lt;tag&gt;/neg_inf_count</c> (only the non-zero ones),
+    /// so bad values are visible beside the histogram instead of silently missing. Null when there is nothing to write.
+    /// </summary>
+    public static Summary? Build(string tag, HistogramProto? histogram, NonFiniteCounts nonFinite)
+    {
+        var summary = new Summary();
+        if (histogram is not null)
+        {
+            summary.Value.Add(ToValue(tag, histogram));
+        }
+
+        AddCount(summary, tag, "nan_count", nonFinite.NaN);
+        AddCount(summary, tag, "pos_inf_count", nonFinite.PositiveInfinity);
+        AddCount(summary, tag, "neg_inf_count", nonFinite.NegativeInfinity);
+        return summary.Value.Count == 0 ? null : summary;
+    }
+
+    private static void AddCount(Summary summary, string tag, string name, long count)
+    {
+        if (count != 0)
+        {
+            summary.Value.Add(ScalarSummary.ToValue($"{tag}/{name}", count));
+        }
+    }
+}

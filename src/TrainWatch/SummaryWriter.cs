@@ -1,0 +1,198 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Numerics;
+using TrainWatch.Events;
+using TrainWatch.Imaging;
+using TrainWatch.Protos;
+using TrainWatch.Summaries;
+
+namespace TrainWatch;
+
+/// <summary>
+/// Writes TensorBoard summaries into a run directory. Every method only checks its arguments, copies what it must and
+/// queues the work: bucketing, PNG encoding, serialization and disk I/O happen on the writer's background thread.
+/// Thread-safe.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var writer = new SummaryWriter("runs/exp1");
+/// writer.AddScalar("loss", 0.25, step: 100);
+/// writer.AddHistogram("fc1.weight", weights, step: 100);
+/// </code>
+/// </example>
+public sealed class SummaryWriter : IDisposable, IAsyncDisposable
+{
+    private readonly EventWriterOptions _options;
+    private readonly EventFileWriter _main;
+    private readonly ConcurrentDictionary<string, Lazy<EventFileWriter>> _seriesWriters = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Creates the run directory and its event file. Fails fast — before training starts — when the directory cannot be
+    /// created or written.
+    /// </summary>
+    /// <exception cref="IOException">The log directory cannot be created or written.</exception>
+    public SummaryWriter(string logDirectory, EventWriterOptions? options = null)
+    {
+        _options = options ?? EventWriterOptions.Default;
+        _main = new EventFileWriter(logDirectory, _options);
+    }
+
+    /// <summary>The run directory (absolute).</summary>
+    public string LogDirectory => _main.RunDirectory;
+
+    /// <summary>The event file being written.</summary>
+    public string FilePath => _main.FilePath;
+
+    /// <summary>What the main event file's writer has done so far.</summary>
+    public EventWriterStatistics Statistics => _main.Statistics;
+
+    /// <summary>Logs a scalar.</summary>
+    public void AddScalar(string tag, double value, long step, DateTimeOffset? wallTime = null) =>
+        _main.Write(ToEvent(step, wallTime, ScalarSummary.Build(tag, value)));
+
+    /// <summary>
+    /// Logs several series under one chart, as tensorboardX does: each series goes to its own sub-run
+    /// <c>&lt;logdir&gt;/&lt;mainTag&gt;_&lt;series&gt;</c> under the tag <paramref name="mainTag"/>, so TensorBoard overlays them.
+    /// </summary>
+    public void AddScalars(string mainTag, IEnumerable<KeyValuePair<string, double>> series, long step, DateTimeOffset? wallTime = null)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        string tag = SummaryTag.Validate(mainTag);
+        double time = wallTime is { } t ? WallClock.ToUnixSeconds(t) : WallClock.Now();
+        foreach (var (name, value) in series)
+        {
+            string runName = SummaryTag.ToRunName($"{tag.Replace('/', '_')}_{name}");
+            var writer = _seriesWriters.GetOrAdd(runName, n => new Lazy<EventFileWriter>(() => new EventFileWriter(Path.Combine(LogDirectory, n), _options))).Value;
+            writer.Write(new Event { Step = step, WallTime = time, Summary = ScalarSummary.Build(tag, value) });
+        }
+    }
+
+    /// <summary>
+    /// Logs a histogram of <paramref name="values"/> on TensorBoard's default exponential buckets. NaN and ±∞ are
+    /// left out and written as <c>&lt;tag&gt;/nan_count</c>, <c>pos_inf_count</c>, <c>neg_inf_count</c> scalars; an empty
+    /// input writes nothing. The values are copied; bucketing happens on the writer thread.
+    /// </summary>
+    public void AddHistogram(string tag, ReadOnlySpan<float> values, long step) => AddHistogramOf(tag, values, step);
+
+    /// <inheritdoc cref="AddHistogram(string, ReadOnlySpan{float}, long)"/>
+    public void AddHistogram(string tag, ReadOnlySpan<double> values, long step) => AddHistogramOf(tag, values, step);
+
+    /// <summary>Logs a histogram whose buckets were counted elsewhere (for example on the GPU).</summary>
+    /// <exception cref="ArgumentException">The buckets are inconsistent.</exception>
+    public void AddHistogram(string tag, HistogramData buckets, long step)
+    {
+        string checkedTag = SummaryTag.Validate(tag);
+        var histogram = HistogramSummary.FromBuckets(buckets);
+        if (histogram is not null)
+        {
+            _main.Write(ToEvent(step, null, new Summary { Value = { HistogramSummary.ToValue(checkedTag, histogram) } }));
+        }
+    }
+
+    /// <summary>Logs an already encoded PNG.</summary>
+    /// <exception cref="ArgumentException">The bytes are not a PNG.</exception>
+    public void AddImage(string tag, ReadOnlySpan<byte> png, long step) =>
+        _main.Write(ToEvent(step, null, ImageSummary.Build(tag, png)));
+
+    /// <summary>Logs a raw 8-bit image (rows top to bottom); it is encoded as PNG on the writer thread.</summary>
+    /// <exception cref="ArgumentException">The buffer does not match the size and format.</exception>
+    public void AddImage(string tag, ReadOnlySpan<byte> pixels, int width, int height, PixelFormat format, long step)
+    {
+        string checkedTag = SummaryTag.Validate(tag);
+        PngEncoder.Validate(pixels.Length, width, height, format);
+        byte[] copy = pixels.ToArray();
+        _main.WriteDeferred(step, () => ImageSummary.Build(checkedTag, PngEncoder.Encode(copy, width, height, format)), copy.Length);
+    }
+
+    /// <summary>Logs markdown text (TensorBoard's Text tab).</summary>
+    public void AddText(string tag, string markdown, long step) =>
+        _main.Write(ToEvent(step, null, TextSummary.Build(tag, markdown)));
+
+    /// <summary>Logs a summary built by the caller (any plugin).</summary>
+    public void AddSummary(Summary summary, long step, DateTimeOffset? wallTime = null)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        _main.Write(ToEvent(step, wallTime, summary));
+    }
+
+    /// <summary>Logs a summary that the writer thread builds later (heavy work stays off the caller's thread).</summary>
+    public void AddDeferred(long step, Func<Summary?> build, long estimatedBytes) =>
+        _main.WriteDeferred(step, build, estimatedBytes);
+
+    /// <summary>Waits until everything logged so far is in the files and on the disk.</summary>
+    public void Flush()
+    {
+        _main.Flush();
+        foreach (var writer in CreatedSeriesWriters())
+        {
+            writer.Flush();
+        }
+    }
+
+    /// <inheritdoc cref="Flush"/>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        await _main.FlushAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var writer in CreatedSeriesWriters())
+        {
+            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes everything queued, fsyncs and closes the files. Safe to call more than once.</summary>
+    public void Dispose()
+    {
+        _main.Dispose();
+        foreach (var writer in CreatedSeriesWriters())
+        {
+            writer.Dispose();
+        }
+    }
+
+    /// <inheritdoc cref="Dispose"/>
+    public async ValueTask DisposeAsync()
+    {
+        await _main.DisposeAsync().ConfigureAwait(false);
+        foreach (var writer in CreatedSeriesWriters())
+        {
+            await writer.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private IEnumerable<EventFileWriter> CreatedSeriesWriters() =>
+        _seriesWriters.Values.Where(lazy => lazy.IsValueCreated).Select(lazy => lazy.Value);
+
+    private void AddHistogramOf<T>(string tag, ReadOnlySpan<T> values, long step)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        string checkedTag = SummaryTag.Validate(tag);
+        if (values.IsEmpty)
+        {
+            return;
+        }
+
+        // Why a pooled copy: the caller may reuse its buffer as soon as we return; bucketing waits for the writer thread.
+        int length = values.Length;
+        T[] copy = ArrayPool<T>.Shared.Rent(length);
+        values.CopyTo(copy);
+        _main.WriteDeferred(step, () =>
+        {
+            try
+            {
+                var histogram = HistogramSummary.FromValues<T>(copy.AsSpan(0, length), out var nonFinite);
+                return HistogramSummary.Build(checkedTag, histogram, nonFinite);
+            }
+            finally
+            {
+                ArrayPool<T>.Shared.Return(copy);
+            }
+        }, (long)length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+    }
+
+    private static Event ToEvent(long step, DateTimeOffset? wallTime, Summary summary) => new()
+    {
+        Step = step,
+        WallTime = wallTime is { } t ? WallClock.ToUnixSeconds(t) : WallClock.Now(),
+        Summary = summary,
+    };
+}

@@ -1,0 +1,338 @@
+using System.Text.RegularExpressions;
+using TrainWatch.Events;
+using TrainWatch.Protos;
+using TrainWatch.Summaries;
+using TrainWatch.Tests.Support;
+
+namespace TrainWatch.Tests.Events;
+
+public class EventFileWriterTests
+{
+    private static Summary Scalar(string tag, double value) => ScalarSummary.Build(tag, value);
+
+    [Fact]
+    public void File_is_named_like_tensorboards_and_starts_with_the_version_event()
+    {
+        using var dir = new TempDirectory();
+        string path;
+        using (var writer = new EventFileWriter(dir.Path))
+        {
+            path = writer.FilePath;
+        }
+
+        string expected = $@"^events\.out\.tfevents\.\d{{10}}\.[A-Za-z0-9_-]+\.{Environment.ProcessId}\.\d+$";
+        Assert.Matches(new Regex(expected), Path.GetFileName(path));
+        long seconds = long.Parse(Path.GetFileName(path).Split('.')[3]);
+        Assert.InRange(seconds, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
+
+        var events = EventFiles.ReadIntact(dir.Path);
+        Assert.Equal("brain.Event:2", events[0].FileVersion);
+        Assert.InRange(events[0].WallTime, seconds, seconds + 60);
+    }
+
+    [Fact]
+    public void Scalars_round_trip_exactly_with_64_bit_steps_and_fractional_wall_times()
+    {
+        using var dir = new TempDirectory();
+        long bigStep = (long)int.MaxValue * 4 + 3;
+        using (var writer = new EventFileWriter(dir.Path))
+        {
+            writer.Write(1, Scalar("loss", 0.125));
+            writer.Write(new Event { Step = bigStep, WallTime = 1700000000.25, Summary = Scalar("loss", -3.5) });
+            writer.Write(bigStep + 1, Scalar("lr", 1e-4));
+        }
+
+        var values = EventFiles.Values(EventFiles.ReadIntact(dir.Path));
+        Assert.Equal([(1L, "loss", 0.125f), (bigStep, "loss", -3.5f), (bigStep + 1, "lr", 1e-4f)],
+            values.Select(v => (v.Step, v.Value.Tag, v.Value.SimpleValue)));
+
+        var events = EventFiles.ReadIntact(dir.Path);
+        Assert.Equal(1700000000.25, events[2].WallTime);
+        Assert.NotEqual(Math.Floor(events[1].WallTime), events[1].WallTime); // sub-second resolution kept
+    }
+
+    [Fact]
+    public void Data_reaches_the_file_within_the_flush_interval_without_Flush_or_Dispose()
+    {
+        using var dir = new TempDirectory();
+        using var writer = new EventFileWriter(dir.Path, new EventWriterOptions { FlushInterval = TimeSpan.FromMilliseconds(100) });
+        writer.Write(5, Scalar("live", 1.0));
+
+        // Generous deadline: this checks that the flush happens by itself, not how fast.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        int found = 0;
+        while (found == 0 && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(50);
+            using var reader = new EventFileReader(writer.FilePath);
+            found = reader.ReadEvents().Count(e => e.Event.Summary?.Value.Any(v => v.Tag == "live") == true);
+        }
+
+        Assert.Equal(1, found);
+    }
+
+    [Fact]
+    public void Flush_puts_everything_queued_in_the_file()
+    {
+        using var dir = new TempDirectory();
+        using var writer = new EventFileWriter(dir.Path, new EventWriterOptions { FlushInterval = TimeSpan.FromHours(1) });
+        for (int i = 0; i < 100; i++)
+        {
+            writer.Write(i, Scalar("x", i));
+        }
+
+        writer.Flush();
+
+        using var reader = new EventFileReader(writer.FilePath);
+        Assert.Equal(101, reader.ReadEvents().Count());
+        Assert.Equal(EventFileState.Intact, reader.State);
+        Assert.Equal(100, writer.Statistics.EventsWritten);
+    }
+
+    [Fact]
+    public void Eight_threads_logging_at_once_lose_nothing_and_interleave_no_record()
+    {
+        using var dir = new TempDirectory();
+        const int threads = 8, perThread = 2_000;
+        using (var writer = new EventFileWriter(dir.Path, new EventWriterOptions { Backpressure = BackpressurePolicy.Block, QueueCapacity = 64 }))
+        {
+            var start = new Barrier(threads);
+            var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+            {
+                start.SignalAndWait();
+                for (int i = 0; i < perThread; i++)
+                {
+                    writer.Write(i, Scalar($"thread{t}", t * 1_000_000 + i));
+                }
+            })).ToList();
+            workers.ForEach(w => w.Start());
+            workers.ForEach(w => w.Join());
+        }
+
+        var values = EventFiles.Values(EventFiles.ReadIntact(dir.Path));
+        Assert.Equal(threads * perThread, values.Count);
+        foreach (var group in values.GroupBy(v => v.Value.Tag))
+        {
+            int t = int.Parse(group.Key["thread".Length..]);
+            // Each thread's records arrive complete and in the order it wrote them.
+            Assert.Equal(Enumerable.Range(0, perThread).Select(i => (float)(t * 1_000_000 + i)), group.Select(v => v.Value.SimpleValue));
+            Assert.Equal(Enumerable.Range(0, perThread).Select(i => (long)i), group.Select(v => v.Step));
+        }
+    }
+
+    [Fact]
+    public void Deferred_summaries_are_built_on_the_writer_thread_and_null_writes_nothing()
+    {
+        using var dir = new TempDirectory();
+        int callerThread = Environment.CurrentManagedThreadId;
+        int builderThread = callerThread;
+        using (var writer = new EventFileWriter(dir.Path))
+        {
+            writer.WriteDeferred(3, () =>
+            {
+                builderThread = Environment.CurrentManagedThreadId;
+                return Scalar("deferred", 7);
+            }, 16);
+            writer.WriteDeferred(4, () => null, 16);
+        }
+
+        Assert.NotEqual(callerThread, builderThread);
+        var values = EventFiles.Values(EventFiles.ReadIntact(dir.Path));
+        Assert.Equal([(3L, "deferred")], values.Select(v => (v.Step, v.Value.Tag)));
+    }
+
+    [Fact]
+    public void A_log_directory_that_cannot_be_created_fails_fast_with_a_clear_message()
+    {
+        using var dir = new TempDirectory();
+        string file = dir.Combine("not-a-directory");
+        File.WriteAllText(file, "x");
+
+        var error = Assert.Throws<IOException>(() => new EventFileWriter(Path.Combine(file, "run")));
+        Assert.Contains("cannot write to the log directory", error.Message);
+        Assert.Contains("not-a-directory", error.Message);
+    }
+
+    [Fact]
+    public void Disk_full_mid_run_keeps_training_going_reports_once_and_leaves_only_whole_records()
+    {
+        using var dir = new TempDirectory();
+        var streams = new List<FaultyStream>();
+        var options = new EventWriterOptions
+        {
+            OpenStream = FaultyStream.Factory(s => s.Budget = 4_000, streams),
+            OnWriteError = WriteErrorPolicy.Stop,
+        };
+        var writer = new EventFileWriter(dir.Path, options);
+        for (int i = 0; i < 1_000; i++)
+        {
+            writer.Write(i, Scalar("x", i)); // never throws into the caller
+            if (i % 100 == 0)
+            {
+                writer.Flush();
+            }
+        }
+
+        writer.Dispose();
+
+        var stats = writer.Statistics;
+        Assert.True(stats.WriteErrors >= 1);
+        Assert.IsType<IOException>(stats.FirstError);
+        Assert.True(stats.EventsLost > 0);
+        Assert.Equal(1_000, stats.EventsWritten + stats.EventsLost);
+
+        // The partial write was cut back: every byte in the file belongs to a valid record.
+        var contents = EventFileReader.ReadAll(writer.FilePath);
+        Assert.Equal(EventFileState.Intact, contents.State);
+        Assert.Equal(new FileInfo(writer.FilePath).Length, stats.BytesWritten);
+        var steps = contents.Events.Skip(1).Select(e => e.Event.Step).ToList();
+        Assert.Equal(Enumerable.Range(0, steps.Count).Select(i => (long)i), steps);
+        Assert.Equal(stats.EventsWritten, steps.Count);
+    }
+
+    [Fact]
+    public void After_a_transient_failure_the_retained_events_are_written_when_the_disk_recovers()
+    {
+        using var dir = new TempDirectory();
+        var streams = new List<FaultyStream>();
+        var options = new EventWriterOptions { OpenStream = FaultyStream.Factory(s => s.Budget = 2_000, streams) };
+        var writer = new EventFileWriter(dir.Path, options);
+        for (int i = 0; i < 300; i++)
+        {
+            writer.Write(i, Scalar("x", i));
+        }
+
+        writer.Flush(); // fails inside: the disk is "full"
+        Assert.True(writer.Statistics.WriteErrors >= 1);
+
+        streams[0].Budget = long.MaxValue; // space freed
+        writer.Dispose();
+
+        Assert.Equal(300, writer.Statistics.EventsWritten);
+        Assert.Equal(0, writer.Statistics.EventsLost);
+        var values = EventFiles.Values(EventFiles.ReadIntact(dir.Path));
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => (float)i), values.Select(v => v.Value.SimpleValue));
+    }
+
+    [Fact]
+    public void Strict_mode_rethrows_the_write_error_into_the_caller()
+    {
+        using var dir = new TempDirectory();
+        var options = new EventWriterOptions { OpenStream = FaultyStream.Factory(s => s.Budget = 500), ThrowOnError = true };
+        var writer = new EventFileWriter(dir.Path, options);
+        for (int i = 0; i < 100; i++)
+        {
+            writer.Write(i, Scalar("x", i));
+        }
+
+        var error = Assert.Throws<EventWriterException>(() => writer.Flush());
+        Assert.IsType<IOException>(error.InnerException);
+        Assert.Throws<EventWriterException>(() => writer.Write(1, Scalar("x", 1)));
+        Assert.Throws<EventWriterException>(() => writer.Dispose());
+    }
+
+    [Fact]
+    public void A_slow_disk_with_the_drop_policy_keeps_memory_bounded_and_writes_the_drop_count_into_the_run()
+    {
+        using var dir = new TempDirectory();
+        var options = new EventWriterOptions
+        {
+            OpenStream = FaultyStream.Factory(s => s.WriteDelay = TimeSpan.FromMilliseconds(20)),
+            QueueCapacity = 16,
+            FlushInterval = TimeSpan.Zero,
+            Backpressure = BackpressurePolicy.Drop,
+        };
+        var writer = new EventFileWriter(dir.Path, options);
+        for (int i = 0; i < 2_000; i++)
+        {
+            writer.Write(i, Scalar("x", i));
+        }
+
+        writer.Dispose();
+
+        var stats = writer.Statistics;
+        Assert.True(stats.EventsDropped > 0, "a 20 ms disk cannot keep up with 2,000 back-to-back events");
+        Assert.Equal(2_000, stats.EventsWritten - CountDropRecords(dir.Path) + stats.EventsDropped);
+        var dropValues = EventFiles.Values(EventFiles.ReadIntact(dir.Path)).Where(v => v.Value.Tag == EventFileWriter.DroppedEventsTag).ToList();
+        Assert.NotEmpty(dropValues);
+        Assert.Equal(stats.EventsDropped, (long)dropValues[^1].Value.SimpleValue);
+    }
+
+    [Fact]
+    public void Block_policy_loses_nothing_on_a_slow_disk()
+    {
+        using var dir = new TempDirectory();
+        var options = new EventWriterOptions
+        {
+            OpenStream = FaultyStream.Factory(s => s.WriteDelay = TimeSpan.FromMilliseconds(5)),
+            QueueCapacity = 4,
+            FlushInterval = TimeSpan.Zero,
+            Backpressure = BackpressurePolicy.Block,
+        };
+        using (var writer = new EventFileWriter(dir.Path, options))
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                writer.Write(i, Scalar("x", i));
+            }
+
+            Assert.Equal(0, writer.Statistics.EventsDropped);
+        }
+
+        Assert.Equal(200, EventFiles.Values(EventFiles.ReadIntact(dir.Path)).Count);
+    }
+
+    [Fact]
+    public void Dispose_twice_is_harmless_and_writes_after_dispose_are_counted_not_thrown()
+    {
+        using var dir = new TempDirectory();
+        var writer = new EventFileWriter(dir.Path);
+        writer.Write(1, Scalar("x", 1));
+        writer.Dispose();
+        writer.Dispose();
+        writer.Write(2, Scalar("x", 2));
+        writer.Flush();
+
+        Assert.Equal(1, writer.Statistics.EventsDropped);
+        Assert.Single(EventFiles.Values(EventFiles.ReadIntact(dir.Path)));
+    }
+
+    [Fact]
+    public void A_throwing_builder_costs_only_its_own_event()
+    {
+        using var dir = new TempDirectory();
+        var writer = new EventFileWriter(dir.Path);
+        writer.Write(1, Scalar("before", 1));
+        writer.WriteDeferred(2, () => throw new InvalidOperationException("bad input found late"), 8);
+        writer.Write(3, Scalar("after", 3));
+        writer.Dispose();
+
+        Assert.Equal(1, writer.Statistics.EventsLost);
+        Assert.Equal(["before", "after"], EventFiles.Values(EventFiles.ReadIntact(dir.Path)).Select(v => v.Value.Tag));
+    }
+
+    [Fact]
+    public void A_restart_appends_a_new_file_to_the_run_and_leaves_the_old_one_untouched()
+    {
+        using var dir = new TempDirectory();
+        string first;
+        using (var writer = new EventFileWriter(dir.Path))
+        {
+            writer.Write(1, Scalar("x", 1));
+            first = writer.FilePath;
+        }
+
+        byte[] before = File.ReadAllBytes(first);
+        using (var writer = new EventFileWriter(dir.Path))
+        {
+            writer.Write(2, Scalar("x", 2));
+            Assert.NotEqual(first, writer.FilePath);
+        }
+
+        Assert.Equal(before, File.ReadAllBytes(first));
+        Assert.Equal(2, Directory.GetFiles(dir.Path).Count(EventFileName.IsEventFile));
+    }
+
+    private static long CountDropRecords(string runDirectory) =>
+        EventFiles.Values(EventFiles.ReadIntact(runDirectory)).Count(v => v.Value.Tag == EventFileWriter.DroppedEventsTag);
+}

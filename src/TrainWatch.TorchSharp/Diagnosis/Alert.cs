@@ -1,0 +1,45 @@
+namespace TrainWatch.TorchSharp.Diagnosis;
+
+/// <summary>The kinds of trouble the watcher recognises.</summary>
+public enum AlertKind
+{
+    /// <summary>A layer's gradient norm jumped far above its running median, or the global norm passed its limit.</summary>
+    ExplodingGradient,
+
+    /// <summary>A layer's gradient all but disappeared.</summary>
+    VanishingGradient,
+
+    /// <summary>NaN or ±∞ appeared in a loss, weight, gradient or activation.</summary>
+    NonFinite,
+
+    /// <summary>Nearly all units of a layer output zero (or whole conv filters are dead).</summary>
+    DeadUnits,
+}
+
+/// <summary>One detected problem.</summary>
+/// <param name="Kind">What kind of problem.</param>
+/// <param name="Layer">Where: a parameter or module path, or <c>(global)</c>/<c>loss</c>.</param>
+/// <param name="Step">The training step it was seen at.</param>
+/// <param name="Value">The measurement that tripped the rule.</param>
+/// <param name="Message">A sentence for people.</param>
+public sealed record Alert(AlertKind Kind, string Layer, long Step, double Value, string Message)
+{
+    /// <summary>The TensorBoard tag the alert is written under.</summary>
+    public string Tag => Kind switch
+    {
+        AlertKind.ExplodingGradient => "alerts/exploding_gradient",
+        AlertKind.VanishingGradient => "alerts/vanishing_gradient",
+        AlertKind.NonFinite => "alerts/non_finite",
+        _ => "alerts/dead_units",
+    };
+
+    /// <inheritdoc/>
+    public override string ToString() => $"step {Step}: {Message}";
+}
+
+/// <summary>Carries an <see cref="Alert"/> to <see cref="TrainWatcher.AlertRaised"/> handlers.</summary>
+public sealed class AlertEventArgs(Alert alert) : EventArgs
+{
+    /// <summary>The alert.</summary>
+    public Alert Alert { get; } = alert;
+}

@@ -1,0 +1,32 @@
+namespace TrainWatch.TorchSharp.Diagnosis;
+
+/// <summary>Thresholds of the alert rules. The defaults stay quiet on a healthy run and fire on real trouble.</summary>
+public sealed record AlertOptions
+{
+    /// <summary>A layer's gradient norm above this multiple of its running median is exploding.</summary>
+    public double ExplodingFactor { get; init; } = 10;
+
+    /// <summary>A global gradient norm above this is exploding, whatever its history.</summary>
+    public double GlobalGradientNormLimit { get; init; } = 1e4;
+
+    /// <summary>
+    /// A layer's gradient norm this many times below its running median has vanished. Relative, because some healthy
+    /// parameters always have tiny gradients (a conv bias followed by batch norm gets exactly none).
+    /// </summary>
+    public double VanishingFactor { get; init; } = 1e3;
+
+    /// <summary>A global gradient norm below this (all layers together) has vanished.</summary>
+    public double GlobalVanishingNorm { get; init; } = 1e-9;
+
+    /// <summary>A module whose output has at least this fraction of exact zeros is dead.</summary>
+    public double DeadUnitFraction { get; init; } = 0.99;
+
+    /// <summary>A conv module with at least this fraction of channels zero over the whole batch has dead filters.</summary>
+    public double DeadFilterFraction { get; init; } = 0.5;
+
+    /// <summary>How many past samples the running median looks at.</summary>
+    public int MedianWindow { get; init; } = 20;
+
+    /// <summary>Samples of history a layer needs before the median rule may fire.</summary>
+    public int WarmupSamples { get; init; } = 3;
+}

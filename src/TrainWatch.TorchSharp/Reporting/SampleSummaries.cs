@@ -1,0 +1,137 @@
+using System.Text;
+using TrainWatch.Protos;
+using TrainWatch.Summaries;
+using TrainWatch.TorchSharp.Diagnosis;
+using TrainWatch.TorchSharp.Sampling;
+
+namespace TrainWatch.TorchSharp.Reporting;
+
+/// <summary>
+/// Pure functions from a sample's host-side statistics to TensorBoard summaries. They run on the writer's thread.
+/// </summary>
+public static class SampleSummaries
+{
+    /// <summary>The summary of one sample step: scalars and histograms of weights, gradients and activations.</summary>
+    public static Summary Build(SampleData sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        var summary = new Summary();
+        void Scalar(string tag, double value) => summary.Value.Add(ScalarSummary.ToValue(tag, value));
+        void Histogram(string tag, TensorStats stats)
+        {
+            if (stats.ToHistogram() is { } data && HistogramSummary.FromBuckets(data) is { } proto)
+            {
+                summary.Value.Add(HistogramSummary.ToValue(tag, proto));
+            }
+        }
+
+        if (sample.Loss is { } loss)
+        {
+            Scalar(SummaryTags.Loss, loss);
+        }
+
+        if (!double.IsNaN(sample.GlobalGradientNorm))
+        {
+            Scalar(SummaryTags.GlobalGradientNorm, sample.GlobalGradientNorm);
+        }
+
+        if (double.IsFinite(sample.StepsPerSecond))
+        {
+            Scalar(SummaryTags.StepsPerSecond, sample.StepsPerSecond);
+        }
+
+        foreach (var (group, rate) in sample.LearningRates)
+        {
+            Scalar(SummaryTags.LearningRate(group), rate);
+        }
+
+        foreach (var p in sample.Parameters)
+        {
+            AddTensorScalars(summary, p.Weight, s => SummaryTags.WeightStatistic(s, p.Name));
+            Histogram(SummaryTags.WeightHistogram(p.Name), p.Weight);
+            if (p.Gradient is { } grad)
+            {
+                AddTensorScalars(summary, grad, s => SummaryTags.GradientStatistic(s, p.Name));
+                Histogram(SummaryTags.GradientHistogram(p.Name), grad);
+            }
+        }
+
+        foreach (var a in sample.Activations)
+        {
+            var output = a.Output;
+            Scalar(SummaryTags.ActivationStatistic("mean", a.Name), output.Mean);
+            Scalar(SummaryTags.ActivationStatistic("std", a.Name), output.Std);
+            Scalar(SummaryTags.ActivationStatistic("zero_fraction", a.Name), output.ZeroFraction);
+            if (output.Channels > 0)
+            {
+                Scalar(SummaryTags.ActivationStatistic("dead_filters", a.Name), output.DeadChannels);
+            }
+
+            if (output.HasNonFinite)
+            {
+                Scalar(SummaryTags.ActivationStatistic("nan_count", a.Name), output.NaNCount);
+                Scalar(SummaryTags.ActivationStatistic("inf_count", a.Name), output.InfCount);
+            }
+
+            Histogram(SummaryTags.ActivationHistogram(a.Name), output);
+        }
+
+        return summary;
+    }
+
+    /// <summary>The update ratios of one optimizer step (written at the step they belong to).</summary>
+    public static Summary? BuildUpdates(UpdateSample? updates)
+    {
+        if (updates is null)
+        {
+            return null;
+        }
+
+        var summary = new Summary();
+        foreach (var (name, updateNorm, weightNorm) in updates.Ratios)
+        {
+            if (weightNorm > 0 && double.IsFinite(updateNorm) && double.IsFinite(weightNorm))
+            {
+                summary.Value.Add(ScalarSummary.ToValue(SummaryTags.UpdateRatio(name), updateNorm / weightNorm));
+            }
+        }
+
+        return summary.Value.Count == 0 ? null : summary;
+    }
+
+    /// <summary>Text summaries for new alerts plus the running alert count.</summary>
+    public static Summary BuildAlerts(IReadOnlyList<Alert> alerts, long totalAlerts)
+    {
+        var summary = new Summary();
+        foreach (var group in alerts.GroupBy(a => a.Tag))
+        {
+            var text = new StringBuilder();
+            foreach (var alert in group)
+            {
+                text.Append("**step ").Append(alert.Step).Append("** · `").Append(alert.Layer).Append("` · ").Append(alert.Message).Append("  \n");
+            }
+
+            summary.Value.Add(TextSummary.ToValue(group.Key, text.ToString()));
+        }
+
+        summary.Value.Add(ScalarSummary.ToValue(SummaryTags.AlertCount, totalAlerts));
+        return summary;
+    }
+
+    private static void AddTensorScalars(Summary summary, TensorStats stats, Func<string, string> tag)
+    {
+        void Scalar(string statistic, double value) => summary.Value.Add(ScalarSummary.ToValue(tag(statistic), value));
+        Scalar("norm", stats.Norm);
+        Scalar("mean", stats.Mean);
+        Scalar("std", stats.Std);
+        if (stats.Finite > 0)
+        {
+            Scalar("min", stats.Min);
+            Scalar("max", stats.Max);
+        }
+
+        Scalar("zero_fraction", stats.ZeroFraction);
+        Scalar("nan_count", stats.NaNCount);
+        Scalar("inf_count", stats.InfCount);
+    }
+}

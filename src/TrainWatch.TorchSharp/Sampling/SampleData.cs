@@ -1,0 +1,45 @@
+namespace TrainWatch.TorchSharp.Sampling;
+
+/// <summary>Everything one sample step measured, on the host after the single copy.</summary>
+/// <param name="Step">The training step sampled.</param>
+/// <param name="Loss">The loss passed to <c>Step</c>, if any.</param>
+/// <param name="Parameters">Per parameter: its weights and, when it has one, its gradient.</param>
+/// <param name="Activations">Per watched module: its output, from this step's forward pass.</param>
+/// <param name="Updates">Update-to-weight norms of an earlier optimizer step, if one was measured since the last sample.</param>
+/// <param name="LearningRates">The learning rate of every parameter group, named.</param>
+/// <param name="StepsPerSecond">Training speed since the previous sample step (NaN at the first).</param>
+public sealed record SampleData(
+    long Step,
+    double? Loss,
+    IReadOnlyList<ParameterSample> Parameters,
+    IReadOnlyList<ActivationSample> Activations,
+    UpdateSample? Updates,
+    IReadOnlyList<(string Name, double Value)> LearningRates,
+    double StepsPerSecond)
+{
+    /// <summary>The L2 norm of all gradients together (NaN when there are none).</summary>
+    public double GlobalGradientNorm
+    {
+        get
+        {
+            var grads = Parameters.Where(p => p.Gradient is not null).Select(p => p.Gradient!).ToList();
+            return grads.Count == 0 ? double.NaN : Math.Sqrt(grads.Sum(g => g.HasNonFinite ? double.NaN : g.SumOfSquares));
+        }
+    }
+}
+
+/// <summary>One parameter's weights and gradient.</summary>
+/// <param name="Name">Its module path, e.g. <c>features.0.weight</c>.</param>
+/// <param name="Weight">Statistics of the weights.</param>
+/// <param name="Gradient">Statistics of the gradient; null when <c>grad</c> was null.</param>
+public sealed record ParameterSample(string Name, TensorStats Weight, TensorStats? Gradient);
+
+/// <summary>One module's output.</summary>
+/// <param name="Name">Its module path, e.g. <c>features.2</c>.</param>
+/// <param name="Output">Statistics of its output tensor.</param>
+public sealed record ActivationSample(string Name, TensorStats Output);
+
+/// <summary>The size of one optimizer step relative to the weights, per parameter.</summary>
+/// <param name="Step">The step whose weights the update starts from.</param>
+/// <param name="Ratios">Per parameter: ‖Δw‖, ‖w‖.</param>
+public sealed record UpdateSample(long Step, IReadOnlyList<(string Name, double UpdateNorm, double WeightNorm)> Ratios);

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Logging;
+using TrainWatch.Events;
+using TrainWatch.TorchSharp.Diagnosis;
+using TrainWatch.TorchSharp.Distributed;
+
+namespace TrainWatch.TorchSharp;
+
+/// <summary>Configures a <see cref="TrainWatcher"/>. Every setting has a default that suits a first run.</summary>
+public sealed record WatchOptions
+{
+    /// <summary>The defaults.</summary>
+    public static WatchOptions Default { get; } = new();
+
+    /// <summary>Sample every N-th step (step 0 included). Unsampled steps cost one integer comparison.</summary>
+    public int Every { get; init; } = 100;
+
+    /// <summary>Buckets of the weight, gradient and activation histograms (uniform over each tensor's min..max).</summary>
+    public int HistogramBins { get; init; } = 64;
+
+    /// <summary>Record module outputs through forward hooks on sampled steps.</summary>
+    public bool WatchActivations { get; init; } = true;
+
+    /// <summary>Which parameters to watch, by name (<c>features.0.weight</c>); all when null.</summary>
+    public Func<string, bool>? ParameterFilter { get; init; }
+
+    /// <summary>Which modules' outputs to watch, by path (<c>features.2</c>); all leaf modules when null.</summary>
+    public Func<string, bool>? ModuleFilter { get; init; }
+
+    /// <summary>Alert thresholds.</summary>
+    public AlertOptions Alerts { get; init; } = new();
+
+    /// <summary>
+    /// Throw <see cref="TrainingDivergedException"/> from <see cref="TrainWatcher.Step"/> when NaN or ±∞ first appears.
+    /// Off by default: a monitor reports, the user decides.
+    /// </summary>
+    public bool StopOnNaN { get; init; }
+
+    /// <summary>Write alerts to standard error (once per kind and layer).</summary>
+    public bool AlertsToConsole { get; init; } = true;
+
+    /// <summary>Which processes of a torchrun-style job write.</summary>
+    public RankPolicy Ranks { get; init; } = RankPolicy.RankZeroOnly;
+
+    /// <summary>This process's rank; read from RANK and WORLD_SIZE when null.</summary>
+    public ProcessRank? Rank { get; init; }
+
+    /// <summary>Where alerts and problems of the watcher itself are logged.</summary>
+    public ILogger? Logger { get; init; }
+
+    /// <summary>Options of the underlying event writer (flush interval, queue, error policy).</summary>
+    public EventWriterOptions Writer { get; init; } = EventWriterOptions.Default;
+
+    internal void Validate()
+    {
+        if (Every < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Every), Every, "Sample at least every step: Every must be 1 or more.");
+        }
+
+        if (HistogramBins is < 1 or > 10_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(HistogramBins), HistogramBins, "HistogramBins must be between 1 and 10,000.");
+        }
+    }
+}
+
+/// <summary>Thrown by <see cref="TrainWatcher.Step"/> under <see cref="WatchOptions.StopOnNaN"/>.</summary>
+public sealed class TrainingDivergedException(Alert alert) : Exception($"Training diverged: {alert}")
+{
+    /// <summary>The alert that stopped training.</summary>
+    public Alert Alert { get; } = alert;
+}

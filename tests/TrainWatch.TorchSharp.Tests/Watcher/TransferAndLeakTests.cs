@@ -1,0 +1,107 @@
+using TorchSharp;
+using TrainWatch.TorchSharp.Tests.Support;
+using static TorchSharp.torch;
+
+namespace TrainWatch.TorchSharp.Tests.Watcher;
+
+public sealed class TransferAndLeakTests
+{
+    [Fact]
+    public void Each_sample_step_copies_to_the_host_exactly_once_and_other_steps_never()
+    {
+        using var dir = new TempDirectory();
+        manual_seed(1);
+        using var model = new SmallCnn();
+        using var optimizer = optim.Adam(model.parameters(), 1e-3);
+        var generator = new Generator(2);
+        using var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 10, new WatchOptions { AlertsToConsole = false });
+
+        var transfersAfterStep = new List<long>();
+        for (int step = 0; step < 100; step++)
+        {
+            using var scope = NewDisposeScope();
+            var (x, y) = SmallCnn.Batch(8, generator);
+            optimizer.zero_grad();
+            var loss = nn.functional.cross_entropy(model.call(x), y);
+            loss.backward();
+            watch.Step(loss);
+            optimizer.step();
+            transfersAfterStep.Add(watch.HostTransfer.Count);
+        }
+
+        Assert.Equal(10, watch.HostTransfer.Count);
+        for (int step = 0; step < 100; step++)
+        {
+            long expected = step / 10 + 1;
+            Assert.Equal(expected, transfersAfterStep[step]);
+        }
+    }
+
+    [Fact]
+    public void A_thousand_watched_steps_leak_no_tensor()
+    {
+        using var dir = new TempDirectory();
+        manual_seed(1);
+        using var model = new SmallCnn();
+        using var optimizer = optim.SGD(model.parameters(), 0.05, momentum: 0.9);
+        var generator = new Generator(4);
+        using var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 10, new WatchOptions { AlertsToConsole = false });
+
+        void TrainStep()
+        {
+            using var scope = NewDisposeScope();
+            var (x, y) = SmallCnn.Batch(8, generator);
+            optimizer.zero_grad();
+            var loss = nn.functional.cross_entropy(model.call(x), y);
+            loss.backward();
+            watch.Step(loss);
+            optimizer.step();
+        }
+
+        // Warm up: gradients and optimizer state are allocated once, at the first steps.
+        for (int i = 0; i < 20; i++)
+        {
+            TrainStep();
+        }
+
+        long liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (int i = 0; i < 1_000; i++)
+        {
+            TrainStep();
+        }
+
+        long liveAfter = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        Assert.Equal(liveBefore, liveAfter);
+        Assert.Equal(0, watch.FailedSamples);
+        Assert.Equal(1020 / 10, watch.HostTransfer.Count);
+    }
+
+    [Fact]
+    public void Forward_hooks_exist_only_for_the_forward_pass_of_a_sampled_step()
+    {
+        using var dir = new TempDirectory();
+        using var model = new SmallCnn();
+        using var optimizer = optim.SGD(model.parameters(), 0.01);
+        var generator = new Generator(8);
+        int calls = 0;
+        var counter = model.Features[0] as nn.Module<Tensor, Tensor>;
+
+        using var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 5, new WatchOptions { AlertsToConsole = false });
+        var armedAtForward = new List<bool>();
+        for (int step = 0; step < 12; step++)
+        {
+            using var scope = NewDisposeScope();
+            var (x, y) = SmallCnn.Batch(4, generator);
+            var remover = counter!.register_forward_hook((_, _, _) => { calls++; return null!; });
+            optimizer.zero_grad();
+            var loss = nn.functional.cross_entropy(model.call(x), y);
+            armedAtForward.Add(watch.ActivationHooksArmed);
+            remover.remove();
+            loss.backward();
+            watch.Step(loss);
+        }
+
+        Assert.Equal(12, calls);
+        Assert.Equal(Enumerable.Range(0, 12).Select(s => s % 5 == 0), armedAtForward);
+    }
+}

@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+
+// Usage: dotnet run -c Release --project tests/TrainWatch.Benchmarks -- --filter '*'
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -35,7 +35,7 @@ namespace TrainWatch.TorchSharp;
 /// has no backward hooks). Before <c>optimizer.step()</c> the update ratio describes the step's own update; after it,
 /// the next step's. With gradient accumulation call it once per optimizer step, after the last backward.</para>
 /// </remarks>
-public sealed class TrainWatcher : IDisposable, IAsyncDisposable
+public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
 {
     private readonly WatchOptions _options;
     private readonly SummaryWriter? _writer;
@@ -45,6 +45,8 @@ public sealed class TrainWatcher : IDisposable, IAsyncDisposable
     private readonly UpdateRatioTracker _updates = new();
     private readonly SampleCollector _collector;
     private readonly Diagnostician _diagnostician;
+    private readonly List<IWatchExtension> _extensions = [];
+    private long _sampleIndex;
     private readonly HashSet<(AlertKind, string)> _alertsShownOnConsole = [];
     private readonly List<Alert> _alerts = [];
     private readonly int _every;
@@ -95,6 +97,15 @@ public sealed class TrainWatcher : IDisposable, IAsyncDisposable
             _activations = new ActivationRecorder(modules, options.HistogramBins);
             _activations.Arm(); // step 0 is sampled
         }
+
+        var context = new WatchContext(model, _writer, options, Warn);
+        AddExtensions(context);
+    }
+
+    // Features beyond statistics (pictures, graph, projector, ...) plug in here, one line each.
+    private void AddExtensions(WatchContext context)
+    {
+        _ = context;
     }
 
     /// <summary>Raised on the training thread for each new alert. Exceptions from handlers are caught and logged.</summary>
@@ -167,6 +178,10 @@ public sealed class TrainWatcher : IDisposable, IAsyncDisposable
         if (step + 1 == _nextSample && IsWriting && !_disposed)
         {
             _activations?.Arm();
+            foreach (var extension in _extensions)
+            {
+                Guard(() => extension.BeforeSampledForward(step + 1, _sampleIndex));
+            }
         }
     }
 
@@ -180,6 +195,7 @@ public sealed class TrainWatcher : IDisposable, IAsyncDisposable
 
         _disposed = true;
         WritePendingUpdate();
+        DisposeExtensions();
         _activations?.Dispose();
         _updates.Dispose();
         _writer?.Dispose();
@@ -195,6 +211,7 @@ public sealed class TrainWatcher : IDisposable, IAsyncDisposable
 
         _disposed = true;
         WritePendingUpdate();
+        DisposeExtensions();
         _activations?.Dispose();
         _updates.Dispose();
         if (_writer is not null)
@@ -248,6 +265,12 @@ public sealed class TrainWatcher : IDisposable, IAsyncDisposable
             Publish(alert);
         }
 
+        long sampleIndex = _sampleIndex++;
+        foreach (var extension in _extensions)
+        {
+            Guard(() => extension.OnSampleStep(step, sampleIndex));
+        }
+
         if (_options.StopOnNaN && alerts.FirstOrDefault(a => a.Kind == AlertKind.NonFinite) is { } nonFinite)
         {
             _writer?.Flush();
@@ -280,6 +303,16 @@ public sealed class TrainWatcher : IDisposable, IAsyncDisposable
             var updates = new UpdateSample(updateStep, ratios);
             _writer.AddDeferred(updateStep, () => SampleSummaries.BuildUpdates(updates), 64L * ratios.Count);
         });
+    }
+
+    private void DisposeExtensions()
+    {
+        foreach (var extension in _extensions)
+        {
+            Guard(extension.Dispose);
+        }
+
+        _extensions.Clear();
     }
 
     private List<Parameter> Weights() => _parameters.Select(p => p.Parameter).ToList();

@@ -1,4 +1,15 @@
 using BenchmarkDotNet.Running;
+using TrainWatch.Benchmarks.HeadToHead;
 
-// Usage: dotnet run -c Release --project tests/TrainWatch.Benchmarks -- --filter '*'
+// Two ways in:
+//   dotnet run -c Release --project tests/TrainWatch.Benchmarks -- headtohead [--out docs/benchmarks.md] [--quick]
+//       the scripted side-by-side comparison (TorchSharp's SummaryWriter vs TrainWatch, watcher overhead, floor);
+//   dotnet run -c Release --project tests/TrainWatch.Benchmarks -- --filter '*'
+//       the BenchmarkDotNet micro-benchmarks.
+if (args.Length > 0 && args[0] == "headtohead")
+{
+    return HeadToHeadRunner.Run(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

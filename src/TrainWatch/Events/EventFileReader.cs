@@ -29,7 +29,7 @@ public readonly record struct EventRecord(long Offset, Event Event);
 /// </summary>
 public sealed class EventFileReader : IDisposable
 {
-    private readonly FileStream _stream;
+    private readonly Stream _stream;
     private readonly TfRecordReader _records;
 
     /// <summary>Opens <paramref name="path"/> for reading while another process may still be writing it.</summary>
@@ -39,6 +39,17 @@ public sealed class EventFileReader : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         Path = path;
         _stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 64 * 1024);
+        _records = new TfRecordReader(_stream);
+    }
+
+    /// <summary>Reads event records from <paramref name="stream"/> (seekable streams can be followed as they grow).</summary>
+    /// <param name="stream">The bytes of an event file; disposed with the reader.</param>
+    /// <param name="name">What to call the source in messages.</param>
+    public EventFileReader(Stream stream, string name)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        Path = name;
+        _stream = stream;
         _records = new TfRecordReader(_stream);
     }
 

@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using TorchSharp;
+using TrainWatch.Examples.ShapesCnn;
+using TrainWatch.TorchSharp;
+using TrainWatch.TorchSharp.Reporting;
+using TrainWatch.TorchSharp.Sampling;
+using static TorchSharp.torch;
+
+namespace TrainWatch.Benchmarks.HeadToHead;
+
+/// <summary>
+/// The watcher on the example CNN (batch 64 of 3×32×32): step time without it and at every = 100, 10, 1; one sample
+/// step split into its stages; the physical floor (one reduction over every parameter and gradient); disk growth.
+/// </summary>
+public sealed class WatcherOverhead(string root, bool quick)
+{
+    private const int Batch = 64;
+
+    public void Run(ReportTable overhead, ReportTable breakdown, ReportTable disk)
+    {
+        int steps = quick ? 100 : 300;
+        var configurations = new int?[] { null, 100, 10, 1 };
+        var results = configurations.ToDictionary(c => c ?? 0, _ => new List<double>());
+
+        // Interleaved rounds: slow drift of a shared machine hits every configuration alike.
+        for (int round = 0; round < (quick ? 1 : 3); round++)
+        {
+            foreach (var every in configurations)
+            {
+                results[every ?? 0].Add(MeanStepMilliseconds(every, steps, round));
+            }
+        }
+
+        double baseline = Median(results[0]);
+        overhead.Add("no watcher", $"{baseline:F2} ms", "—");
+        foreach (var every in configurations.Skip(1))
+        {
+            double t = Median(results[every!.Value]);
+            overhead.Add($"every = {every}", $"{t:F2} ms", $"{(t - baseline) / baseline * 100:+0.0;-0.0} %");
+        }
+
+        Breakdown(breakdown);
+        Disk(disk);
+    }
+
+    private double MeanStepMilliseconds(int? every, int steps, int round)
+    {
+        manual_seed(1);
+        using var data = new ShapesDataset(7, CPU);
+        using var model = new ShapesCnnModel(ShapesDataset.ClassCount);
+        using var optimizer = optim.SGD(model.parameters(), 0.02, momentum: 0.9);
+        using var watch = every is { } n
+            ? TrainWatcher.Attach(model, optimizer, Path.Combine(root, $"overhead-{n}-{round}"), every: n, new WatchOptions { AlertsToConsole = false })
+            : null;
+
+        void Step()
+        {
+            using var scope = NewDisposeScope();
+            var (x, y) = data.NextBatch(Batch);
+            optimizer.zero_grad();
+            var loss = nn.functional.cross_entropy(model.call(x), y);
+            loss.backward();
+            watch?.Step(loss);
+            optimizer.step();
+        }
+
+        for (int i = 0; i < 10; i++)
+        {
+            Step();
+        }
+
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < steps; i++)
+        {
+            Step();
+        }
+
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds / steps;
+    }
+
+    private void Breakdown(ReportTable table)
+    {
+        manual_seed(1);
+        using var data = new ShapesDataset(7, CPU);
+        using var model = new ShapesCnnModel(ShapesDataset.ClassCount);
+        using var writer = new SummaryWriter(Path.Combine(root, "breakdown"));
+        var (x, y) = data.NextBatch(Batch);
+        nn.functional.cross_entropy(model.call(x), y).backward();
+        var parameters = model.named_parameters().Select(p => (p.name, p.parameter)).ToList();
+        var tensors = parameters.SelectMany(p => new[] { p.parameter, p.parameter.grad! }).ToList();
+        var transfer = new HostTransfer();
+        int reps = quick ? 20 : 100;
+
+        var floor = Measure.Median(() =>
+        {
+            using var scope = NewDisposeScope();
+            foreach (var t in tensors)
+            {
+                t.sum();
+            }
+        }, reps, warmup: 5);
+
+        var device = Measure.Median(() =>
+        {
+            using var scope = NewDisposeScope();
+            foreach (var t in tensors)
+            {
+                DeviceStatistics.Row(t, 64, countDeadChannels: false);
+            }
+        }, reps, warmup: 5);
+
+        List<Tensor> Rows() => tensors.Select(t => DeviceStatistics.Row(t, 64, countDeadChannels: false)).ToList();
+        var deviceAndCopy = Measure.Median(() =>
+        {
+            using var scope = NewDisposeScope();
+            transfer.Copy(Rows());
+        }, reps, warmup: 5);
+        var hostCopy = deviceAndCopy > device ? deviceAndCopy - device : TimeSpan.Zero;
+
+        var collector = new SampleCollector(parameters, 64, transfer);
+        SampleData sample;
+        using (var scope = NewDisposeScope())
+        {
+            sample = collector.Collect(0, null, [], null, -1, [("", 0.02)], 10);
+        }
+
+        var build = Measure.Median(() => SampleSummaries.Build(sample), reps, warmup: 5);
+        var enqueue = Measure.Median(() => writer.AddDeferred(0, () => SampleSummaries.Build(sample), 4096), reps, warmup: 5);
+        var total = device + hostCopy + enqueue;
+
+        table.Add("floor: one reduction (`sum`) over every parameter and gradient", Measure.Format(floor), "1.0×");
+        table.Add("device statistics + histograms (all parameters and gradients)", Measure.Format(device), $"{device / floor:F1}×");
+        table.Add("pack + the one host copy", Measure.Format(hostCopy), "");
+        table.Add("summary building (writer thread, not on the training thread)", Measure.Format(build), "");
+        table.Add("enqueue (training thread)", Measure.Format(enqueue), "");
+        table.Add("**sample step on the training thread** (device + copy + enqueue)", Measure.Format(total), $"**{total / floor:F1}×**");
+    }
+
+    private void Disk(ReportTable table)
+    {
+        string dir = Path.Combine(root, "disk");
+        manual_seed(1);
+        using var data = new ShapesDataset(7, CPU);
+        using var model = new ShapesCnnModel(ShapesDataset.ClassCount);
+        using var optimizer = optim.SGD(model.parameters(), 0.02, momentum: 0.9);
+        const int every = 10, samples = 10;
+        using (var watch = TrainWatcher.Attach(model, optimizer, dir, every: every, new WatchOptions { AlertsToConsole = false }))
+        {
+            for (int i = 0; i < every * samples; i++)
+            {
+                using var scope = NewDisposeScope();
+                var (x, y) = data.NextBatch(16);
+                optimizer.zero_grad();
+                var loss = nn.functional.cross_entropy(model.call(x), y);
+                loss.backward();
+                watch.Step(loss);
+                optimizer.step();
+            }
+        }
+
+        long bytes = Directory.GetFiles(dir, "*tfevents*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        double perSample = bytes / (double)samples;
+        table.Add("bytes per sample step (statistics + histograms)", $"{perSample / 1024:F1} KiB");
+        foreach (int n in new[] { 100, 10, 1 })
+        {
+            table.Add($"bytes per 1,000 steps at every = {n}", $"{perSample * 1000 / n / (1024 * 1024):F2} MiB");
+        }
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+}

@@ -1,0 +1,118 @@
+using TorchSharp;
+using TrainWatch.Events;
+using TrainWatch.Imaging;
+using TrainWatch.TorchSharp.Sampling;
+using static TorchSharp.torch;
+
+namespace TrainWatch.Benchmarks.HeadToHead;
+
+/// <summary>
+/// TorchSharp's own <c>torch.utils.tensorboard.SummaryWriter</c> against TrainWatch on the same inputs, both writing
+/// real event files to disk; each timing runs until the data is on disk (TrainWatch: including Dispose, which drains,
+/// writes and fsyncs; TorchSharp's writer writes and closes the file on every call).
+/// </summary>
+public sealed class WriterHeadToHead(string root, bool quick)
+{
+    private int _runs;
+
+    public void Run(ReportTable table)
+    {
+        int scalars = 10_000;
+        int histograms = quick ? 20 : 200;
+        int repetitions = quick ? 3 : 5;
+
+        var torchScalars = Measure.Median(() =>
+        {
+            var writer = torch.utils.tensorboard.SummaryWriter(NewRun());
+            for (int i = 0; i < scalars; i++)
+            {
+                writer.add_scalar("loss", i * 1e-3f, i);
+            }
+        }, repetitions);
+        var ourScalars = Measure.Median(() =>
+        {
+            using var writer = new SummaryWriter(NewRun(), new EventWriterOptions { Backpressure = BackpressurePolicy.Block });
+            for (int i = 0; i < scalars; i++)
+            {
+                writer.AddScalar("loss", i * 1e-3, i);
+            }
+        }, repetitions);
+        table.Add($"{scalars:N0} scalars, until on disk", Measure.Format(torchScalars), Measure.Format(ourScalars), Ratio(torchScalars, ourScalars));
+
+        using var values = randn(1_000_000);
+        var torchHistograms = Measure.Median(() =>
+        {
+            var writer = torch.utils.tensorboard.SummaryWriter(NewRun());
+            for (int i = 0; i < histograms; i++)
+            {
+                writer.add_histogram("weights", values, i);
+            }
+        }, quick ? 1 : 2, warmup: 0);
+
+        var transfer = new HostTransfer();
+        var ourHistograms = Measure.Median(() =>
+        {
+            using var writer = new SummaryWriter(NewRun(), new EventWriterOptions { Backpressure = BackpressurePolicy.Block });
+            for (int i = 0; i < histograms; i++)
+            {
+                using var scope = NewDisposeScope();
+                var row = DeviceStatistics.Row(values, 64, countDeadChannels: false);
+                var stats = new TensorStats(transfer.Copy([row]));
+                writer.AddHistogram("weights", stats.ToHistogram()!, i);
+            }
+        }, repetitions);
+        table.Add($"{histograms} histograms of a 1,000,000-float tensor, until on disk", Measure.Format(torchHistograms), Measure.Format(ourHistograms), Ratio(torchHistograms, ourHistograms));
+
+        float[] hostValues = values.data<float>().ToArray();
+        var ourSpanHistograms = Measure.Median(() =>
+        {
+            using var writer = new SummaryWriter(NewRun(), new EventWriterOptions { Backpressure = BackpressurePolicy.Block });
+            for (int i = 0; i < histograms; i++)
+            {
+                writer.AddHistogram("weights", hostValues, i);
+            }
+        }, repetitions);
+        table.Add($"… TrainWatch from a host span (exponential buckets, bucketing on the writer thread)", Measure.Format(torchHistograms), Measure.Format(ourSpanHistograms), Ratio(torchHistograms, ourSpanHistograms));
+
+        RunImage(table, repetitions);
+    }
+
+    private void RunImage(ReportTable table, int repetitions)
+    {
+        const int kernels = 64, scale = 8;
+        using var weights = randn(kernels, 3, 3, 3);
+        int images = 20;
+
+        var torchImage = Measure.Median(() =>
+        {
+            var writer = torch.utils.tensorboard.SummaryWriter(NewRun());
+            for (int i = 0; i < images; i++)
+            {
+                using var scope = NewDisposeScope();
+                // The same picture as TrainWatch's grid: 8×8 kernels, each normalised and upscaled 8×.
+                var min = weights.amin([1, 2, 3], keepdim: true);
+                var max = weights.amax([1, 2, 3], keepdim: true);
+                var normalised = (weights - min) / (max - min);
+                var big = normalised.repeat_interleave(scale, 2).repeat_interleave(scale, 3);
+                var grid = big.reshape(8, 8, 3, 3 * scale, 3 * scale).permute(2, 0, 3, 1, 4).reshape(3, 8 * 3 * scale, 8 * 3 * scale);
+                writer.add_img("kernels", grid, i);
+            }
+        }, repetitions);
+
+        var ourImage = Measure.Median(() =>
+        {
+            using var writer = new SummaryWriter(NewRun(), new EventWriterOptions { Backpressure = BackpressurePolicy.Block });
+            for (int i = 0; i < images; i++)
+            {
+                float[] data = weights.data<float>().ToArray();
+                var grid = new TileGrid(data, kernels, 3, 3, 3, new TileGridOptions { Scale = scale, Padding = 0 });
+                writer.AddImageGrid("kernels", grid, i);
+            }
+        }, repetitions);
+        table.Add($"{images} PNG images of a 64-kernel conv grid (3×3×3, 8× upscaled)", Measure.Format(torchImage), Measure.Format(ourImage), Ratio(torchImage, ourImage));
+    }
+
+    private string NewRun() => Path.Combine(root, $"writer-{_runs++}");
+
+    internal static string Ratio(TimeSpan baseline, TimeSpan ours) => $"{baseline / ours:F1}×";
+}

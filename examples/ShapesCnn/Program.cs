@@ -9,6 +9,7 @@ using System.Diagnostics;
 using System.Globalization;
 using TorchSharp;
 using TrainWatch.Examples.ShapesCnn;
+using TrainWatch.TorchSharp;
 using static TorchSharp.torch;
 
 const int ExitBadArguments = 2;
@@ -68,7 +69,8 @@ Console.WriteLine();
 Console.WriteLine($"{"step",6} {"loss",12} {"accuracy",9} {"grad-norm",12} {"steps/s",8}");
 
 model.train();
-// TrainWatch: attach here, before the loop (e.g. using var watch = ...Attach(model, runDirectory, every: options.SampleEvery)).
+// TrainWatch: the one line that attaches the monitor.
+using var watch = TrainWatcher.Attach(model, optimizer, runDirectory, every: options.SampleEvery);
 var totalTime = Stopwatch.StartNew();
 var intervalTime = Stopwatch.StartNew();
 int intervalStart = 0;
@@ -84,7 +86,8 @@ for (int step = 1; step <= options.Steps; step++)
     var output = model.call(images);
     var loss = lossFunction.call(output, labels);
     loss.backward();
-    // TrainWatch: watch.Step(loss) here — after backward() so gradients exist, before step() so they belong to the weights that produced this loss.
+    // After backward() so gradients exist, before step() so they belong to the weights that produced this loss.
+    watch.Step(loss);
     optimizer.step();
 
     bool isLastStep = step == options.Steps;
@@ -96,6 +99,7 @@ for (int step = 1; step <= options.Steps; step++)
         var gradientNorm = stack(parameters.Where(p => p.grad is not null).Select(p => p.grad!.square().sum())).sum().sqrt();
         float[] values = stack([loss.detach(), accuracy, gradientNorm]).cpu().data<float>().ToArray();
         (lastLoss, lastAccuracy) = (values[0], values[1]);
+        watch.Writer?.AddScalar("train/batch_accuracy", lastAccuracy, watch.CurrentStep - 1);
 
         double stepsPerSecond = (step - intervalStart) / intervalTime.Elapsed.TotalSeconds;
         string warning = float.IsFinite(lastLoss) ? "" : "   <- loss is not finite: learning rate too high?";
@@ -108,6 +112,12 @@ for (int step = 1; step <= options.Steps; step++)
 totalTime.Stop();
 
 var (evaluationLoss, evaluationAccuracy) = Evaluate(model, lossFunction, options.Seed + EvaluationSeedOffset, device);
+watch.Writer?.AddScalar("eval/accuracy", evaluationAccuracy, watch.CurrentStep - 1);
+watch.Writer?.AddScalar("eval/loss", evaluationLoss, watch.CurrentStep - 1);
+if (watch.Alerts.Count > 0)
+{
+    Console.WriteLine($"TrainWatch raised {watch.Alerts.Count} alert(s); the first: {watch.Alerts[0]}");
+}
 Console.WriteLine();
 Console.WriteLine(FormattableString.Invariant(
     $"trained {options.Steps} steps in {totalTime.Elapsed.TotalSeconds:F1} s ({options.Steps / totalTime.Elapsed.TotalSeconds:F1} steps/s)"));

@@ -3,8 +3,18 @@ namespace TrainWatch.TorchSharp.Diagnosis;
 /// <summary>Thresholds of the alert rules. The defaults stay quiet on a healthy run and fire on real trouble.</summary>
 public sealed record AlertOptions
 {
-    /// <summary>A layer's gradient norm above this multiple of its running median is exploding.</summary>
+    /// <summary>
+    /// A layer's gradient norm above this multiple of the largest of its recent norms (<see cref="HistoryWindow"/>
+    /// samples) is exploding. The recent maximum, not the median: once the loss is near zero, healthy gradient norms
+    /// are heavy-tailed (up to ~100× their median on the example), but stay within ~4× of their recent maximum.
+    /// </summary>
     public double ExplodingFactor { get; init; } = 10;
+
+    /// <summary>
+    /// Layers whose gradient norm is below this fraction of the global norm are ignored by the exploding rule: their
+    /// jumps are noise (a conv bias followed by batch norm gets a gradient of ~1e-8).
+    /// </summary>
+    public double SignificantFraction { get; init; } = 0.01;
 
     /// <summary>A global gradient norm above this is exploding, whatever its history.</summary>
     public double GlobalGradientNormLimit { get; init; } = 1e4;
@@ -24,8 +34,8 @@ public sealed record AlertOptions
     /// <summary>A conv module with at least this fraction of channels zero over the whole batch has dead filters.</summary>
     public double DeadFilterFraction { get; init; } = 0.5;
 
-    /// <summary>How many past samples the running median looks at.</summary>
-    public int MedianWindow { get; init; } = 20;
+    /// <summary>How many past samples the running statistics look at.</summary>
+    public int HistoryWindow { get; init; } = 20;
 
     /// <summary>Samples of history a layer needs before the median rule may fire.</summary>
     public int WarmupSamples { get; init; } = 3;

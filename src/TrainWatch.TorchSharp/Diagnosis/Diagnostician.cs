@@ -9,7 +9,7 @@ namespace TrainWatch.TorchSharp.Diagnosis;
 /// </summary>
 internal sealed class Diagnostician(AlertOptions options)
 {
-    private readonly Dictionary<string, RunningMedian> _gradientHistory = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RecentHistory> _gradientHistory = new(StringComparer.Ordinal);
     private readonly HashSet<(AlertKind, string)> _active = [];
     private bool _nonFiniteReported;
 
@@ -82,6 +82,13 @@ internal sealed class Diagnostician(AlertOptions options)
             raise(AlertKind.VanishingGradient, "(global)", global, Invariant($"global gradient norm {global:G3} is below {options.GlobalVanishingNorm:G3}"));
         }
 
+        var globalHistory = GetHistory("(global)");
+        double globalMedian = globalHistory.Median;
+        if (double.IsFinite(global))
+        {
+            globalHistory.Add(global);
+        }
+
         foreach (var p in sample.Parameters)
         {
             if (p.Gradient is not { } grad || grad.HasNonFinite)
@@ -91,13 +98,17 @@ internal sealed class Diagnostician(AlertOptions options)
 
             double norm = grad.Norm;
             var history = GetHistory(p.Name);
-            double median = history.Median;
-            if (history.Count >= options.WarmupSamples && median > 0 && norm > options.ExplodingFactor * median)
+            double recentMax = history.Max;
+            bool significant = !double.IsFinite(global) || norm >= options.SignificantFraction * global;
+            if (history.Count >= options.WarmupSamples && significant && recentMax > 0 && norm > options.ExplodingFactor * recentMax)
             {
-                raise(AlertKind.ExplodingGradient, p.Name, norm, Invariant($"{p.Name} gradient norm {norm:G4} is {norm / median:F1}× its running median {median:G4}"));
+                raise(AlertKind.ExplodingGradient, p.Name, norm, Invariant($"{p.Name} gradient norm {norm:G4} is {norm / recentMax:F1}× the largest of its last {history.Count} samples ({recentMax:G4})"));
             }
 
-            if (history.Count >= options.WarmupSamples && norm * options.VanishingFactor < median)
+            double median = history.Median;
+
+            bool mattered = median >= options.SignificantFraction * globalMedian;
+            if (history.Count >= options.WarmupSamples && mattered && norm * options.VanishingFactor < median)
             {
                 raise(AlertKind.VanishingGradient, p.Name, norm, Invariant($"{p.Name} gradient norm {norm:G3} is {median / Math.Max(norm, double.Epsilon):G3}× below its running median {median:G3}"));
             }
@@ -122,11 +133,11 @@ internal sealed class Diagnostician(AlertOptions options)
         }
     }
 
-    private RunningMedian GetHistory(string name)
+    private RecentHistory GetHistory(string name)
     {
         if (!_gradientHistory.TryGetValue(name, out var history))
         {
-            history = new RunningMedian(options.MedianWindow);
+            history = new RecentHistory(options.HistoryWindow);
             _gradientHistory[name] = history;
         }
 

@@ -1,7 +1,7 @@
 namespace TrainWatch.TorchSharp.Diagnosis;
 
-/// <summary>The median of the last N values: robust to the spikes it is used to detect.</summary>
-internal sealed class RunningMedian(int window)
+/// <summary>The last N values of a series, with their median and maximum.</summary>
+internal sealed class RecentHistory(int window)
 {
     private readonly Queue<double> _values = new();
 
@@ -21,6 +21,8 @@ internal sealed class RunningMedian(int window)
             return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
         }
     }
+
+    public double Max => _values.Count == 0 ? double.NaN : _values.Max();
 
     public void Add(double value)
     {

@@ -64,12 +64,12 @@ internal static class JsonExport
 
         json.WriteEndObject();
         json.WriteStartArray("buckets");
-        for (int i = 0; i < h.Counts.Length; i++)
+        for (int i = 0; i < h.BucketCount; i++)
         {
             json.WriteStartArray();
-            json.WriteDoubleValue(h.Lefts[i]);
-            json.WriteDoubleValue(h.Rights[i]);
-            json.WriteDoubleValue(h.Counts[i]);
+            json.WriteDoubleValue(h.Edges[i]);
+            json.WriteDoubleValue(h.Edges[i + 1]);
+            json.WriteDoubleValue(h.CountOf(i));
             json.WriteEndArray();
         }
 

@@ -49,39 +49,22 @@ internal static class WassersteinDistance
     }
 
     /// <summary>
-    /// A piecewise-linear CDF as breakpoints (x nondecreasing; a repeated x is a jump), evaluated at increasing x with
-    /// forward-only indices so a whole sweep is linear.
+    /// A piecewise-linear CDF with breakpoints (Edges[i], Cumulative[i] / Num): x nondecreasing, a repeated x is a jump
+    /// (a point mass). Evaluated at increasing x with forward-only indices, so a whole sweep is linear, and without
+    /// copying the histogram.
     /// </summary>
-    private sealed class CdfCursor
+    private struct CdfCursor(BucketHistogram histogram)
     {
-        private readonly double[] _x;
-        private readonly double[] _f;
+        private readonly double[] _x = histogram.Edges;
+        private readonly double[] _cumulative = histogram.Cumulative;
+        private readonly double _num = histogram.Num;
         private int _atOrBelow;  // breakpoints with x <= the last RightLimit argument
         private int _below;      // breakpoints with x <  the last LeftLimit argument
 
-        public CdfCursor(BucketHistogram histogram)
-        {
-            int k = histogram.Counts.Length;
-            _x = new double[2 * k];
-            _f = new double[2 * k];
-            double cumulative = 0;
-            for (int i = 0; i < k; i++)
-            {
-                _x[2 * i] = histogram.Lefts[i];
-                _f[2 * i] = cumulative / histogram.Num;
-                cumulative += histogram.Counts[i];
-                _x[2 * i + 1] = histogram.Rights[i];
-                _f[2 * i + 1] = cumulative / histogram.Num;
-            }
-
-            // Why pin the end: rounding in the running sum must not leave a sliver of mass beyond the last edge.
-            _f[^1] = 1;
-        }
-
-        public double FirstX => _x[0];
+        public readonly double FirstX => _x[0];
 
         /// <summary>The smallest breakpoint greater than the last <see cref="RightLimit"/> argument, or +∞.</summary>
-        public double NextBreakAfterLastRightLimit => _atOrBelow < _x.Length ? _x[_atOrBelow] : double.PositiveInfinity;
+        public readonly double NextBreakAfterLastRightLimit => _atOrBelow < _x.Length ? _x[_atOrBelow] : double.PositiveInfinity;
 
         /// <summary>lim CDF(t) for t ↓ x.</summary>
         public double RightLimit(double x)
@@ -106,7 +89,7 @@ internal static class WassersteinDistance
         }
 
         // Breakpoints [index-1] and [index] bracket x with distinct x values (or x lies outside all of them).
-        private double Interpolate(int index, double x)
+        private readonly double Interpolate(int index, double x)
         {
             if (index == 0)
             {
@@ -119,7 +102,7 @@ internal static class WassersteinDistance
             }
 
             double x0 = _x[index - 1], x1 = _x[index];
-            double f0 = _f[index - 1], f1 = _f[index];
+            double f0 = _cumulative[index - 1] / _num, f1 = _cumulative[index] / _num;
             return x1 > x0 ? f0 + (f1 - f0) * ((x - x0) / (x1 - x0)) : f0;
         }
     }

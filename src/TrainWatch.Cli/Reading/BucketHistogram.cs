@@ -1,22 +1,24 @@
 namespace TrainWatch.Cli.Reading;
 
 /// <summary>
-/// One histogram as buckets <c>[Lefts[i], Rights[i]]</c> holding <c>Counts[i]</c> values, whatever form it was written in,
-/// plus the moments of the values. Buckets are ordered and do not overlap; a bucket with equal edges is a point mass.
+/// One histogram, whatever form it was written in, as contiguous buckets: bucket <c>i</c> spans
+/// <c>Edges[i]..Edges[i+1]</c> and holds <c>Cumulative[i+1] − Cumulative[i]</c> values. Gaps between a writer's buckets
+/// become empty buckets; a bucket with equal edges is a point mass. Two arrays of k + 1 doubles: diff keeps hundreds of
+/// thousands of these in memory.
 /// </summary>
-internal sealed class BucketHistogram(double[] lefts, double[] rights, double[] counts, double num, double sum, double sumSquares)
+internal sealed class BucketHistogram(double[] edges, double[] cumulative, double sum, double sumSquares)
 {
-    /// <summary>Left edges, increasing.</summary>
-    public double[] Lefts { get; } = lefts;
+    /// <summary>Bucket edges, nondecreasing; one more than the buckets.</summary>
+    public double[] Edges { get; } = edges;
 
-    /// <summary>Right edges; <c>Rights[i] &gt;= Lefts[i]</c> and <c>Rights[i] &lt;= Lefts[i + 1]</c>.</summary>
-    public double[] Rights { get; } = rights;
+    /// <summary>Running totals: <c>Cumulative[i]</c> values lie left of <c>Edges[i]</c>; the last is <see cref="Num"/>.</summary>
+    public double[] Cumulative { get; } = cumulative;
 
-    /// <summary>Values per bucket.</summary>
-    public double[] Counts { get; } = counts;
+    /// <summary>The number of buckets.</summary>
+    public int BucketCount => Edges.Length - 1;
 
     /// <summary>The number of values.</summary>
-    public double Num { get; } = num;
+    public double Num => Cumulative[^1];
 
     /// <summary>Their sum (exact when the writer recorded it, else from the buckets).</summary>
     public double Sum { get; } = sum;
@@ -25,10 +27,10 @@ internal sealed class BucketHistogram(double[] lefts, double[] rights, double[] 
     public double SumSquares { get; } = sumSquares;
 
     /// <summary>The smallest value (the first bucket's left edge).</summary>
-    public double Min => Lefts[0];
+    public double Min => Edges[0];
 
     /// <summary>The largest value (the last bucket's right edge).</summary>
-    public double Max => Rights[^1];
+    public double Max => Edges[^1];
 
     /// <summary>The mean.</summary>
     public double Mean => Sum / Num;
@@ -39,8 +41,8 @@ internal sealed class BucketHistogram(double[] lefts, double[] rights, double[] 
     /// <summary>The L2 norm of the values, <c>sqrt(sum of squares)</c>.</summary>
     public double Norm => Math.Sqrt(SumSquares);
 
-    /// <summary>The root mean square, <c>sqrt(E[x²])</c>: the scale the diff distance is divided by.</summary>
-    public double RootMeanSquare => Math.Sqrt(SumSquares / Num);
+    /// <summary>The values in bucket <paramref name="bucket"/>.</summary>
+    public double CountOf(int bucket) => Cumulative[bucket + 1] - Cumulative[bucket];
 
     /// <summary>
     /// The value below which a fraction <paramref name="probability"/> of the values lie, with each bucket's values spread
@@ -49,17 +51,14 @@ internal sealed class BucketHistogram(double[] lefts, double[] rights, double[] 
     public double Quantile(double probability)
     {
         double target = Math.Clamp(probability, 0, 1) * Num;
-        double cumulative = 0;
-        for (int i = 0; i < Counts.Length; i++)
+        for (int i = 0; i < BucketCount; i++)
         {
-            double next = cumulative + Counts[i];
-            if (next >= target && Counts[i] > 0)
+            double count = CountOf(i);
+            if (Cumulative[i + 1] >= target && count > 0)
             {
-                double within = (target - cumulative) / Counts[i];
-                return Lefts[i] + (Rights[i] - Lefts[i]) * Math.Clamp(within, 0, 1);
+                double within = (target - Cumulative[i]) / count;
+                return Edges[i] + (Edges[i + 1] - Edges[i]) * Math.Clamp(within, 0, 1);
             }
-
-            cumulative = next;
         }
 
         return Max;

@@ -67,49 +67,57 @@ internal static class HistogramDecoder
     private static BucketHistogram? Build(double[] lefts, double[] rights, double[] counts, double sum, double sumSquares, bool momentsKnown)
     {
         // Keep buckets that hold values and have finite edges; trim to the occupied range, as every writer does.
-        int first = Array.FindIndex(counts, c => c > 0);
-        int last = Array.FindLastIndex(counts, c => c > 0);
-        if (first < 0)
+        int first = 0, last = counts.Length - 1;
+        while (first <= last && !(IsUsable(lefts[first], rights[first], counts[first]) && counts[first] > 0))
+        {
+            first++;
+        }
+
+        while (last >= first && !(IsUsable(lefts[last], rights[last], counts[last]) && counts[last] > 0))
+        {
+            last--;
+        }
+
+        if (first > last)
         {
             return null;
         }
 
-        var keptLefts = new List<double>(last - first + 1);
-        var keptRights = new List<double>(last - first + 1);
-        var keptCounts = new List<double>(last - first + 1);
-        double previousRight = double.NegativeInfinity;
+        // Room for every bucket plus an empty one per gap between a bucket and the next.
+        var edges = new List<double>(last - first + 2);
+        var cumulative = new List<double>(last - first + 2);
+        double total = 0;
         for (int i = first; i <= last; i++)
         {
-            if (!double.IsFinite(lefts[i]) || !double.IsFinite(rights[i]) || !(counts[i] >= 0) || double.IsInfinity(counts[i]))
+            if (!IsUsable(lefts[i], rights[i], counts[i]))
             {
                 continue;
             }
 
             // Why clamp: writers disagree at the seams (min above the first limit, float rounding); overlap would break the CDF.
-            double left = Math.Max(lefts[i], previousRight);
+            double left = edges.Count == 0 ? lefts[i] : Math.Max(lefts[i], edges[^1]);
             double right = Math.Max(rights[i], left);
-            keptLefts.Add(left);
-            keptRights.Add(right);
-            keptCounts.Add(counts[i]);
-            previousRight = right;
-        }
-
-        double num = keptCounts.Sum();
-        if (!(num > 0))
-        {
-            return null;
-        }
-
-        if (!momentsKnown)
-        {
-            for (int i = 0; i < keptCounts.Count; i++)
+            if (edges.Count == 0 || left > edges[^1])
             {
-                double l = keptLefts[i], r = keptRights[i], c = keptCounts[i];
-                sum += c * (l + r) / 2;
-                sumSquares += c * (l * l + l * r + r * r) / 3;
+                // The first bucket's left edge, or the far side of a gap (an empty bucket).
+                edges.Add(left);
+                cumulative.Add(total);
+            }
+
+            double count = counts[i];
+            total += count;
+            edges.Add(right);
+            cumulative.Add(total);
+            if (!momentsKnown)
+            {
+                sum += count * (left + right) / 2;
+                sumSquares += count * (left * left + left * right + right * right) / 3;
             }
         }
 
-        return new BucketHistogram(keptLefts.ToArray(), keptRights.ToArray(), keptCounts.ToArray(), num, sum, sumSquares);
+        return total > 0 ? new BucketHistogram(edges.ToArray(), cumulative.ToArray(), sum, sumSquares) : null;
     }
+
+    private static bool IsUsable(double left, double right, double count) =>
+        double.IsFinite(left) && double.IsFinite(right) && count >= 0 && !double.IsInfinity(count);
 }

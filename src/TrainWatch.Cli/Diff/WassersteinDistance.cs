@@ -53,10 +53,10 @@ internal static class WassersteinDistance
     /// (a point mass). Evaluated at increasing x with forward-only indices, so a whole sweep is linear, and without
     /// copying the histogram.
     /// </summary>
-    private struct CdfCursor(BucketHistogram histogram)
+    private ref struct CdfCursor(BucketHistogram histogram)
     {
-        private readonly double[] _x = histogram.Edges;
-        private readonly double[] _cumulative = histogram.Cumulative;
+        private readonly ReadOnlySpan<double> _x = histogram.Edges;
+        private readonly ReadOnlySpan<double> _cumulative = histogram.Cumulative;
         private readonly double _num = histogram.Num;
         private int _atOrBelow;  // breakpoints with x <= the last RightLimit argument
         private int _below;      // breakpoints with x <  the last LeftLimit argument

@@ -5,30 +5,21 @@ namespace TrainWatch.Cli.Reading;
 /// <summary>Turns both of TensorBoard's histogram forms into a <see cref="BucketHistogram"/>.</summary>
 internal static class HistogramDecoder
 {
+    // Both take an optional arena: readers that keep many histograms pass one; without, each gets its own array.
+
     /// <summary>
     /// The legacy <see cref="HistogramProto"/>: bucket <c>i</c> spans <c>bucket_limit[i-1]..bucket_limit[i]</c>. As
     /// TensorBoard does when it migrates these, the first bucket starts at <c>min</c> and the last ends at <c>max</c>
     /// (the outer limits are often ±DBL_MAX). Null when empty or malformed.
     /// </summary>
-    public static BucketHistogram? FromProto(HistogramProto proto)
+    public static BucketHistogram? FromProto(HistogramProto proto, HistogramArena? arena = null)
     {
-        int k = proto.Bucket.Count;
-        if (k == 0 || proto.BucketLimit.Count != k || !(proto.Num > 0))
+        if (proto.Bucket.Count == 0 || proto.BucketLimit.Count != proto.Bucket.Count || !(proto.Num > 0))
         {
             return null;
         }
 
-        var lefts = new double[k];
-        var rights = new double[k];
-        var counts = new double[k];
-        for (int i = 0; i < k; i++)
-        {
-            lefts[i] = i == 0 ? proto.Min : proto.BucketLimit[i - 1];
-            rights[i] = i == k - 1 ? proto.Max : proto.BucketLimit[i];
-            counts[i] = proto.Bucket[i];
-        }
-
-        return Build(lefts, rights, counts, proto.Sum, proto.SumSquares, momentsKnown: true);
+        return Build(new ProtoRows(proto), proto.Sum, proto.SumSquares, momentsKnown: true, arena);
     }
 
     /// <summary>
@@ -36,7 +27,7 @@ internal static class HistogramDecoder
     /// Its moments are not stored; they are computed with each bucket's values spread uniformly. Null when empty or
     /// malformed.
     /// </summary>
-    public static BucketHistogram? FromTensor(TensorProto tensor)
+    public static BucketHistogram? FromTensor(TensorProto tensor, HistogramArena? arena = null)
     {
         var dims = tensor.TensorShape?.Dim;
         if (dims is null || dims.Count != 2 || dims[1].Size != 3)
@@ -50,30 +41,21 @@ internal static class HistogramDecoder
             return null;
         }
 
-        int k = values.Length / 3;
-        var lefts = new double[k];
-        var rights = new double[k];
-        var counts = new double[k];
-        for (int i = 0; i < k; i++)
-        {
-            lefts[i] = values[3 * i];
-            rights[i] = values[3 * i + 1];
-            counts[i] = values[3 * i + 2];
-        }
-
-        return Build(lefts, rights, counts, 0, 0, momentsKnown: false);
+        return Build(new TensorRows(values), 0, 0, momentsKnown: false, arena);
     }
 
-    private static BucketHistogram? Build(double[] lefts, double[] rights, double[] counts, double sum, double sumSquares, bool momentsKnown)
+    // Generic over a struct so the JIT specialises the loops for each form: no intermediate arrays per histogram.
+    private static BucketHistogram? Build<TRows>(TRows rows, double sum, double sumSquares, bool momentsKnown, HistogramArena? arena)
+        where TRows : struct, IBucketRows
     {
         // Keep buckets that hold values and have finite edges; trim to the occupied range, as every writer does.
-        int first = 0, last = counts.Length - 1;
-        while (first <= last && !(IsUsable(lefts[first], rights[first], counts[first]) && counts[first] > 0))
+        int first = 0, last = rows.Count - 1;
+        while (first <= last && !(IsUsable(rows, first) && rows.CountAt(first) > 0))
         {
             first++;
         }
 
-        while (last >= first && !(IsUsable(lefts[last], rights[last], counts[last]) && counts[last] > 0))
+        while (last >= first && !(IsUsable(rows, last) && rows.CountAt(last) > 0))
         {
             last--;
         }
@@ -83,31 +65,45 @@ internal static class HistogramDecoder
             return null;
         }
 
-        // Room for every bucket plus an empty one per gap between a bucket and the next.
-        var edges = new List<double>(last - first + 2);
-        var cumulative = new List<double>(last - first + 2);
+        // First pass: how many edges, counting an empty bucket for every gap between a bucket and the next.
+        int edgeCount = 0;
+        double previousRight = double.NaN;
+        for (int i = first; i <= last; i++)
+        {
+            if (IsUsable(rows, i))
+            {
+                double left = edgeCount == 0 ? rows.LeftAt(i) : Math.Max(rows.LeftAt(i), previousRight);
+                edgeCount += edgeCount == 0 || left > previousRight ? 2 : 1;
+                previousRight = Math.Max(rows.RightAt(i), left);
+            }
+        }
+
+        var (store, offset) = arena?.Allocate(2 * edgeCount) ?? (new double[2 * edgeCount], 0);
+        var edges = store.AsSpan(offset, edgeCount);
+        var cumulative = store.AsSpan(offset + edgeCount, edgeCount);
+        int e = 0;
         double total = 0;
         for (int i = first; i <= last; i++)
         {
-            if (!IsUsable(lefts[i], rights[i], counts[i]))
+            if (!IsUsable(rows, i))
             {
                 continue;
             }
 
             // Why clamp: writers disagree at the seams (min above the first limit, float rounding); overlap would break the CDF.
-            double left = edges.Count == 0 ? lefts[i] : Math.Max(lefts[i], edges[^1]);
-            double right = Math.Max(rights[i], left);
-            if (edges.Count == 0 || left > edges[^1])
+            double left = e == 0 ? rows.LeftAt(i) : Math.Max(rows.LeftAt(i), edges[e - 1]);
+            double right = Math.Max(rows.RightAt(i), left);
+            if (e == 0 || left > edges[e - 1])
             {
                 // The first bucket's left edge, or the far side of a gap (an empty bucket).
-                edges.Add(left);
-                cumulative.Add(total);
+                edges[e] = left;
+                cumulative[e++] = total;
             }
 
-            double count = counts[i];
+            double count = rows.CountAt(i);
             total += count;
-            edges.Add(right);
-            cumulative.Add(total);
+            edges[e] = right;
+            cumulative[e++] = total;
             if (!momentsKnown)
             {
                 sum += count * (left + right) / 2;
@@ -115,9 +111,46 @@ internal static class HistogramDecoder
             }
         }
 
-        return total > 0 ? new BucketHistogram(edges.ToArray(), cumulative.ToArray(), sum, sumSquares) : null;
+        return total > 0 ? new BucketHistogram(store, offset, edgeCount, sum, sumSquares) : null;
     }
 
-    private static bool IsUsable(double left, double right, double count) =>
-        double.IsFinite(left) && double.IsFinite(right) && count >= 0 && !double.IsInfinity(count);
+    private static bool IsUsable<TRows>(TRows rows, int i)
+        where TRows : struct, IBucketRows
+    {
+        double count = rows.CountAt(i);
+        return double.IsFinite(rows.LeftAt(i)) && double.IsFinite(rows.RightAt(i)) && count >= 0 && !double.IsInfinity(count);
+    }
+
+    private interface IBucketRows
+    {
+        int Count { get; }
+
+        double LeftAt(int i);
+
+        double RightAt(int i);
+
+        double CountAt(int i);
+    }
+
+    private readonly struct ProtoRows(HistogramProto proto) : IBucketRows
+    {
+        public int Count => proto.Bucket.Count;
+
+        public double LeftAt(int i) => i == 0 ? proto.Min : proto.BucketLimit[i - 1];
+
+        public double RightAt(int i) => i == proto.Bucket.Count - 1 ? proto.Max : proto.BucketLimit[i];
+
+        public double CountAt(int i) => proto.Bucket[i];
+    }
+
+    private readonly struct TensorRows(double[] values) : IBucketRows
+    {
+        public int Count => values.Length / 3;
+
+        public double LeftAt(int i) => values[3 * i];
+
+        public double RightAt(int i) => values[3 * i + 1];
+
+        public double CountAt(int i) => values[3 * i + 2];
+    }
 }

@@ -11,6 +11,9 @@ internal sealed class RunAccumulator(RunData data, ReadOptions options)
     private readonly SummaryValueClassifier _classifier = new();
     private readonly Dictionary<string, bool> _tagSelected = new(StringComparer.Ordinal);
 
+    // Tail keeps only the latest histogram per tag: an arena would keep every one ever read alive.
+    private readonly HistogramArena? _arena = options.LatestOnly ? null : new HistogramArena();
+
     /// <summary>What has been gathered so far.</summary>
     public RunData Data { get; } = data;
 
@@ -77,8 +80,8 @@ internal sealed class RunAccumulator(RunData data, ReadOptions options)
                 break;
             case ValueKind.Histogram when options.KeepHistograms:
                 var histogram = value.ValueCase == Summary.Types.Value.ValueOneofCase.Histo
-                    ? HistogramDecoder.FromProto(value.Histo)
-                    : HistogramDecoder.FromTensor(value.Tensor);
+                    ? HistogramDecoder.FromProto(value.Histo, _arena)
+                    : HistogramDecoder.FromTensor(value.Tensor, _arena);
                 if (histogram is not null)
                 {
                     Append(Data.Histograms, value.Tag, new HistogramPoint(step, wallTime, histogram));

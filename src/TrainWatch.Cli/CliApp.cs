@@ -70,9 +70,15 @@ public static class CliApp
         }
     }
 
-    private static RootCommand BuildRootCommand(CliContext context)
+    // Why a plain Command named "trainwatch" rather than RootCommand: RootCommand names itself after the executable,
+    // which for the installed tool is "TrainWatch.Cli"; help must show the command users type.
+    private static Command BuildRootCommand(CliContext context)
     {
-        var root = new RootCommand("Inspect, export, follow and compare TensorBoard runs. Exit codes: 0 ok, 1 problems found, 2 usage or I/O error.");
+        var root = new Command("trainwatch", "Inspect, export, follow and compare TensorBoard runs. Exit codes: 0 ok, 1 problems found, 2 usage or I/O error.")
+        {
+            new System.CommandLine.Help.HelpOption(),
+            new VersionOption(),
+        };
         root.Subcommands.Add(InspectCommand.Create(context));
         root.Subcommands.Add(ExportCommand.Create(context));
         root.Subcommands.Add(TailCommand.Create(context));

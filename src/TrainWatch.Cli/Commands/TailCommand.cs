@@ -202,6 +202,6 @@ internal static class TailCommand
         string.Create(s_invariant, $"ALERT {alert.Run} {alert.Tag} step {alert.Step}: {alert.Text.ReplaceLineEndings(" ")}");
 
     private static string DescribeValue(LatestValue value) => value.Histogram is { } h
-        ? $"mean {NumberText.Short(h.Mean)}, std {NumberText.Short(h.StandardDeviation)}, [{NumberText.Short(h.Min)}, {NumberText.Short(h.Max)}], n={NumberText.Short(h.Num)}"
+        ? $"mean {NumberText.Short(h.Mean)}, std {NumberText.Short(h.StandardDeviation)}, [{NumberText.Short(h.Min)}, {NumberText.Short(h.Max)}], n={h.Num.ToString("0", s_invariant)}"
         : NumberText.RoundTrip(value.Scalar);
 }

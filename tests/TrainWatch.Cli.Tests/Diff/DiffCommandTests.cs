@@ -185,6 +185,26 @@ public class DiffCommandTests
     }
 
     [Fact]
+    public void After_a_restart_the_value_read_last_for_a_step_is_the_one_compared()
+    {
+        using var dir = new TempDirectory();
+        string restarted = dir.Combine("a");
+        TestRuns.Write(dir.Combine("first"), HistogramForm.Proto, ["w"], s_steps, Healthy, seed: 9);
+        TestRuns.Write(dir.Combine("second"), HistogramForm.Proto, ["w"], [300], (tag, step) => (5, 1), seed: 9);
+        Directory.CreateDirectory(restarted);
+
+        // Names fix the reading order: the restart's file sorts after the original one.
+        File.Move(Directory.GetFiles(dir.Combine("first")).Single(), Path.Combine(restarted, "events.out.tfevents.0000000001.host.1.0"));
+        File.Move(Directory.GetFiles(dir.Combine("second")).Single(), Path.Combine(restarted, "events.out.tfevents.0000000002.host.2.0"));
+        TestRuns.Write(dir.Combine("b"), HistogramForm.Proto, ["w"], s_steps, Healthy, seed: 9);
+
+        var tag = Json(TrainWatchCli.Run("diff", restarted, dir.Combine("b"), "--json")).GetProperty("tags")[0];
+
+        Assert.Equal(300, tag.GetProperty("onset_step").GetInt64());
+        Assert.Equal(s_steps.Length, tag.GetProperty("steps").GetArrayLength());
+    }
+
+    [Fact]
     public void Runs_with_no_common_histogram_tag_exit_one_with_a_clear_message()
     {
         using var dir = new TempDirectory();

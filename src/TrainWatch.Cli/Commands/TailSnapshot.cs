@@ -2,22 +2,6 @@ using TrainWatch.Cli.Reading;
 
 namespace TrainWatch.Cli.Commands;
 
-/// <summary>The latest value of one tag of one run, as <c>tail</c> shows it.</summary>
-/// <param name="Run">The run.</param>
-/// <param name="Tag">The tag.</param>
-/// <param name="Kind">Scalar or histogram.</param>
-/// <param name="Step">The step of the latest value.</param>
-/// <param name="Scalar">The scalar value, for scalars.</param>
-/// <param name="Histogram">The histogram, for histograms.</param>
-internal sealed record LatestValue(string Run, string Tag, ValueKind Kind, long Step, double Scalar, BucketHistogram? Histogram);
-
-/// <summary>A text summary under <c>alerts/</c>: what TrainWatch's watcher writes when a rule fires.</summary>
-/// <param name="Run">The run.</param>
-/// <param name="Tag">The alert's tag.</param>
-/// <param name="Step">The step it fired at.</param>
-/// <param name="Text">Its message.</param>
-internal sealed record AlertEntry(string Run, string Tag, long Step, string Text);
-
 /// <summary>
 /// What <c>tail</c> has shown so far, so each refresh can tell what is new: alerts never repeat, and a tag's latest value
 /// counts as changed only when its step moves.

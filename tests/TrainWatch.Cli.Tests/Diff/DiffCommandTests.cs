@@ -146,6 +146,47 @@ public class DiffCommandTests
     }
 
     [Fact]
+    public void Values_that_turn_nan_are_flagged_with_the_first_such_step()
+    {
+        using var dir = new TempDirectory();
+        TestRuns.Write(dir.Combine("a"), HistogramForm.Proto, ["fc.weight"], s_steps, Healthy, seed: 6);
+        using (var writer = new SummaryWriter(dir.Combine("b")))
+        {
+            foreach (long step in s_steps)
+            {
+                var values = Histograms.Normal(6, 2000, 0, 0.05);
+                if (step >= 200)
+                {
+                    values[0] = float.NaN; // the core writes the finite rest plus fc.weight/nan_count
+                }
+
+                writer.AddHistogram("fc.weight", values, step);
+            }
+        }
+
+        var result = TrainWatchCli.Run("diff", dir.Combine("a"), dir.Combine("b"), "--json", "--tags", "fc.*");
+
+        Assert.Equal(1, result.ExitCode);
+        var finding = Json(result).GetProperty("tags")[0].GetProperty("exploding_in_b");
+        Assert.Equal(200, finding.GetProperty("non_finite_step").GetInt64());
+        Assert.Contains("NaN/Inf at step 200", finding.GetProperty("description").GetString());
+    }
+
+    [Fact]
+    public void The_tags_filter_limits_the_comparison()
+    {
+        using var dir = new TempDirectory();
+        TestRuns.Write(dir.Combine("a"), HistogramForm.Proto, s_layers, s_steps, Healthy, seed: 1);
+        TestRuns.Write(dir.Combine("b"), HistogramForm.Proto, s_layers, s_steps, Planted, seed: 2);
+
+        var result = TrainWatchCli.Run("diff", dir.Combine("a"), dir.Combine("b"), "--json", "--tags", "fc*");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(["fc1.bias", "fc1.weight", "fc2.weight"],
+            Json(result).GetProperty("tags").EnumerateArray().Select(t => t.GetProperty("tag").GetString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_healthy_slowly_growing_norm_is_not_flagged()
     {
         using var dir = new TempDirectory();

@@ -61,7 +61,8 @@ internal static class ExportCommand
         if (format == "json")
         {
             using (var stream = new TextWriterStream(writer))
-            using (var json = JsonOutput.Create(stream))
+            // Compact: an export of a long run is large, and it is read by programs.
+            using (var json = JsonOutput.Create(stream, indented: false))
             {
                 JsonExport.Write(json, runs);
             }

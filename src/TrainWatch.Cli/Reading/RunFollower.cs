@@ -28,7 +28,8 @@ internal sealed class RunFollower(string logDirectory, ReadOptions options) : ID
         {
             if (!_runs.TryGetValue(run.Name, out var accumulator))
             {
-                accumulator = new RunAccumulator(new RunData(run.Name, run.Directory), options);
+                string name = run.Name == "." ? RunLocator.DisplayName(logDirectory) : run.Name;
+                accumulator = new RunAccumulator(new RunData(name, run.Directory), options);
                 _runs[run.Name] = accumulator;
             }
 

@@ -28,7 +28,8 @@ internal static class RunLocator
             throw new CliException($"no event files under '{path}' (TensorBoard event files have '{EventFileName.Marker}' in their name).");
         }
 
-        return runs;
+        // The log directory itself as a run reads better under its own name than as ".".
+        return runs.Select(run => run.Name == "." ? run with { Name = DisplayName(path) } : run).ToList();
     }
 
     /// <summary>
@@ -75,6 +76,7 @@ internal static class RunLocator
         return new EventRun(Path.GetFileName(full), Path.GetDirectoryName(full)!, [full]);
     }
 
-    private static string DisplayName(string path) =>
+    /// <summary>The name a directory is shown under: its last path segment.</summary>
+    public static string DisplayName(string path) =>
         Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)));
 }

@@ -85,20 +85,23 @@ internal static class TailCommand
     private static async Task LiveAsync(CliContext context, TailLoop loop)
     {
         var console = context.CreateConsole();
+
+        // A live view taller than the terminal scrolls and garbles: keep room for the alerts panel and the status line.
+        int maxRows = Math.Max(5, console.Profile.Height - 20);
         await console.Live(new Text("reading..."))
             .AutoClear(false)
             .StartAsync(async live => await loop.RunAsync(() =>
             {
                 loop.Snapshot.TakeNewAlerts(loop.Follower.Runs);
-                live.UpdateTarget(BuildView(loop));
+                live.UpdateTarget(BuildView(loop, maxRows));
                 live.Refresh();
             }).ConfigureAwait(false))
             .ConfigureAwait(false);
     }
 
-    private static IRenderable BuildView(TailLoop loop)
+    private static IRenderable BuildView(TailLoop loop, int maxRows)
     {
-        var latest = LatestTable(loop.Follower);
+        var latest = LatestTable(loop.Follower, maxRows);
         var alerts = loop.Snapshot.Alerts.TakeLast(10).Select(a => new Markup($"[red]{Markup.Escape(DescribeAlert(a))}[/]")).ToList<IRenderable>();
         var runs = loop.Follower.Runs.Count();
         var status = new Markup(Markup.Escape(runs == 0
@@ -108,12 +111,18 @@ internal static class TailCommand
         return new Rows(latest, alertPanel, status);
     }
 
-    private static Table LatestTable(RunFollower follower)
+    private static Table LatestTable(RunFollower follower, int maxRows = int.MaxValue)
     {
         var table = new Table().Border(TableBorder.Simple).AddColumns("run", "tag", "step", "latest");
-        foreach (var value in TailSnapshot.Latest(follower.Runs))
+        var latest = TailSnapshot.Latest(follower.Runs);
+        foreach (var value in latest.Take(maxRows))
         {
             table.AddRow(Markup.Escape(value.Run), Markup.Escape(value.Tag), value.Step.ToString(s_invariant), Markup.Escape(DescribeValue(value)));
+        }
+
+        if (latest.Count > maxRows)
+        {
+            table.AddRow("...", Markup.Escape($"{latest.Count - maxRows} more tag(s): narrow with --tags"), string.Empty, string.Empty);
         }
 
         return table;

@@ -10,7 +10,8 @@ public static class RunDirectory
     {
         RecurseSubdirectories = true,
         IgnoreInaccessible = true,
-        AttributesToSkip = FileAttributes.Hidden | FileAttributes.System,
+        // TensorBoard walks hidden directories too (".runs/exp1" is a run); skipping them would hide runs it shows.
+        AttributesToSkip = 0,
     };
 
     /// <summary>The runs under <paramref name="logDirectory"/> (itself included), ordered by name.</summary>

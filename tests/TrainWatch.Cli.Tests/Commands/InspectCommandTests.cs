@@ -28,11 +28,17 @@ public class InspectCommandTests
             val.Write(8, new Summary { Value = { TestRuns.TensorScalar("accuracy", 0.75f, withMetadata: false) } });
         }
 
+        using (var hidden = new SummaryWriter(dir.Combine("runs", ".hidden")))
+        {
+            hidden.AddScalar("loss", 1, 0);
+        }
+
         var result = TrainWatchCli.Run("inspect", dir.Combine("runs"), "--json");
 
         Assert.Equal(0, result.ExitCode);
         var runs = JsonDocument.Parse(result.Out).RootElement.GetProperty("runs").EnumerateArray().ToList();
-        Assert.Equal(["exp1/train", "exp1/val"], runs.Select(r => r.GetProperty("name").GetString()));
+        Assert.Equal([".hidden", "exp1/train", "exp1/val"], runs.Select(r => r.GetProperty("name").GetString()));
+        runs.RemoveAt(0);
         var trainTags = runs[0].GetProperty("tags").EnumerateArray().ToDictionary(t => t.GetProperty("tag").GetString()!);
         Assert.Equal("scalar", trainTags["loss"].GetProperty("kind").GetString());
         Assert.Equal(5, trainTags["loss"].GetProperty("count").GetInt32());

@@ -4,14 +4,15 @@ namespace TrainWatch.Cli.Reading;
 /// One histogram, whatever form it was written in, as contiguous buckets: bucket <c>i</c> spans
 /// <c>Edges[i]..Edges[i+1]</c> and holds <c>Cumulative[i+1] − Cumulative[i]</c> values. Gaps between a writer's buckets
 /// become empty buckets; a bucket with equal edges is a point mass. Two arrays of k + 1 doubles: diff keeps hundreds of
-/// thousands of these in memory, so both live side by side in a slice of a shared store (see <see cref="HistogramArena"/>).
+/// thousands of these in memory, so both live side by side in a slice of a shared store (see <see cref="HistogramArena"/>),
+/// and the histogram itself is a struct: no per-histogram object for the garbage collector to copy.
 /// </summary>
 /// <param name="store">Holds the edges at <paramref name="offset"/> followed by as many running totals.</param>
 /// <param name="offset">Where this histogram's data starts in <paramref name="store"/>.</param>
 /// <param name="edgeCount">The number of edges (buckets + 1).</param>
 /// <param name="sum">The sum of the values.</param>
 /// <param name="sumSquares">The sum of their squares.</param>
-internal sealed class BucketHistogram(double[] store, int offset, int edgeCount, double sum, double sumSquares)
+internal readonly struct BucketHistogram(double[] store, int offset, int edgeCount, double sum, double sumSquares)
 {
     /// <summary>Bucket edges, nondecreasing; one more than the buckets.</summary>
     public ReadOnlySpan<double> Edges => store.AsSpan(offset, edgeCount);

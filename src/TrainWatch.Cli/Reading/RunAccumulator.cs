@@ -82,9 +82,9 @@ internal sealed class RunAccumulator(RunData data, ReadOptions options)
                 var histogram = value.ValueCase == Summary.Types.Value.ValueOneofCase.Histo
                     ? HistogramDecoder.FromProto(value.Histo, _arena)
                     : HistogramDecoder.FromTensor(value.Tensor, _arena);
-                if (histogram is not null)
+                if (histogram is { } decoded)
                 {
-                    Append(Data.Histograms, value.Tag, new HistogramPoint(step, wallTime, histogram));
+                    Append(Data.Histograms, value.Tag, new HistogramPoint(step, wallTime, decoded));
                 }
                 else
                 {

@@ -168,13 +168,19 @@ internal static class HistogramDecoder
         double CountAt(int i);
     }
 
+    // Edges are clipped to [min, max]: no value lies outside, and untrimmed protos (empty outer buckets kept) would
+    // otherwise start the first occupied bucket at a limit far below the smallest value.
     private readonly struct ProtoRows(HistogramProto proto) : IBucketRows
     {
+        private readonly bool _clip = proto.Min <= proto.Max && double.IsFinite(proto.Min) && double.IsFinite(proto.Max);
+
         public int Count => proto.Bucket.Count;
 
-        public double LeftAt(int i) => i == 0 ? proto.Min : proto.BucketLimit[i - 1];
+        public double LeftAt(int i) => i == 0 ? proto.Min : Clip(proto.BucketLimit[i - 1]);
 
-        public double RightAt(int i) => i == proto.Bucket.Count - 1 ? proto.Max : proto.BucketLimit[i];
+        public double RightAt(int i) => i == proto.Bucket.Count - 1 ? proto.Max : Clip(proto.BucketLimit[i]);
+
+        private double Clip(double edge) => _clip ? Math.Clamp(edge, proto.Min, proto.Max) : edge;
 
         public double CountAt(int i) => proto.Bucket[i];
     }

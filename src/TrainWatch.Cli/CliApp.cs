@@ -54,8 +54,9 @@ public static class CliApp
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            // Ctrl+C during a read: the user asked to stop; nothing is wrong.
-            return ExitCodes.Ok;
+            // Ctrl+C during inspect, export or diff: the result is incomplete, so not "ok". (tail ends its own loop with 0.)
+            context.Problem("interrupted.");
+            return ExitCodes.UsageOrIoError;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -143,6 +143,20 @@ public class BrokenInputTests
     }
 
     [Fact]
+    public async Task An_interrupted_read_is_not_reported_as_success()
+    {
+        using var dir = new TempDirectory();
+        WriteScalarRun(dir.Combine("run"));
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        int exitCode = await CliApp.RunAsync(["export", dir.Path], output, error, new CancellationToken(canceled: true));
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal("trainwatch: interrupted.", error.ToString().Trim());
+    }
+
+    [Fact]
     public void Bad_arguments_exit_two_without_running_anything()
     {
         var missingArgument = TrainWatchCli.Run("diff", "only-one-run");

@@ -1,0 +1,88 @@
+using System.CommandLine;
+using TrainWatch.Cli.Diff;
+using TrainWatch.Cli.Output;
+using TrainWatch.Cli.Reading;
+
+namespace TrainWatch.Cli.Commands;
+
+/// <summary>
+/// <c>trainwatch diff RUN_A RUN_B</c>: compares the histogram tags of two runs step by step and ranks them, most
+/// divergent first. Exit 1 when a tag crosses the threshold, a norm explodes, a file is damaged, or nothing could be
+/// compared; 0 when the runs match.
+/// </summary>
+internal static class DiffCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliContext context)
+    {
+        var runA = new Argument<string>("RUN_A") { Description = "The reference run: a run directory (or a directory holding exactly one run, or one event file)." };
+        var runB = new Argument<string>("RUN_B") { Description = "The run compared with it." };
+        var threshold = new Option<double>("--threshold")
+        {
+            Description = "Onset = first common step where d = W1 / pooled RMS exceeds this (0..2).",
+            DefaultValueFactory = _ => DiffOptions.DefaultThreshold,
+        };
+        var explodeFactor = new Option<double>("--explode-factor")
+        {
+            Description = "Flag a norm as exploding when its exponential fit grows by at least this factor over the last half of the run.",
+            DefaultValueFactory = _ => ExplosionDetector.DefaultFactor,
+        };
+        var tags = CommonOptions.Tags();
+        var report = new Option<string?>("--report") { Description = "Also write a self-contained HTML report to this file." };
+        var tensorBoardOut = new Option<string?>("--tb-out") { Description = "Also write the distances as a TensorBoard run (scalars diff/<tag>) into this directory." };
+        var json = CommonOptions.Json();
+        var command = new Command("diff", "Compare the histograms of two runs: distance per tag and step, onset of divergence, exploding norms.")
+        {
+            runA, runB, threshold, explodeFactor, tags, report, tensorBoardOut, json,
+        };
+        command.SetAction((parse, cancellation) => Task.FromResult(Run(context, parse.GetValue(runA)!, parse.GetValue(runB)!,
+            new DiffOptions(parse.GetValue(threshold), TagGlob.Parse(parse.GetValue(tags)), parse.GetValue(explodeFactor)),
+            parse.GetValue(report), parse.GetValue(tensorBoardOut), parse.GetValue(json), cancellation)));
+        return command;
+    }
+
+    private static int Run(CliContext context, string pathA, string pathB, DiffOptions options, string? reportPath, string? tensorBoardOut, bool asJson, CancellationToken cancellation)
+    {
+        if (!(options.Threshold >= 0) || !(options.ExplodeFactor > 1))
+        {
+            throw new CliException("--threshold must be 0 or more and --explode-factor more than 1.");
+        }
+
+        var runs = new[] { RunLocator.FindSingleRun(pathA), RunLocator.FindSingleRun(pathB) };
+        var loaded = RunSetLoader.Load(runs, new ReadOptions(KeepScalars: false, KeepHistograms: true, KeepTexts: false, options.Tags), context, cancellation);
+        bool readProblems = ReadProblems.Report(loaded, context);
+
+        var result = DiffAnalysis.Compare(loaded[0], loaded[1], options);
+        if (asJson)
+        {
+            using (var stream = new TextWriterStream(context.Out))
+            using (var json = JsonOutput.Create(stream))
+            {
+                DiffJsonReport.Write(result, json);
+            }
+
+            context.Out.WriteLine();
+        }
+        else
+        {
+            DiffTextReport.Write(result, context.CreateConsole());
+        }
+
+        if (reportPath is not null)
+        {
+            DiffHtmlReport.Write(result, reportPath);
+        }
+
+        if (tensorBoardOut is not null)
+        {
+            DiffTensorBoardOutput.Write(result, tensorBoardOut);
+        }
+
+        if (result.Ranked.Count == 0)
+        {
+            context.Problem(DiffTextReport.Summarize(result) + (result.Notes.Count > 0 ? " " + result.Notes[0] : string.Empty));
+        }
+
+        return readProblems || result.HasFindings || result.Ranked.Count == 0 ? ExitCodes.ProblemsFound : ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,216 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+using TrainWatch.Cli.Output;
+using TrainWatch.Cli.Reading;
+
+namespace TrainWatch.Cli.Commands;
+
+/// <summary>
+/// <c>trainwatch tail LOGDIR</c>: follows a log directory while training runs — the latest value of every tag, and every
+/// new alert (text summaries under <c>alerts/</c>) as it appears; picks up new files and runs; stops on Ctrl+C with exit
+/// code 0. <c>--once</c> reads what is there and exits; <c>--duration</c> follows for a while.
+/// </summary>
+internal static class TailCommand
+{
+    private static readonly CultureInfo s_invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliContext context)
+    {
+        var logDirectory = CommonOptions.LogDirectory();
+        var once = new Option<bool>("--once") { Description = "Read what is there now, print it and exit (for scripts and tests)." };
+        var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds." };
+        var interval = new Option<double>("--interval") { Description = "Seconds between reads.", DefaultValueFactory = _ => 1.0 };
+        var tags = CommonOptions.Tags();
+        var json = CommonOptions.Json();
+        json.Description = "Write one JSON object per line: each new alert and each changed latest value.";
+        var command = new Command("tail", "Follow runs live: latest value per tag and new alerts. Ctrl+C stops (exit 0).")
+        {
+            logDirectory, once, duration, interval, tags, json,
+        };
+        command.SetAction((parse, cancellation) => RunAsync(context, new TailSettings(
+            parse.GetValue(logDirectory)!,
+            parse.GetValue(once),
+            parse.GetValue(duration),
+            parse.GetValue(interval),
+            TagGlob.Parse(parse.GetValue(tags)),
+            parse.GetValue(json)), cancellation));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, TailSettings settings, CancellationToken cancellation)
+    {
+        if (!Directory.Exists(settings.LogDirectory))
+        {
+            throw new CliException(File.Exists(settings.LogDirectory)
+                ? $"'{settings.LogDirectory}' is a file; tail follows a log directory."
+                : $"'{settings.LogDirectory}' does not exist.");
+        }
+
+        if (settings.Duration is < 0 || !(settings.Interval > 0))
+        {
+            throw new CliException("--duration must not be negative and --interval must be positive.");
+        }
+
+        using var stopAfter = settings.Duration is { } seconds ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds)) : new CancellationTokenSource();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation, stopAfter.Token);
+        using var follower = new RunFollower(settings.LogDirectory, new ReadOptions(KeepScalars: true, KeepHistograms: true, KeepTexts: true, settings.Tags, LatestOnly: true));
+        var snapshot = new TailSnapshot();
+        var loop = new TailLoop(context, settings, follower, snapshot, stop.Token);
+
+        if (context.Interactive && !settings.Json && !settings.Once)
+        {
+            await LiveAsync(context, loop).ConfigureAwait(false);
+        }
+        else
+        {
+            await loop.RunAsync(() => EmitLines(context, settings, snapshot, follower)).ConfigureAwait(false);
+            if (!settings.Json)
+            {
+                WriteFinalTable(context.CreateConsole(), follower, snapshot);
+            }
+        }
+
+        if (settings.Once && !follower.Runs.Any())
+        {
+            throw new CliException($"no event files under '{settings.LogDirectory}' (TensorBoard event files have 'tfevents' in their name).");
+        }
+
+        return loop.SawCorruption ? ExitCodes.ProblemsFound : ExitCodes.Ok;
+    }
+
+    private static async Task LiveAsync(CliContext context, TailLoop loop)
+    {
+        var console = context.CreateConsole();
+
+        // A live view taller than the terminal scrolls and garbles: keep room for the alerts panel and the status line.
+        int maxRows = Math.Max(5, console.Profile.Height - 20);
+        await console.Live(new Text("reading..."))
+            .AutoClear(false)
+            .StartAsync(async live => await loop.RunAsync(() =>
+            {
+                loop.Snapshot.TakeNewAlerts(loop.Follower.Runs);
+                live.UpdateTarget(BuildView(loop, maxRows));
+                live.Refresh();
+            }).ConfigureAwait(false))
+            .ConfigureAwait(false);
+    }
+
+    private static IRenderable BuildView(TailLoop loop, int maxRows)
+    {
+        var latest = LatestTable(loop.Follower, maxRows);
+        var alerts = loop.Snapshot.Alerts.TakeLast(10).Select(a => new Markup($"[red]{Markup.Escape(DescribeAlert(a))}[/]")).ToList<IRenderable>();
+        var runs = loop.Follower.Runs.Count();
+        var status = new Markup(Markup.Escape(runs == 0
+            ? $"waiting for event files under {loop.Settings.LogDirectory} ... (Ctrl+C to stop)"
+            : $"following {runs} run(s) under {loop.Settings.LogDirectory}; {loop.Snapshot.Alerts.Count} alert(s); Ctrl+C to stop"));
+        var alertPanel = new Panel(alerts.Count > 0 ? new Rows(alerts) : new Text("no alerts")).Header("alerts");
+        return new Rows(latest, alertPanel, status);
+    }
+
+    private static Table LatestTable(RunFollower follower, int maxRows = int.MaxValue)
+    {
+        var table = new Table().Border(TableBorder.Simple).AddColumns("run", "tag", "step", "latest");
+        var latest = TailSnapshot.Latest(follower.Runs);
+        foreach (var value in latest.Take(maxRows))
+        {
+            table.AddRow(Markup.Escape(value.Run), Markup.Escape(value.Tag), value.Step.ToString(s_invariant), Markup.Escape(DescribeValue(value)));
+        }
+
+        if (latest.Count > maxRows)
+        {
+            table.AddRow("...", Markup.Escape($"{latest.Count - maxRows} more tag(s): narrow with --tags"), string.Empty, string.Empty);
+        }
+
+        return table;
+    }
+
+    private static void EmitLines(CliContext context, TailSettings settings, TailSnapshot snapshot, RunFollower follower)
+    {
+        var alerts = snapshot.TakeNewAlerts(follower.Runs);
+        if (!settings.Json)
+        {
+            foreach (var alert in alerts)
+            {
+                context.Out.WriteLine(DescribeAlert(alert));
+            }
+
+            context.Out.Flush();
+            return;
+        }
+
+        using (var stream = new TextWriterStream(context.Out))
+        {
+            foreach (var alert in alerts)
+            {
+                WriteJsonLine(stream, context.Out, json =>
+                {
+                    json.WriteString("type", "alert");
+                    json.WriteString("run", alert.Run);
+                    json.WriteString("tag", alert.Tag);
+                    json.WriteNumber("step", alert.Step);
+                    json.WriteString("text", alert.Text);
+                });
+            }
+
+            foreach (var value in snapshot.TakeChanged(follower.Runs))
+            {
+                WriteJsonLine(stream, context.Out, json => WriteLatest(json, value));
+            }
+        }
+
+        context.Out.Flush();
+    }
+
+    private static void WriteJsonLine(Stream stream, TextWriter writer, Action<Utf8JsonWriter> body)
+    {
+        using (var json = JsonOutput.Create(stream, indented: false))
+        {
+            json.WriteStartObject();
+            body(json);
+            json.WriteEndObject();
+        }
+
+        writer.WriteLine();
+    }
+
+    private static void WriteLatest(Utf8JsonWriter json, LatestValue value)
+    {
+        json.WriteString("type", value.Kind == ValueKind.Scalar ? "scalar" : "histogram");
+        json.WriteString("run", value.Run);
+        json.WriteString("tag", value.Tag);
+        json.WriteNumber("step", value.Step);
+        if (value.Histogram is { } h)
+        {
+            json.WriteDouble("min", h.Min);
+            json.WriteDouble("max", h.Max);
+            json.WriteDouble("num", h.Num);
+            json.WriteDouble("mean", h.Mean);
+            json.WriteDouble("std", h.StandardDeviation);
+        }
+        else
+        {
+            json.WriteDouble("value", value.Scalar);
+        }
+    }
+
+    private static void WriteFinalTable(IAnsiConsole console, RunFollower follower, TailSnapshot snapshot)
+    {
+        if (follower.Runs.Any())
+        {
+            console.Write(LatestTable(follower));
+        }
+
+        console.WriteLine(string.Create(s_invariant, $"{follower.Runs.Count()} run(s), {snapshot.Alerts.Count} alert(s)."));
+    }
+
+    private static string DescribeAlert(AlertEntry alert) =>
+        string.Create(s_invariant, $"ALERT {alert.Run} {alert.Tag} step {alert.Step}: {alert.Text.ReplaceLineEndings(" ")}");
+
+    private static string DescribeValue(LatestValue value) => value.Histogram is { } h
+        ? $"mean {NumberText.Short(h.Mean)}, std {NumberText.Short(h.StandardDeviation)}, [{NumberText.Short(h.Min)}, {NumberText.Short(h.Max)}], n={h.Num.ToString("0", s_invariant)}"
+        : NumberText.RoundTrip(value.Scalar);
+}

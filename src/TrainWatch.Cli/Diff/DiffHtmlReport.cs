@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using TrainWatch.Cli.Output;
+using TrainWatch.Cli.Reading;
+
+namespace TrainWatch.Cli.Diff;
+
+/// <summary>
+/// The diff as one self-contained HTML file (inline SVG, no scripts, no external files): per tag, the two runs'
+/// distributions over steps drawn side by side as quantile bands (like TensorBoard's Distributions tab, on a shared
+/// value axis), and the distance curve with the threshold and the onset.
+/// </summary>
+internal static class DiffHtmlReport
+{
+    // Why downsample: 100 tags × 1,000 steps of bands would make a 20 MB page; 300 columns is more than a chart shows.
+    private const int MaxColumns = 300;
+
+    // TensorBoard's distribution bands: min–max, ~±1.5σ, ~±1σ, ~±0.5σ around the median (in normal-quantile terms).
+    private static readonly (double Low, double High, double Opacity)[] s_bands =
+        [(0.0, 1.0, 0.15), (0.0668, 0.9332, 0.25), (0.1587, 0.8413, 0.35), (0.3085, 0.6915, 0.45)];
+
+    /// <summary>Writes the report to <paramref name="path"/>.</summary>
+    public static void Write(DiffResult result, string path)
+    {
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>trainwatch diff</title><style>")
+            .Append("body{font-family:system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left}")
+            .Append(".tag{margin:28px 0;border-top:2px solid #eee;padding-top:8px}.flag{color:#b00020}.row{display:flex;gap:12px;flex-wrap:wrap}")
+            .Append("</style></head><body>");
+        html.Append($"<h1>trainwatch diff</h1><p>A: <code>{Encode(result.RunA.Directory)}</code><br>B: <code>{Encode(result.RunB.Directory)}</code></p>");
+        html.Append(CultureInfo.InvariantCulture, $"<p>d = W1(A,B) / sqrt((E_A[x²] + E_B[x²]) / 2), between 0 (same distribution) and 2. Threshold: {result.Options.Threshold:G4}. Onset = first common step with d above it.</p>");
+        html.Append($"<p><b>{Encode(DiffTextReport.Summarize(result))}</b></p>");
+        foreach (string note in result.Notes)
+        {
+            html.Append($"<p>note: {Encode(note)}</p>");
+        }
+
+        AppendOnlyIn(html, "A", result.TagsOnlyInA);
+        AppendOnlyIn(html, "B", result.TagsOnlyInB);
+        AppendSummaryTable(html, result);
+        int rank = 0;
+        foreach (var tag in result.Ranked)
+        {
+            AppendTag(html, result, tag, ++rank);
+        }
+
+        html.Append("</body></html>");
+        File.WriteAllText(path, html.ToString(), new UTF8Encoding(false));
+    }
+
+    private static void AppendSummaryTable(StringBuilder html, DiffResult result)
+    {
+        html.Append("<table><tr><th>#</th><th>tag</th><th>max d</th><th>onset</th><th>norm B/A (last)</th><th>std B/A (last)</th><th>exploding</th></tr>");
+        int rank = 0;
+        foreach (var tag in result.Ranked)
+        {
+            string exploding = string.Join("; ", new[] { tag.ExplodingInA, tag.ExplodingInB }.Where(e => e is not null).Select(e => e!.Describe()));
+            html.Append(CultureInfo.InvariantCulture, $"<tr class=\"{(tag.IsFlagged ? "flag" : string.Empty)}\"><td>{++rank}</td><td><a href=\"#t{rank}\">{Encode(tag.Tag)}</a></td><td>{NumberText.Short(tag.MaxDistance)}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td>{tag.OnsetStep?.ToString(CultureInfo.InvariantCulture) ?? "-"}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td>{(tag.Steps.Length > 0 ? NumberText.Short(tag.NormRatios[^1]) : "-")}</td><td>{(tag.Steps.Length > 0 ? NumberText.Short(tag.StdRatios[^1]) : "-")}</td><td>{Encode(exploding)}</td></tr>");
+        }
+
+        html.Append("</table>");
+    }
+
+    private static void AppendTag(StringBuilder html, DiffResult result, TagComparison tag, int rank)
+    {
+        var seriesA = Downsample(LastPerStep(result.RunA.Histograms[tag.Tag]));
+        var seriesB = Downsample(LastPerStep(result.RunB.Histograms[tag.Tag]));
+        var all = seriesA.Concat(seriesB).ToList();
+        double xMin = all.Min(p => p.Step), xMax = all.Max(p => p.Step);
+        double yMin = all.Min(p => p.Histogram.Min), yMax = all.Max(p => p.Histogram.Max);
+
+        html.Append(CultureInfo.InvariantCulture, $"<div class=\"tag\" id=\"t{rank}\"><h2>{rank}. {Encode(tag.Tag)}</h2><p>max d {NumberText.Short(tag.MaxDistance)} at step {tag.MaxDistanceStep?.ToString(CultureInfo.InvariantCulture) ?? "-"}; onset {tag.OnsetStep?.ToString(CultureInfo.InvariantCulture) ?? "none"}; run A {Encode(tag.GridA)}, run B {Encode(tag.GridB)}.</p>");
+        foreach (var finding in new[] { tag.ExplodingInA, tag.ExplodingInB }.Where(f => f is not null))
+        {
+            html.Append($"<p class=\"flag\">exploding: {Encode(finding!.Describe())}</p>");
+        }
+
+        html.Append("<div class=\"row\">");
+        html.Append(Distribution(seriesA, "run A", "#1565c0", xMin, xMax, yMin, yMax));
+        html.Append(Distribution(seriesB, "run B", "#e65100", xMin, xMax, yMin, yMax));
+        html.Append(DistanceCurve(tag, result.Options.Threshold, xMin, xMax));
+        html.Append("</div></div>");
+    }
+
+    private static string Distribution(List<HistogramPoint> series, string title, string color, double xMin, double xMax, double yMin, double yMax)
+    {
+        var plot = new SvgPlot(420, 220, xMin, xMax, yMin, yMax, $"{title}: quantiles over steps");
+        var xs = series.Select(p => (double)p.Step).ToList();
+        foreach (var (low, high, opacity) in s_bands)
+        {
+            plot.Band(xs, series.Select(p => p.Histogram.Quantile(low)).ToList(), series.Select(p => p.Histogram.Quantile(high)).ToList(), color, opacity);
+        }
+
+        plot.Line(xs, series.Select(p => p.Histogram.Quantile(0.5)).ToList(), color);
+        return plot.ToString();
+    }
+
+    private static string DistanceCurve(TagComparison tag, double threshold, double xMin, double xMax)
+    {
+        double yMax = Math.Max(threshold * 1.5, tag.Distances.DefaultIfEmpty(0).Max());
+        var plot = new SvgPlot(420, 220, xMin, xMax, 0, yMax, "normalised distance d");
+        plot.Line([xMin, xMax], [threshold, threshold], "#888", 1, dashed: true);
+        var indices = DownsampleIndices(tag.Steps.Length);
+        plot.Line(indices.Select(i => (double)tag.Steps[i]).ToList(), indices.Select(i => tag.Distances[i]).ToList(), "#b00020");
+        if (tag.OnsetStep is { } onset)
+        {
+            plot.VerticalMarker(onset, "#b00020", $"onset {onset}");
+        }
+
+        return plot.ToString();
+    }
+
+    private static List<HistogramPoint> LastPerStep(List<HistogramPoint> points) =>
+        points.GroupBy(p => p.Step).Select(g => g.Last()).OrderBy(p => p.Step).ToList();
+
+    private static List<HistogramPoint> Downsample(List<HistogramPoint> points) =>
+        DownsampleIndices(points.Count).Select(i => points[i]).ToList();
+
+    // Evenly spaced indices, always keeping the first and the last.
+    private static List<int> DownsampleIndices(int count)
+    {
+        if (count <= MaxColumns)
+        {
+            return Enumerable.Range(0, count).ToList();
+        }
+
+        return Enumerable.Range(0, MaxColumns).Select(i => (int)Math.Round(i * (count - 1) / (double)(MaxColumns - 1))).Distinct().ToList();
+    }
+
+    private static void AppendOnlyIn(StringBuilder html, string run, IReadOnlyList<string> tags)
+    {
+        if (tags.Count > 0)
+        {
+            html.Append($"<p>only in run {run} (not compared): {Encode(string.Join(", ", tags))}</p>");
+        }
+    }
+
+    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+}

@@ -1,0 +1,50 @@
+namespace TrainWatch.Cli.Diff;
+
+/// <summary>How one histogram tag differs between run A and run B, step by common step.</summary>
+internal sealed class TagComparison
+{
+    /// <summary>The tag.</summary>
+    public required string Tag { get; init; }
+
+    /// <summary>The steps both runs logged, ascending.</summary>
+    public required long[] Steps { get; init; }
+
+    /// <summary>The normalised distance d at each common step (see <see cref="NormalizedDistance"/>).</summary>
+    public required double[] Distances { get; init; }
+
+    /// <summary>norm_B / norm_A at each common step, norm = sqrt(sum of squares).</summary>
+    public required double[] NormRatios { get; init; }
+
+    /// <summary>std_B / std_A at each common step.</summary>
+    public required double[] StdRatios { get; init; }
+
+    /// <summary>The first common step where d exceeds the threshold; null when it never does.</summary>
+    public long? OnsetStep { get; init; }
+
+    /// <summary>The largest d (0 when there is no common step).</summary>
+    public double MaxDistance { get; init; }
+
+    /// <summary>Where the largest d is.</summary>
+    public long? MaxDistanceStep { get; init; }
+
+    /// <summary>How run A logged this tag.</summary>
+    public required string GridA { get; init; }
+
+    /// <summary>How run B logged this tag.</summary>
+    public required string GridB { get; init; }
+
+    /// <summary>Steps only run A logged.</summary>
+    public int StepsOnlyInA { get; init; }
+
+    /// <summary>Steps only run B logged.</summary>
+    public int StepsOnlyInB { get; init; }
+
+    /// <summary>Exploding norm in run A, if any.</summary>
+    public ExplosionFinding? ExplodingInA { get; init; }
+
+    /// <summary>Exploding norm in run B, if any.</summary>
+    public ExplosionFinding? ExplodingInB { get; init; }
+
+    /// <summary>Whether the tag crossed the threshold or exploded in either run.</summary>
+    public bool IsFlagged => OnsetStep is not null || ExplodingInA is not null || ExplodingInB is not null;
+}

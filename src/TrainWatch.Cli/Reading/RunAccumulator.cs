@@ -1,0 +1,142 @@
+using TrainWatch.Protos;
+
+namespace TrainWatch.Cli.Reading;
+
+/// <summary>
+/// Folds a run's events, in order, into a <see cref="RunData"/>: classifies every value (remembering plugins per tag),
+/// counts tags, and decodes only the kinds and tags the command asked for.
+/// </summary>
+internal sealed class RunAccumulator(RunData data, ReadOptions options)
+{
+    private readonly SummaryValueClassifier _classifier = new();
+    private readonly Dictionary<string, bool> _tagSelected = new(StringComparer.Ordinal);
+
+    // Tail keeps only the latest histogram per tag: an arena would keep every one ever read alive.
+    private readonly HistogramArena? _arena = options.LatestOnly ? null : new HistogramArena();
+
+    /// <summary>What has been gathered so far.</summary>
+    public RunData Data { get; } = data;
+
+    /// <summary>Adds one event's summary values.</summary>
+    public void Add(Event evt)
+    {
+        if (evt.Summary is null)
+        {
+            return;
+        }
+
+        foreach (var value in evt.Summary.Value)
+        {
+            var kind = _classifier.Classify(value);
+            var tag = GetTagInfo(value.Tag, kind);
+            tag.Add(evt.Step);
+            if (IsSelected(value.Tag))
+            {
+                Keep(tag, kind, value, evt.Step, evt.WallTime);
+            }
+        }
+    }
+
+    private TagInfo GetTagInfo(string tag, ValueKind kind)
+    {
+        if (!Data.Tags.TryGetValue(tag, out var info))
+        {
+            info = new TagInfo(tag, kind, _classifier.PluginOf(tag));
+            Data.Tags[tag] = info;
+        }
+        else if (info.Plugin.Length == 0)
+        {
+            info.Plugin = _classifier.PluginOf(tag);
+        }
+
+        return info;
+    }
+
+    private bool IsSelected(string tag)
+    {
+        if (!_tagSelected.TryGetValue(tag, out bool selected))
+        {
+            selected = options.Tags.Matches(tag);
+            _tagSelected[tag] = selected;
+        }
+
+        return selected;
+    }
+
+    private void Keep(TagInfo tag, ValueKind kind, Summary.Types.Value value, long step, double wallTime)
+    {
+        switch (kind)
+        {
+            case ValueKind.Scalar when options.KeepScalars:
+                if (ScalarOf(value) is { } scalar)
+                {
+                    Append(Data.Scalars, value.Tag, new ScalarPoint(step, wallTime, scalar));
+                }
+                else
+                {
+                    tag.Undecodable++;
+                }
+
+                break;
+            case ValueKind.Histogram when options.KeepHistograms:
+                var histogram = value.ValueCase == Summary.Types.Value.ValueOneofCase.Histo
+                    ? HistogramDecoder.FromProto(value.Histo, _arena)
+                    : HistogramDecoder.FromTensor(value.Tensor, _arena);
+                if (histogram is { } decoded)
+                {
+                    Append(Data.Histograms, value.Tag, new HistogramPoint(step, wallTime, decoded));
+                }
+                else
+                {
+                    tag.Undecodable++;
+                }
+
+                break;
+            case ValueKind.Text when options.KeepTexts:
+                if (value.Tensor is not null && TensorValues.FirstString(value.Tensor) is { } text)
+                {
+                    // Texts are always appended, even with LatestOnly: tail shows every new alert, not just the last.
+                    GetList(Data.Texts, value.Tag).Add(new TextPoint(step, wallTime, text));
+                }
+
+                break;
+        }
+    }
+
+    private void Append<T>(Dictionary<string, List<T>> series, string tag, T point)
+    {
+        var list = GetList(series, tag);
+        if (options.LatestOnly)
+        {
+            list.Clear();
+        }
+
+        list.Add(point);
+    }
+
+    private static List<T> GetList<T>(Dictionary<string, List<T>> series, string tag)
+    {
+        if (!series.TryGetValue(tag, out var list))
+        {
+            list = [];
+            series[tag] = list;
+        }
+
+        return list;
+    }
+
+    private static double? ScalarOf(Summary.Types.Value value)
+    {
+        if (value.ValueCase == Summary.Types.Value.ValueOneofCase.SimpleValue)
+        {
+            return value.SimpleValue;
+        }
+
+        if (value.Tensor is { } tensor && TensorValues.ToDoubles(tensor) is { Length: 1 } single)
+        {
+            return single[0];
+        }
+
+        return null;
+    }
+}

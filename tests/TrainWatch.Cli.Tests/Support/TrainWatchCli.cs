@@ -1,0 +1,27 @@
+namespace TrainWatch.Cli.Tests.Support;
+
+/// <summary>What one in-process run of <c>trainwatch</c> produced.</summary>
+public sealed record CliResult(int ExitCode, string Out, string Error)
+{
+    /// <summary>Asserts the failure contract: a message on stderr, no stack trace anywhere.</summary>
+    public void AssertCleanFailure(int expectedExitCode)
+    {
+        Assert.True(ExitCode == expectedExitCode, $"exit {ExitCode}, expected {expectedExitCode}. stderr: {Error}\nstdout: {Out}");
+        Assert.False(string.IsNullOrWhiteSpace(Error), "a failure must say why on stderr");
+        Assert.DoesNotContain("   at ", Error);
+        Assert.DoesNotContain("   at ", Out);
+        Assert.DoesNotContain("Exception", Error);
+    }
+}
+
+/// <summary>Runs the command line in-process through <see cref="CliApp"/>.</summary>
+public static class TrainWatchCli
+{
+    public static CliResult Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exitCode = CliApp.Run(args, output, error);
+        return new CliResult(exitCode, output.ToString(), error.ToString());
+    }
+}

@@ -50,6 +50,21 @@ public sealed record WatchOptions
     /// <summary>Options of the underlying event writer (flush interval, queue, error policy).</summary>
     public EventWriterOptions Writer { get; init; } = EventWriterOptions.Default;
 
+    /// <summary>
+    /// Write the module tree to TensorBoard's Graphs tab, once; edges follow the order in which the first sampled
+    /// forward pass called the modules.
+    /// </summary>
+    public bool WriteGraph { get; init; } = true;
+
+    /// <summary>Write a Custom Scalars layout that overlays every layer's gradient norm, weight norm and update ratio.</summary>
+    public bool WriteCustomScalarsLayout { get; init; } = true;
+
+    /// <summary>The embedding projector (penultimate features of a probe batch); null turns it off.</summary>
+    public ProjectorOptions? Projector { get; init; } = new();
+
+    /// <summary>Hyper-parameters for the HParams tab, logged at attach (as <see cref="TrainWatcher.LogHParams"/> would); none when null.</summary>
+    public IReadOnlyDictionary<string, object>? HParams { get; init; }
+
     internal void Validate()
     {
         if (Every < 1)

@@ -20,7 +20,7 @@ namespace TrainWatch;
 /// writer.AddHistogram("fc1.weight", weights, step: 100);
 /// </code>
 /// </example>
-public sealed class SummaryWriter : IDisposable, IAsyncDisposable
+public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
 {
     private readonly EventWriterOptions _options;
     private readonly EventFileWriter _main;

@@ -1,0 +1,35 @@
+namespace TrainWatch.TorchSharp;
+
+// In the root namespace, next to WatchOptions, because users set it there: new WatchOptions { Projector = new() { ... } }.
+
+/// <summary>Configures the embedding projector written by the watcher (<see cref="WatchOptions.Projector"/>).</summary>
+public sealed record ProjectorOptions
+{
+    /// <summary>Write the projector's features on the first sample and then every N-th sample step.</summary>
+    public int EverySamples { get; init; } = 20;
+
+    /// <summary>
+    /// The module whose <em>input</em> is projected, by path (<c>classifier.3</c> or <c>classifier/3</c>). When null, the
+    /// last <c>Linear</c> module: its input is the penultimate layer's features.
+    /// </summary>
+    public string? ModuleName { get; init; }
+
+    /// <summary>
+    /// How many points the automatic probe batch keeps: the first inputs of the first forward pass, captured when no
+    /// probe is given with <see cref="TrainWatcher.SetProjectorProbe"/>.
+    /// </summary>
+    public int ProbeSize { get; init; } = 256;
+
+    internal void Validate()
+    {
+        if (EverySamples < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(EverySamples), EverySamples, "EverySamples must be 1 or more.");
+        }
+
+        if (ProbeSize is < 1 or > 10_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ProbeSize), ProbeSize, "ProbeSize must be between 1 and 10,000.");
+        }
+    }
+}

@@ -112,8 +112,11 @@ for (int step = 1; step <= options.Steps; step++)
 totalTime.Stop();
 
 var (evaluationLoss, evaluationAccuracy) = Evaluate(model, lossFunction, options.Seed + EvaluationSeedOffset, device);
-watch.Writer?.AddScalar("eval/accuracy", evaluationAccuracy, watch.CurrentStep - 1);
-watch.Writer?.AddScalar("eval/loss", evaluationLoss, watch.CurrentStep - 1);
+// The HParams tab compares runs by these (e.g. a healthy and a too-high learning rate side by side); the final
+// metrics are also written as scalars of the run.
+watch.LogHParams(
+    new Dictionary<string, object> { ["lr"] = options.LearningRate, ["batch_size"] = options.BatchSize, ["steps"] = options.Steps, ["seed"] = (double)options.Seed },
+    new Dictionary<string, double> { ["eval/accuracy"] = evaluationAccuracy, ["eval/loss"] = evaluationLoss });
 if (watch.Alerts.Count > 0)
 {
     Console.WriteLine($"TrainWatch raised {watch.Alerts.Count} alert(s); the first: {watch.Alerts[0]}");

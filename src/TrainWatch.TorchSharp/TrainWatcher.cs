@@ -94,7 +94,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
                 .Where(m => options.ModuleFilter?.Invoke(m.name) ?? true)
                 .Select(m => (m.name, (Module<Tensor, Tensor>)m.module))
                 .ToList();
-            _activations = new ActivationRecorder(modules, options.HistogramBins);
+            _activations = new ActivationRecorder(modules, options.HistogramBins, options.ActivationSampleLimit);
             _activations.Arm(); // step 0 is sampled
         }
 

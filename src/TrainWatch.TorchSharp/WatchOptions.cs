@@ -20,6 +20,13 @@ public sealed record WatchOptions
     /// <summary>Record module outputs through forward hooks on sampled steps.</summary>
     public bool WatchActivations { get; init; } = true;
 
+    /// <summary>
+    /// Batch entries an activation's distribution (mean, std, min, max, histogram) is computed from; 0 for the whole
+    /// batch. A few samples describe the distribution well and keep sampled steps cheap; the zero fraction and dead
+    /// filters always use the whole batch.
+    /// </summary>
+    public int ActivationSampleLimit { get; init; } = 8;
+
     /// <summary>Which parameters to watch, by name (<c>features.0.weight</c>); all when null.</summary>
     public Func<string, bool>? ParameterFilter { get; init; }
 
@@ -70,6 +77,11 @@ public sealed record WatchOptions
         if (Every < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(Every), Every, "Sample at least every step: Every must be 1 or more.");
+        }
+
+        if (ActivationSampleLimit < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ActivationSampleLimit), ActivationSampleLimit, "ActivationSampleLimit must be 0 (whole batch) or more.");
         }
 
         if (HistogramBins is < 1 or > 10_000)

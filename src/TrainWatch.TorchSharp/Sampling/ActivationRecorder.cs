@@ -18,15 +18,20 @@ internal sealed class ActivationRecorder : IDisposable
 {
     private readonly IReadOnlyList<(string Name, Module<Tensor, Tensor> Module)> _modules;
     private readonly int _bins;
+    private readonly long _sampleLimit;
     private readonly List<Module<Tensor, Tensor>.HookRemover> _hooks = [];
-    private readonly Dictionary<string, Tensor> _rows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RecordedActivation> _rows = new(StringComparer.Ordinal);
     private readonly HashSet<string> _everFired = new(StringComparer.Ordinal);
     private bool _silentReported;
 
-    public ActivationRecorder(IReadOnlyList<(string Name, Module<Tensor, Tensor> Module)> modules, int bins)
+    /// <param name="modules">The modules to watch, in the model's order.</param>
+    /// <param name="bins">Histogram buckets.</param>
+    /// <param name="sampleLimit">Batch entries the distribution statistics use (0: all); dead units always use all.</param>
+    public ActivationRecorder(IReadOnlyList<(string Name, Module<Tensor, Tensor> Module)> modules, int bins, long sampleLimit)
     {
         _modules = modules;
         _bins = bins;
+        _sampleLimit = sampleLimit;
     }
 
     /// <summary>Modules watched, in the model's order.</summary>
@@ -67,9 +72,9 @@ internal sealed class ActivationRecorder : IDisposable
     /// <summary>
     /// Hands over the rows recorded since <see cref="Arm"/>, in module order (the caller disposes them), and forgets them.
     /// </summary>
-    public List<(string Name, Tensor Row)> TakeRows()
+    public List<RecordedActivation> TakeRows()
     {
-        var rows = _modules.Where(m => _rows.ContainsKey(m.Name)).Select(m => (m.Name, _rows[m.Name])).ToList();
+        var rows = _modules.Where(m => _rows.ContainsKey(m.Name)).Select(m => _rows[m.Name]).ToList();
         _rows.Clear();
         return rows;
     }
@@ -91,7 +96,7 @@ internal sealed class ActivationRecorder : IDisposable
         Disarm();
         foreach (var row in _rows.Values)
         {
-            row.Dispose();
+            row.FastRow.Dispose();
         }
 
         _rows.Clear();
@@ -110,8 +115,8 @@ internal sealed class ActivationRecorder : IDisposable
         try
         {
             using var scope = NewDisposeScope();
-            var row = DeviceStatistics.Row(output, _bins, countDeadChannels: true);
-            _rows[name] = row.DetachFromDisposeScope();
+            var row = DeviceStatistics.FastRow(output, _bins, perChannel: true, _sampleLimit);
+            _rows[name] = new RecordedActivation(name, row.DetachFromDisposeScope(), output, DeviceStatistics.ShapeOf(output, perChannel: true, _sampleLimit));
         }
         catch (Exception)
         {
@@ -119,3 +124,9 @@ internal sealed class ActivationRecorder : IDisposable
         }
     }
 }
+
+/// <summary>
+/// What a hook kept of one module's output: its fast statistics row (owned, disposed by the collector) and a reference
+/// to the output itself (not owned) in case the row shows a non-finite value and must be recomputed robustly.
+/// </summary>
+internal sealed record RecordedActivation(string Name, Tensor FastRow, Tensor Output, RowShape Shape);

@@ -8,74 +8,113 @@ namespace TrainWatch.TorchSharp.Sampling;
 /// the device here, and nothing synchronises with it. Callers stack many rows and copy them to the host once.
 /// </summary>
 /// <remarks>
-/// Non-finite values are counted and masked out of every other statistic, so one NaN does not hide the rest of the
-/// distribution. The histogram has uniform buckets over the finite min..max, counted with floor/clamp/bincount:
-/// <c>torch.histc</c> in TorchSharp 0.107 only takes integer bounds, and <c>torch.histogram</c> has no CUDA kernel.
+/// The histogram has uniform buckets over min..max. Values are mapped to [0, bins] on the device and counted with
+/// <c>histc</c> over the integer range 0..bins — exact, one pass, and available on CUDA (<c>torch.histc</c> in TorchSharp
+/// 0.107 only takes integer bounds; <c>torch.histogram</c> has no CUDA kernel).
 /// </remarks>
 internal static class DeviceStatistics
 {
     /// <summary>
-    /// The statistics row of <paramref name="values"/> as a 1-D float64 tensor on its device. Dead channels are counted
-    /// over dimension 1 for tensors of rank 3 or more when <paramref name="countDeadChannels"/> is set.
+    /// The fast row: mean and population std (one Welford pass), min and max (one pass), the histogram, and — over
+    /// the whole tensor — the non-zero count and, with <paramref name="perChannel"/> and rank ≥ 3, the number of
+    /// channels (dimension 1) that are zero everywhere. The distribution is taken from the first
+    /// <paramref name="sampleLimit"/> entries of dimension 0 when that is positive (activations: a few samples of the
+    /// batch describe the distribution; dead units need the whole batch).
     /// </summary>
-    public static Tensor Row(Tensor values, int bins, bool countDeadChannels)
+    public static Tensor FastRow(Tensor values, int bins, bool perChannel, long sampleLimit = 0)
     {
         using var _ = no_grad();
-        var x = values.detach();
-        if (!x.is_floating_point())
-        {
-            x = x.to(ScalarType.Float32);
-        }
+        var full = AsFloat(values.detach());
+        var sample = DistributionSample(full, sampleLimit).reshape(-1);
 
-        var flat = x.reshape(-1);
-        var finite = flat.isfinite();
-        var notFinite = finite.logical_not();
-        var finiteCount = finite.sum(ScalarType.Float64);
-        var cleaned = flat.masked_fill(notFinite, 0);
-        var min = flat.masked_fill(notFinite, double.PositiveInfinity).min().to(ScalarType.Float64);
-        var max = flat.masked_fill(notFinite, double.NegativeInfinity).max().to(ScalarType.Float64);
-
-        var parts = new List<Tensor>
+        var (std, mean) = sample.std_mean(unbiased: false);
+        var (min, max) = sample.aminmax();
+        var statistics = new List<Tensor>(6) { mean, std, min, max };
+        if (perChannel && full.dim() >= 3)
         {
-            tensor((double)flat.numel(), ScalarType.Float64, flat.device),
-            finiteCount,
-            cleaned.sum(ScalarType.Float64),
-            cleaned.square().sum(ScalarType.Float64),
-            min,
-            max,
-            flat.eq(0).sum(ScalarType.Float64),
-            flat.isnan().sum(ScalarType.Float64),
-        };
-
-        if (countDeadChannels && x.dim() >= 3)
-        {
-            // A channel is dead when no element of it, in any sample of the batch, is non-zero.
-            var perChannel = x.transpose(0, 1).reshape(x.shape[1], -1).ne(0).any(1);
-            parts.Add(perChannel.logical_not().sum(ScalarType.Float64));
-            parts.Add(tensor((double)x.shape[1], ScalarType.Float64, flat.device));
+            var perChannelCounts = full.count_nonzero(ChannelReductionDims(full));
+            statistics.Add(perChannelCounts.sum().to(sample.dtype));
+            statistics.Add(perChannelCounts.eq(0).sum().to(sample.dtype));
         }
         else
         {
-            parts.Add(tensor(-1.0, ScalarType.Float64, flat.device));
-            parts.Add(tensor(0.0, ScalarType.Float64, flat.device));
+            statistics.Add(full.count_nonzero().to(sample.dtype));
         }
 
-        var stats = stack(parts);
-        return cat([stats, UniformHistogram(flat, finite, min, max, bins)]);
+        // One conversion for the whole row: fewer, larger ops are what makes device statistics cheap.
+        return cat([stack(statistics), Histogram(sample, min, max, bins)]).to(ScalarType.Float64);
     }
 
     /// <summary>
-    /// Bucket counts of the finite values over <c>bins</c> uniform buckets spanning [min, max]. A constant tensor puts
-    /// everything in bucket 0; a tensor without finite values counts nothing.
+    /// The robust row: NaN and ±∞ are counted and masked out of every other statistic, so one NaN does not hide the
+    /// rest of the distribution. Several passes; used only for tensors whose fast row showed a non-finite value.
     /// </summary>
-    public static Tensor UniformHistogram(Tensor flat, Tensor finite, Tensor min, Tensor max, int bins)
+    public static Tensor RobustRow(Tensor values, int bins, bool perChannel, long sampleLimit = 0)
     {
+        using var _ = no_grad();
+        var full = AsFloat(values.detach());
+        var flat = DistributionSample(full, sampleLimit).reshape(-1);
+        var finite = flat.isfinite();
+        var notFinite = finite.logical_not();
+        var cleaned = flat.masked_fill(notFinite, 0);
+        var min = flat.masked_fill(notFinite, double.PositiveInfinity).min();
+        var max = flat.masked_fill(notFinite, double.NegativeInfinity).max();
+
+        var deadChannels = perChannel && full.dim() >= 3
+            ? full.count_nonzero(ChannelReductionDims(full)).eq(0).sum()
+            : finite.sum().mul(0);
+        var stats = stack(
+        [
+            finite.sum(ScalarType.Float64),
+            cleaned.sum(ScalarType.Float64),
+            cleaned.square().sum(ScalarType.Float64),
+            min.to(ScalarType.Float64),
+            max.to(ScalarType.Float64),
+            full.eq(0).sum(ScalarType.Float64),
+            flat.isnan().sum(ScalarType.Float64),
+            deadChannels.to(ScalarType.Float64),
+        ]);
+
         // Clean bounds: with no finite value min is +inf and max is -inf; zero keeps the arithmetic finite.
-        var lo = min.nan_to_num(0, 0, 0);
-        var hi = max.nan_to_num(0, 0, 0);
-        var scale = ((double)bins / (hi - lo).clamp_min(1e-30)).to(flat.dtype);
-        var shifted = flat.masked_fill(finite.logical_not(), 0).sub(lo.to(flat.dtype)).mul(scale);
-        var index = shifted.nan_to_num(0, 0, 0).floor().clamp(0, bins - 1).to(ScalarType.Int64);
-        return index.bincount(finite.to(ScalarType.Float64), bins).to(ScalarType.Float64);
+        var histogram = Histogram(cleaned, min.nan_to_num(0, 0, 0), max.nan_to_num(0, 0, 0), bins, exclude: notFinite);
+        return cat([stats, histogram.to(ScalarType.Float64)]);
     }
+
+    /// <summary>
+    /// Bucket counts (in the input's dtype) over <paramref name="bins"/> uniform buckets spanning [min, max]; a
+    /// constant tensor puts everything in bucket 0.
+    /// </summary>
+    private static Tensor Histogram(Tensor flat, Tensor min, Tensor max, int bins, Tensor? exclude = null)
+    {
+        var scale = (max - min).clamp_min_(1e-30).reciprocal_().mul_(bins).to(flat.dtype);
+        var position = flat.sub(min.to(flat.dtype)).mul_(scale).clamp_(0, bins);
+        if (exclude is not null)
+        {
+            // Out of histc's range, so not counted.
+            position = position.masked_fill(exclude, -1);
+        }
+
+        return histc(position, bins, 0, bins);
+    }
+
+    /// <summary>What the host must know to decode a row of <paramref name="values"/>: it follows from the shape alone.</summary>
+    public static RowShape ShapeOf(Tensor values, bool perChannel, long sampleLimit)
+    {
+        long numel = values.numel();
+        long sampleCount = sampleLimit > 0 && values.dim() >= 1 && values.shape[0] > sampleLimit
+            ? numel / values.shape[0] * sampleLimit
+            : numel;
+        long channels = perChannel && values.dim() >= 3 ? values.shape[1] : 0;
+        return new RowShape(numel, sampleCount, channels);
+    }
+
+    private static Tensor DistributionSample(Tensor full, long sampleLimit) =>
+        sampleLimit > 0 && full.dim() >= 1 && full.shape[0] > sampleLimit ? full.narrow(0, 0, sampleLimit) : full;
+
+    private static long[] ChannelReductionDims(Tensor full) =>
+        Enumerable.Range(0, (int)full.dim()).Where(d => d != 1).Select(d => (long)d).ToArray();
+
+    // Half and bfloat16 lack some reductions on some devices; integer tensors have no NaN. Float32 suits all of them.
+    private static Tensor AsFloat(Tensor t) =>
+        t.dtype is ScalarType.Float32 or ScalarType.Float64 ? t : t.to(ScalarType.Float32);
 }

@@ -5,8 +5,9 @@ using static TorchSharp.torch;
 namespace TrainWatch.TorchSharp.Sampling;
 
 /// <summary>
-/// Runs one sample step's device work: a statistics row per weight, gradient and recorded activation, the parked
-/// update norms and the loss, all packed onto one device and copied to the host in one transfer, then decoded.
+/// Runs one sample step's device work: a fast statistics row per weight, gradient and recorded activation, the parked
+/// update norms and the loss, all packed onto one device and copied to the host in one transfer, then decoded. Only
+/// when a row shows NaN or ±∞ are those tensors reduced again, robustly, in a second transfer.
 /// </summary>
 internal sealed class SampleCollector
 {
@@ -21,13 +22,10 @@ internal sealed class SampleCollector
         _transfer = transfer;
     }
 
-    /// <summary>How many watched parameters had a gradient at the last collection.</summary>
-    public int GradientsSeen { get; private set; }
-
     public SampleData Collect(
         long step,
         Tensor? loss,
-        List<(string Name, Tensor Row)> activationRows,
+        List<RecordedActivation> activations,
         Tensor? updateNorms,
         long updateStep,
         IReadOnlyList<(string Name, double Value)> learningRates,
@@ -38,20 +36,25 @@ internal sealed class SampleCollector
             using var _ = no_grad();
             using var scope = NewDisposeScope();
             var device = _parameters.Count > 0 ? _parameters[0].Parameter.device : loss?.device ?? CPU;
+
+            // The tensors measured, in the order their rows are packed: each weight, then its gradient if it has one.
+            var measured = new List<(Tensor? Source, RowShape Shape)>();
             var parts = new List<Tensor>();
-            var gradients = new List<bool>(_parameters.Count);
             foreach (var (_, parameter) in _parameters)
             {
-                parts.Add(DeviceStatistics.Row(parameter, _bins, countDeadChannels: false));
-                var grad = parameter.grad;
-                gradients.Add(grad is not null);
-                if (grad is not null)
+                Measure(parameter);
+                if (parameter.grad is { } grad)
                 {
-                    parts.Add(DeviceStatistics.Row(grad, _bins, countDeadChannels: false));
+                    Measure(grad);
                 }
             }
 
-            parts.AddRange(activationRows.Select(r => r.Row));
+            foreach (var activation in activations)
+            {
+                measured.Add((activation.Output, activation.Shape));
+                parts.Add(activation.FastRow);
+            }
+
             if (updateNorms is not null)
             {
                 parts.Add(updateNorms);
@@ -62,67 +65,100 @@ internal sealed class SampleCollector
                 parts.Add(loss.detach().to(ScalarType.Float64).reshape(1));
             }
 
-            // Device-to-device moves are asynchronous; only the one host copy below waits for the device.
-            var onDevice = parts.Select(p => p.device == device ? p : p.to(device)).ToList();
-            double[] host = _transfer.Copy(onDevice);
-            GradientsSeen = gradients.Count(g => g);
-            return Decode(host, step, gradients, activationRows, updateNorms is null ? null : updateStep, loss is not null, learningRates, stepsPerSecond);
+            double[] host = _transfer.Copy(OnDevice(parts, device));
+            var stats = DecodeRows(host, measured, device);
+            int offset = measured.Sum(m => StatisticsRow.FastLength(_bins, m.Shape.Channels > 0));
+            return Assemble(step, stats, activations, host.AsSpan(offset), updateNorms is null ? null : updateStep, loss is not null, learningRates, stepsPerSecond);
+
+            void Measure(Tensor tensor)
+            {
+                measured.Add((tensor, DeviceStatistics.ShapeOf(tensor, perChannel: false, sampleLimit: 0)));
+                parts.Add(DeviceStatistics.FastRow(tensor, _bins, perChannel: false));
+            }
         }
         finally
         {
             // Rows recorded by hooks and the parked norms were detached from their scopes to live until now.
-            foreach (var (_, row) in activationRows)
+            foreach (var activation in activations)
             {
-                row.Dispose();
+                activation.FastRow.Dispose();
             }
 
             updateNorms?.Dispose();
         }
     }
 
-    private SampleData Decode(
-        double[] host,
+    // Device-to-device moves are asynchronous; only the host copy waits for the device.
+    private static List<Tensor> OnDevice(List<Tensor> parts, Device device) =>
+        parts.Select(p => p.device == device ? p : p.to(device)).ToList();
+
+    private List<TensorStats> DecodeRows(double[] host, List<(Tensor? Source, RowShape Shape)> measured, Device device)
+    {
+        var stats = new List<TensorStats?>(measured.Count);
+        int offset = 0;
+        foreach (var (_, shape) in measured)
+        {
+            int length = StatisticsRow.FastLength(_bins, shape.Channels > 0);
+            stats.Add(TensorStats.FromFastRow(host.AsSpan(offset, length), shape));
+            offset += length;
+        }
+
+        // Rare path: NaN or ±∞ somewhere. Reduce those tensors again with masking, in one more transfer.
+        var broken = Enumerable.Range(0, measured.Count).Where(i => stats[i] is null).ToList();
+        var recomputable = broken.Where(i => measured[i].Source is { IsInvalid: false }).ToList();
+        if (recomputable.Count > 0)
+        {
+            var rows = recomputable.Select(i => DeviceStatistics.RobustRow(measured[i].Source!, _bins, perChannel: measured[i].Shape.Channels > 0, SampleLimitOf(measured[i].Shape, measured[i].Source!))).ToList();
+            double[] robust = _transfer.Copy(OnDevice(rows, device));
+            int robustLength = StatisticsRow.Length(_bins);
+            for (int k = 0; k < recomputable.Count; k++)
+            {
+                stats[recomputable[k]] = TensorStats.FromRobustRow(robust.AsSpan(k * robustLength, robustLength), measured[recomputable[k]].Shape);
+            }
+        }
+
+        return stats.Select((s, i) => s ?? TensorStats.NonFiniteUnknown(measured[i].Shape, _bins)).ToList();
+    }
+
+    private static long SampleLimitOf(RowShape shape, Tensor source) =>
+        shape.SampleCount == shape.Numel || source.dim() == 0 ? 0 : shape.SampleCount / (shape.Numel / source.shape[0]);
+
+    private SampleData Assemble(
         long step,
-        List<bool> gradients,
-        List<(string Name, Tensor Row)> activationRows,
+        List<TensorStats> stats,
+        List<RecordedActivation> activations,
+        ReadOnlySpan<double> rest,
         long? updateStep,
         bool hasLoss,
         IReadOnlyList<(string Name, double Value)> learningRates,
         double stepsPerSecond)
     {
-        int rowLength = StatisticsRow.Length(_bins);
-        int offset = 0;
-        TensorStats NextRow()
-        {
-            var stats = new TensorStats(host.AsSpan(offset, rowLength));
-            offset += rowLength;
-            return stats;
-        }
-
+        int next = 0;
         var parameters = new List<ParameterSample>(_parameters.Count);
-        for (int i = 0; i < _parameters.Count; i++)
+        foreach (var (name, parameter) in _parameters)
         {
-            var weight = NextRow();
-            var gradient = gradients[i] ? NextRow() : null;
-            parameters.Add(new ParameterSample(_parameters[i].Name, weight, gradient));
+            var weight = stats[next++];
+            var gradient = parameter.grad is not null ? stats[next++] : null;
+            parameters.Add(new ParameterSample(name, weight, gradient));
         }
 
-        var activations = activationRows.Select(r => new ActivationSample(r.Name, NextRow())).ToList();
+        var activationSamples = activations.Select(a => new ActivationSample(a.Name, stats[next++])).ToList();
 
+        int offset = 0;
         UpdateSample? updates = null;
         if (updateStep is { } from)
         {
             var ratios = new List<(string, double, double)>(_parameters.Count);
             for (int i = 0; i < _parameters.Count; i++)
             {
-                ratios.Add((_parameters[i].Name, host[offset], host[offset + 1]));
+                ratios.Add((_parameters[i].Name, rest[offset], rest[offset + 1]));
                 offset += 2;
             }
 
             updates = new UpdateSample(from, ratios);
         }
 
-        double? loss = hasLoss ? host[offset++] : null;
-        return new SampleData(step, loss, parameters, activations, updates, learningRates, stepsPerSecond);
+        double? loss = hasLoss ? rest[offset] : null;
+        return new SampleData(step, loss, parameters, activationSamples, updates, learningRates, stepsPerSecond);
     }
 }

@@ -1,28 +1,44 @@
 namespace TrainWatch.TorchSharp.Sampling;
 
 /// <summary>
-/// The fixed layout of one tensor's statistics in the packed float64 vector that travels to the host: eight
-/// reductions, the dead-channel count, then the histogram's bucket counts. Device code writes it, host code reads it.
+/// The two layouts of one tensor's statistics in the packed float64 vector that travels to the host. Device code
+/// writes them, host code (<see cref="TensorStats"/>) reads them.
 /// </summary>
+/// <remarks>
+/// The <b>fast</b> row is what every sample step computes: four one-pass reductions and a histogram, valid when every
+/// value is finite. A non-finite value shows as a non-finite mean, and only then is the tensor reduced again into the
+/// <b>robust</b> row, which masks NaN and ±∞ out and counts them — so healthy steps pay for no masking.
+/// </remarks>
 internal static class StatisticsRow
 {
-    public const int Numel = 0;
-    public const int Finite = 1;
-    public const int Sum = 2;
-    public const int SumOfSquares = 3;
-    public const int Min = 4;
-    public const int Max = 5;
-    public const int Zeros = 6;
-    public const int NaN = 7;
+    // Fast row: distribution over the sampled elements; non-zero count and (only for rows with channels) dead
+    // channels over the whole tensor, then the bucket counts.
+    public const int FastMean = 0;
+    public const int FastStd = 1;
+    public const int FastMin = 2;
+    public const int FastMax = 3;
+    public const int FastNonZero = 4;
+    public const int FastDeadChannels = 5;
 
-    /// <summary>Channels all zero over the whole batch (conv activations); -1 where it does not apply.</summary>
-    public const int DeadChannels = 8;
+    // Robust row: every distribution statistic over the finite sampled elements only.
+    public const int Finite = 0;
+    public const int Sum = 1;
+    public const int SumOfSquares = 2;
+    public const int Min = 3;
+    public const int Max = 4;
+    public const int Zeros = 5;
+    public const int NaN = 6;
 
-    /// <summary>Channels counted for <see cref="DeadChannels"/>; 0 where it does not apply.</summary>
-    public const int Channels = 9;
+    /// <summary>Channels all zero over the whole tensor (0 where not counted).</summary>
+    public const int DeadChannels = 7;
 
-    /// <summary>Where the bucket counts start.</summary>
-    public const int HistogramStart = 10;
+    /// <summary>Where the robust row's bucket counts start.</summary>
+    public const int HistogramStart = 8;
+
+    /// <summary>Where a fast row's bucket counts start: after the dead-channel count when the row has one.</summary>
+    public static int FastHistogramStart(bool hasChannels) => hasChannels ? 6 : 5;
+
+    public static int FastLength(int bins, bool hasChannels) => FastHistogramStart(hasChannels) + bins;
 
     public static int Length(int bins) => HistogramStart + bins;
 }

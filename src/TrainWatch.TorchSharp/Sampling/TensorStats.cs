@@ -2,52 +2,56 @@ using TrainWatch.Summaries;
 
 namespace TrainWatch.TorchSharp.Sampling;
 
-/// <summary>One tensor's statistics on the host, decoded from its <see cref="StatisticsRow"/>.</summary>
+/// <summary>One tensor's statistics on the host, decoded from its statistics row.</summary>
 public sealed class TensorStats
 {
     private readonly double[] _counts;
 
-    internal TensorStats(ReadOnlySpan<double> row)
+    private TensorStats(RowShape shape, double finite, double sum, double sumOfSquares, double min, double max, double zeros, double nan, double deadChannels, double[] counts)
     {
-        Numel = row[StatisticsRow.Numel];
-        Finite = row[StatisticsRow.Finite];
-        Sum = row[StatisticsRow.Sum];
-        SumOfSquares = row[StatisticsRow.SumOfSquares];
-        Min = row[StatisticsRow.Min];
-        Max = row[StatisticsRow.Max];
-        Zeros = row[StatisticsRow.Zeros];
-        NaNCount = row[StatisticsRow.NaN];
-        DeadChannels = row[StatisticsRow.DeadChannels];
-        Channels = row[StatisticsRow.Channels];
-        _counts = row[StatisticsRow.HistogramStart..].ToArray();
+        Numel = shape.Numel;
+        SampleCount = shape.SampleCount;
+        Channels = shape.Channels;
+        Finite = finite;
+        Sum = sum;
+        SumOfSquares = sumOfSquares;
+        Min = min;
+        Max = max;
+        Zeros = zeros;
+        NaNCount = nan;
+        DeadChannels = shape.Channels > 0 ? deadChannels : -1;
+        _counts = counts;
     }
 
     /// <summary>Elements in the tensor.</summary>
     public double Numel { get; }
 
-    /// <summary>Finite elements (the ones every other statistic is computed over).</summary>
+    /// <summary>Elements the distribution (mean, std, min, max, histogram) describes: all, or the first samples of a batch.</summary>
+    public double SampleCount { get; }
+
+    /// <summary>Finite sampled elements (the ones the distribution statistics are computed over).</summary>
     public double Finite { get; }
 
-    /// <summary>Sum of the finite elements.</summary>
+    /// <summary>Sum of the finite sampled elements.</summary>
     public double Sum { get; }
 
-    /// <summary>Sum of squares of the finite elements.</summary>
+    /// <summary>Sum of their squares.</summary>
     public double SumOfSquares { get; }
 
-    /// <summary>Smallest finite element (+∞ when there is none).</summary>
+    /// <summary>Smallest finite sampled element (+∞ when there is none).</summary>
     public double Min { get; }
 
-    /// <summary>Largest finite element (−∞ when there is none).</summary>
+    /// <summary>Largest finite sampled element (−∞ when there is none).</summary>
     public double Max { get; }
 
-    /// <summary>Elements exactly zero.</summary>
+    /// <summary>Elements exactly zero, over the whole tensor.</summary>
     public double Zeros { get; }
 
-    /// <summary>NaN elements.</summary>
+    /// <summary>NaN sampled elements.</summary>
     public double NaNCount { get; }
 
-    /// <summary>±∞ elements.</summary>
-    public double InfCount => Numel - Finite - NaNCount;
+    /// <summary>±∞ sampled elements.</summary>
+    public double InfCount => SampleCount - Finite - NaNCount;
 
     /// <summary>Channels that are zero over the whole batch; −1 when not counted.</summary>
     public double DeadChannels { get; }
@@ -55,23 +59,64 @@ public sealed class TensorStats
     /// <summary>Channels examined for <see cref="DeadChannels"/>.</summary>
     public double Channels { get; }
 
-    /// <summary>Mean of the finite elements.</summary>
+    /// <summary>Mean of the finite sampled elements.</summary>
     public double Mean => Finite > 0 ? Sum / Finite : double.NaN;
 
-    /// <summary>Standard deviation of the finite elements (unbiased, like <c>torch.std</c>).</summary>
+    /// <summary>Standard deviation of the finite sampled elements (unbiased, like <c>torch.std</c>).</summary>
     public double Std => Finite > 1 ? Math.Sqrt(Math.Max(0, (SumOfSquares - Sum * Sum / Finite) / (Finite - 1))) : 0;
 
-    /// <summary>L2 norm of the finite elements.</summary>
+    /// <summary>L2 norm of the finite sampled elements.</summary>
     public double Norm => Math.Sqrt(SumOfSquares);
 
     /// <summary>Fraction of elements exactly zero (dead units for activations after ReLU).</summary>
     public double ZeroFraction => Numel > 0 ? Zeros / Numel : 0;
 
-    /// <summary>Whether any element is NaN or ±∞.</summary>
-    public bool HasNonFinite => Finite < Numel;
+    /// <summary>Whether any sampled element is NaN or ±∞.</summary>
+    public bool HasNonFinite => Finite < SampleCount;
 
     /// <summary>Bucket counts over uniform buckets from <see cref="Min"/> to <see cref="Max"/>.</summary>
     public ReadOnlySpan<double> Counts => _counts;
+
+    /// <summary>Decodes a fast row; null when it shows a non-finite value (then the robust row is needed).</summary>
+    internal static TensorStats? FromFastRow(ReadOnlySpan<double> row, RowShape shape)
+    {
+        double mean = row[StatisticsRow.FastMean], std = row[StatisticsRow.FastStd];
+        double min = row[StatisticsRow.FastMin], max = row[StatisticsRow.FastMax];
+        if (!double.IsFinite(mean) || !double.IsFinite(std) || !double.IsFinite(min) || !double.IsFinite(max))
+        {
+            return null;
+        }
+
+        double n = shape.SampleCount;
+        return new TensorStats(
+            shape,
+            finite: n,
+            sum: mean * n,
+            sumOfSquares: (std * std + mean * mean) * n,
+            min,
+            max,
+            zeros: shape.Numel - row[StatisticsRow.FastNonZero],
+            nan: 0,
+            shape.Channels > 0 ? row[StatisticsRow.FastDeadChannels] : -1,
+            row[StatisticsRow.FastHistogramStart(shape.Channels > 0)..].ToArray());
+    }
+
+    /// <summary>Decodes a robust row.</summary>
+    internal static TensorStats FromRobustRow(ReadOnlySpan<double> row, RowShape shape) => new(
+        shape,
+        row[StatisticsRow.Finite],
+        row[StatisticsRow.Sum],
+        row[StatisticsRow.SumOfSquares],
+        row[StatisticsRow.Min],
+        row[StatisticsRow.Max],
+        row[StatisticsRow.Zeros],
+        row[StatisticsRow.NaN],
+        row[StatisticsRow.DeadChannels],
+        row[StatisticsRow.HistogramStart..].ToArray());
+
+    /// <summary>A fast row showed a non-finite value but the tensor is gone: all that is known is that it had one.</summary>
+    internal static TensorStats NonFiniteUnknown(RowShape shape, int bins) =>
+        new(shape, finite: 0, sum: 0, sumOfSquares: 0, double.PositiveInfinity, double.NegativeInfinity, zeros: 0, nan: double.NaN, deadChannels: -1, new double[bins]);
 
     /// <summary>The histogram for the writer, or null when no element is finite.</summary>
     public HistogramData? ToHistogram()
@@ -82,11 +127,9 @@ public sealed class TensorStats
         }
 
         int bins = _counts.Length;
-        double[] edges;
-        double[] counts;
         if (Max > Min)
         {
-            edges = new double[bins + 1];
+            var edges = new double[bins + 1];
             double width = (Max - Min) / bins;
             for (int i = 0; i < bins; i++)
             {
@@ -95,27 +138,20 @@ public sealed class TensorStats
 
             edges[bins] = Max;
 
-            // Rounding can make neighbouring edges equal for ranges near double precision; merge such buckets.
-            if (edges.Zip(edges.Skip(1)).All(p => p.Second > p.First))
+            // Ranges near double precision can make neighbouring edges equal; then one bucket says it honestly.
+            bool increasing = true;
+            for (int i = 1; i < edges.Length && increasing; i++)
             {
-                counts = _counts;
+                increasing = edges[i] > edges[i - 1];
             }
-            else
+
+            if (increasing)
             {
-                return SingleBucket();
+                return new HistogramData(edges, _counts, Min, Max, Sum, SumOfSquares);
             }
-        }
-        else
-        {
-            return SingleBucket();
         }
 
-        return new HistogramData(edges, counts, Min, Max, Sum, SumOfSquares);
-
-        HistogramData SingleBucket()
-        {
-            double pad = Math.Max(Math.Abs(Min) * 1e-6, 1e-12);
-            return new HistogramData([Min, Min + pad], [Finite], Min, Max, Sum, SumOfSquares);
-        }
+        double pad = Math.Max(Math.Abs(Min) * 1e-6, 1e-12);
+        return new HistogramData([Min, Min + pad], [Finite], Min, Max, Sum, SumOfSquares);
     }
 }

@@ -105,11 +105,11 @@ public sealed class WatcherOverhead(string root, bool quick)
             using var scope = NewDisposeScope();
             foreach (var t in tensors)
             {
-                DeviceStatistics.Row(t, 64, countDeadChannels: false);
+                DeviceStatistics.FastRow(t, 64, perChannel: false);
             }
         }, reps, warmup: 5);
 
-        List<Tensor> Rows() => tensors.Select(t => DeviceStatistics.Row(t, 64, countDeadChannels: false)).ToList();
+        List<Tensor> Rows() => tensors.Select(t => DeviceStatistics.FastRow(t, 64, perChannel: false)).ToList();
         var deviceAndCopy = Measure.Median(() =>
         {
             using var scope = NewDisposeScope();

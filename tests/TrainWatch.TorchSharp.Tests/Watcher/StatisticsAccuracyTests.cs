@@ -22,7 +22,7 @@ public sealed class StatisticsAccuracyTests
 
         var reference = new Dictionary<string, float[]>();
         float lossValue;
-        using (var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, new WatchOptions { HistogramBins = Bins, AlertsToConsole = false }))
+        using (var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, new WatchOptions { HistogramBins = Bins, ActivationSampleLimit = 4, AlertsToConsole = false }))
         {
             optimizer.zero_grad();
             var loss = nn.functional.cross_entropy(model.call(x), y);
@@ -41,6 +41,7 @@ public sealed class StatisticsAccuracyTests
                 // Same input, same weights, train-mode batch norm: the same activations the hooks saw.
                 var afterRelu = model.Features[2].call(model.Features[1].call(model.Features[0].call(x)));
                 reference["a:features.2"] = afterRelu.cpu().data<float>().ToArray();
+                reference["a4:features.2"] = afterRelu.narrow(0, 0, 4).cpu().data<float>().ToArray();
                 reference["dead:features.2"] = [afterRelu.transpose(0, 1).reshape(4, -1).ne(0).any(1).logical_not().sum().item<long>()];
             }
         }
@@ -54,11 +55,14 @@ public sealed class StatisticsAccuracyTests
             AssertMatches(values, reference[$"g:{name}"], s => SummaryTags.GradientStatistic(s, name), SummaryTags.GradientHistogram(name));
         }
 
+        // The distribution comes from the first 4 samples of the batch (ActivationSampleLimit); dead units from all 16.
         var act = reference["a:features.2"];
-        Assert.Equal(act.Average(v => (double)v), RunReader.Scalar(values, SummaryTags.ActivationStatistic("mean", "features.2"), 0), 4);
+        var firstFour = reference["a4:features.2"];
+        Assert.Equal(firstFour.Average(v => (double)v), RunReader.Scalar(values, SummaryTags.ActivationStatistic("mean", "features.2"), 0), 4);
+        Assert.NotEqual(act.Average(v => (double)v), firstFour.Average(v => (double)v), 6);
         Assert.Equal(act.Count(v => v == 0) / (double)act.Length, RunReader.Scalar(values, SummaryTags.ActivationStatistic("zero_fraction", "features.2"), 0), 5);
         Assert.Equal(reference["dead:features.2"][0], RunReader.Scalar(values, SummaryTags.ActivationStatistic("dead_filters", "features.2"), 0));
-        AssertHistogramCounts(RunReader.Histogram(values, SummaryTags.ActivationHistogram("features.2"), 0), act);
+        AssertHistogramCounts(RunReader.Histogram(values, SummaryTags.ActivationHistogram("features.2"), 0), firstFour);
 
         double globalNorm = Math.Sqrt(model.named_parameters().Sum(p => reference[$"g:{p.name}"].Sum(v => (double)v * v)));
         Assert.Equal(globalNorm, RunReader.Scalar(values, SummaryTags.GlobalGradientNorm, 0), 4);

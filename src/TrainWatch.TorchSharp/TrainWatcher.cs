@@ -106,6 +106,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
     private void AddExtensions(WatchContext context)
     {
         _ = context;
+        _extensions.AddRange(Pictures.PictureExtension.For(context));
     }
 
     /// <summary>Raised on the training thread for each new alert. Exceptions from handlers are caught and logged.</summary>

@@ -50,6 +50,9 @@ public sealed record WatchOptions
     /// <summary>Options of the underlying event writer (flush interval, queue, error policy).</summary>
     public EventWriterOptions Writer { get; init; } = EventWriterOptions.Default;
 
+    /// <summary>Pictures of the network (kernels, weight heat maps, activation maps, saliency, Grad-CAM); null turns them off.</summary>
+    public Pictures.PictureOptions? Pictures { get; init; } = new();
+
     internal void Validate()
     {
         if (Every < 1)

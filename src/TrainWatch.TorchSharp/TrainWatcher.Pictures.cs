@@ -5,6 +5,10 @@ namespace TrainWatch.TorchSharp;
 
 public sealed partial class TrainWatcher
 {
+    /// <summary>Picture steps written and the host copies they made (tests prove one copy per picture step).</summary>
+    internal (long Steps, long HostCopies) PictureCounts =>
+        (_extensions.OfType<PictureExtension>().Sum(p => p.PictureSteps), _extensions.OfType<PictureExtension>().Sum(p => p.HostCopies));
+
     /// <summary>
     /// Sets the probe batch that activation maps, saliency and Grad-CAM are drawn for, for the rest of the run (the first
     /// <see cref="PictureOptions.ProbeSize"/> inputs are kept, copied). Without it the watcher takes the probe from the

@@ -48,6 +48,7 @@ internal sealed class PictureExtension : IWatchExtension
 
     public void BeforeSampledForward(long step, long sampleIndex)
     {
+        // Nothing to arm: pictures come from an extra pass of the probe batch, not from the training forward pass.
     }
 
     public void OnSampleStep(long step, long sampleIndex)

@@ -14,7 +14,7 @@ namespace TrainWatch.Benchmarks;
 /// sample step (<c>Pictures = null</c>) against a picture step (every sample step draws pictures). Each iteration runs
 /// a fresh forward/backward in its setup, so only <c>Step</c> is timed; rendering and PNG encoding happen on the
 /// writer's thread and are not in the number (on 2 cores they compete with training, so the wall-clock cost per
-/// picture step is somewhat higher).
+/// picture step is higher: <see cref="StepUntilWritten"/> measures it).
 /// </summary>
 /// <remarks>Run: <c>dotnet run -c Release --project tests/TrainWatch.Benchmarks -- --filter '*PictureBenchmarks*'</c>.</remarks>
 [MedianColumn]
@@ -71,6 +71,16 @@ public class PictureBenchmarks
     /// <summary>One sampled <c>Step</c>: statistics, histograms and (with <see cref="Pictures"/>) the picture step.</summary>
     [Benchmark]
     public void Step() => _watch.Step(_loss);
+
+    /// <summary>
+    /// The same step until its summaries are in the file: adds the writer thread's drawing, PNG encoding and one fsync.
+    /// </summary>
+    [Benchmark]
+    public void StepUntilWritten()
+    {
+        _watch.Step(_loss);
+        _watch.Writer!.Flush();
+    }
 
     [GlobalCleanup]
     public void Cleanup()

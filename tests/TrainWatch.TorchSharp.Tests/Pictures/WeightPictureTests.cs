@@ -117,4 +117,35 @@ public sealed class WeightPictureTests
             }
         }
     }
+
+    [Fact]
+    public void The_first_linear_layer_of_an_image_model_is_also_shown_per_unit_in_the_input_shape()
+    {
+        using var dir = new TempDirectory();
+        using var model = Sequential(("flatten", Flatten()), ("fc", Linear(3 * 4 * 4, 5)));
+        var fc = (global::TorchSharp.Modules.Linear)model.named_modules().Single(m => m.name == "fc").module;
+        using (no_grad())
+        {
+            // Unit 1 sees only the red plane: a red tile after per-unit min–max normalisation.
+            fc.weight!.zero_();
+            fc.weight[1, TensorIndex.Slice(0, 16)].fill_(1);
+        }
+
+        using (var watch = TrainWatcher.Attach(model, [optim.SGD(model.parameters(), 0.1)], dir.Path, PictureRun.Options(every: 1)))
+        {
+            watch.SetProbe(randn(2, 3, 4, 4));
+            watch.Step();
+            Assert.Equal(0, watch.FailedSamples);
+        }
+
+        using var png = PictureRun.Image(RunReader.Values(dir.Path), "heatmaps/fc.weight/units", 0);
+        var layout = PictureGrids.Units(new float[5 * 3 * 4 * 4], 5, 3, 4, 4);
+        Assert.Equal((layout.Width, layout.Height), (png.Width, png.Height));
+        var (x, y) = layout.TileOrigin(1);
+        Assert.Equal(new Rgba(255, 0, 0), PictureRun.Pixel(png, x + 1, y + 1));
+        (x, y) = layout.TileOrigin(0);
+        Assert.Equal(Rgba.Red, PictureRun.Pixel(png, x, y)); // unit 0 has only zero weights: dead marker
+        int middle = 4 * layout.Scale / 2;
+        Assert.Equal(new Rgba(128, 128, 128), PictureRun.Pixel(png, x + middle, y + 1)); // off the X: constant mid-gray
+    }
 }

@@ -105,8 +105,8 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
     // Features beyond statistics (pictures, graph, projector, ...) plug in here, one line each.
     private void AddExtensions(WatchContext context)
     {
-        _ = context;
         _extensions.AddRange(Tabs.TensorBoardTabs.Create(context, () => _step));
+        _extensions.AddRange(Pictures.PictureExtension.For(context));
     }
 
     /// <summary>Raised on the training thread for each new alert. Exceptions from handlers are caught and logged.</summary>

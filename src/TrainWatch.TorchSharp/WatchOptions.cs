@@ -72,6 +72,9 @@ public sealed record WatchOptions
     /// <summary>Hyper-parameters for the HParams tab, logged at attach (as <see cref="TrainWatcher.LogHParams"/> would); none when null.</summary>
     public IReadOnlyDictionary<string, object>? HParams { get; init; }
 
+    /// <summary>Pictures of the network (kernels, weight heat maps, activation maps, saliency, Grad-CAM); null turns them off.</summary>
+    public Pictures.PictureOptions? Pictures { get; init; } = new();
+
     internal void Validate()
     {
         if (Every < 1)

@@ -6,6 +6,11 @@ namespace TrainWatch.Imaging;
 /// <summary>Encodes raw 8-bit pixel buffers as PNG with SkiaSharp.</summary>
 public static class PngEncoder
 {
+    // Why zlib level 3 with the Sub filter: monitoring images are written every few hundred steps on a shared writer
+    // thread; Skia's default (level 6, all filters) took ~0.5 s for a 1000×1000 noisy heat map, this is several
+    // times faster for files about 10-20 % larger. PNG stays lossless either way.
+    private static readonly SKPngEncoderOptions FastPng = new(SKPngEncoderFilterFlags.Sub, zLibLevel: 3);
+
     /// <summary>Encodes <paramref name="pixels"/> (rows top to bottom, no padding) as a PNG.</summary>
     /// <exception cref="ArgumentException">The buffer does not match the size and format.</exception>
     public static byte[] Encode(ReadOnlySpan<byte> pixels, int width, int height, PixelFormat format)
@@ -38,7 +43,7 @@ public static class PngEncoder
         try
         {
             using var pixmap = new SKPixmap(info, handle.AddrOfPinnedObject(), info.RowBytes);
-            using var data = pixmap.Encode(SKEncodedImageFormat.Png, 100)
+            using var data = pixmap.Encode(FastPng)
                 ?? throw new InvalidOperationException($"SkiaSharp could not encode a {width}x{height} {format} image as PNG.");
             return data.ToArray();
         }

@@ -1,0 +1,66 @@
+using TrainWatch.Imaging;
+using static TorchSharp.torch;
+
+namespace TrainWatch.TorchSharp.Pictures;
+
+/// <summary>
+/// Conv kernel grids and their smoothness scores. The first conv layer, when it takes 3 input channels, is shown as one
+/// RGB tile per filter (the first <see cref="PictureOptions.MaxKernelOutputChannels"/>); every other conv layer as
+/// grayscale tiles, one grid row per input channel (the first <see cref="PictureOptions.MaxKernelInputChannels"/>),
+/// one column per output channel. <c>kernel_smoothness/&lt;layer&gt;</c> is <see cref="FilterSmoothness"/> over the
+/// kernels shown.
+/// </summary>
+internal sealed class KernelPictures
+{
+    private readonly List<Grid> _grids = [];
+
+    private sealed record Grid(string Layer, HostSlice Values, bool Rgb, int Inputs, int Outputs, int Height, int Width);
+
+    /// <summary>Selects the kernels to show on the device and queues them for the host copy.</summary>
+    public static KernelPictures Prepare(PictureLayers layers, PictureOptions options, PictureTransfer transfer)
+    {
+        var pictures = new KernelPictures();
+        for (int i = 0; i < layers.Convs.Count; i++)
+        {
+            var (name, conv, _) = layers.Convs[i];
+            var weight = conv.weight;
+            if (weight is null || weight.dim() != 4)
+            {
+                continue;
+            }
+
+            int outputs = (int)Math.Min(weight.shape[0], options.MaxKernelOutputChannels);
+            int inputs = (int)weight.shape[1];
+            int height = (int)weight.shape[2], width = (int)weight.shape[3];
+            if (i == 0 && inputs == 3)
+            {
+                var rgb = weight.detach().narrow(0, 0, outputs);
+                pictures._grids.Add(new Grid(name, transfer.Add(rgb), true, 3, outputs, height, width));
+            }
+            else
+            {
+                inputs = Math.Min(inputs, options.MaxKernelInputChannels);
+                // [out, in, kh, kw] → [in, out, kh, kw]: one grid row per input channel.
+                var gray = weight.detach().narrow(0, 0, outputs).narrow(1, 0, inputs).permute(1, 0, 2, 3);
+                pictures._grids.Add(new Grid(name, transfer.Add(gray), false, inputs, outputs, height, width));
+            }
+        }
+
+        return pictures;
+    }
+
+    /// <summary>Hands the copied kernels to the writer: grids rendered on its thread, smoothness scored here (small).</summary>
+    public void Write(SummaryWriter writer, float[] host, long step)
+    {
+        foreach (var grid in _grids)
+        {
+            ReadOnlySpan<float> values = grid.Values.In(host);
+            var tiles = grid.Rgb
+                ? PictureGrids.RgbKernels(values, grid.Outputs, grid.Height, grid.Width)
+                : PictureGrids.GrayKernels(values, grid.Inputs, grid.Outputs, grid.Height, grid.Width);
+            writer.AddImageGrid(PictureTags.Kernels(grid.Layer), tiles, step);
+            double smoothness = FilterSmoothness.Score(values, grid.Inputs * grid.Outputs, grid.Height, grid.Width);
+            writer.AddScalar(PictureTags.KernelSmoothness(grid.Layer), smoothness, step);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace TrainWatch.TorchSharp.Pictures;
+
+/// <summary>
+/// Writes pictures of the network on every <see cref="PictureOptions.EverySamples"/>-th sample step (the first one
+/// included): kernel grids and smoothness, weight heat maps, and — given a probe batch — activation maps, saliency and
+/// Grad-CAM. One picture step makes one device-to-host copy; drawing and PNG encoding run on the writer's thread.
+/// </summary>
+internal sealed class PictureExtension : IWatchExtension
+{
+    private readonly WatchContext _context;
+    private readonly PictureOptions _options;
+    private readonly PictureLayers _layers;
+    private readonly ProbeBatch _probe;
+    private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
+
+    private PictureExtension(WatchContext context, PictureOptions options)
+    {
+        _context = context;
+        _options = options;
+        _layers = PictureLayers.Find(context.Model);
+        _probe = new ProbeBatch(context.Model, options.ProbeSize);
+    }
+
+    /// <summary>Picture steps written so far.</summary>
+    public long PictureSteps { get; private set; }
+
+    /// <summary>Device-to-host copies made so far (one per picture step that had something to copy).</summary>
+    public long HostCopies { get; private set; }
+
+    /// <summary>The extension for <paramref name="context"/>, or none when pictures are turned off.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public static IEnumerable<IWatchExtension> For(WatchContext context)
+    {
+        if (context.Options.Pictures is not { } options)
+        {
+            return [];
+        }
+
+        options.Validate();
+        return [new PictureExtension(context, options)];
+    }
+
+    /// <summary>Replaces the probe batch (see <see cref="TrainWatcher.SetProbe"/>).</summary>
+    public void SetProbe(Tensor inputs, Tensor? labels) => _probe.Replace(inputs, labels);
+
+    public void BeforeSampledForward(long step, long sampleIndex)
+    {
+        // Nothing to arm: pictures come from an extra pass of the probe batch, not from the training forward pass.
+    }
+
+    public void OnSampleStep(long step, long sampleIndex)
+    {
+        _probe.StopCapturingIfDone();
+        if (sampleIndex % _options.EverySamples != 0)
+        {
+            return;
+        }
+
+        PictureSteps++;
+        Write(step);
+    }
+
+    public void Dispose() => _probe.Dispose();
+
+    private void Write(long step)
+    {
+        using var scope = NewDisposeScope();
+        var transfer = new PictureTransfer();
+        KernelPictures? kernels;
+        LinearPictures? linears;
+        ProbePictures? probePictures = null;
+        using (no_grad())
+        {
+            kernels = _options.Kernels ? KernelPictures.Prepare(_layers, _options, transfer) : null;
+            linears = _options.LinearHeatmaps ? LinearPictures.Prepare(_layers, _options, _probe.Inputs?.shape, transfer) : null;
+        }
+
+        if (WantsProbePass() && ProbeModel() is { } model && _probe.Inputs is { } probe)
+        {
+            var outputs = ProbePass.Run(model, _layers, probe, _options);
+            if ((_options.Saliency || _options.GradCam) && outputs.Predictions is null && probe.dim() == 4)
+            {
+                WarnOnce("classifier", "TrainWatch: saliency and Grad-CAM need a model output of shape [batch, classes]; they are skipped.");
+            }
+
+            using (no_grad())
+            {
+                probePictures = ProbePictures.Prepare(outputs, probe, _probe.Labels, transfer);
+            }
+        }
+
+        float[] host = transfer.CopyToHost();
+        if (host.Length > 0)
+        {
+            HostCopies++;
+        }
+
+        var writer = _context.Writer;
+        kernels?.Write(writer, host, step);
+        linears?.Write(writer, host, step);
+        probePictures?.Write(writer, host, step, _options.Overlay);
+    }
+
+    private bool WantsProbePass() => _options.ActivationMaps || _options.Saliency || _options.GradCam;
+
+    private Module<Tensor, Tensor>? ProbeModel()
+    {
+        if (_context.Model is not Module<Tensor, Tensor> model)
+        {
+            WarnOnce("model", "TrainWatch: activation maps, saliency and Grad-CAM need a model that takes one tensor (Module<Tensor, Tensor>); they are skipped.");
+            return null;
+        }
+
+        if (_probe.Inputs is null)
+        {
+            WarnOnce("probe", "TrainWatch: no probe batch yet for activation maps, saliency and Grad-CAM (the model's forward was not called through call(x)); call watch.SetProbe(inputs) to give one.");
+        }
+
+        return model;
+    }
+
+    private void WarnOnce(string key, string message)
+    {
+        if (_warned.Add(key))
+        {
+            _context.Warn(message);
+        }
+    }
+}

@@ -21,11 +21,11 @@ public sealed record WatchOptions
     public bool WatchActivations { get; init; } = true;
 
     /// <summary>
-    /// Batch entries an activation's distribution (mean, std, min, max, histogram) is computed from; 0 for the whole
-    /// batch. A few samples describe the distribution well and keep sampled steps cheap; the zero fraction and dead
-    /// filters always use the whole batch.
+    /// Batch entries an activation's distribution (mean, std, min, max, zero fraction, histogram) is computed from; 0
+    /// for the whole batch. A few samples describe the distribution well and keep sampled steps cheap; dead filters
+    /// (channels zero for the whole batch) always use the whole batch.
     /// </summary>
-    public int ActivationSampleLimit { get; init; } = 8;
+    public int ActivationSampleLimit { get; init; } = 4;
 
     /// <summary>Which parameters to watch, by name (<c>features.0.weight</c>); all when null.</summary>
     public Func<string, bool>? ParameterFilter { get; init; }

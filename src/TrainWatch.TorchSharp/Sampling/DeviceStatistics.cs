@@ -15,11 +15,11 @@ namespace TrainWatch.TorchSharp.Sampling;
 internal static class DeviceStatistics
 {
     /// <summary>
-    /// The fast row: mean and population std (one Welford pass), min and max (one pass), the histogram, and — over
-    /// the whole tensor — the non-zero count and, with <paramref name="perChannel"/> and rank ≥ 3, the number of
-    /// channels (dimension 1) that are zero everywhere. The distribution is taken from the first
-    /// <paramref name="sampleLimit"/> entries of dimension 0 when that is positive (activations: a few samples of the
-    /// batch describe the distribution; dead units need the whole batch).
+    /// The fast row: sum and sum of squares, min and max, the count of zeros (one pass each), the histogram, and — over
+    /// the whole tensor — with <paramref name="perChannel"/> and rank ≥ 3, the number of channels (dimension 1) that
+    /// are zero everywhere. The rest is taken from the first <paramref name="sampleLimit"/> entries of dimension 0
+    /// when that is positive (activations: a few samples of the batch describe the distribution; a dead filter is one
+    /// that is zero for the whole batch).
     /// </summary>
     public static Tensor FastRow(Tensor values, int bins, bool perChannel, long sampleLimit = 0)
     {
@@ -27,18 +27,15 @@ internal static class DeviceStatistics
         var full = AsFloat(values.detach());
         var sample = DistributionSample(full, sampleLimit).reshape(-1);
 
-        var (std, mean) = sample.std_mean(unbiased: false);
+        // sum and dot are vectorised single passes (std_mean's Welford pass was ~30× slower on CPU); a float32
+        // overflow shows as a non-finite value and sends the tensor to the float64 robust row.
+        var sum = sample.sum();
+        var sumOfSquares = sample.dot(sample);
         var (min, max) = sample.aminmax();
-        var statistics = new List<Tensor>(6) { mean, std, min, max };
+        var statistics = new List<Tensor>(6) { sum, sumOfSquares, min, max, sample.eq(0).sum().to(sample.dtype) };
         if (perChannel && full.dim() >= 3)
         {
-            var perChannelCounts = full.count_nonzero(ChannelReductionDims(full));
-            statistics.Add(perChannelCounts.sum().to(sample.dtype));
-            statistics.Add(perChannelCounts.eq(0).sum().to(sample.dtype));
-        }
-        else
-        {
-            statistics.Add(full.count_nonzero().to(sample.dtype));
+            statistics.Add(DeadChannels(full).to(sample.dtype));
         }
 
         // One conversion for the whole row: fewer, larger ops are what makes device statistics cheap.
@@ -60,9 +57,7 @@ internal static class DeviceStatistics
         var min = flat.masked_fill(notFinite, double.PositiveInfinity).min();
         var max = flat.masked_fill(notFinite, double.NegativeInfinity).max();
 
-        var deadChannels = perChannel && full.dim() >= 3
-            ? full.count_nonzero(ChannelReductionDims(full)).eq(0).sum()
-            : finite.sum().mul(0);
+        var deadChannels = perChannel && full.dim() >= 3 ? DeadChannels(full) : finite.sum().mul(0);
         var stats = stack(
         [
             finite.sum(ScalarType.Float64),
@@ -70,7 +65,7 @@ internal static class DeviceStatistics
             cleaned.square().sum(ScalarType.Float64),
             min.to(ScalarType.Float64),
             max.to(ScalarType.Float64),
-            full.eq(0).sum(ScalarType.Float64),
+            flat.eq(0).sum(ScalarType.Float64),
             flat.isnan().sum(ScalarType.Float64),
             deadChannels.to(ScalarType.Float64),
         ]);
@@ -111,8 +106,14 @@ internal static class DeviceStatistics
     private static Tensor DistributionSample(Tensor full, long sampleLimit) =>
         sampleLimit > 0 && full.dim() >= 1 && full.shape[0] > sampleLimit ? full.narrow(0, 0, sampleLimit) : full;
 
-    private static long[] ChannelReductionDims(Tensor full) =>
-        Enumerable.Range(0, (int)full.dim()).Where(d => d != 1).Select(d => (long)d).ToArray();
+    // A channel is dead when its largest and smallest values over batch and space are both zero. Max/min reductions
+    // are vectorised; count_nonzero over the same dimensions measured 5-10× slower on CPU.
+    private static Tensor DeadChannels(Tensor full)
+    {
+        var byChannel = full.reshape(full.shape[0], full.shape[1], -1);
+        long[] batchAndSpace = [0, 2];
+        return byChannel.amax(batchAndSpace).eq(0).logical_and(byChannel.amin(batchAndSpace).eq(0)).sum();
+    }
 
     // Half and bfloat16 lack some reductions on some devices; integer tensors have no NaN. Float32 suits all of them.
     private static Tensor AsFloat(Tensor t) =>

@@ -11,13 +11,13 @@ namespace TrainWatch.TorchSharp.Sampling;
 /// </remarks>
 internal static class StatisticsRow
 {
-    // Fast row: distribution over the sampled elements; non-zero count and (only for rows with channels) dead
-    // channels over the whole tensor, then the bucket counts.
-    public const int FastMean = 0;
-    public const int FastStd = 1;
+    // Fast row: statistics over the sampled elements, then (only for rows with channels) the dead channels over the
+    // whole tensor, then the bucket counts.
+    public const int FastSum = 0;
+    public const int FastSumOfSquares = 1;
     public const int FastMin = 2;
     public const int FastMax = 3;
-    public const int FastNonZero = 4;
+    public const int FastZeros = 4;
     public const int FastDeadChannels = 5;
 
     // Robust row: every distribution statistic over the finite sampled elements only.
@@ -29,7 +29,7 @@ internal static class StatisticsRow
     public const int Zeros = 5;
     public const int NaN = 6;
 
-    /// <summary>Channels all zero over the whole tensor (0 where not counted).</summary>
+    /// <summary>Channels all zero over the whole tensor (0 where not counted); zeros above are over the sampled elements.</summary>
     public const int DeadChannels = 7;
 
     /// <summary>Where the robust row's bucket counts start.</summary>

@@ -44,7 +44,7 @@ public sealed class TensorStats
     /// <summary>Largest finite sampled element (−∞ when there is none).</summary>
     public double Max { get; }
 
-    /// <summary>Elements exactly zero, over the whole tensor.</summary>
+    /// <summary>Sampled elements exactly zero.</summary>
     public double Zeros { get; }
 
     /// <summary>NaN sampled elements.</summary>
@@ -68,8 +68,8 @@ public sealed class TensorStats
     /// <summary>L2 norm of the finite sampled elements.</summary>
     public double Norm => Math.Sqrt(SumOfSquares);
 
-    /// <summary>Fraction of elements exactly zero (dead units for activations after ReLU).</summary>
-    public double ZeroFraction => Numel > 0 ? Zeros / Numel : 0;
+    /// <summary>Fraction of sampled elements exactly zero (dead units for activations after ReLU).</summary>
+    public double ZeroFraction => SampleCount > 0 ? Zeros / SampleCount : 0;
 
     /// <summary>Whether any sampled element is NaN or ±∞.</summary>
     public bool HasNonFinite => Finite < SampleCount;
@@ -80,22 +80,21 @@ public sealed class TensorStats
     /// <summary>Decodes a fast row; null when it shows a non-finite value (then the robust row is needed).</summary>
     internal static TensorStats? FromFastRow(ReadOnlySpan<double> row, RowShape shape)
     {
-        double mean = row[StatisticsRow.FastMean], std = row[StatisticsRow.FastStd];
+        double sum = row[StatisticsRow.FastSum], sumOfSquares = row[StatisticsRow.FastSumOfSquares];
         double min = row[StatisticsRow.FastMin], max = row[StatisticsRow.FastMax];
-        if (!double.IsFinite(mean) || !double.IsFinite(std) || !double.IsFinite(min) || !double.IsFinite(max))
+        if (!double.IsFinite(sum) || !double.IsFinite(sumOfSquares) || !double.IsFinite(min) || !double.IsFinite(max))
         {
             return null;
         }
 
-        double n = shape.SampleCount;
         return new TensorStats(
             shape,
-            finite: n,
-            sum: mean * n,
-            sumOfSquares: (std * std + mean * mean) * n,
+            finite: shape.SampleCount,
+            sum,
+            sumOfSquares,
             min,
             max,
-            zeros: shape.Numel - row[StatisticsRow.FastNonZero],
+            zeros: row[StatisticsRow.FastZeros],
             nan: 0,
             shape.Channels > 0 ? row[StatisticsRow.FastDeadChannels] : -1,
             row[StatisticsRow.FastHistogramStart(shape.Channels > 0)..].ToArray());

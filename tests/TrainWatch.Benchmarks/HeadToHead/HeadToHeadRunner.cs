@@ -22,7 +22,7 @@ public static class HeadToHeadRunner
             new WriterHeadToHead(root, quick).Run(writers);
 
             var overhead = new ReportTable("example CNN, batch 64 of 3×32×32", "mean step time", "overhead");
-            var breakdown = new ReportTable("one sample step (example CNN: 8 parameters + 8 gradients)", "time", "× floor");
+            var breakdown = new ReportTable("one sample step, parameters and gradients of the example CNN", "time", "× floor");
             var disk = new ReportTable("disk growth (example CNN, 64-bucket histograms)", "size");
             new WatcherOverhead(root, quick).Run(overhead, breakdown, disk);
 

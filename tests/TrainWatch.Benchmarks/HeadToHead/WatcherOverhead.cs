@@ -19,38 +19,51 @@ public sealed class WatcherOverhead(string root, bool quick)
     public void Run(ReportTable overhead, ReportTable breakdown, ReportTable disk)
     {
         int steps = quick ? 100 : 300;
-        var configurations = new int?[] { null, 100, 10, 1 };
-        var results = configurations.ToDictionary(c => c ?? 0, _ => new List<double>());
+        var configurations = new (string Name, int? Every, bool StatisticsOnly)[]
+        {
+            ("no watcher", null, false),
+            ("every = 100", 100, false),
+            ("every = 10", 10, false),
+            ("every = 1", 1, false),
+            ("every = 1, statistics only (no pictures, projector, graph)", 1, true),
+        };
+        var results = configurations.ToDictionary(c => c.Name, _ => new List<double>());
 
         // Interleaved rounds: slow drift of a shared machine hits every configuration alike.
         for (int round = 0; round < (quick ? 1 : 3); round++)
         {
-            foreach (var every in configurations)
+            foreach (var (name, every, statisticsOnly) in configurations)
             {
-                results[every ?? 0].Add(MeanStepMilliseconds(every, steps, round));
+                results[name].Add(MeanStepMilliseconds(every, statisticsOnly, steps, round));
             }
         }
 
-        double baseline = Median(results[0]);
-        overhead.Add("no watcher", $"{baseline:F2} ms", "—");
-        foreach (var every in configurations.Skip(1))
+        double baseline = Median(results[configurations[0].Name]);
+        overhead.Add(configurations[0].Name, $"{baseline:F2} ms", "—");
+        foreach (var (name, _, _) in configurations.Skip(1))
         {
-            double t = Median(results[every!.Value]);
-            overhead.Add($"every = {every}", $"{t:F2} ms", $"{(t - baseline) / baseline * 100:+0.0;-0.0} %");
+            double t = Median(results[name]);
+            overhead.Add(name, $"{t:F2} ms", $"{(t - baseline) / baseline * 100:+0.0;-0.0} %");
         }
 
         Breakdown(breakdown);
         Disk(disk);
     }
 
-    private double MeanStepMilliseconds(int? every, int steps, int round)
+    private double MeanStepMilliseconds(int? every, bool statisticsOnly, int steps, int round)
     {
         manual_seed(1);
         using var data = new ShapesDataset(7, CPU);
         using var model = new ShapesCnnModel(ShapesDataset.ClassCount);
         using var optimizer = optim.SGD(model.parameters(), 0.02, momentum: 0.9);
+        var options = new WatchOptions { AlertsToConsole = false };
+        if (statisticsOnly)
+        {
+            options = options with { Pictures = null, Projector = null, WriteGraph = false, WriteCustomScalarsLayout = false };
+        }
+
         using var watch = every is { } n
-            ? TrainWatcher.Attach(model, optimizer, Path.Combine(root, $"overhead-{n}-{round}"), every: n, new WatchOptions { AlertsToConsole = false })
+            ? TrainWatcher.Attach(model, optimizer, Path.Combine(root, $"overhead-{n}-{statisticsOnly}-{round}"), every: n, options)
             : null;
 
         void Step()
@@ -128,7 +141,7 @@ public sealed class WatcherOverhead(string root, bool quick)
         var enqueue = Measure.Median(() => writer.AddDeferred(0, () => SampleSummaries.Build(sample), 4096), reps, warmup: 5);
         var total = device + hostCopy + enqueue;
 
-        table.Add("floor: one reduction (`sum`) over every parameter and gradient", Measure.Format(floor), "1.0×");
+        table.Add($"floor: one reduction (`sum`) over every parameter and gradient ({parameters.Count} + {parameters.Count} tensors, {tensors.Sum(t => t.numel()):N0} floats)", Measure.Format(floor), "1.0×");
         table.Add("device statistics + histograms (all parameters and gradients)", Measure.Format(device), $"{device / floor:F1}×");
         table.Add("pack + the one host copy", Measure.Format(hostCopy), "");
         table.Add("summary building (writer thread, not on the training thread)", Measure.Format(build), "");

@@ -18,7 +18,7 @@ public sealed class WatcherOverhead(string root, bool quick)
 
     public void Run(ReportTable overhead, ReportTable breakdown, ReportTable disk)
     {
-        int steps = quick ? 100 : 300;
+        int steps = quick ? 100 : 600;
         var configurations = new (string Name, int? Every, bool StatisticsOnly)[]
         {
             ("no watcher", null, false),
@@ -30,7 +30,7 @@ public sealed class WatcherOverhead(string root, bool quick)
         var results = configurations.ToDictionary(c => c.Name, _ => new List<double>());
 
         // Interleaved rounds: slow drift of a shared machine hits every configuration alike.
-        for (int round = 0; round < (quick ? 1 : 3); round++)
+        for (int round = 0; round < (quick ? 1 : 5); round++)
         {
             foreach (var (name, every, statisticsOnly) in configurations)
             {

@@ -189,25 +189,27 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
     /// <summary>Writes what is pending and closes the run.</summary>
     public void Dispose()
     {
-        if (_disposed)
+        if (ReleaseTrainingSide())
         {
-            return;
+            _writer?.Dispose();
         }
-
-        _disposed = true;
-        WritePendingUpdate();
-        DisposeExtensions();
-        _activations?.Dispose();
-        _updates.Dispose();
-        _writer?.Dispose();
     }
 
     /// <inheritdoc cref="Dispose"/>
     public async ValueTask DisposeAsync()
     {
+        if (ReleaseTrainingSide() && _writer is not null)
+        {
+            await _writer.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    // Everything but the writer: the last update ratio, extensions, hooks and device copies. False when already done.
+    private bool ReleaseTrainingSide()
+    {
         if (_disposed)
         {
-            return;
+            return false;
         }
 
         _disposed = true;
@@ -215,10 +217,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         DisposeExtensions();
         _activations?.Dispose();
         _updates.Dispose();
-        if (_writer is not null)
-        {
-            await _writer.DisposeAsync().ConfigureAwait(false);
-        }
+        return true;
     }
 
     private void Sample(long step, Tensor? loss)

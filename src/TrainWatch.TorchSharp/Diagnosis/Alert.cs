@@ -12,7 +12,7 @@ public enum AlertKind
     /// <summary>NaN or ±∞ appeared in a loss, weight, gradient or activation.</summary>
     NonFinite,
 
-    /// <summary>Nearly all units of a layer output zero (or whole conv filters are dead).</summary>
+    /// <summary>Most units of a layer (features or conv channels) output zero for the whole batch.</summary>
     DeadUnits,
 }
 

@@ -28,11 +28,13 @@ public sealed record AlertOptions
     /// <summary>A global gradient norm below this (all layers together) has vanished.</summary>
     public double GlobalVanishingNorm { get; init; } = 1e-9;
 
-    /// <summary>A module whose output has at least this fraction of exact zeros is dead.</summary>
-    public double DeadUnitFraction { get; init; } = 0.99;
+    /// <summary>
+    /// A module at least this fraction of whose units (features of a linear output, channels of a conv output) are
+    /// zero for the whole batch has dead units. Whole-batch, per unit: a zero fraction over a few samples is too noisy
+    /// to alert on.
+    /// </summary>
+    public double DeadUnitFraction { get; init; } = 0.5;
 
-    /// <summary>A conv module with at least this fraction of channels zero over the whole batch has dead filters.</summary>
-    public double DeadFilterFraction { get; init; } = 0.5;
 
     /// <summary>How many past samples the running statistics look at.</summary>
     public int HistoryWindow { get; init; } = 20;

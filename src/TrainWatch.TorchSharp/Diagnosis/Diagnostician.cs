@@ -122,13 +122,9 @@ internal sealed class Diagnostician(AlertOptions options)
         foreach (var a in sample.Activations)
         {
             var output = a.Output;
-            if (output.Numel > 0 && output.ZeroFraction >= options.DeadUnitFraction)
+            if (output.Channels > 0 && output.DeadChannels / output.Channels >= options.DeadUnitFraction)
             {
-                raise(AlertKind.DeadUnits, a.Name, output.ZeroFraction, Invariant($"{a.Name}: {output.ZeroFraction:P1} of its outputs are zero (dead units)"));
-            }
-            else if (output.Channels > 0 && output.DeadChannels / output.Channels >= options.DeadFilterFraction)
-            {
-                raise(AlertKind.DeadUnits, a.Name, output.DeadChannels, Invariant($"{a.Name}: {output.DeadChannels} of {output.Channels} channels are zero over the whole batch (dead filters)"));
+                raise(AlertKind.DeadUnits, a.Name, output.DeadChannels, Invariant($"{a.Name}: {output.DeadChannels} of {output.Channels} units are zero for the whole batch (dead units)"));
             }
         }
     }

@@ -64,7 +64,7 @@ public static class SampleSummaries
             Scalar(SummaryTags.ActivationStatistic("zero_fraction", a.Name), output.ZeroFraction);
             if (output.Channels > 0)
             {
-                Scalar(SummaryTags.ActivationStatistic("dead_filters", a.Name), output.DeadChannels);
+                Scalar(SummaryTags.ActivationStatistic("dead_units", a.Name), output.DeadChannels);
             }
 
             if (output.HasNonFinite)

@@ -16,8 +16,8 @@ internal static class DeviceStatistics
 {
     /// <summary>
     /// The fast row: sum and sum of squares, min and max, the count of zeros (one pass each), the histogram, and — over
-    /// the whole tensor — with <paramref name="perChannel"/> and rank ≥ 3, the number of channels (dimension 1) that
-    /// are zero everywhere. The rest is taken from the first <paramref name="sampleLimit"/> entries of dimension 0
+    /// the whole tensor — with <paramref name="perChannel"/> and rank ≥ 2, the number of units (dimension 1: features
+    /// or channels) that are zero everywhere. The rest is taken from the first <paramref name="sampleLimit"/> entries of dimension 0
     /// when that is positive (activations: a few samples of the batch describe the distribution; a dead filter is one
     /// that is zero for the whole batch).
     /// </summary>
@@ -33,7 +33,7 @@ internal static class DeviceStatistics
         var sumOfSquares = sample.dot(sample);
         var (min, max) = sample.aminmax();
         var statistics = new List<Tensor>(6) { sum, sumOfSquares, min, max, sample.eq(0).sum().to(sample.dtype) };
-        if (perChannel && full.dim() >= 3)
+        if (perChannel && full.dim() >= 2)
         {
             statistics.Add(DeadChannels(full).to(sample.dtype));
         }
@@ -57,7 +57,7 @@ internal static class DeviceStatistics
         var min = flat.masked_fill(notFinite, double.PositiveInfinity).min();
         var max = flat.masked_fill(notFinite, double.NegativeInfinity).max();
 
-        var deadChannels = perChannel && full.dim() >= 3 ? DeadChannels(full) : finite.sum().mul(0);
+        var deadChannels = perChannel && full.dim() >= 2 ? DeadChannels(full) : finite.sum().mul(0);
         var stats = stack(
         [
             finite.sum(ScalarType.Float64),
@@ -99,14 +99,15 @@ internal static class DeviceStatistics
         long sampleCount = sampleLimit > 0 && values.dim() >= 1 && values.shape[0] > sampleLimit
             ? numel / values.shape[0] * sampleLimit
             : numel;
-        long channels = perChannel && values.dim() >= 3 ? values.shape[1] : 0;
+        long channels = perChannel && values.dim() >= 2 ? values.shape[1] : 0;
         return new RowShape(numel, sampleCount, channels);
     }
 
     private static Tensor DistributionSample(Tensor full, long sampleLimit) =>
         sampleLimit > 0 && full.dim() >= 1 && full.shape[0] > sampleLimit ? full.narrow(0, 0, sampleLimit) : full;
 
-    // A channel is dead when its largest and smallest values over batch and space are both zero. Max/min reductions
+    // A unit (a feature of a [N, F] output, a channel of a [N, C, ...] one) is dead when its largest and smallest
+    // values over the whole batch (and space) are both zero. Max/min reductions
     // are vectorised; count_nonzero over the same dimensions measured 5-10× slower on CPU.
     private static Tensor DeadChannels(Tensor full)
     {

@@ -62,7 +62,7 @@ public sealed class StatisticsAccuracyTests
         Assert.Equal(firstFour.Average(v => (double)v), RunReader.Scalar(values, SummaryTags.ActivationStatistic("mean", "features.2"), 0), 4);
         Assert.NotEqual(act.Average(v => (double)v), firstFour.Average(v => (double)v), 6);
         Assert.Equal(firstFour.Count(v => v == 0) / (double)firstFour.Length, RunReader.Scalar(values, SummaryTags.ActivationStatistic("zero_fraction", "features.2"), 0), 5);
-        Assert.Equal(reference["dead:features.2"][0], RunReader.Scalar(values, SummaryTags.ActivationStatistic("dead_filters", "features.2"), 0));
+        Assert.Equal(reference["dead:features.2"][0], RunReader.Scalar(values, SummaryTags.ActivationStatistic("dead_units", "features.2"), 0));
         AssertHistogramCounts(RunReader.Histogram(values, SummaryTags.ActivationHistogram("features.2"), 0), firstFour);
 
         double globalNorm = Math.Sqrt(model.named_parameters().Sum(p => reference[$"g:{p.name}"].Sum(v => (double)v * v)));

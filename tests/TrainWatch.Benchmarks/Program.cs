@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using TrainWatch.Benchmarks.HeadToHead;
+using TrainWatch.Benchmarks.Soak;
 
 // Two ways in:
 //   dotnet run -c Release --project tests/TrainWatch.Benchmarks -- headtohead [--out docs/benchmarks.md] [--quick]
@@ -9,6 +10,12 @@ using TrainWatch.Benchmarks.HeadToHead;
 if (args.Length > 0 && args[0] == "headtohead")
 {
     return HeadToHeadRunner.Run(args[1..]);
+}
+
+//   dotnet run -c Release --project tests/TrainWatch.Benchmarks -- soak [STEPS] [EVERY]   (scripts/soak.sh)
+if (args.Length > 0 && args[0] == "soak")
+{
+    return SoakRunner.Run(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -1,6 +1,6 @@
-namespace TrainWatch.Tests.Support;
+namespace TrainWatch.Testing;
 
-/// <summary>A fresh directory under the system temp folder, deleted on dispose.</summary>
+/// <summary>A fresh directory under the system temp folder, deleted on dispose. Shared by the test projects.</summary>
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()

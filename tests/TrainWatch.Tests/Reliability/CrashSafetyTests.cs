@@ -90,4 +90,25 @@ public class CrashSafetyTests
         var values = EventFiles.Values(EventFiles.ReadIntact(dir.Path));
         Assert.Equal(Enumerable.Range(0, 5000).Select(i => (float)i), values.Select(v => v.Value.SimpleValue));
     }
+
+    [Fact]
+    public void Two_processes_writing_into_one_run_directory_each_get_a_valid_file_of_their_own()
+    {
+        using var dir = new TempDirectory();
+        using var first = Start(dir.Path, "exit", "3000");
+        using var second = Start(dir.Path, "exit", "3000");
+        first.WaitForExit();
+        second.WaitForExit();
+        Assert.Equal((0, 0), (first.ExitCode, second.ExitCode));
+
+        var files = Directory.GetFiles(dir.Path).Where(EventFileName.IsEventFile).ToList();
+        Assert.Equal(2, files.Count);
+        foreach (var file in files)
+        {
+            var contents = EventFileReader.ReadAll(file);
+            Assert.Equal(EventFileState.Intact, contents.State);
+            var values = contents.Events.Where(e => e.Event.Summary is not null).Select(e => e.Event.Summary.Value[0].SimpleValue);
+            Assert.Equal(Enumerable.Range(0, 3000).Select(i => (float)i), values);
+        }
+    }
 }

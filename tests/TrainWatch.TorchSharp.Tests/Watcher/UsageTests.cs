@@ -155,4 +155,36 @@ public sealed class UsageTests
         var error = Assert.Throws<IOException>(() => TrainWatcher.Attach(model, optimizer, Path.Combine(file, "run")));
         Assert.Contains("cannot write to the log directory", error.Message);
     }
+
+    [Fact]
+    public void Float64_and_half_parameters_and_frozen_layers_are_measured_without_failures()
+    {
+        using var dir = new TempDirectory();
+        using var model = Sequential(("fc1", Linear(4, 8)), ("relu", ReLU()), ("fc2", Linear(8, 2)));
+        model.to(ScalarType.Float64);
+        var frozen = model.named_parameters().Single(p => p.name == "fc1.bias").parameter;
+        frozen.requires_grad = false;
+        using var optimizer = optim.SGD(model.parameters().Where(p => p.requires_grad), 0.01);
+        using var halfWeights = randn(3, 3).to(ScalarType.Float16);
+
+        using (var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, new WatchOptions { AlertsToConsole = false }))
+        {
+            using var scope = NewDisposeScope();
+            var loss = model.call(randn(5, 4, dtype: ScalarType.Float64)).square().mean();
+            loss.backward();
+            watch.Step(loss);
+            Assert.Equal(0, watch.FailedSamples);
+
+            // A half-precision tensor through the same device statistics as the watcher uses.
+            var row = Sampling.DeviceStatistics.FastRow(halfWeights, 8, perChannel: false);
+            var stats = Sampling.TensorStats.FromFastRow(row.data<double>().ToArray(), Sampling.DeviceStatistics.ShapeOf(halfWeights, false, 0))!;
+            Assert.Equal(halfWeights.to(ScalarType.Float32).sum().item<float>(), stats.Sum, 2);
+            Assert.Equal(9, stats.Counts.ToArray().Sum());
+        }
+
+        var values = RunReader.Values(dir.Path);
+        Assert.Contains(values, v => v.Value.Tag == SummaryTags.WeightStatistic("norm", "fc1.bias"));
+        Assert.DoesNotContain(values, v => v.Value.Tag == SummaryTags.GradientStatistic("norm", "fc1.bias"));
+        Assert.Contains(values, v => v.Value.Tag == SummaryTags.GradientStatistic("norm", "fc2.weight"));
+    }
 }

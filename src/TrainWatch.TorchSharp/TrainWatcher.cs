@@ -40,6 +40,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
     private readonly WatchOptions _options;
     private readonly SummaryWriter? _writer;
     private readonly IReadOnlyList<(string Name, Parameter Parameter)> _parameters;
+    private readonly IReadOnlyList<Parameter> _weights;
     private readonly IReadOnlyList<torch.optim.Optimizer> _optimizers;
     private readonly ActivationRecorder? _activations;
     private readonly UpdateRatioTracker _updates = new();
@@ -70,6 +71,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
             .Where(p => options.ParameterFilter?.Invoke(p.name) ?? true)
             .Select(p => (p.name, p.parameter))
             .ToList();
+        _weights = _parameters.Select(p => p.Parameter).ToList();
         HostTransfer = new HostTransfer();
         _collector = new SampleCollector(_parameters, options.HistogramBins, HostTransfer);
         _diagnostician = new Diagnostician(options.Alerts);
@@ -315,7 +317,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         _extensions.Clear();
     }
 
-    private List<Parameter> Weights() => _parameters.Select(p => p.Parameter).ToList();
+    private IReadOnlyList<Parameter> Weights() => _weights;
 
     private List<(string Name, double Value)> LearningRates()
     {

@@ -30,9 +30,10 @@ public static class SampleSummaries
             Scalar(SummaryTags.Loss, loss);
         }
 
-        if (!double.IsNaN(sample.GlobalGradientNorm))
+        double globalGradientNorm = sample.GlobalGradientNorm;
+        if (!double.IsNaN(globalGradientNorm))
         {
-            Scalar(SummaryTags.GlobalGradientNorm, sample.GlobalGradientNorm);
+            Scalar(SummaryTags.GlobalGradientNorm, globalGradientNorm);
         }
 
         if (double.IsFinite(sample.StepsPerSecond))

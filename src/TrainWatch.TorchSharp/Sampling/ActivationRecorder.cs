@@ -34,9 +34,6 @@ internal sealed class ActivationRecorder : IDisposable
         _sampleLimit = sampleLimit;
     }
 
-    /// <summary>Modules watched, in the model's order.</summary>
-    public IReadOnlyList<string> ModuleNames => _modules.Select(m => m.Name).ToList();
-
     public bool IsArmed => _hooks.Count > 0;
 
     /// <summary>Registers the hooks for the coming forward pass.</summary>

@@ -40,11 +40,14 @@ internal sealed class SampleCollector
             // The tensors measured, in the order their rows are packed: each weight, then its gradient if it has one.
             var measured = new List<(Tensor? Source, RowShape Shape)>();
             var parts = new List<Tensor>();
-            foreach (var (_, parameter) in _parameters)
+            var hasGradient = new bool[_parameters.Count];
+            for (int i = 0; i < _parameters.Count; i++)
             {
+                var parameter = _parameters[i].Parameter;
                 Measure(parameter);
                 if (parameter.grad is { } grad)
                 {
+                    hasGradient[i] = true;
                     Measure(grad);
                 }
             }
@@ -68,7 +71,7 @@ internal sealed class SampleCollector
             double[] host = _transfer.Copy(OnDevice(parts, device));
             var stats = DecodeRows(host, measured, device);
             int offset = measured.Sum(m => StatisticsRow.FastLength(_bins, m.Shape.Channels > 0));
-            return Assemble(step, stats, activations, host.AsSpan(offset), updateNorms is null ? null : updateStep, loss is not null, learningRates, stepsPerSecond);
+            return Assemble(step, stats, hasGradient, activations, host.AsSpan(offset), updateNorms is null ? null : updateStep, loss is not null, learningRates, stepsPerSecond);
 
             void Measure(Tensor tensor)
             {
@@ -126,6 +129,7 @@ internal sealed class SampleCollector
     private SampleData Assemble(
         long step,
         List<TensorStats> stats,
+        bool[] hasGradient,
         List<RecordedActivation> activations,
         ReadOnlySpan<double> rest,
         long? updateStep,
@@ -135,11 +139,11 @@ internal sealed class SampleCollector
     {
         int next = 0;
         var parameters = new List<ParameterSample>(_parameters.Count);
-        foreach (var (name, parameter) in _parameters)
+        for (int i = 0; i < _parameters.Count; i++)
         {
             var weight = stats[next++];
-            var gradient = parameter.grad is not null ? stats[next++] : null;
-            parameters.Add(new ParameterSample(name, weight, gradient));
+            var gradient = hasGradient[i] ? stats[next++] : null;
+            parameters.Add(new ParameterSample(_parameters[i].Name, weight, gradient));
         }
 
         var activationSamples = activations.Select(a => new ActivationSample(a.Name, stats[next++])).ToList();

@@ -53,16 +53,8 @@ public static class HistogramSummary
             return null;
         }
 
-        int first = Array.FindIndex(counts, c => c != 0);
-        int last = Array.FindLastIndex(counts, c => c != 0);
         var proto = new HistogramProto { Min = min, Max = max, Num = finite, Sum = sum, SumSquares = sumSquares };
-        var limits = HistogramEdges.Limits;
-        for (int i = first; i <= last; i++)
-        {
-            proto.BucketLimit.Add(limits[i]);
-            proto.Bucket.Add(counts[i]);
-        }
-
+        AddTrimmedBuckets(proto, HistogramEdges.Limits, counts);
         return proto;
     }
 
@@ -89,15 +81,21 @@ public static class HistogramSummary
             Sum = data.Sum,
             SumSquares = data.SumOfSquares,
         };
-        int first = Array.FindIndex(data.Counts, c => c != 0);
-        int last = Array.FindLastIndex(data.Counts, c => c != 0);
+        AddTrimmedBuckets(proto, data.Edges.AsSpan(1), data.Counts);
+        return proto;
+    }
+
+    // Both forms: bucket i ends at rightEdges[i]; empty buckets at either end are left out.
+    private static void AddTrimmedBuckets<T>(HistogramProto proto, ReadOnlySpan<double> rightEdges, T[] counts)
+        where T : INumber<T>
+    {
+        int first = Array.FindIndex(counts, c => !T.IsZero(c));
+        int last = Array.FindLastIndex(counts, c => !T.IsZero(c));
         for (int i = first; i <= last; i++)
         {
-            proto.BucketLimit.Add(data.Edges[i + 1]);
-            proto.Bucket.Add(data.Counts[i]);
+            proto.BucketLimit.Add(rightEdges[i]);
+            proto.Bucket.Add(double.CreateTruncating(counts[i]));
         }
-
-        return proto;
     }
 
     /// <summary>Wraps a histogram as a summary value under <paramref name="tag"/>.</summary>

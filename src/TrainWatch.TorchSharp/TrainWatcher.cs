@@ -54,6 +54,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
     private long _step;
     private long _nextSample;
     private long _lastSampleStep = -1;
+    private long _lastFailedStep = -1;
     private long _lastSampleTimestamp;
     private bool _warnedNoGradients;
     private bool _warnedFailure;
@@ -67,7 +68,9 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         _optimizers = optimizers;
         Rank = options.Rank ?? ProcessRank.FromEnvironment();
 
+        // An empty parameter has no statistics; it is left out rather than failing every sample it would be part of.
         _parameters = model.named_parameters()
+            .Where(p => p.parameter.numel() > 0)
             .Where(p => options.ParameterFilter?.Invoke(p.name) ?? true)
             .Select(p => (p.name, p.parameter))
             .ToList();
@@ -392,8 +395,14 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         }
         catch (Exception e)
         {
-            // A monitor must never take training down: the sample is lost, the error is reported once.
-            FailedSamples++;
+            // A monitor must never take training down: the sample is lost, the error is reported once. A step counts
+            // once however many of its parts failed.
+            if (_lastFailedStep != _step)
+            {
+                _lastFailedStep = _step;
+                FailedSamples++;
+            }
+
             ReportFailure(e);
         }
     }

@@ -25,6 +25,7 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     private readonly EventWriterOptions _options;
     private readonly EventFileWriter _main;
     private readonly ConcurrentDictionary<string, Lazy<EventFileWriter>> _seriesWriters = new(StringComparer.Ordinal);
+    private int _disposed;
 
     /// <summary>
     /// Creates the run directory and its event file. Fails fast — before training starts — when the directory cannot be
@@ -61,11 +62,16 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         double time = wallTime is { } t ? WallClock.ToUnixSeconds(t) : WallClock.Now();
         foreach (var (name, value) in series)
         {
-            string runName = SummaryTag.ToRunName($"{tag.Replace('/', '_')}_{name}");
-            var writer = _seriesWriters.GetOrAdd(runName, n => new Lazy<EventFileWriter>(() => new EventFileWriter(Path.Combine(LogDirectory, n), _options))).Value;
-            writer.Write(new Event { Step = step, WallTime = time, Summary = ScalarSummary.Build(tag, value) });
+            var evt = new Event { Step = step, WallTime = time, Summary = ScalarSummary.Build(tag, value) };
+
+            // After Dispose no new sub-run may be created: the closed main writer counts the event as dropped.
+            var writer = Volatile.Read(ref _disposed) != 0 ? _main : SeriesWriter(SummaryTag.ToRunName($"{tag.Replace('/', '_')}_{name}"));
+            writer.Write(evt);
         }
     }
+
+    private EventFileWriter SeriesWriter(string runName) =>
+        _seriesWriters.GetOrAdd(runName, n => new Lazy<EventFileWriter>(() => new EventFileWriter(Path.Combine(LogDirectory, n), _options))).Value;
 
     /// <summary>
     /// Logs a histogram of <paramref name="values"/> on TensorBoard's default exponential buckets. NaN and ±∞ are
@@ -142,6 +148,7 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     /// <summary>Writes everything queued, fsyncs and closes the files. Safe to call more than once.</summary>
     public void Dispose()
     {
+        Volatile.Write(ref _disposed, 1);
         _main.Dispose();
         foreach (var writer in CreatedSeriesWriters())
         {
@@ -152,6 +159,7 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     /// <inheritdoc cref="Dispose"/>
     public async ValueTask DisposeAsync()
     {
+        Volatile.Write(ref _disposed, 1);
         await _main.DisposeAsync().ConfigureAwait(false);
         foreach (var writer in CreatedSeriesWriters())
         {

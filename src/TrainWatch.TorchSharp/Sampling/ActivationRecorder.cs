@@ -104,7 +104,7 @@ internal sealed class ActivationRecorder : IDisposable
         _everFired.Add(name);
 
         // With gradient accumulation a module runs several times per optimizer step: the first micro-batch speaks for it.
-        if (_rows.ContainsKey(name) || output is null || output.IsInvalid)
+        if (_rows.ContainsKey(name) || output is null || output.IsInvalid || output.numel() == 0)
         {
             return;
         }

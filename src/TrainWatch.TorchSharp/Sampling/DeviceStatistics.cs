@@ -32,14 +32,20 @@ internal static class DeviceStatistics
         var sum = sample.sum();
         var sumOfSquares = sample.dot(sample);
         var (min, max) = sample.aminmax();
-        var statistics = new List<Tensor>(6) { sum, sumOfSquares, min, max, sample.eq(0).sum().to(sample.dtype) };
+        var countType = CountType(sample);
+        var statistics = new List<Tensor>(6) { sum, sumOfSquares, min, max, sample.eq(0).sum().to(countType) };
         if (perChannel && full.dim() >= 2)
         {
-            statistics.Add(DeadChannels(full).to(sample.dtype));
+            statistics.Add(DeadChannels(full).to(countType));
+        }
+
+        if (countType != sample.dtype)
+        {
+            statistics = statistics.Select(s => s.to(countType)).ToList();
         }
 
         // One conversion for the whole row: fewer, larger ops are what makes device statistics cheap.
-        return cat([stack(statistics), Histogram(sample, min, max, bins)]).to(ScalarType.Float64);
+        return cat([stack(statistics), Histogram(sample, min, max, bins, countType)]).to(ScalarType.Float64);
     }
 
     /// <summary>
@@ -71,18 +77,20 @@ internal static class DeviceStatistics
         ]);
 
         // Clean bounds: with no finite value min is +inf and max is -inf; zero keeps the arithmetic finite.
-        var histogram = Histogram(cleaned, min.nan_to_num(0, 0, 0), max.nan_to_num(0, 0, 0), bins, exclude: notFinite);
+        var histogram = Histogram(cleaned, min.nan_to_num(0, 0, 0), max.nan_to_num(0, 0, 0), bins, CountType(cleaned), exclude: notFinite);
         return cat([stats, histogram.to(ScalarType.Float64)]);
     }
 
     /// <summary>
-    /// Bucket counts (in the input's dtype) over <paramref name="bins"/> uniform buckets spanning [min, max]; a
-    /// constant tensor puts everything in bucket 0.
+    /// Bucket counts (as <paramref name="countType"/>) over <paramref name="bins"/> uniform buckets spanning
+    /// [min, max]; a constant tensor puts everything in bucket 0.
     /// </summary>
-    private static Tensor Histogram(Tensor flat, Tensor min, Tensor max, int bins, Tensor? exclude = null)
+    private static Tensor Histogram(Tensor flat, Tensor min, Tensor max, int bins, ScalarType countType, Tensor? exclude = null)
     {
-        var scale = (max - min).clamp_min_(1e-30).reciprocal_().mul_(bins).to(flat.dtype);
-        var position = flat.sub(min.to(flat.dtype)).mul_(scale).clamp_(0, bins);
+        // histc counts in its input's dtype, so the positions take the dtype the counts need.
+        var values = flat.dtype == countType ? flat : flat.to(countType);
+        var scale = (max - min).clamp_min_(1e-30).reciprocal_().mul_(bins).to(countType);
+        var position = values.sub(min.to(countType)).mul_(scale).clamp_(0, bins);
         if (exclude is not null)
         {
             // Out of histc's range, so not counted.
@@ -102,6 +110,11 @@ internal static class DeviceStatistics
         long channels = perChannel && values.dim() >= 2 ? values.shape[1] : 0;
         return new RowShape(numel, sampleCount, channels);
     }
+
+    // Counts of up to 2^24 are exact in float32; a bigger tensor counts in float64 (a CUDA histc adds in its dtype,
+    // so a float32 bucket would stop growing at 16,777,216).
+    private static ScalarType CountType(Tensor sample) =>
+        sample.numel() > 1L << 24 ? ScalarType.Float64 : sample.dtype;
 
     private static Tensor DistributionSample(Tensor full, long sampleLimit) =>
         sampleLimit > 0 && full.dim() >= 1 && full.shape[0] > sampleLimit ? full.narrow(0, 0, sampleLimit) : full;

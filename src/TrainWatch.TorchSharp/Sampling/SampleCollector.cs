@@ -63,9 +63,12 @@ internal sealed class SampleCollector
                 parts.Add(updateNorms);
             }
 
+            // A per-sample loss vector is logged as its mean; an empty one is not logged.
+            loss = loss is { IsInvalid: false } && loss.numel() > 0 ? loss : null;
             if (loss is not null)
             {
-                parts.Add(loss.detach().to(ScalarType.Float64).reshape(1));
+                var value = loss.detach().to(ScalarType.Float64);
+                parts.Add(loss.numel() == 1 ? value.reshape(1) : value.mean().reshape(1));
             }
 
             double[] host = _transfer.Copy(OnDevice(parts, device));

@@ -21,7 +21,13 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     public const string DroppedEventsTag = "trainwatch/dropped_events";
 
     private const int BatchInitialCapacity = 64 * 1024;
-    private const int BatchKeepCapacity = 16 << 20;
+
+    // A batch is written once it holds this much, even before the flush interval: memory stays bounded by size, not
+    // by how fast training produces events.
+    private const int BatchWriteThreshold = 1 << 20;
+
+    // A buffer grown past this by one huge event is not kept for the rest of the run.
+    private const int BatchKeepCapacity = 4 << 20;
 
     private static readonly TimeSpan ProcessExitTimeout = TimeSpan.FromSeconds(5);
 
@@ -31,6 +37,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     private readonly Channel<PendingEvent> _queue;
     private readonly Task _loop;
     private readonly object _roomLock = new();
+    private readonly StepOrderMonitor _stepOrder;
     private ArrayBufferWriter<byte> _batch = new(BatchInitialCapacity);
 
     private long _queuedItems;
@@ -66,6 +73,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
         RunDirectory = Path.GetFullPath(runDirectory);
         _reporter = new WriterErrorReporter(_options.Logger, RunDirectory);
+        _stepOrder = new StepOrderMonitor(_reporter);
         _sink = new EventFileSink(RunDirectory, _options);
         try
         {
@@ -95,7 +103,8 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         Interlocked.Read(ref _lost),
         Interlocked.Read(ref _errors),
         _sink.Length,
-        Volatile.Read(ref _firstError));
+        Volatile.Read(ref _firstError),
+        _stepOrder.OutOfOrder);
 
     /// <summary>Queues a ready-made event.</summary>
     public void Write(Event evt)
@@ -333,6 +342,10 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                 while (reader.TryRead(out var item))
                 {
                     Process(item);
+                    if (_batch.WrittenCount >= BatchWriteThreshold)
+                    {
+                        WriteBatch();
+                    }
                 }
 
                 if (_batchEvents > 0 && TimeUntilFlushDue() <= TimeSpan.Zero)
@@ -376,38 +389,39 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
             return;
         }
 
-        Event? evt;
-        try
-        {
-            evt = item.ToEvent();
-        }
-        catch (Exception e)
-        {
-            // A builder that throws (bad input found late) costs its own event, nothing else.
-            RecordError(e);
-            Interlocked.Increment(ref _lost);
-            return;
-        }
-
-        if (evt is null)
-        {
-            return;
-        }
-
         if (_stopped)
         {
             Interlocked.Increment(ref _lost);
             return;
         }
 
-        if (_batchEvents == 0)
+        // AppendFramed advances the batch only after the whole record is written, so a failure leaves no partial record.
+        try
         {
-            _batchStartedAt = Stopwatch.GetTimestamp();
-        }
+            var evt = item.ToEvent();
+            if (evt is null)
+            {
+                return;
+            }
 
-        _lastStep = Math.Max(_lastStep, evt.Step);
-        EventSerializer.AppendFramed(_batch, evt);
-        _batchEvents++;
+            if (_batchEvents == 0)
+            {
+                _batchStartedAt = Stopwatch.GetTimestamp();
+            }
+
+            EventSerializer.AppendFramed(_batch, evt);
+            _batchEvents++;
+            _lastStep = Math.Max(_lastStep, evt.Step);
+            _stepOrder.Observe(evt);
+        }
+        catch (Exception e)
+        {
+            // A builder that throws, or an event that cannot be serialized (bad input found late), costs its own event,
+            // nothing else: the writer thread must outlive any one bad event.
+            RecordError(e);
+            Interlocked.Increment(ref _lost);
+            _reporter.EventFailed(e);
+        }
     }
 
     private void WriteBatch()

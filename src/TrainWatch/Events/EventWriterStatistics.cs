@@ -7,10 +7,13 @@ namespace TrainWatch.Events;
 /// <param name="WriteErrors">Writes that failed.</param>
 /// <param name="BytesWritten">Bytes in the current event file.</param>
 /// <param name="FirstError">The first write error, if any.</param>
+/// <param name="StepsOutOfOrder">Summary values written at a step not after their tag's previous step (a repeat or a step
+/// backwards, as after resuming a run into the same directory); they are written as given.</param>
 public readonly record struct EventWriterStatistics(
     long EventsWritten,
     long EventsDropped,
     long EventsLost,
     long WriteErrors,
     long BytesWritten,
-    Exception? FirstError);
+    Exception? FirstError,
+    long StepsOutOfOrder);

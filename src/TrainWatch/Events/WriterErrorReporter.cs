@@ -10,6 +10,8 @@ internal sealed class WriterErrorReporter(ILogger? logger, string runDirectory)
 {
     private int _reportedWriteError;
     private int _reportedDrop;
+    private int _reportedEventFailure;
+    private int _reportedStepOrder;
 
     public void WriteFailed(Exception error, long errorCount, bool keepTrying)
     {
@@ -32,11 +34,32 @@ internal sealed class WriterErrorReporter(ILogger? logger, string runDirectory)
         Report(LogLevel.Warning, null, $"TrainWatch dropped an event for '{runDirectory}': {reason}. Further drops are counted and written to the run as 'trainwatch/dropped_events'.");
     }
 
+    public void EventFailed(Exception error)
+    {
+        if (Interlocked.Exchange(ref _reportedEventFailure, 1) != 0)
+        {
+            return;
+        }
+
+        Report(LogLevel.Error, error, $"TrainWatch could not build or encode an event for '{runDirectory}': {error.Message}. That event is lost; the others are written. Further failures are counted as lost events.");
+    }
+
+    public void StepOutOfOrder(string tag, long previousStep, long step)
+    {
+        if (Interlocked.Exchange(ref _reportedStepOrder, 1) != 0)
+        {
+            return;
+        }
+
+        string what = step == previousStep ? $"was written twice at step {step}" : $"went back from step {previousStep} to {step}";
+        Report(LogLevel.Warning, null, $"TrainWatch: tag '{tag}' in '{runDirectory}' {what}. It is written as given, but TensorBoard may hide that tag's points after step {step}. A resumed run should continue its step count or log to a new run directory. Further cases are counted, not repeated.");
+    }
+
     public void Closed(EventWriterStatistics stats)
     {
-        if (stats.WriteErrors > 1 || stats.EventsDropped > 0 || stats.EventsLost > 0)
+        if (stats.WriteErrors > 1 || stats.EventsDropped > 0 || stats.EventsLost > 0 || stats.StepsOutOfOrder > 1)
         {
-            Report(LogLevel.Warning, null, $"TrainWatch closed '{runDirectory}' with {stats.WriteErrors} write errors, {stats.EventsDropped} dropped and {stats.EventsLost} lost events ({stats.EventsWritten} written).");
+            Report(LogLevel.Warning, null, $"TrainWatch closed '{runDirectory}' with {stats.WriteErrors} write errors, {stats.EventsDropped} dropped and {stats.EventsLost} lost events, and {stats.StepsOutOfOrder} values whose step repeated or went back ({stats.EventsWritten} events written).");
         }
     }
 

@@ -1,11 +1,22 @@
+using System.Text;
+
 namespace TrainWatch.Summaries;
 
 /// <summary>Rules for tags and for the run names derived from them.</summary>
 public static class SummaryTag
 {
+    /// <summary>The longest tag written, in UTF-16 code units; longer tags are shortened (see <see cref="Validate"/>).</summary>
+    public const int MaxLength = 1024;
+
+    // Enough hex digits of a hash that two long tags sharing a prefix stay apart.
+    private const int HashLength = 16;
+
     /// <summary>
-    /// Checks a tag: it must have text. Control characters are replaced by <c>_</c> because TensorBoard shows tags
-    /// in HTML and file names, where they break things silently.
+    /// Checks a tag and makes it safe to write. It must have text. Control characters become <c>_</c>, because
+    /// TensorBoard shows tags in HTML and file names, where they break things silently; unpaired surrogates become
+    /// U+FFFD, because they have no UTF-8 form; a tag longer than <see cref="MaxLength"/> keeps its beginning and
+    /// ends in <c>~</c> and a hash of the whole tag, so distinct long tags stay distinct and the same tag always maps
+    /// to the same name. Tags are only ever names inside the event file: <c>/</c> groups charts, <c>..</c> is text.
     /// </summary>
     /// <exception cref="ArgumentException">The tag is null, empty or white space.</exception>
     public static string Validate(string tag)
@@ -15,7 +26,25 @@ public static class SummaryTag
             throw new ArgumentException("A summary tag must not be empty.", nameof(tag));
         }
 
-        return tag.Any(char.IsControl) ? new string(tag.Select(c => char.IsControl(c) ? '_' : c).ToArray()) : tag;
+        if (tag.Length <= MaxLength && !NeedsCleaning(tag))
+        {
+            return tag;
+        }
+
+        string cleaned = Clean(tag);
+        if (cleaned.Length <= MaxLength)
+        {
+            return cleaned;
+        }
+
+        string hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(cleaned)), 0, HashLength / 2);
+        int keep = MaxLength - HashLength - 1;
+        if (char.IsHighSurrogate(cleaned[keep - 1]))
+        {
+            keep--; // never split a surrogate pair
+        }
+
+        return string.Concat(cleaned.AsSpan(0, keep), "~", hash);
     }
 
     /// <summary>
@@ -25,13 +54,72 @@ public static class SummaryTag
     public static string ToRunName(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var chars = text.Select(c => char.IsControl(c) || c is '/' or '\\' or ':' or '*' or '?' or '"' or '<' or '>' or '|' ? '_' : c).ToArray();
+        var chars = Clean(text).Select(c => c is '/' or '\\' or ':' or '*' or '?' or '"' or '<' or '>' or '|' ? '_' : c).ToArray();
         string name = new string(chars).Trim();
         if (name.Length == 0 || name.All(c => c == '.'))
         {
             return "_" + name.Replace('.', '_');
         }
 
-        return name.Length > 200 ? name[..200] : name;
+        if (name.Length > 200)
+        {
+            name = name[..(char.IsHighSurrogate(name[199]) ? 199 : 200)];
+        }
+
+        return name;
+    }
+
+    private static bool NeedsCleaning(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (char.IsControl(c))
+            {
+                return true;
+            }
+
+            if (char.IsSurrogate(c))
+            {
+                if (!char.IsSurrogatePair(text, i))
+                {
+                    return true;
+                }
+
+                i++;
+            }
+        }
+
+        return false;
+    }
+
+    private static string Clean(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (char.IsControl(c))
+            {
+                builder.Append('_');
+            }
+            else if (char.IsSurrogate(c))
+            {
+                if (char.IsSurrogatePair(text, i))
+                {
+                    builder.Append(c).Append(text[++i]);
+                }
+                else
+                {
+                    builder.Append('\uFFFD');
+                }
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
     }
 }

@@ -2,7 +2,8 @@ namespace TrainWatch.Tests.Support;
 
 /// <summary>
 /// Wraps a real file stream and injects faults: writes fail after a byte budget (part of the failing write still
-/// lands, as on a full disk), or every write is slowed down (a throttled disk).
+/// lands, as on a full disk), every write is slowed down (a throttled disk), or permission is withdrawn (every write,
+/// flush and truncation is refused and nothing lands, as when a mount turns read-only or an ACL changes).
 /// </summary>
 public sealed class FaultyStream(FileStream inner) : Stream
 {
@@ -16,6 +17,9 @@ public sealed class FaultyStream(FileStream inner) : Stream
     }
 
     public TimeSpan WriteDelay { get; set; }
+
+    /// <summary>While this says so, the stream refuses everything with the exception .NET raises for EACCES/EPERM.</summary>
+    public Func<bool> AccessDenied { get; set; } = () => false;
 
     public int FailedWrites { get; private set; }
 
@@ -31,6 +35,7 @@ public sealed class FaultyStream(FileStream inner) : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
+        ThrowIfDenied();
         if (WriteDelay > TimeSpan.Zero)
         {
             Thread.Sleep(WriteDelay);
@@ -52,13 +57,30 @@ public sealed class FaultyStream(FileStream inner) : Stream
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
-    public override void Flush() => inner.Flush();
+    public override void Flush()
+    {
+        ThrowIfDenied();
+        inner.Flush();
+    }
 
-    public override void SetLength(long value) => inner.SetLength(value);
+    public override void SetLength(long value)
+    {
+        ThrowIfDenied();
+        inner.SetLength(value);
+    }
 
     public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    private void ThrowIfDenied()
+    {
+        if (AccessDenied())
+        {
+            FailedWrites++;
+            throw new UnauthorizedAccessException("Permission denied (injected)");
+        }
+    }
 
     protected override void Dispose(bool disposing)
     {
@@ -70,8 +92,14 @@ public sealed class FaultyStream(FileStream inner) : Stream
         base.Dispose(disposing);
     }
 
-    public static Func<string, Stream> Factory(Action<FaultyStream> configure, List<FaultyStream>? created = null) => path =>
+    /// <summary>Opens faulty streams; while <paramref name="accessDenied"/> says so, opening a file is refused too.</summary>
+    public static Func<string, Stream> Factory(Action<FaultyStream> configure, List<FaultyStream>? created = null, Func<bool>? accessDenied = null) => path =>
     {
+        if (accessDenied?.Invoke() == true)
+        {
+            throw new UnauthorizedAccessException($"Access to the path '{path}' is denied (injected).");
+        }
+
         var stream = new FaultyStream(new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, 0));
         configure(stream);
         created?.Add(stream);

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace TrainWatch.TorchSharp.Tests.Support;
+namespace TrainWatch.Testing;
 
 /// <summary>An ILogger that keeps what it is told.</summary>
 public sealed class ListLogger : ILogger

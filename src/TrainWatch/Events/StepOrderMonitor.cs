@@ -1,0 +1,37 @@
+using TrainWatch.Protos;
+
+namespace TrainWatch.Events;
+
+/// <summary>
+/// Notices a tag whose step repeats or goes backwards. The event is still written as given — TensorBoard's format
+/// allows it — but it is counted and reported once, because TensorBoard's reader may then discard that tag's later
+/// points ("orphaned data" after a restart), which looks like data loss to the user. Runs on the writer thread.
+/// </summary>
+internal sealed class StepOrderMonitor(WriterErrorReporter reporter)
+{
+    private readonly Dictionary<string, long> _lastStepByTag = new(StringComparer.Ordinal);
+    private long _outOfOrder;
+
+    /// <summary>Values written at a step not after their tag's previous one.</summary>
+    public long OutOfOrder => Interlocked.Read(ref _outOfOrder);
+
+    public void Observe(Event evt)
+    {
+        if (evt.Summary is null)
+        {
+            return;
+        }
+
+        foreach (var value in evt.Summary.Value)
+        {
+            if (_lastStepByTag.TryGetValue(value.Tag, out long last) && evt.Step <= last)
+            {
+                Interlocked.Increment(ref _outOfOrder);
+                reporter.StepOutOfOrder(value.Tag, last, evt.Step);
+                continue;
+            }
+
+            _lastStepByTag[value.Tag] = evt.Step;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using TorchSharp;
+using TrainWatch.TorchSharp;
+using static TorchSharp.torch;
+
+namespace TrainWatch.Testing.Soak;
+
+/// <summary>One reading taken during a soak run.</summary>
+public sealed record SoakPoint(long Step, double Seconds, double ManagedHeapMb, long LiveTensors, double ResidentMb, long EventsWritten, long EventsDropped);
+
+/// <summary>
+/// A long run of a tiny model with the watcher attached, reading the managed heap (after a full collection), the live
+/// tensor count and resident memory at fixed intervals, so a leak shows as a rising column. Shared by the soak script
+/// (long) and the CI test (short), so both measure the same loop.
+/// </summary>
+public static class SoakRun
+{
+    public static IReadOnlyList<SoakPoint> Execute(long steps, int every, long reportEvery, string logDirectory, Action<SoakPoint>? onPoint = null)
+    {
+        manual_seed(1);
+        using var model = nn.Sequential(("fc1", nn.Linear(16, 32)), ("relu", nn.ReLU()), ("fc2", nn.Linear(32, 4)));
+        using var optimizer = optim.SGD(model.parameters(), 0.01);
+        var generator = new Generator(2);
+        var clock = Stopwatch.StartNew();
+        var points = new List<SoakPoint>();
+        using var watch = TrainWatcher.Attach(model, optimizer, logDirectory, every: every, new WatchOptions { AlertsToConsole = false });
+        for (long step = 1; step <= steps; step++)
+        {
+            using (var scope = NewDisposeScope())
+            {
+                var x = randn([8, 16], generator: generator);
+                var y = randint(0, 4, [8], generator: generator);
+                optimizer.zero_grad();
+                var loss = nn.functional.cross_entropy(model.call(x), y);
+                loss.backward();
+                watch.Step(loss);
+                optimizer.step();
+            }
+
+            if (step % reportEvery == 0)
+            {
+                var stats = watch.Writer!.Statistics;
+                var point = new SoakPoint(
+                    step,
+                    clock.Elapsed.TotalSeconds,
+                    GC.GetTotalMemory(forceFullCollection: true) / 1048576.0,
+                    DisposeScopeManager.Statistics.ThreadTotalLiveCount,
+                    Process.GetCurrentProcess().WorkingSet64 / 1048576.0,
+                    stats.EventsWritten,
+                    stats.EventsDropped);
+                points.Add(point);
+                onPoint?.Invoke(point);
+            }
+        }
+
+        return points;
+    }
+}

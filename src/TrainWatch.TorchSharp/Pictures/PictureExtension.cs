@@ -14,6 +14,7 @@ internal sealed class PictureExtension : IWatchExtension
     private readonly PictureOptions _options;
     private readonly PictureLayers _layers;
     private readonly ProbeBatch _probe;
+    private bool _probeUnusable;
     private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
 
     private PictureExtension(WatchContext context, PictureOptions options)
@@ -78,18 +79,9 @@ internal sealed class PictureExtension : IWatchExtension
             linears = _options.LinearHeatmaps ? LinearPictures.Prepare(_layers, _options, _probe.Inputs?.shape, transfer) : null;
         }
 
-        if (WantsProbePass() && ProbeModel() is { } model && _probe.Inputs is { } probe)
+        if (WantsProbePass() && !_probeUnusable && ProbeModel() is { } model && _probe.Inputs is { } probe)
         {
-            var outputs = ProbePass.Run(model, _layers, probe, _options);
-            if ((_options.Saliency || _options.GradCam) && outputs.Predictions is null && probe.dim() == 4)
-            {
-                WarnOnce("classifier", "TrainWatch: saliency and Grad-CAM need a model output of shape [batch, classes]; they are skipped.");
-            }
-
-            using (no_grad())
-            {
-                probePictures = ProbePictures.Prepare(outputs, probe, _probe.Labels, transfer);
-            }
+            probePictures = TryProbePictures(model, probe, transfer);
         }
 
         float[] host = transfer.CopyToHost();
@@ -102,6 +94,45 @@ internal sealed class PictureExtension : IWatchExtension
         kernels?.Write(writer, host, step);
         linears?.Write(writer, host, step);
         probePictures?.Write(writer, host, step, _options.Overlay);
+    }
+
+    // A probe the model cannot run (wrong shape or dtype) must not cost the kernel and weight pictures of every picture
+    // step: a user's probe is dropped for the next training batch; a probe taken from training itself is given up.
+    private ProbePictures? TryProbePictures(Module<Tensor, Tensor> model, Tensor probe, PictureTransfer transfer)
+    {
+        ProbeOutputs outputs;
+        try
+        {
+            outputs = ProbePass.Run(model, _layers, probe, _options);
+        }
+        catch (Exception e)
+        {
+            string shape = $"[{string.Join(", ", probe.shape)}] {probe.dtype}";
+            string next = _probe.IsUserProbe
+                ? "it is dropped and the next training batch is used instead"
+                : "activation maps, saliency and Grad-CAM are skipped for this run";
+            WarnOnce("probe-failed", $"TrainWatch: the model cannot run the probe batch {shape} ({e.Message.Split('\n')[0]}); {next}.");
+            if (_probe.IsUserProbe)
+            {
+                _probe.Reset();
+            }
+            else
+            {
+                _probeUnusable = true;
+            }
+
+            return null;
+        }
+
+        if ((_options.Saliency || _options.GradCam) && outputs.Predictions is null && probe.dim() == 4)
+        {
+            WarnOnce("classifier", "TrainWatch: saliency and Grad-CAM need a model output of shape [batch, classes]; they are skipped.");
+        }
+
+        using (no_grad())
+        {
+            return ProbePictures.Prepare(outputs, probe, _probe.Labels, transfer);
+        }
     }
 
     private bool WantsProbePass() => _options.ActivationMaps || _options.Saliency || _options.GradCam;

@@ -12,6 +12,7 @@ namespace TrainWatch.TorchSharp.Pictures;
 internal sealed class ProbeBatch : IDisposable
 {
     private readonly int _size;
+    private readonly Module _model;
     private Module<Tensor, Tensor>.HookRemover? _capture;
     private Tensor? _inputs;
     private Tensor? _labels;
@@ -19,18 +20,8 @@ internal sealed class ProbeBatch : IDisposable
     public ProbeBatch(Module model, int size)
     {
         _size = size;
-        if (model is Module<Tensor, Tensor> root)
-        {
-            _capture = root.register_forward_pre_hook((_, input) =>
-            {
-                if (_inputs is null && input is not null && !input.IsInvalid && input.dim() >= 1)
-                {
-                    Keep(input, null);
-                }
-
-                return null!; // keep the input unchanged
-            });
-        }
+        _model = model;
+        StartCapturing();
     }
 
     /// <summary>The probe inputs (at most the probe size), or null while there is none.</summary>
@@ -42,11 +33,37 @@ internal sealed class ProbeBatch : IDisposable
     /// <summary>Whether a probe can appear without the user: the root module takes one tensor.</summary>
     public bool CapturesAutomatically => _capture is not null || _inputs is not null;
 
-    /// <summary>Replaces the probe with the user's inputs (and labels); the automatic capture stops.</summary>
+    /// <summary>Whether the probe came from <see cref="Replace"/> rather than from a training batch.</summary>
+    public bool IsUserProbe { get; private set; }
+
+    /// <summary>
+    /// Replaces the probe with the user's inputs (and labels), moved to the model's device; the automatic capture stops.
+    /// </summary>
+    /// <exception cref="ArgumentException">The inputs cannot be copied to the model's device (the meta device, say).</exception>
     public void Replace(Tensor inputs, Tensor? labels)
     {
+        var device = _model.parameters().FirstOrDefault()?.device ?? inputs.device;
+        try
+        {
+            Keep(inputs, labels, device);
+        }
+        catch (Exception e) when (e is not ArgumentException)
+        {
+            throw new ArgumentException($"The probe on device '{inputs.device}' cannot be copied to the model's device '{device}': {e.Message}", nameof(inputs), e);
+        }
+
         StopCapturing();
-        Keep(inputs, labels);
+        IsUserProbe = true;
+    }
+
+    /// <summary>Forgets the probe (the model could not run it) and takes the next training batch instead.</summary>
+    public void Reset()
+    {
+        _inputs?.Dispose();
+        _labels?.Dispose();
+        _inputs = _labels = null;
+        IsUserProbe = false;
+        StartCapturing();
     }
 
     /// <summary>Removes the capture hook once it has done its work (called outside any forward pass).</summary>
@@ -66,12 +83,30 @@ internal sealed class ProbeBatch : IDisposable
         _inputs = _labels = null;
     }
 
-    private void Keep(Tensor inputs, Tensor? labels)
+    private void StartCapturing()
+    {
+        if (_capture is not null || _model is not Module<Tensor, Tensor> root)
+        {
+            return;
+        }
+
+        _capture = root.register_forward_pre_hook((_, input) =>
+        {
+            if (_inputs is null && input is not null && !input.IsInvalid && input.dim() >= 1 && input.shape[0] >= 1)
+            {
+                Keep(input, null, input.device);
+            }
+
+            return null!; // keep the input unchanged
+        });
+    }
+
+    private void Keep(Tensor inputs, Tensor? labels, Device device)
     {
         using var scope = NewDisposeScope();
         long count = Math.Min(_size, inputs.shape[0]);
-        var kept = inputs.detach().narrow(0, 0, count).clone();
-        var keptLabels = labels?.detach().narrow(0, 0, Math.Min(count, labels.shape[0])).clone();
+        var kept = inputs.detach().narrow(0, 0, count).to(device).clone();
+        var keptLabels = labels?.detach().narrow(0, 0, Math.Min(count, labels.shape[0])).to(device).clone();
         _inputs?.Dispose();
         _labels?.Dispose();
         _inputs = kept.DetachFromDisposeScope();

@@ -1,0 +1,58 @@
+using TorchSharp;
+using TrainWatch.TorchSharp.Pictures;
+using TrainWatch.TorchSharp.Reporting;
+using TrainWatch.TorchSharp.Tests.Support;
+using static TorchSharp.torch;
+
+namespace TrainWatch.TorchSharp.Tests.Pictures;
+
+/// <summary>
+/// Probes the model cannot take. The probe is refused at <see cref="TrainWatcher.SetProbe"/> when that is cheap to
+/// know, otherwise dropped at its first picture step with one warning; the watcher then goes back to the first
+/// training batch, and statistics and the other pictures carry on.
+/// </summary>
+public sealed class ProbeMisuseTests
+{
+    [Theory]
+    [InlineData("wrong-shape")]
+    [InlineData("integer")]
+    public void A_probe_the_model_cannot_run_is_dropped_with_one_warning_and_pictures_carry_on(string kind)
+    {
+        using var dir = new TempDirectory();
+        var logger = new ListLogger();
+        manual_seed(1);
+        using var model = new SmallCnn();
+        using var optimizer = optim.SGD(model.parameters(), 0.05);
+        var generator = new Generator(4);
+        using (var watch = TrainWatcher.Attach(model, [optimizer], dir.Path, PictureRun.Options(every: 1, new PictureOptions { EverySamples = 1 }, logger)))
+        {
+            using var probe = kind == "wrong-shape" ? randn(4, 5) : randint(0, 255, [4, 3, 16, 16]);
+            watch.SetProbe(probe);
+            for (int i = 0; i < 3; i++)
+            {
+                PictureRun.TrainStep(model, optimizer, watch, generator);
+            }
+
+            Assert.Equal(0, watch.FailedSamples);
+        }
+
+        Assert.Single(logger.Messages, m => m.Contains("probe", StringComparison.Ordinal) && m.Contains("cannot", StringComparison.Ordinal));
+        var values = RunReader.Values(dir.Path);
+        Assert.Contains(values, v => v.Step == 0 && v.Value.Tag == SummaryTags.Loss);
+        Assert.Contains(values, v => v.Step == 2 && v.Value.Tag.StartsWith("kernels/", StringComparison.Ordinal));
+        Assert.Contains(values, v => v.Step == 2 && v.Value.Tag.StartsWith("activation_maps/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_probe_whose_memory_the_host_cannot_read_is_refused_at_once()
+    {
+        using var dir = new TempDirectory();
+        using var model = new SmallCnn();
+        using var optimizer = optim.SGD(model.parameters(), 0.05);
+        using var watch = TrainWatcher.Attach(model, [optimizer], dir.Path, PictureRun.Options(every: 1));
+        using var probe = randn([4, 3, 16, 16], device: new Device("meta"));
+
+        var error = Assert.Throws<ArgumentException>(() => watch.SetProbe(probe));
+        Assert.Contains("meta", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -77,7 +77,8 @@ public sealed record ResealedRecord(long RecordAt, FileMutation PayloadDamage) :
 
         int at = (int)RecordAt;
         ulong length = BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(at));
-        if (length > (ulong)(bytes.Length - at - TfRecordFormat.Overhead))
+        long room = bytes.Length - at - TfRecordFormat.Overhead;
+        if (room < 0 || length > (ulong)room)
         {
             return bytes.ToArray(); // not a whole record here (any more)
         }

@@ -66,7 +66,11 @@ public sealed class EventFileReader : IDisposable
     public string? Problem { get; private set; }
 
     /// <summary>Offset of the next unread record: everything before it has been read and is valid.</summary>
-    public long ValidLength => _records.Offset;
+    /// <remarks>
+    /// Why the problem offset first: a record whose CRCs match but which is not an Event has already been consumed by the
+    /// record reader, yet it is the damage, not valid data (found by fuzzing).
+    /// </remarks>
+    public long ValidLength => ProblemOffset ?? _records.Offset;
 
     /// <summary>Reads the whole file at once.</summary>
     public static EventFileContents ReadAll(string path)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using FsCheck;
 using FsCheck.Fluent;
 using TrainWatch.Cli.Tests.Support;
@@ -20,9 +19,6 @@ public sealed class CliFuzzTests(ITestOutputHelper output) : IDisposable
 {
     // Four commands per case: 2,500 cases put 10,000 damaged files through the CLI.
     private const int DefaultCases = 2_500;
-
-    // A line of a .NET stack trace ("   at Namespace.Type.Method(...)"); a bare "   at " also occurs in diff's table header.
-    private static readonly Regex StackFrame = new(@"^\s+at \S+\(", RegexOptions.Multiline);
 
     private readonly TempDirectory _directory = new();
 
@@ -75,7 +71,7 @@ public sealed class CliFuzzTests(ITestOutputHelper output) : IDisposable
     {
         string both = $"exit {result.ExitCode}\nstderr: {result.Error}\nstdout: {result.Out}";
         Assert.True(result.ExitCode is ExitCodes.Ok or ExitCodes.ProblemsFound, both);
-        Assert.DoesNotMatch(StackFrame, result.Out + result.Error);
+        Assert.DoesNotMatch(CliResult.StackFrame(), result.Out + result.Error);
         Assert.DoesNotContain("Exception", result.Out + result.Error);
 
         var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

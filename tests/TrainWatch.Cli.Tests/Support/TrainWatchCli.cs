@@ -1,15 +1,19 @@
 namespace TrainWatch.Cli.Tests.Support;
 
 /// <summary>What one in-process run of <c>trainwatch</c> produced.</summary>
-public sealed record CliResult(int ExitCode, string Out, string Error)
+public sealed partial record CliResult(int ExitCode, string Out, string Error)
 {
+    /// <summary>A line of a .NET stack trace ("   at Namespace.Type.Method(...)"); a bare "   at " also occurs in diff's table header.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s+at \S+\(", System.Text.RegularExpressions.RegexOptions.Multiline)]
+    public static partial System.Text.RegularExpressions.Regex StackFrame();
+
     /// <summary>Asserts the failure contract: a message on stderr, no stack trace anywhere.</summary>
     public void AssertCleanFailure(int expectedExitCode)
     {
         Assert.True(ExitCode == expectedExitCode, $"exit {ExitCode}, expected {expectedExitCode}. stderr: {Error}\nstdout: {Out}");
         Assert.False(string.IsNullOrWhiteSpace(Error), "a failure must say why on stderr");
-        Assert.DoesNotContain("   at ", Error);
-        Assert.DoesNotContain("   at ", Out);
+        Assert.DoesNotMatch(StackFrame(), Error);
+        Assert.DoesNotMatch(StackFrame(), Out);
         Assert.DoesNotContain("Exception", Error);
     }
 }

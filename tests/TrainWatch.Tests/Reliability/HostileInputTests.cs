@@ -167,6 +167,23 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public void Heatmaps_of_non_finite_values_are_drawn_and_mismatched_sizes_are_refused()
+    {
+        using var dir = new TempDirectory();
+        using (var writer = new SummaryWriter(dir.Path))
+        {
+            writer.AddHeatmap("all_nan", Enumerable.Repeat(float.NaN, 12).ToArray(), 3, 4, 0);
+            writer.AddHeatmap("mixed", [float.PositiveInfinity, -1, 0, 1, float.NaN, float.NegativeInfinity], 2, 3, 0);
+            Assert.Throws<ArgumentException>(() => writer.AddHeatmap("mismatch", new float[5], 2, 3, 0));
+            Assert.ThrowsAny<ArgumentException>(() => writer.AddHeatmap("negative", new float[6], -2, -3, 0));
+        }
+
+        var values = EventFiles.Values(EventFiles.ReadIntact(dir.Path));
+        Assert.Equal(["all_nan", "mixed"], values.Select(v => v.Value.Tag));
+        Assert.All(values, v => Assert.NotNull(SkiaSharp.SKBitmap.Decode(v.Value.Image.EncodedImageString.ToByteArray())));
+    }
+
+    [Fact]
     public async Task Logging_after_dispose_is_counted_as_dropped_creates_nothing_and_never_throws()
     {
         using var dir = new TempDirectory();

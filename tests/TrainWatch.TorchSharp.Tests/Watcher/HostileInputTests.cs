@@ -80,6 +80,26 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public void Integer_and_boolean_module_outputs_are_measured_as_numbers()
+    {
+        using var dir = new TempDirectory();
+        using var model = new IntegerOutputs();
+        using var optimizer = optim.SGD(model.parameters(), 0.01);
+        using (var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, Quiet))
+        {
+            TrainOnce(model, watch, randn(6, 4));
+            Assert.Equal(0, watch.FailedSamples);
+        }
+
+        var values = RunReader.Values(dir.Path);
+        var classes = RunReader.Histogram(values, SummaryTags.ActivationHistogram("argmax"), 0);
+        Assert.Equal(4, classes.Num); // the first 4 samples of the batch
+        Assert.InRange(classes.Min, 0, 7);
+        Assert.InRange(classes.Max, classes.Min, 7);
+        Assert.Equal(4, RunReader.Histogram(values, SummaryTags.ActivationHistogram("positive"), 0).Num);
+    }
+
+    [Fact]
     public void A_tensor_over_sixteen_million_entries_in_one_bucket_is_counted_exactly()
     {
         // float32 counters stop at 2^24: one more than that in a single bucket must still be counted.
@@ -226,6 +246,34 @@ public sealed class HostileInputTests
         var loss = model.call(input).to(ScalarType.Float32).square().mean();
         loss.backward();
         watch.Step(loss);
+    }
+
+    private sealed class IntegerOutputs : Module<Tensor, Tensor>
+    {
+        private readonly Linear fc = Linear(4, 8);
+        private readonly Argmax argmax = new();
+        private readonly Positive positive = new();
+        private readonly Embedding embedding = Embedding(8, 3);
+
+        public IntegerOutputs() : base(nameof(IntegerOutputs)) => RegisterComponents();
+
+        public override Tensor forward(Tensor input)
+        {
+            var hidden = fc.call(input);
+            var mask = positive.call(hidden.sum(1)).to(hidden.dtype).unsqueeze(1);
+            return embedding.call(argmax.call(hidden)) * mask + hidden.narrow(1, 0, 3);
+        }
+    }
+
+    // Leaf modules whose outputs are int64 and bool, as class pickers and masks are.
+    private sealed class Argmax() : Module<Tensor, Tensor>(nameof(Argmax))
+    {
+        public override Tensor forward(Tensor input) => input.argmax(1);
+    }
+
+    private sealed class Positive() : Module<Tensor, Tensor>(nameof(Positive))
+    {
+        public override Tensor forward(Tensor input) => input.gt(0);
     }
 
     private sealed class WithEmptyParameter : Module<Tensor, Tensor>

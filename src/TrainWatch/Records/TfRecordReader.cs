@@ -97,12 +97,7 @@ public sealed class TfRecordReader
             return Truncated(headerRead, $"record has {headerRead + available} of {TfRecordFormat.FramedLength(payloadLength)} bytes");
         }
 
-        if (_payload.Length < needed)
-        {
-            _payload = new byte[Math.Max(needed, _payload.Length * 2L)];
-        }
-
-        int bodyRead = ReadFully(_payload.AsSpan(0, (int)needed));
+        int bodyRead = ReadBody((int)needed, knownAvailable: _stream.CanSeek);
         if (bodyRead < needed)
         {
             return Truncated(headerRead + bodyRead, $"record has {headerRead + bodyRead} of {TfRecordFormat.FramedLength(payloadLength)} bytes");
@@ -141,6 +136,33 @@ public sealed class TfRecordReader
         {
             _stream.Position -= consumed;
         }
+    }
+
+    // A seekable stream was checked to hold the whole record, so the buffer is sized at once. A pipe may end early:
+    // there the buffer grows with the bytes that actually arrive, so a damaged length (with a valid length CRC) cannot
+    // make the reader allocate a gigabyte for a few bytes of data.
+    private int ReadBody(int needed, bool knownAvailable)
+    {
+        int total = 0;
+        while (total < needed)
+        {
+            int capacity = knownAvailable ? needed : (int)Math.Min(needed, Math.Max(64L * 1024, 2L * total));
+            if (_payload.Length < capacity)
+            {
+                var grown = new byte[Math.Min(needed, Math.Max(capacity, _payload.Length * 2L))];
+                _payload.AsSpan(0, total).CopyTo(grown);
+                _payload = grown;
+            }
+
+            int n = ReadFully(_payload.AsSpan(total, capacity - total));
+            total += n;
+            if (total < capacity)
+            {
+                break;
+            }
+        }
+
+        return total;
     }
 
     private int ReadFully(Span<byte> buffer)

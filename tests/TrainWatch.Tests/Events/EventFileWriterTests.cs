@@ -72,6 +72,27 @@ public class EventFileWriterTests
     }
 
     [Fact]
+    public void A_batch_reaching_one_mebibyte_is_written_before_the_flush_interval()
+    {
+        using var dir = new TempDirectory();
+        using var writer = new EventFileWriter(dir.Path, new EventWriterOptions { FlushInterval = TimeSpan.FromHours(1) });
+        string text = new('x', 16 * 1024);
+        for (int i = 0; i < 100; i++)
+        {
+            writer.Write(i, TextSummary.Build("notes", text)); // ~1.6 MB in all
+        }
+
+        // No Flush and an hour-long interval: only the size bound can put the data on disk.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (new FileInfo(writer.FilePath).Length < 1 << 20 && clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            Thread.Sleep(20);
+        }
+
+        Assert.True(new FileInfo(writer.FilePath).Length >= 1 << 20, $"only {new FileInfo(writer.FilePath).Length} bytes on disk");
+    }
+
+    [Fact]
     public void Flush_puts_everything_queued_in_the_file()
     {
         using var dir = new TempDirectory();

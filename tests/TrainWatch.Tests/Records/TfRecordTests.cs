@@ -124,6 +124,35 @@ public class TfRecordTests
         Assert.Equal(RecordReadOutcome.Corrupt, reader.ReadNext(out _));
     }
 
+    [Fact]
+    public void A_pipe_whose_record_claims_a_gigabyte_but_ends_early_costs_no_gigabyte()
+    {
+        var header = new byte[TfRecordFormat.HeaderSize];
+        TfRecordFormat.WriteHeader(header, TfRecordReader.MaxPayloadLength);
+        var reader = new TfRecordReader(new NonSeekableStream([.. header, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var outcome = reader.ReadNext(out _);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(RecordReadOutcome.TruncatedTail, outcome);
+        Assert.True(allocated < 1 << 20, $"{allocated} bytes allocated for 10 bytes of data");
+    }
+
+    [Fact]
+    public void A_large_record_read_from_a_pipe_arrives_whole()
+    {
+        var payload = Enumerable.Range(0, 300_000).Select(i => (byte)(i * 7)).ToArray();
+        var framed = new byte[TfRecordFormat.FramedLength(payload.Length)];
+        TfRecordFormat.WriteHeader(framed, (ulong)payload.Length);
+        payload.CopyTo(framed.AsSpan(TfRecordFormat.HeaderSize));
+        TfRecordFormat.WriteFooter(framed.AsSpan(TfRecordFormat.HeaderSize + payload.Length), payload);
+        var reader = new TfRecordReader(new NonSeekableStream(framed));
+
+        Assert.Equal(RecordReadOutcome.Record, reader.ReadNext(out var read));
+        Assert.Equal(payload, read.ToArray());
+    }
+
     private sealed class NonSeekableStream(byte[] data) : MemoryStream(data)
     {
         public override bool CanSeek => false;

@@ -45,11 +45,16 @@ internal sealed class ForwardTrace : IDisposable
 
         if (_model is Module<Tensor, Tensor> root)
         {
+            // Hooks run inside the user's forward pass: nothing in them may throw, whatever the module passes along.
             _hooks.Add(root.register_forward_pre_hook((_, input) =>
             {
-                InputShape ??= input.shape;
+                if (input is { IsInvalid: false })
+                {
+                    InputShape ??= input.shape;
+                }
+
                 _passes++;
-                return input;
+                return input!;
             }));
         }
 
@@ -66,7 +71,11 @@ internal sealed class ForwardTrace : IDisposable
                 }
 
                 _calls.Add(path);
-                _outputShapes[path] = output.shape;
+                if (output is { IsInvalid: false })
+                {
+                    _outputShapes[path] = output.shape;
+                }
+
                 return null!; // keep the module's output unchanged
             }));
         }

@@ -92,9 +92,17 @@ internal sealed class ProbeBatch : IDisposable
 
         _capture = root.register_forward_pre_hook((_, input) =>
         {
-            if (_inputs is null && input is not null && !input.IsInvalid && input.dim() >= 1 && input.shape[0] >= 1)
+            try
             {
-                Keep(input, null, input.device);
+                if (_inputs is null && input is not null && !input.IsInvalid && input.dim() >= 1 && input.shape[0] >= 1)
+                {
+                    Keep(input, null, input.device);
+                }
+            }
+            catch (Exception)
+            {
+                // The hook runs inside the user's forward pass and must never fail it; no probe means no probe pictures,
+                // which the picture step reports.
             }
 
             return null!; // keep the input unchanged

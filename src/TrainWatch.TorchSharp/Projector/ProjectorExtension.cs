@@ -41,7 +41,16 @@ internal sealed class ProjectorExtension : IWatchExtension
         {
             _captureHook = root.register_forward_pre_hook((_, input) =>
             {
-                _probe ??= ProjectorProbe.Copy(input, null, options.ProbeSize);
+                try
+                {
+                    _probe ??= ProjectorProbe.Copy(input, null, options.ProbeSize, input.device);
+                }
+                catch (ArgumentException)
+                {
+                    // Not a batch of feature rows (a 1-D input, say): the hook must not fail the training forward
+                    // pass; without a probe the projector says so at its first step.
+                }
+
                 return input;
             });
         }
@@ -50,7 +59,7 @@ internal sealed class ProjectorExtension : IWatchExtension
     /// <summary>Replaces the probe batch (the previous one is disposed; the sprite is rebuilt).</summary>
     public void SetProbe(Tensor inputs, Tensor? labels)
     {
-        var probe = ProjectorProbe.Copy(inputs, labels, long.MaxValue);
+        var probe = ProjectorProbe.Copy(inputs, labels, long.MaxValue, _context.Model.parameters().FirstOrDefault()?.device ?? inputs.device);
         RemoveCaptureHook();
         _probe?.Dispose();
         _probe = probe;
@@ -90,7 +99,18 @@ internal sealed class ProjectorExtension : IWatchExtension
             return;
         }
 
-        var embedding = Capture(model, target.Module, target.Name, step);
+        ProjectorEmbedding? embedding;
+        try
+        {
+            embedding = Capture(model, target.Module, target.Name, step);
+        }
+        catch (Exception e)
+        {
+            // A probe the model cannot run (wrong shape or dtype) would otherwise fail every projector step.
+            Disable($"TrainWatch: the model cannot run the projector's probe batch [{string.Join(", ", _probe.Inputs.shape)}] {_probe.Inputs.dtype} ({e.Message.Split('\n')[0]}); the projector is off until SetProjectorProbe gives another.");
+            return;
+        }
+
         if (embedding is null)
         {
             Disable($"TrainWatch: the projector's module '{target.Name}' did not run in the probe forward pass (is it called through call()?).");

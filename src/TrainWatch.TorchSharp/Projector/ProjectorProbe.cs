@@ -20,8 +20,9 @@ internal sealed class ProjectorProbe : IDisposable
 
     public long Count => Inputs.shape[0];
 
-    /// <summary>Copies the first <paramref name="limit"/> rows of <paramref name="inputs"/> (and labels).</summary>
-    public static ProjectorProbe Copy(Tensor inputs, Tensor? labels, long limit)
+    /// <summary>Copies the first <paramref name="limit"/> rows of <paramref name="inputs"/> (and labels) to <paramref name="device"/>.</summary>
+    /// <exception cref="ArgumentException">No batch of rows, a label count that differs, or a device the inputs cannot be copied to.</exception>
+    public static ProjectorProbe Copy(Tensor inputs, Tensor? labels, long limit, Device device)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.dim() < 2)
@@ -36,8 +37,18 @@ internal sealed class ProjectorProbe : IDisposable
 
         long count = Math.Min(inputs.shape[0], limit);
         using var scope = NewDisposeScope();
-        var inputCopy = inputs.detach().narrow(0, 0, count).clone();
-        var labelCopy = labels?.detach().narrow(0, 0, count).clone();
+        Tensor inputCopy;
+        Tensor? labelCopy;
+        try
+        {
+            inputCopy = inputs.detach().narrow(0, 0, count).to(device).clone();
+            labelCopy = labels?.detach().narrow(0, 0, count).clone();
+        }
+        catch (Exception e) when (e is not ArgumentException)
+        {
+            throw new ArgumentException($"The probe on device '{inputs.device}' cannot be copied to the model's device '{device}': {e.Message}", nameof(inputs), e);
+        }
+
         inputCopy.DetachFromDisposeScope();
         labelCopy?.DetachFromDisposeScope();
         return new ProjectorProbe(inputCopy, labelCopy);

@@ -56,3 +56,59 @@ public sealed class ProbeMisuseTests
         Assert.Contains("meta", error.Message, StringComparison.Ordinal);
     }
 }
+
+/// <summary>The projector's probe under the same misuse: it must never reach the training forward pass.</summary>
+public sealed class ProjectorProbeMisuseTests
+{
+    [Fact]
+    public void A_model_fed_token_ids_trains_with_the_default_options()
+    {
+        // The projector's capture hook sees a 1-D input it cannot use as feature rows; the forward pass must not notice.
+        using var dir = new TempDirectory();
+        var logger = new ListLogger();
+        using var model = nn.Sequential(("embed", nn.Embedding(10, 4)), ("fc", nn.Linear(4, 2)));
+        using var optimizer = optim.SGD(model.parameters(), 0.05);
+        using (var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, new WatchOptions { AlertsToConsole = false, Logger = logger }))
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                using var scope = NewDisposeScope();
+                optimizer.zero_grad();
+                var loss = model.call(randint(0, 10, [6])).square().mean();
+                loss.backward();
+                watch.Step(loss);
+                optimizer.step();
+            }
+
+            Assert.Equal(0, watch.FailedSamples);
+        }
+
+        Assert.Contains(logger.Messages, m => m.Contains("projector has no probe batch", StringComparison.Ordinal));
+        Assert.Contains(RunReader.Values(dir.Path), v => v.Step == 2 && v.Value.Tag == SummaryTags.Loss);
+    }
+
+    [Fact]
+    public void A_projector_probe_the_model_cannot_run_turns_the_projector_off_with_one_warning()
+    {
+        using var dir = new TempDirectory();
+        var logger = new ListLogger();
+        manual_seed(1);
+        using var model = new SmallCnn();
+        using var optimizer = optim.SGD(model.parameters(), 0.05);
+        var generator = new Generator(4);
+        var options = new WatchOptions { AlertsToConsole = false, Logger = logger, Projector = new ProjectorOptions { EverySamples = 1 } };
+        using (var watch = TrainWatcher.Attach(model, [optimizer], dir.Path, options with { Every = 1 }))
+        {
+            using var probe = randn(4, 5);
+            watch.SetProjectorProbe(probe);
+            for (int i = 0; i < 3; i++)
+            {
+                PictureRun.TrainStep(model, optimizer, watch, generator);
+            }
+
+            Assert.Equal(0, watch.FailedSamples);
+        }
+
+        Assert.Single(logger.Messages, m => m.Contains("cannot run the projector's probe", StringComparison.Ordinal));
+    }
+}

@@ -32,17 +32,18 @@ internal static class DeviceStatistics
         var sum = sample.sum();
         var sumOfSquares = sample.dot(sample);
         var (min, max) = sample.aminmax();
-        var countType = CountType(sample);
-        var statistics = new List<Tensor>(6) { sum, sumOfSquares, min, max, sample.eq(0).sum().to(countType) };
+        var counts = new List<Tensor>(2) { sample.eq(0).sum() };
         if (perChannel && full.dim() >= 2)
         {
-            statistics.Add(DeadChannels(full).to(countType));
+            counts.Add(DeadChannels(full));
         }
 
-        if (countType != sample.dtype)
-        {
-            statistics = statistics.Select(s => s.to(countType)).ToList();
-        }
+        // stack takes one dtype: the sample's, unless the tensor is so large that its counts need float64.
+        var countType = CountType(sample);
+        Tensor[] moments = [sum, sumOfSquares, min, max];
+        var statistics = (countType == sample.dtype ? moments : moments.Select(m => m.to(countType)))
+            .Concat(counts.Select(c => c.to(countType)))
+            .ToArray();
 
         // One conversion for the whole row: fewer, larger ops are what makes device statistics cheap.
         return cat([stack(statistics), Histogram(sample, min, max, bins, countType)]).to(ScalarType.Float64);

@@ -117,7 +117,7 @@ internal static class ProbePass
     private static Tensor UnitScale(Tensor maps)
     {
         var dims = Enumerable.Range(1, (int)maps.dim() - 1).Select(d => (long)d).ToArray();
-        return maps / maps.amax(dims, keepdim: true).clamp_min(1e-12);
+        return maps / maps.amax(dims, keepdim: true).clamp_min(DeviceScalars.SmallestScale);
     }
 
     private static List<(string, Tensor)> ActivationMaps(

@@ -117,7 +117,7 @@ internal sealed class ProbePictures
 
         var low = images.amin([1, 2, 3], keepdim: true);
         var high = images.amax([1, 2, 3], keepdim: true);
-        images = (images - low) / (high - low).clamp_min(1e-12);
+        images = (images - low) / (high - low).clamp_min(DeviceScalars.SmallestScale);
         images = nn.functional.interpolate(images, display, mode: InterpolationMode.Nearest);
         return images.permute(0, 2, 3, 1);
     }

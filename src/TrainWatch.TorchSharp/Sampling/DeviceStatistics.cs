@@ -32,7 +32,7 @@ internal static class DeviceStatistics
         var sum = sample.sum();
         var sumOfSquares = sample.dot(sample);
         var (min, max) = sample.aminmax();
-        var counts = new List<Tensor>(2) { sample.eq(0).sum() };
+        var counts = new List<Tensor>(2) { sample.eq(DeviceScalars.Zero).sum() };
         if (perChannel && full.dim() >= 2)
         {
             counts.Add(DeadChannels(full));
@@ -60,11 +60,11 @@ internal static class DeviceStatistics
         var flat = DistributionSample(full, sampleLimit).reshape(-1);
         var finite = flat.isfinite();
         var notFinite = finite.logical_not();
-        var cleaned = flat.masked_fill(notFinite, 0);
-        var min = flat.masked_fill(notFinite, double.PositiveInfinity).min();
-        var max = flat.masked_fill(notFinite, double.NegativeInfinity).max();
+        var cleaned = flat.masked_fill(notFinite, DeviceScalars.Zero);
+        var min = flat.masked_fill(notFinite, DeviceScalars.PositiveInfinity).min();
+        var max = flat.masked_fill(notFinite, DeviceScalars.NegativeInfinity).max();
 
-        var deadChannels = perChannel && full.dim() >= 2 ? DeadChannels(full) : finite.sum().mul(0);
+        var deadChannels = perChannel && full.dim() >= 2 ? DeadChannels(full) : finite.sum().mul(DeviceScalars.Zero);
         var stats = stack(
         [
             finite.sum(ScalarType.Float64),
@@ -72,7 +72,7 @@ internal static class DeviceStatistics
             cleaned.square().sum(ScalarType.Float64),
             min.to(ScalarType.Float64),
             max.to(ScalarType.Float64),
-            flat.eq(0).sum(ScalarType.Float64),
+            flat.eq(DeviceScalars.Zero).sum(ScalarType.Float64),
             flat.isnan().sum(ScalarType.Float64),
             deadChannels.to(ScalarType.Float64),
         ]);
@@ -90,12 +90,12 @@ internal static class DeviceStatistics
     {
         // histc counts in its input's dtype, so the positions take the dtype the counts need.
         var values = flat.dtype == countType ? flat : flat.to(countType);
-        var scale = (max - min).clamp_min_(1e-30).reciprocal_().mul_(bins).to(countType);
-        var position = values.sub(min.to(countType)).mul_(scale).clamp_(0, bins);
+        var scale = (max - min).clamp_min_(DeviceScalars.SmallestRange).reciprocal_().mul_(DeviceScalars.Of(bins)).to(countType);
+        var position = values.sub(min.to(countType)).mul_(scale).clamp_(DeviceScalars.Zero, DeviceScalars.Of(bins));
         if (exclude is not null)
         {
             // Out of histc's range, so not counted.
-            position = position.masked_fill(exclude, -1);
+            position = position.masked_fill(exclude, DeviceScalars.MinusOne);
         }
 
         return histc(position, bins, 0, bins);
@@ -127,7 +127,7 @@ internal static class DeviceStatistics
     {
         var byChannel = full.reshape(full.shape[0], full.shape[1], -1);
         long[] batchAndSpace = [0, 2];
-        return byChannel.amax(batchAndSpace).eq(0).logical_and(byChannel.amin(batchAndSpace).eq(0)).sum();
+        return byChannel.amax(batchAndSpace).eq(DeviceScalars.Zero).logical_and(byChannel.amin(batchAndSpace).eq(DeviceScalars.Zero)).sum();
     }
 
     // Half and bfloat16 lack some reductions on some devices; integer tensors have no NaN. Float32 suits all of them.

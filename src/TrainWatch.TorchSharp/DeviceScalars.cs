@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+using TorchSharp;
+
+namespace TrainWatch.TorchSharp;
+
+/// <summary>
+/// The constants TrainWatch's device code hands to libtorch, each created once and kept for the life of the process.
+/// </summary>
+/// <remarks>
+/// Why not write <c>t.eq(0)</c>: the implicit conversion makes a temporary <see cref="Scalar"/>, a finalizable wrapper
+/// around a raw native pointer. In optimized code the temporary is dead as soon as TorchSharp has read its pointer, so a
+/// garbage collection started by another thread (the event writer's, say) can finalize it and free the native scalar
+/// while libtorch is still reading it. The result is a failed sample ("Expected false to be true" from
+/// <c>c10::Scalar::toDouble</c>, seen once in a 100,000-step soak), or silently a wrong constant. A scalar held by a
+/// static field is never finalized.
+/// </remarks>
+internal static class DeviceScalars
+{
+    public static readonly Scalar Zero = 0;
+
+    public static readonly Scalar MinusOne = -1;
+
+    public static readonly Scalar PositiveInfinity = double.PositiveInfinity;
+
+    public static readonly Scalar NegativeInfinity = double.NegativeInfinity;
+
+    /// <summary>The smallest value range a histogram divides by (a constant tensor has range 0).</summary>
+    public static readonly Scalar SmallestRange = 1e-30;
+
+    /// <summary>The smallest maximum a picture is scaled by (an all-zero map stays zero instead of NaN).</summary>
+    public static readonly Scalar SmallestScale = 1e-12;
+
+    private static readonly ConcurrentDictionary<int, Scalar> Integers = new();
+
+    /// <summary>An integer constant such as a bucket count; one instance per value.</summary>
+    public static Scalar Of(int value) => Integers.GetOrAdd(value, static v => v);
+}

@@ -12,7 +12,8 @@ namespace TrainWatch.TorchSharp;
 /// garbage collection started by another thread (the event writer's, say) can finalize it and free the native scalar
 /// while libtorch is still reading it. The result is a failed sample ("Expected false to be true" from
 /// <c>c10::Scalar::toDouble</c>, seen once in a 100,000-step soak), or silently a wrong constant. A scalar held by a
-/// static field is never finalized.
+/// static field is never finalized. TorchSharp makes such temporaries inside some of its own methods too
+/// (<c>square()</c> is <c>pow(2)</c>), so the device code avoids those.
 /// </remarks>
 internal static class DeviceScalars
 {

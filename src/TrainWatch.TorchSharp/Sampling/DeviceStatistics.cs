@@ -69,7 +69,7 @@ internal static class DeviceStatistics
         [
             finite.sum(ScalarType.Float64),
             cleaned.sum(ScalarType.Float64),
-            cleaned.square().sum(ScalarType.Float64),
+            cleaned.mul(cleaned).sum(ScalarType.Float64), // not square(): it is pow(2) with a temporary Scalar (see DeviceScalars)
             min.to(ScalarType.Float64),
             max.to(ScalarType.Float64),
             flat.eq(DeviceScalars.Zero).sum(ScalarType.Float64),

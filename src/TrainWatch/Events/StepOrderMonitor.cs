@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TrainWatch.Protos;
 
 namespace TrainWatch.Events;
@@ -24,14 +25,16 @@ internal sealed class StepOrderMonitor(WriterErrorReporter reporter)
 
         foreach (var value in evt.Summary.Value)
         {
-            if (_lastStepByTag.TryGetValue(value.Tag, out long last) && evt.Step <= last)
+            // One hash lookup per value: this runs for every value the writer writes.
+            ref long last = ref CollectionsMarshal.GetValueRefOrAddDefault(_lastStepByTag, value.Tag, out bool seen);
+            if (seen && evt.Step <= last)
             {
                 Interlocked.Increment(ref _outOfOrder);
                 reporter.StepOutOfOrder(value.Tag, last, evt.Step);
                 continue;
             }
 
-            _lastStepByTag[value.Tag] = evt.Step;
+            last = evt.Step;
         }
     }
 }

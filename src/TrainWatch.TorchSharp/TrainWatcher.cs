@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using TorchSharp;
 using TorchSharp.Modules;
+using TrainWatch.Events;
 using TrainWatch.TorchSharp.Diagnosis;
 using TrainWatch.TorchSharp.Distributed;
 using TrainWatch.TorchSharp.Reporting;
@@ -65,6 +66,8 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         options.Validate();
         _options = options;
         _every = options.Every;
+        _step = options.InitialStep;
+        _nextSample = (options.InitialStep + _every - 1) / _every * _every; // the first multiple of Every from there on
         _optimizers = optimizers;
         Rank = options.Rank ?? ProcessRank.FromEnvironment();
 
@@ -89,6 +92,8 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
             ? Path.Combine(logDirectory, $"rank{Rank.Rank}")
             : logDirectory;
 
+        bool resumesRun = Directory.Exists(runDirectory) && Directory.EnumerateFiles(runDirectory).Any(EventFileName.IsEventFile);
+
         // Fails fast: an unwritable log directory throws here, before training starts.
         _writer = new SummaryWriter(runDirectory, options.Writer with { Logger = options.Writer.Logger ?? options.Logger });
 
@@ -100,7 +105,15 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
                 .Select(m => (m.name, (Module<Tensor, Tensor>)m.module))
                 .ToList();
             _activations = new ActivationRecorder(modules, options.HistogramBins, options.ActivationSampleLimit);
-            _activations.Arm(); // step 0 is sampled
+            if (_step == _nextSample)
+            {
+                _activations.Arm(); // the first step is sampled
+            }
+        }
+
+        if (resumesRun && options.InitialStep == 0)
+        {
+            Warn($"TrainWatch: '{runDirectory}' already holds event files and this run starts again at step 0. If it resumes a checkpoint, set WatchOptions.InitialStep to the checkpoint's step; otherwise TensorBoard may hide the earlier run's points after each new step.");
         }
 
         var context = new WatchContext(model, _writer, options, Warn);

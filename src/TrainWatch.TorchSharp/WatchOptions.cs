@@ -14,6 +14,15 @@ public sealed record WatchOptions
     /// <summary>Sample every N-th step (step 0 included). Unsampled steps cost one integer comparison.</summary>
     public int Every { get; init; } = 100;
 
+    /// <summary>
+    /// The step of the first <see cref="TrainWatcher.Step"/> call. When training resumes from a checkpoint into the same
+    /// run directory, set it to the checkpoint's step: the run's steps then continue instead of starting again at 0, which
+    /// TensorBoard may answer by hiding the earlier points after that step. Sampling stays on the multiples of
+    /// <see cref="Every"/>, so a resumed run samples the same steps as an uninterrupted one (and <c>trainwatch diff</c>
+    /// can compare them).
+    /// </summary>
+    public long InitialStep { get; init; }
+
     /// <summary>Buckets of the weight, gradient and activation histograms (uniform over each tensor's min..max).</summary>
     public int HistogramBins { get; init; } = 64;
 
@@ -85,6 +94,11 @@ public sealed record WatchOptions
         if (ActivationSampleLimit < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(ActivationSampleLimit), ActivationSampleLimit, "ActivationSampleLimit must be 0 (whole batch) or more.");
+        }
+
+        if (InitialStep < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(InitialStep), InitialStep, "InitialStep must be 0 or more.");
         }
 
         if (HistogramBins is < 1 or > 10_000)

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 
 namespace TrainWatch.TorchSharp.Tests.Pictures;
 
-/// <summary>Helpers shared by the picture tests: quiet watcher options, PNG decoding, a training step.</summary>
+/// <summary>Helpers shared by the picture tests: quiet watcher options, PNG decoding.</summary>
 internal static class PictureRun
 {
     public static WatchOptions Options(int every, PictureOptions? pictures = null, ListLogger? logger = null) => new()
@@ -30,16 +30,5 @@ internal static class PictureRun
     {
         var c = bitmap.GetPixel(x, y);
         return new Rgba(c.Red, c.Green, c.Blue, c.Alpha);
-    }
-
-    public static void TrainStep(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, TrainWatcher watch, Generator generator)
-    {
-        using var scope = NewDisposeScope();
-        var (x, y) = SmallCnn.Batch(8, generator);
-        optimizer.zero_grad();
-        var loss = nn.functional.cross_entropy(model.call(x), y);
-        loss.backward();
-        watch.Step(loss);
-        optimizer.step();
     }
 }

@@ -21,13 +21,13 @@ public sealed class PictureSafetyTests
         // Warm up: gradients, optimizer state and the probe batch are allocated once, at the first steps.
         for (int i = 0; i < 5; i++)
         {
-            PictureRun.TrainStep(model, optimizer, watch, generator);
+            model.TrainStep(optimizer, watch, generator);
         }
 
         long liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         for (int i = 0; i < 50; i++)
         {
-            PictureRun.TrainStep(model, optimizer, watch, generator);
+            model.TrainStep(optimizer, watch, generator);
         }
 
         Assert.Equal(liveBefore, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
@@ -44,7 +44,7 @@ public sealed class PictureSafetyTests
         using var optimizer = optim.SGD(model.parameters(), 0.05);
         var generator = new Generator(4);
         using var watch = TrainWatcher.Attach(model, [optimizer], dir.Path, PictureRun.Options(every: 1, new PictureOptions { EverySamples = 1 }));
-        PictureRun.TrainStep(model, optimizer, watch, generator);
+        model.TrainStep(optimizer, watch, generator);
 
         model.Classifier.eval(); // a part the user froze in eval mode must stay frozen
         var batchNorm = (global::TorchSharp.Modules.BatchNorm2d)model.Features.named_modules().Single(m => m.name == "1").module;

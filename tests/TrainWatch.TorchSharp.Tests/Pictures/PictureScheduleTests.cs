@@ -20,7 +20,7 @@ public sealed class PictureScheduleTests
         {
             for (int step = 0; step < 30; step++)
             {
-                PictureRun.TrainStep(model, optimizer, watch, generator);
+                model.TrainStep(optimizer, watch, generator);
             }
 
             Assert.True(watch.FailedSamples == 0, string.Join("\n", logger.Messages));
@@ -54,7 +54,7 @@ public sealed class PictureScheduleTests
         var generator = new Generator(2);
         using (var watch = TrainWatcher.Attach(model, [optimizer], dir.Path, PictureRun.Options(every: 1) with { Pictures = null }))
         {
-            PictureRun.TrainStep(model, optimizer, watch, generator);
+            model.TrainStep(optimizer, watch, generator);
         }
 
         Assert.DoesNotContain(RunReader.Values(dir.Path), v => v.Value.Tag.StartsWith("kernels/", StringComparison.Ordinal));

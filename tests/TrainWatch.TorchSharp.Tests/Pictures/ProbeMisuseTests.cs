@@ -30,7 +30,7 @@ public sealed class ProbeMisuseTests
             watch.SetProbe(probe);
             for (int i = 0; i < 3; i++)
             {
-                PictureRun.TrainStep(model, optimizer, watch, generator);
+                model.TrainStep(optimizer, watch, generator);
             }
 
             Assert.Equal(0, watch.FailedSamples);
@@ -103,7 +103,7 @@ public sealed class ProjectorProbeMisuseTests
             watch.SetProjectorProbe(probe);
             for (int i = 0; i < 3; i++)
             {
-                PictureRun.TrainStep(model, optimizer, watch, generator);
+                model.TrainStep(optimizer, watch, generator);
             }
 
             Assert.Equal(0, watch.FailedSamples);

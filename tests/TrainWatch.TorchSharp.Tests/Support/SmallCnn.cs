@@ -32,6 +32,21 @@ public sealed class SmallCnn : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input) => classifier.call(features.call(input));
 
+    /// <summary>
+    /// One ordinary training step on a fresh batch, in the order the README gives: zero_grad, forward through
+    /// <c>call</c>, backward, <c>watch.Step(loss)</c>, <c>optimizer.step()</c>.
+    /// </summary>
+    public void TrainStep(optim.Optimizer optimizer, TrainWatcher watch, Generator generator, int batchSize = 8)
+    {
+        using var scope = NewDisposeScope();
+        var (x, y) = Batch(batchSize, generator);
+        optimizer.zero_grad();
+        var loss = functional.cross_entropy(call(x), y);
+        loss.backward();
+        watch.Step(loss);
+        optimizer.step();
+    }
+
     /// <summary>A learnable synthetic batch: the class is which colour channel is brightest.</summary>
     public static (Tensor X, Tensor Y) Batch(int size, Generator generator)
     {

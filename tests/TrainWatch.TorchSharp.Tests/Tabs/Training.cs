@@ -12,13 +12,7 @@ public static class Training
         var generator = new Generator((ulong)seed);
         for (int i = 0; i < steps; i++)
         {
-            using var scope = NewDisposeScope();
-            optimizer.zero_grad();
-            var (x, y) = SmallCnn.Batch(batchSize, generator);
-            var loss = functional.cross_entropy(model.call(x), y);
-            loss.backward();
-            watch.Step(loss);
-            optimizer.step();
+            model.TrainStep(optimizer, watch, generator, batchSize);
         }
     }
 

@@ -19,13 +19,7 @@ public sealed class TransferAndLeakTests
         var transfersAfterStep = new List<long>();
         for (int step = 0; step < 100; step++)
         {
-            using var scope = NewDisposeScope();
-            var (x, y) = SmallCnn.Batch(8, generator);
-            optimizer.zero_grad();
-            var loss = nn.functional.cross_entropy(model.call(x), y);
-            loss.backward();
-            watch.Step(loss);
-            optimizer.step();
+            model.TrainStep(optimizer, watch, generator);
             transfersAfterStep.Add(watch.HostTransfer.Count);
         }
 
@@ -47,27 +41,16 @@ public sealed class TransferAndLeakTests
         var generator = new Generator(4);
         using var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 10, new WatchOptions { AlertsToConsole = false });
 
-        void TrainStep()
-        {
-            using var scope = NewDisposeScope();
-            var (x, y) = SmallCnn.Batch(8, generator);
-            optimizer.zero_grad();
-            var loss = nn.functional.cross_entropy(model.call(x), y);
-            loss.backward();
-            watch.Step(loss);
-            optimizer.step();
-        }
-
         // Warm up: gradients and optimizer state are allocated once, at the first steps.
         for (int i = 0; i < 20; i++)
         {
-            TrainStep();
+            model.TrainStep(optimizer, watch, generator);
         }
 
         long liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         for (int i = 0; i < 1_000; i++)
         {
-            TrainStep();
+            model.TrainStep(optimizer, watch, generator);
         }
 
         long liveAfter = DisposeScopeManager.Statistics.ThreadTotalLiveCount;

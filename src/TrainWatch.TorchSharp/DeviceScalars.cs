@@ -21,6 +21,8 @@ internal static class DeviceScalars
 
     public static readonly Scalar MinusOne = -1;
 
+    public static readonly Scalar One = 1;
+
     public static readonly Scalar PositiveInfinity = double.PositiveInfinity;
 
     public static readonly Scalar NegativeInfinity = double.NegativeInfinity;

@@ -235,6 +235,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         DisposeExtensions();
         _activations?.Dispose();
         _updates.Dispose();
+        _collector.Dispose();
         return true;
     }
 

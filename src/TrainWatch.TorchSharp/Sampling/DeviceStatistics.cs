@@ -131,6 +131,6 @@ internal static class DeviceStatistics
     }
 
     // Half and bfloat16 lack some reductions on some devices; integer tensors have no NaN. Float32 suits all of them.
-    private static Tensor AsFloat(Tensor t) =>
+    internal static Tensor AsFloat(Tensor t) =>
         t.dtype is ScalarType.Float32 or ScalarType.Float64 ? t : t.to(ScalarType.Float32);
 }

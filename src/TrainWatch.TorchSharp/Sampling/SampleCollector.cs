@@ -9,18 +9,23 @@ namespace TrainWatch.TorchSharp.Sampling;
 /// update norms and the loss, all packed onto one device and copied to the host in one transfer, then decoded. Only
 /// when a row shows NaN or ±∞ are those tensors reduced again, robustly, in a second transfer.
 /// </summary>
-internal sealed class SampleCollector
+internal sealed class SampleCollector : IDisposable
 {
     private readonly IReadOnlyList<(string Name, Parameter Parameter)> _parameters;
     private readonly int _bins;
     private readonly HostTransfer _transfer;
+    private readonly ParameterRows _parameterRows;
 
     public SampleCollector(IReadOnlyList<(string Name, Parameter Parameter)> parameters, int bins, HostTransfer transfer)
     {
         _parameters = parameters;
         _bins = bins;
         _transfer = transfer;
+        _parameterRows = new ParameterRows(bins);
     }
+
+    /// <summary>Releases the device layouts cached for batched parameter statistics.</summary>
+    public void Dispose() => _parameterRows.Dispose();
 
     public SampleData Collect(
         long step,
@@ -39,7 +44,7 @@ internal sealed class SampleCollector
 
             // The tensors measured, in the order their rows are packed: each weight, then its gradient if it has one.
             var measured = new List<(Tensor? Source, RowShape Shape)>();
-            var parts = new List<Tensor>();
+            var parameterTensors = new List<Tensor>();
             var hasGradient = new bool[_parameters.Count];
             for (int i = 0; i < _parameters.Count; i++)
             {
@@ -52,6 +57,7 @@ internal sealed class SampleCollector
                 }
             }
 
+            var parts = _parameterRows.Rows(parameterTensors);
             foreach (var activation in activations)
             {
                 measured.Add((activation.Output, activation.Shape));
@@ -79,7 +85,7 @@ internal sealed class SampleCollector
             void Measure(Tensor tensor)
             {
                 measured.Add((tensor, DeviceStatistics.ShapeOf(tensor, perChannel: false, sampleLimit: 0)));
-                parts.Add(DeviceStatistics.FastRow(tensor, _bins, perChannel: false));
+                parameterTensors.Add(tensor);
             }
         }
         finally

@@ -1,0 +1,105 @@
+using TorchSharp;
+using TrainWatch.TorchSharp.Sampling;
+using static TorchSharp.torch;
+
+namespace TrainWatch.TorchSharp.Tests.Watcher;
+
+/// <summary>The batched parameter rows read exactly like one per-tensor fast row each.</summary>
+public sealed class BatchedStatisticsTests
+{
+    private const int Bins = 16;
+
+    [Fact]
+    public void Batched_rows_equal_per_tensor_fast_rows_for_a_mix_of_shapes_and_dtypes()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(11);
+        var generator = new Generator(3);
+        Tensor[] tensors =
+        [
+            randn([16, 3, 3, 3], generator: generator),
+            tensor(2.5f), // scalar-shaped parameter
+            tensor(new[] { -1.25f }), // one element
+            full(37, 0.75f), // constant
+            zeros(9), // all zero
+            randn([300], generator: generator).relu(), // many exact zeros
+            randn([40, 7], dtype: ScalarType.Float64, generator: generator), // float64: its own batch
+            randn([65], generator: generator).to(ScalarType.Float16), // half: reduced as float32, batched with float32
+            randn([2, 1000], generator: generator).mul(-3), // all segments but one row long: several rows
+            tensor(new[] { 1e-30f, -1e-30f, 0f, 3f }),
+            randn([5], dtype: ScalarType.Float64, generator: generator),
+        ];
+
+        using var rows = new ParameterRows(Bins);
+        var batched = ToHost(rows.Rows(tensors));
+        var reference = ToHost(tensors.Select(t => DeviceStatistics.FastRow(t, Bins, perChannel: false)).ToList());
+
+        int length = StatisticsRow.FastLength(Bins, hasChannels: false);
+        Assert.Equal(reference.Length, batched.Length);
+        for (int i = 0; i < tensors.Length; i++)
+        {
+            var expected = reference.AsSpan(i * length, length);
+            var actual = batched.AsSpan(i * length, length);
+            string which = $"tensor {i} ({string.Join('x', tensors[i].shape)} {tensors[i].dtype})";
+
+            // Sums are added in a different order (per row, then in float64): equal to float precision.
+            Assert.True(Close(expected[StatisticsRow.FastSum], actual[StatisticsRow.FastSum]), $"{which} sum {expected[StatisticsRow.FastSum]} vs {actual[StatisticsRow.FastSum]}");
+            Assert.True(Close(expected[StatisticsRow.FastSumOfSquares], actual[StatisticsRow.FastSumOfSquares]), $"{which} sum of squares");
+
+            // Min, max, the zero count and every bucket are exact.
+            Assert.True(expected[StatisticsRow.FastMin] == actual[StatisticsRow.FastMin], $"{which} min");
+            Assert.True(expected[StatisticsRow.FastMax] == actual[StatisticsRow.FastMax], $"{which} max");
+            Assert.True(expected[StatisticsRow.FastZeros] == actual[StatisticsRow.FastZeros], $"{which} zeros");
+            int start = StatisticsRow.FastHistogramStart(false);
+            Assert.Equal(expected[start..].ToArray(), actual[start..].ToArray());
+        }
+    }
+
+    [Fact]
+    public void A_non_finite_tensor_shows_in_its_own_row_only()
+    {
+        using var scope = NewDisposeScope();
+        var healthy = arange(10, ScalarType.Float32);
+        var broken = tensor(new[] { 1f, float.NaN, float.PositiveInfinity });
+        var infinite = tensor(new[] { float.NegativeInfinity, 2f });
+        using var rows = new ParameterRows(Bins);
+        var host = ToHost(rows.Rows([healthy, broken, infinite, healthy]));
+
+        int length = StatisticsRow.FastLength(Bins, hasChannels: false);
+        var shape = new RowShape(10, 10, 0);
+        Assert.NotNull(TensorStats.FromFastRow(host.AsSpan(0, length), shape));
+        Assert.Null(TensorStats.FromFastRow(host.AsSpan(length, length), new RowShape(3, 3, 0)));
+        Assert.Null(TensorStats.FromFastRow(host.AsSpan(2 * length, length), new RowShape(2, 2, 0)));
+        var last = TensorStats.FromFastRow(host.AsSpan(3 * length, length), shape)!;
+        Assert.Equal(45, last.Sum);
+        Assert.Equal(0, last.Min);
+        Assert.Equal(9, last.Max);
+        Assert.Equal(10, last.Counts.ToArray().Sum());
+    }
+
+    [Fact]
+    public void Cached_layouts_are_reused_and_released_with_the_rows()
+    {
+        var tensors = new[] { randn(100), randn(7), randn(3, 3) };
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        using (var rows = new ParameterRows(Bins))
+        {
+            for (int step = 0; step < 5; step++)
+            {
+                using var scope = NewDisposeScope();
+                ToHost(rows.Rows(tensors));
+            }
+        }
+
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        foreach (var t in tensors)
+        {
+            t.Dispose();
+        }
+    }
+
+    private static bool Close(double expected, double actual) =>
+        Math.Abs(expected - actual) <= 1e-5 * Math.Max(1, Math.Abs(expected));
+
+    private static double[] ToHost(List<Tensor> parts) => cat(parts.ToArray()).cpu().data<double>().ToArray();
+}

@@ -41,9 +41,17 @@ internal sealed class ParameterRows : IDisposable
         foreach (var batch in Batches(tensors))
         {
             var members = batch.Select(i => tensors[i]).ToList();
-            var block = batch.Count == 1
-                ? DeviceStatistics.FastRow(members[0], _bins, perChannel: false)
-                : BatchedStatistics.FastRows(members, LayoutFor(members), _bins);
+            Tensor block;
+
+            // Each batch's temporaries (a few copies of it) are freed before the next batch starts, so a large model
+            // never holds more than one batch's worth of them; only the small row block outlives the scope.
+            using (NewDisposeScope())
+            {
+                block = (batch.Count == 1
+                    ? DeviceStatistics.FastRow(members[0], _bins, perChannel: false)
+                    : BatchedStatistics.FastRows(members, LayoutFor(members), _bins)).MoveToOuterDisposeScope();
+            }
+
             for (int k = 0; k < batch.Count; k++)
             {
                 blockOf[batch[k]] = block;

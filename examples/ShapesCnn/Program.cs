@@ -96,7 +96,7 @@ for (int step = 1; step <= options.Steps; step++)
         // Only on progress lines: each host copy forces a device sync, which would slow every step on a GPU.
         // Gradients are still those of this step: step() reads them but leaves them in place until zero_grad().
         var accuracy = output.argmax(1).eq(labels).to(ScalarType.Float32).mean();
-        var gradientNorm = stack(parameters.Where(p => p.grad is not null).Select(p => p.grad!.square().sum())).sum().sqrt();
+        var gradientNorm = stack(parameters.Where(p => p.grad is not null).Select(p => p.grad!.norm())).norm(); // ‖(‖g₁‖, ‖g₂‖, …)‖ = ‖g‖
         float[] values = stack([loss.detach(), accuracy, gradientNorm]).cpu().data<float>().ToArray();
         (lastLoss, lastAccuracy) = (values[0], values[1]);
         watch.Writer?.AddScalar("train/batch_accuracy", lastAccuracy, watch.CurrentStep - 1);

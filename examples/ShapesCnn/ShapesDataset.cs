@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static TrainWatch.Examples.ShapesCnn.ScalarConstants;
 
 namespace TrainWatch.Examples.ShapesCnn;
 
@@ -70,15 +71,15 @@ public sealed class ShapesDataset : IDisposable
 
         var dark = Uniform([batchSize, ChannelCount, 1, 1], 0, DarkColourMax);
         var bright = Uniform([batchSize, ChannelCount, 1, 1], BrightColourMin, 1);
-        var brightShape = Uniform([batchSize, 1, 1, 1], 0, 1) < 0.5;
+        var brightShape = Uniform([batchSize, 1, 1, 1], 0, 1) < Const(0.5);
         var background = where(brightShape, dark, bright);
         var foreground = where(brightShape, bright, dark);
 
         var noise = randn([batchSize, ChannelCount, ImageSize, ImageSize], dtype: ScalarType.Float32, device: _device, generator: _generator);
-        var images = (background + (foreground - background) * shapeMask + noise * PixelNoiseStd).clamp(0, 1);
+        var images = (background + (foreground - background) * shapeMask + noise * Const(PixelNoiseStd)).clamp(Const(0), Const(1));
 
         // [0, 1] -> [-1, 1]: zero-centred inputs are what the layers' default initialisation assumes.
-        var normalised = images.mul(2).sub(1);
+        var normalised = images.mul(Const(2)).sub(Const(1));
         return (normalised.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope());
     }
 
@@ -97,13 +98,13 @@ public sealed class ShapesDataset : IDisposable
         var squaredDistance = u * u + v * v; // compared with squared radii: no sqrt needed
 
         // One mask per class, in ClassNames order.
-        var circle = squaredDistance <= 1.0;
-        var square = maximum(absU, absV) <= 0.8;
+        var circle = squaredDistance <= Const(1.0);
+        var square = maximum(absU, absV) <= Const(0.8);
         // Apex up at v = -0.9, base at v = 0.8; the half-width grows linearly from apex to base.
-        var triangle = (v >= -0.9) & (v <= 0.8) & (absU <= (v + 0.9) * (0.95 / 1.7));
-        var cross = ((absU <= 0.25) & (absV <= 0.9)) | ((absV <= 0.25) & (absU <= 0.9));
-        var ring = (squaredDistance <= 1.0) & (squaredDistance >= 0.6 * 0.6);
-        var bar = (absU <= 1.0) & (absV <= 0.3);
+        var triangle = (v >= Const(-0.9)) & (v <= Const(0.8)) & (absU <= (v + Const(0.9)) * Const(0.95 / 1.7));
+        var cross = ((absU <= Const(0.25)) & (absV <= Const(0.9))) | ((absV <= Const(0.25)) & (absU <= Const(0.9)));
+        var ring = (squaredDistance <= Const(1.0)) & (squaredDistance >= Const(0.6 * 0.6));
+        var bar = (absU <= Const(1.0)) & (absV <= Const(0.3));
 
         var allMasks = stack([circle, square, triangle, cross, ring, bar], dim: 1); // [B, C, H, W]
         var labelIndex = labels.reshape(batchSize, 1, 1, 1).expand(batchSize, 1, ImageSize, ImageSize);
@@ -111,7 +112,7 @@ public sealed class ShapesDataset : IDisposable
     }
 
     private Tensor Uniform(long[] shape, double low, double high) =>
-        rand(shape, dtype: ScalarType.Float32, device: _device, generator: _generator) * (high - low) + low;
+        rand(shape, dtype: ScalarType.Float32, device: _device, generator: _generator) * Const(high - low) + Const(low);
 
     public void Dispose()
     {

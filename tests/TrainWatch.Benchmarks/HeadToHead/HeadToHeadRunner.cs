@@ -20,12 +20,14 @@ public static class HeadToHeadRunner
           asynchronous kernels and the training thread only waits for the one copy of 70 numbers. Closing the gap on
           the CPU needs a multi-threaded bucket count (a custom kernel), not more torch ops.
         - **Overhead at every = 100 and every = 10** is within the noise of the machine.
-        - **every = 1** is far above 10 %: a sample step measures ~35 tensors (12 weights, 12 gradients, 12 module
-          outputs) with ~10 small torch ops each, and on the CPU each op costs a few microseconds of dispatch whatever
-          its size — which is also why a sample step is ~35× the floor (one `sum` per tensor) rather than 3×. Module
-          outputs cost the most (their histograms); pictures and the projector add the rest at every = 1 because they
-          are scheduled per sample step. What would close it: reducing all tensors of a kind in one batched set of ops
-          (concatenate, then segment reductions), a fused kernel, or spreading layers over consecutive steps.
+        - **every = 1** is far above 10 %. Weights and gradients are reduced in batches: one zero-padded matrix per
+          device and dtype, dense row reductions and one `bincount` for all histograms (`BatchedStatistics`). That
+          halved their cost against ~10 small ops per tensor, which on the CPU pay a few microseconds of dispatch each
+          whatever their size. What remains above the floor (one `sum` per tensor) is the packing copy, the bucket
+          count and the zero count over every element. Module outputs are still reduced one at a time inside their
+          forward hooks, and pictures and the projector add the rest at every = 1 because they are scheduled per
+          sample step. Further steps: batching activations at the end of the forward pass, a fused kernel, or spreading
+          layers over consecutive steps.
         """;
 
     public static int Run(string[] args)

@@ -8,6 +8,11 @@ namespace TrainWatch.TorchSharp.Tests.Support;
 /// <summary>A conv + batch-norm + ReLU + linear model small enough for fast tests (input 3×8×8, 3 classes).</summary>
 public sealed class SmallCnn : Module<Tensor, Tensor>
 {
+    // Kept Scalars rather than literals: a temporary Scalar can be freed mid-call by another thread's garbage
+    // collection in optimized code (see DeviceScalars), and these run in every test's training step.
+    private static readonly Scalar NoiseScale = 0.5f;
+    private static readonly Scalar SignalScale = 1.5f;
+
     private readonly Sequential features;
     private readonly Sequential classifier;
 
@@ -51,8 +56,8 @@ public sealed class SmallCnn : Module<Tensor, Tensor>
     public static (Tensor X, Tensor Y) Batch(int size, Generator generator)
     {
         var y = randint(0, 3, [size], generator: generator);
-        var x = randn([size, 3, 8, 8], generator: generator) * 0.5f;
-        x += functional.one_hot(y, 3).to(ScalarType.Float32).reshape(size, 3, 1, 1) * 1.5f;
+        var x = randn([size, 3, 8, 8], generator: generator) * NoiseScale;
+        x += functional.one_hot(y, 3).to(ScalarType.Float32).reshape(size, 3, 1, 1) * SignalScale;
         return (x, y);
     }
 }

@@ -15,11 +15,18 @@ public sealed record SoakPoint(long Step, double Seconds, double ManagedHeapMb, 
 /// </summary>
 public static class SoakRun
 {
+    private const double LearningRate = 0.01;
+
+    // The SGD update written out with a kept Scalar: TorchSharp 0.107's SGD.step passes `alpha: -lr` as a temporary
+    // Scalar, which a garbage collection can free mid-call (see DeviceScalars in the library). It crashed one 100,000-step
+    // soak at optimizer.step(); a soak must measure TrainWatch, not that race.
+    private static readonly Scalar NegativeLearningRate = -LearningRate;
+
     public static IReadOnlyList<SoakPoint> Execute(long steps, int every, long reportEvery, string logDirectory, Action<SoakPoint>? onPoint = null)
     {
         manual_seed(1);
         using var model = nn.Sequential(("fc1", nn.Linear(16, 32)), ("relu", nn.ReLU()), ("fc2", nn.Linear(32, 4)));
-        using var optimizer = optim.SGD(model.parameters(), 0.01);
+        using var optimizer = optim.SGD(model.parameters(), LearningRate); // for zero_grad and the logged learning rate
         var generator = new Generator(2);
         var clock = Stopwatch.StartNew();
         var points = new List<SoakPoint>();
@@ -34,7 +41,13 @@ public static class SoakRun
                 var loss = nn.functional.cross_entropy(model.call(x), y);
                 loss.backward();
                 watch.Step(loss);
-                optimizer.step();
+                using (no_grad())
+                {
+                    foreach (var parameter in model.parameters())
+                    {
+                        parameter.add_(parameter.grad!, NegativeLearningRate);
+                    }
+                }
             }
 
             if (step % reportEvery == 0)

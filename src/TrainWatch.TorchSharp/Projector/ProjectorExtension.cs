@@ -36,7 +36,7 @@ internal sealed class ProjectorExtension : IWatchExtension
         options.Validate();
         _context = context;
         _options = options;
-        _files = new Lazy<ProjectorWriter>(() => new ProjectorWriter(context.Writer.LogDirectory));
+        _files = new Lazy<ProjectorWriter>(() => new ProjectorWriter(context.Writer.LogDirectory, options.MaxSnapshots));
         if (context.Model is Module<Tensor, Tensor> root)
         {
             _captureHook = root.register_forward_pre_hook((_, input) =>

@@ -20,8 +20,19 @@ public sealed record ProjectorOptions
     /// </summary>
     public int ProbeSize { get; init; } = 256;
 
+    /// <summary>
+    /// How many projector steps the run keeps. Past it, the oldest but the first is deleted, so the projector compares
+    /// the start of training with its latest steps and a long run's disk use stays bounded.
+    /// </summary>
+    public int MaxSnapshots { get; init; } = 50;
+
     internal void Validate()
     {
+        if (MaxSnapshots < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxSnapshots), MaxSnapshots, "MaxSnapshots must be 2 or more (the first and the latest).");
+        }
+
         if (EverySamples < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(EverySamples), EverySamples, "EverySamples must be 1 or more.");

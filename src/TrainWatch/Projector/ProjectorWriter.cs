@@ -7,8 +7,8 @@ namespace TrainWatch.Projector;
 /// <summary>
 /// Writes embeddings in the embedding projector's format into a run directory: per embedding a folder with
 /// <c>tensors.tsv</c> (one tab-separated row per point), <c>metadata.tsv</c> (one row per point; a header row only when
-/// there is more than one column) and <c>sprite.png</c>, and <c>projector_config.pbtxt</c> listing every embedding
-/// written so far with paths relative to the run directory (the projector resolves them against the config's folder).
+/// there is more than one column) and <c>sprite.png</c>, and <c>projector_config.pbtxt</c> listing the embeddings
+/// written so far (at most a set number) with paths relative to the run directory (the projector resolves them against the config's folder).
 /// </summary>
 /// <remarks>
 /// The config is rewritten through a temporary file and a rename, so TensorBoard never reads half a config. A new
@@ -29,12 +29,21 @@ public sealed class ProjectorWriter
     public const string SpriteFileName = "sprite.png";
 
     private readonly ProjectorConfig _config = new();
+    private readonly int _maxEmbeddings;
 
     /// <summary>Writes into <paramref name="runDirectory"/> (created if missing).</summary>
-    public ProjectorWriter(string runDirectory)
+    /// <param name="runDirectory">The run directory.</param>
+    /// <param name="maxEmbeddings">
+    /// How many embeddings the config lists at most. Past it, the oldest but the first is removed, folder and all: a long
+    /// run keeps its start and its latest steps, and its config, disk use and memory stay bounded (the projector's
+    /// drop-down of thousands of snapshots would be unusable anyway).
+    /// </param>
+    public ProjectorWriter(string runDirectory, int maxEmbeddings = int.MaxValue)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runDirectory);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEmbeddings, 2);
         RunDirectory = Path.GetFullPath(runDirectory);
+        _maxEmbeddings = maxEmbeddings;
         Directory.CreateDirectory(RunDirectory);
     }
 
@@ -99,8 +108,42 @@ public sealed class ProjectorWriter
             _config.Embeddings.Add(info);
         }
 
+        var removed = _config.Embeddings.Count > _maxEmbeddings ? _config.Embeddings[1] : null;
+        if (removed is not null)
+        {
+            _config.Embeddings.RemoveAt(1);
+        }
+
+        // The config first: TensorBoard must never be pointed at a folder that is being deleted.
         WriteAtomically(ConfigPath, Encoding.UTF8.GetBytes(ProjectorConfigText.Format(_config)));
+        if (removed is not null)
+        {
+            DeleteFolderOf(removed);
+        }
+
         return info;
+    }
+
+    // Only the files this writer puts there, then the folder if that left it empty: nothing else is ever deleted.
+    private void DeleteFolderOf(EmbeddingInfo embedding)
+    {
+        string directory = Path.GetDirectoryName(Path.Combine(RunDirectory, embedding.TensorPath))!;
+        try
+        {
+            foreach (string name in new[] { TensorFileName, MetadataFileName, SpriteFileName })
+            {
+                File.Delete(Path.Combine(directory, name));
+            }
+
+            if (!Directory.EnumerateFileSystemEntries(directory).Any())
+            {
+                Directory.Delete(directory);
+            }
+        }
+        catch (IOException)
+        {
+            // Left behind on a failing disk: it costs space, never correctness, since the config no longer lists it.
+        }
     }
 
     /// <summary>The tensor file: one line per point, values separated by tabs (invariant culture, round-trip precision).</summary>

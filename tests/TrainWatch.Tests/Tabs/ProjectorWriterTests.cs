@@ -21,6 +21,26 @@ public sealed class ProjectorWriterTests
     }
 
     [Fact]
+    public void Past_its_limit_the_writer_keeps_the_first_and_the_latest_embeddings_and_deletes_the_rest()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.Combine("notes.txt"), "not ours");
+        var writer = new ProjectorWriter(dir.Path, maxEmbeddings: 3);
+        foreach (int step in new[] { 0, 20, 40, 60, 80 })
+        {
+            string folder = step.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            writer.Add(folder, Embedding($"step {step}", rows: 4, columns: 2, metadataColumns: 1, sprite: true));
+        }
+
+        var config = ProjectorFiles.ParseConfig(File.ReadAllText(dir.Combine("projector_config.pbtxt")));
+        Assert.Equal(["0/tensors.tsv", "60/tensors.tsv", "80/tensors.tsv"], config.Select(e => e.TensorPath));
+        Assert.Equal(["0", "60", "80"], Directory.GetDirectories(dir.Path).Select(Path.GetFileName).Order());
+        Assert.All(config, e => Assert.True(File.Exists(dir.Combine(e.TensorPath))));
+        Assert.True(File.Exists(dir.Combine("notes.txt")));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ProjectorWriter(dir.Path, maxEmbeddings: 1));
+    }
+
+    [Fact]
     public void Files_parse_and_agree_in_row_counts_and_the_config_lists_every_embedding_written()
     {
         using var dir = new TempDirectory();

@@ -42,16 +42,7 @@ internal sealed class ProbeBatch : IDisposable
     /// <exception cref="ArgumentException">The inputs cannot be copied to the model's device (the meta device, say).</exception>
     public void Replace(Tensor inputs, Tensor? labels)
     {
-        var device = _model.parameters().FirstOrDefault()?.device ?? inputs.device;
-        try
-        {
-            Keep(inputs, labels, device);
-        }
-        catch (Exception e) when (e is not ArgumentException)
-        {
-            throw new ArgumentException($"The probe on device '{inputs.device}' cannot be copied to the model's device '{device}': {e.Message}", nameof(inputs), e);
-        }
-
+        Keep(inputs, labels, ProbeRows.ModelDevice(_model, inputs.device));
         StopCapturing();
         IsUserProbe = true;
     }
@@ -113,8 +104,8 @@ internal sealed class ProbeBatch : IDisposable
     {
         using var scope = NewDisposeScope();
         long count = Math.Min(_size, inputs.shape[0]);
-        var kept = inputs.detach().narrow(0, 0, count).to(device).clone();
-        var keptLabels = labels?.detach().narrow(0, 0, Math.Min(count, labels.shape[0])).to(device).clone();
+        var kept = ProbeRows.Copy(inputs, count, device);
+        var keptLabels = labels is null ? null : ProbeRows.Copy(labels, Math.Min(count, labels.shape[0]), device);
         _inputs?.Dispose();
         _labels?.Dispose();
         _inputs = kept.DetachFromDisposeScope();

@@ -59,7 +59,7 @@ internal sealed class ProjectorExtension : IWatchExtension
     /// <summary>Replaces the probe batch (the previous one is disposed; the sprite is rebuilt).</summary>
     public void SetProbe(Tensor inputs, Tensor? labels)
     {
-        var probe = ProjectorProbe.Copy(inputs, labels, long.MaxValue, _context.Model.parameters().FirstOrDefault()?.device ?? inputs.device);
+        var probe = ProjectorProbe.Copy(inputs, labels, long.MaxValue, ProbeRows.ModelDevice(_context.Model, inputs.device));
         RemoveCaptureHook();
         _probe?.Dispose();
         _probe = probe;

@@ -37,17 +37,8 @@ internal sealed class ProjectorProbe : IDisposable
 
         long count = Math.Min(inputs.shape[0], limit);
         using var scope = NewDisposeScope();
-        Tensor inputCopy;
-        Tensor? labelCopy;
-        try
-        {
-            inputCopy = inputs.detach().narrow(0, 0, count).to(device).clone();
-            labelCopy = labels?.detach().narrow(0, 0, count).clone();
-        }
-        catch (Exception e) when (e is not ArgumentException)
-        {
-            throw new ArgumentException($"The probe on device '{inputs.device}' cannot be copied to the model's device '{device}': {e.Message}", nameof(inputs), e);
-        }
+        var inputCopy = ProbeRows.Copy(inputs, count, device);
+        var labelCopy = labels?.detach().narrow(0, 0, count).clone(); // metadata: read on the host, wherever it is
 
         inputCopy.DetachFromDisposeScope();
         labelCopy?.DetachFromDisposeScope();

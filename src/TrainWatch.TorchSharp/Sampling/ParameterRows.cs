@@ -78,7 +78,9 @@ internal sealed class ParameterRows : IDisposable
         return parts;
     }
 
-    public void Dispose()
+    public void Dispose() => ClearLayouts();
+
+    private void ClearLayouts()
     {
         foreach (var layout in _layouts.Values)
         {
@@ -126,7 +128,7 @@ internal sealed class ParameterRows : IDisposable
         {
             if (_layouts.Count >= MaxCachedLayouts)
             {
-                Dispose();
+                ClearLayouts();
             }
 
             layout = new SegmentLayout(lengths, _bins, first.device, dtype);

@@ -140,9 +140,9 @@ public sealed class ProjectorWriter
                 Directory.Delete(directory);
             }
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Left behind on a failing disk: it costs space, never correctness, since the config no longer lists it.
+            // Left behind on a failing disk or a lost permission: it costs space, never correctness, since the config no longer lists it.
         }
     }
 

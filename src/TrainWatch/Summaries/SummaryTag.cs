@@ -38,13 +38,7 @@ public static class SummaryTag
         }
 
         string hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(cleaned)), 0, HashLength / 2);
-        int keep = MaxLength - HashLength - 1;
-        if (char.IsHighSurrogate(cleaned[keep - 1]))
-        {
-            keep--; // never split a surrogate pair
-        }
-
-        return string.Concat(cleaned.AsSpan(0, keep), "~", hash);
+        return string.Concat(Prefix(cleaned, MaxLength - HashLength - 1), "~", hash);
     }
 
     /// <summary>
@@ -61,13 +55,12 @@ public static class SummaryTag
             return "_" + name.Replace('.', '_');
         }
 
-        if (name.Length > 200)
-        {
-            name = name[..(char.IsHighSurrogate(name[199]) ? 199 : 200)];
-        }
-
-        return name;
+        return Prefix(name, 200);
     }
+
+    // At most the first `length` characters, never ending halfway through a surrogate pair.
+    private static string Prefix(string text, int length) =>
+        text.Length <= length ? text : text[..(char.IsHighSurrogate(text[length - 1]) ? length - 1 : length)];
 
     private static bool NeedsCleaning(string text)
     {

@@ -4,9 +4,13 @@ namespace TrainWatch.Events;
 
 /// <summary>
 /// Names event files the way TensorBoard's own writer does:
-/// <c>events.out.tfevents.&lt;unix seconds, 10 digits&gt;.&lt;host&gt;.&lt;pid&gt;.&lt;counter&gt;[suffix]</c>.
+/// <c>events.out.tfevents.&lt;unix seconds, 10 digits&gt;.&lt;host&gt;.&lt;pid&gt;.&lt;counter, 10 digits&gt;[suffix]</c>.
 /// </summary>
-/// <remarks>TensorBoard finds event files by the substring <c>tfevents</c>; the rest keeps names unique.</remarks>
+/// <remarks>
+/// TensorBoard finds event files by the substring <c>tfevents</c>; the rest keeps names unique. TensorBoard and our
+/// own reader take a run's files in ordinal name order, so the names of one process sort in the order it created them:
+/// the counter is zero-padded, or a tenth file made in the same second (counter 10) would sort before the ninth (counter 9).
+/// </remarks>
 public static class EventFileName
 {
     /// <summary>The substring TensorBoard looks for in file names.</summary>
@@ -20,7 +24,7 @@ public static class EventFileName
         long seconds = now.ToUnixTimeSeconds();
         int counter = Interlocked.Increment(ref s_counter);
         string host = SanitizeHost(Environment.MachineName);
-        return string.Create(CultureInfo.InvariantCulture, $"events.out.{Marker}.{seconds:D10}.{host}.{Environment.ProcessId}.{counter}{suffix}");
+        return string.Create(CultureInfo.InvariantCulture, $"events.out.{Marker}.{seconds:D10}.{host}.{Environment.ProcessId}.{counter:D10}{suffix}");
     }
 
     /// <summary>Whether TensorBoard would treat <paramref name="fileName"/> as an event file.</summary>

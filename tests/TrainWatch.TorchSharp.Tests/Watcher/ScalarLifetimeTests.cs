@@ -13,7 +13,7 @@ namespace TrainWatch.TorchSharp.Tests.Watcher;
 /// builds Release. Before the fix it failed about once per 6,000 iterations (14 in 30 s), and once per ~20,000 with
 /// only TrainWatch's own temporaries removed (TorchSharp's <c>square()</c> makes one too); after it, 0 in 120 s.
 /// </remarks>
-[Collection(GarbageCollectionStorm.Name)]
+[Collection(RunsAlone.Name)]
 public sealed class ScalarLifetimeTests
 {
     [Fact]
@@ -59,14 +59,4 @@ public sealed class ScalarLifetimeTests
         await collector;
         Assert.True(failures.Count == 0, $"{failures.Count} failures in {iterations} iterations, first: {failures.FirstOrDefault()}");
     }
-}
-
-/// <summary>
-/// Runs alone, after the parallel tests: its storm of collections would expose the same race in TorchSharp's own
-/// internals (an optimizer's step makes temporary Scalars) and in other tests' code, which are not ours to fix here.
-/// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class GarbageCollectionStorm
-{
-    public const string Name = "garbage collection storm";
 }

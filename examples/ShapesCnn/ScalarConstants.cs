@@ -9,7 +9,9 @@ namespace TrainWatch.Examples.ShapesCnn;
 /// finalizable wrapper around a raw native pointer. In optimized code the temporary is dead as soon as TorchSharp has
 /// read the pointer, so a garbage collection on another thread (a monitor's writer, say) can free it while libtorch is
 /// still reading it: a rare, random "Expected false to be true" from <c>c10::Scalar</c>, seen once in a long benchmark
-/// run of this example. Scalars held here are never finalized. (Upstream: dotnet/TorchSharp#1434.)
+/// run of this example. Scalars held here are never finalized. (Upstream: dotnet/TorchSharp#1434.) TorchSharp also
+/// makes temporaries inside some methods: <c>a + b</c> and <c>t + scalar</c> pass <c>alpha: 1</c>, so the generator calls
+/// <c>add_(b, Const(1))</c> or <c>lerp</c> instead. A test reads this assembly's IL to keep it that way.
 /// </remarks>
 internal static class ScalarConstants
 {

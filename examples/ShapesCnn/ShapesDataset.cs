@@ -76,7 +76,9 @@ public sealed class ShapesDataset : IDisposable
         var foreground = where(brightShape, bright, dark);
 
         var noise = randn([batchSize, ChannelCount, ImageSize, ImageSize], dtype: ScalarType.Float32, device: _device, generator: _generator);
-        var images = (background + (foreground - background) * shapeMask + noise * Const(PixelNoiseStd)).clamp(Const(0), Const(1));
+        // background + mask * (foreground - background) + std * noise, written without operators: TorchSharp's a + b
+        // makes a temporary Scalar (alpha = 1) each time; see ScalarConstants.
+        var images = background.lerp(foreground, shapeMask).add_(noise, Const(PixelNoiseStd)).clamp_(Const(0), Const(1));
 
         // [0, 1] -> [-1, 1]: zero-centred inputs are what the layers' default initialisation assumes.
         var normalised = images.mul(Const(2)).sub(Const(1));
@@ -95,13 +97,13 @@ public sealed class ShapesDataset : IDisposable
         var v = (_pixelY - centreY) / radius;
         var absU = u.abs();
         var absV = v.abs();
-        var squaredDistance = u * u + v * v; // compared with squared radii: no sqrt needed
+        var squaredDistance = u.mul(u).add(v.mul(v), Const(1)); // compared with squared radii: no sqrt needed
 
         // One mask per class, in ClassNames order.
         var circle = squaredDistance <= Const(1.0);
         var square = maximum(absU, absV) <= Const(0.8);
         // Apex up at v = -0.9, base at v = 0.8; the half-width grows linearly from apex to base.
-        var triangle = (v >= Const(-0.9)) & (v <= Const(0.8)) & (absU <= (v + Const(0.9)) * Const(0.95 / 1.7));
+        var triangle = (v >= Const(-0.9)) & (v <= Const(0.8)) & (absU <= v.add(Const(0.9), Const(1)).mul_(Const(0.95 / 1.7)));
         var cross = ((absU <= Const(0.25)) & (absV <= Const(0.9))) | ((absV <= Const(0.25)) & (absU <= Const(0.9)));
         var ring = (squaredDistance <= Const(1.0)) & (squaredDistance >= Const(0.6 * 0.6));
         var bar = (absU <= Const(1.0)) & (absV <= Const(0.3));
@@ -112,7 +114,7 @@ public sealed class ShapesDataset : IDisposable
     }
 
     private Tensor Uniform(long[] shape, double low, double high) =>
-        rand(shape, dtype: ScalarType.Float32, device: _device, generator: _generator) * Const(high - low) + Const(low);
+        rand(shape, dtype: ScalarType.Float32, device: _device, generator: _generator).mul_(Const(high - low)).add_(Const(low), Const(1));
 
     public void Dispose()
     {

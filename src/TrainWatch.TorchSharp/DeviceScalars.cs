@@ -13,7 +13,8 @@ namespace TrainWatch.TorchSharp;
 /// while libtorch is still reading it. The result is a failed sample ("Expected false to be true" from
 /// <c>c10::Scalar::toDouble</c>, seen once in a 100,000-step soak), or silently a wrong constant. A scalar held by a
 /// static field is never finalized. TorchSharp makes such temporaries inside some of its own methods too
-/// (<c>square()</c> is <c>pow(2)</c>), so the device code avoids those.
+/// (<c>square()</c> is <c>pow(2)</c>; <c>a + b</c> and <c>add_(b)</c> pass <c>alpha: 1</c>), so the device code avoids
+/// those; <c>TemporaryScalarAuditTests</c> reads this assembly's IL to keep it that way.
 /// </remarks>
 internal static class DeviceScalars
 {

@@ -83,7 +83,8 @@ internal static class BatchedStatistics
 
         // Truncation is floor here (positions are ≥ 0); the top edge joins the last bucket, as in histc. The integer
         // clamp also catches NaN positions, whose conversion is undefined (their row is recomputed robustly anyway).
-        var bucket = position.to(ScalarType.Int64).clamp_(DeviceScalars.Zero, DeviceScalars.Of(bins - 1)).add_(layout.RowBucketBase).view(-1);
+        // add_ with its alpha given: TorchSharp's one-argument add_ makes a temporary Scalar (see DeviceScalars).
+        var bucket = position.to(ScalarType.Int64).clamp_(DeviceScalars.Zero, DeviceScalars.Of(bins - 1)).add_(layout.RowBucketBase, DeviceScalars.One).view(-1);
         FillPadding(bucket, layout, DeviceScalars.Of(checked((int)layout.DumpBucket)));
         return bincount(bucket, null, layout.DumpBucket + 1)
             .narrow(0, 0, layout.DumpBucket)

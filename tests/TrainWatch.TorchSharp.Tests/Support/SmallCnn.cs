@@ -56,8 +56,8 @@ public sealed class SmallCnn : Module<Tensor, Tensor>
     public static (Tensor X, Tensor Y) Batch(int size, Generator generator)
     {
         var y = randint(0, 3, [size], generator: generator);
-        var x = randn([size, 3, 8, 8], generator: generator) * NoiseScale;
-        x += functional.one_hot(y, 3).to(ScalarType.Float32).reshape(size, 3, 1, 1) * SignalScale;
+        var x = randn([size, 3, 8, 8], generator: generator).mul_(NoiseScale);
+        x.add_(functional.one_hot(y, 3).to(ScalarType.Float32).reshape(size, 3, 1, 1), SignalScale); // alpha given: no temporary
         return (x, y);
     }
 }

@@ -7,6 +7,11 @@ using static TorchSharp.torch;
 namespace TrainWatch.TorchSharp.Tests.Watcher;
 
 /// <summary>The alert rules on the main example itself: quiet when it trains well, loud when the learning rate is too high.</summary>
+/// <remarks>
+/// Runs alone, as the example runs in its own process: its loop calls TorchSharp's <c>optimizer.step()</c>, whose
+/// temporary Scalars other tests' garbage collections could free mid-call (see <see cref="RunsAlone"/>).
+/// </remarks>
+[Collection(RunsAlone.Name)]
 public sealed class ExampleRunTests
 {
     private static IReadOnlyList<Alert> Train(double lr, int steps, int every, string logDirectory)

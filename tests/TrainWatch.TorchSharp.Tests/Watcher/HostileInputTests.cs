@@ -74,11 +74,15 @@ public sealed class HostileInputTests
     {
         // float32 counters stop at 2^24: one more than that in a single bucket must still be counted.
         const long Size = (1L << 24) + 2; // Size - 1 has no float32 form
-        using var values = zeros(Size);
+
+        // In a scope, as the watcher calls it: FastRow's intermediates are then held by the scope. Without one, a
+        // garbage collection on another thread could finalize a 64 MB intermediate while libtorch still reads it (the
+        // likely native crash of one CI run, where this test was in progress).
+        using var scope = NewDisposeScope();
+        var values = zeros(Size);
         values[Size - 1] = tensor(1f);
         var row = Sampling.DeviceStatistics.FastRow(values, 4, perChannel: false);
         var stats = Sampling.TensorStats.FromFastRow(row.data<double>().ToArray(), Sampling.DeviceStatistics.ShapeOf(values, false, 0))!;
-        row.Dispose();
 
         Assert.Equal(Size - 1, stats.Counts[0]);
         Assert.Equal(1, stats.Counts[^1]);

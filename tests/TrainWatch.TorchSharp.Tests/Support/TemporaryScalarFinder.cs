@@ -15,6 +15,8 @@ namespace TrainWatch.TorchSharp.Tests.Support;
 /// The TorchSharp methods that make temporaries are found the same way: those whose body converts to a Scalar, then,
 /// to a fixed point, those that call one of them, and the virtual methods they override (so <c>Optimizer.step()</c>
 /// counts because <c>SGD.step()</c> does). It errs on the safe side: a method that keeps the Scalar it makes counts too.
+/// It does not follow an override through a generic base (<c>Module&lt;T, T&gt;.call</c> to <c>BatchNorm.forward</c>,
+/// which makes one): a model's forward pass is the user's code, run by the user's loop with or without TrainWatch.
 /// </para>
 /// </remarks>
 internal sealed class TemporaryScalarFinder

@@ -33,7 +33,7 @@ public sealed class TemporaryScalarAuditTests
     [Fact]
     public void TrainWatch_makes_no_temporary_Scalar_outside_DeviceScalars()
     {
-        var sites = Finder.Value.CallSites(typeof(TrainWatcher).Assembly.Location, type => type == "TrainWatch.TorchSharp.DeviceScalars");
+        var sites = Finder.Value.CallSites(typeof(TrainWatcher).Assembly.Location, type => type == typeof(DeviceScalars).FullName);
 
         Assert.True(sites.Count == 0, "temporary Scalars at:\n" + string.Join("\n", sites));
     }

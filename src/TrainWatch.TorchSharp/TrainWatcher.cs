@@ -5,6 +5,7 @@ using TorchSharp.Modules;
 using TrainWatch.Events;
 using TrainWatch.TorchSharp.Diagnosis;
 using TrainWatch.TorchSharp.Distributed;
+using TrainWatch.TorchSharp.Recording;
 using TrainWatch.TorchSharp.Reporting;
 using TrainWatch.TorchSharp.Sampling;
 using static TorchSharp.torch;
@@ -43,7 +44,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
     private readonly IReadOnlyList<(string Name, Parameter Parameter)> _parameters;
     private readonly IReadOnlyList<Parameter> _weights;
     private readonly IReadOnlyList<torch.optim.Optimizer> _optimizers;
-    private readonly ActivationRecorder? _activations;
+    private readonly ForwardRecorder? _recorder;
     private readonly UpdateRatioTracker _updates = new();
     private readonly SampleCollector _collector;
     private readonly Diagnostician _diagnostician;
@@ -97,18 +98,12 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         // Fails fast: an unwritable log directory throws here, before training starts.
         _writer = new SummaryWriter(runDirectory, options.Writer with { Logger = options.Writer.Logger ?? options.Logger });
 
-        if (options.WatchActivations)
+        // One set of hooks for everything that needs the forward pass: statistics, alerts, graph, pictures, projector.
+        var measure = options.WatchActivations ? new ActivationSettings(options.HistogramBins, options.ActivationSampleLimit) : null;
+        _recorder = new ForwardRecorder(model, measure, options.ModuleFilter, Warn);
+        if (_step == _nextSample)
         {
-            var modules = model.named_modules()
-                .Where(m => m.module is Module<Tensor, Tensor> && !m.module.children().Any())
-                .Where(m => options.ModuleFilter?.Invoke(m.name) ?? true)
-                .Select(m => (m.name, (Module<Tensor, Tensor>)m.module))
-                .ToList();
-            _activations = new ActivationRecorder(modules, options.HistogramBins, options.ActivationSampleLimit);
-            if (_step == _nextSample)
-            {
-                _activations.Arm(); // the first step is sampled
-            }
+            _recorder.Arm(_step); // the first step is sampled
         }
 
         if (resumesRun && options.InitialStep == 0)
@@ -116,7 +111,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
             Warn($"TrainWatch: '{runDirectory}' already holds event files and this run starts again at step 0. If it resumes a checkpoint, set WatchOptions.InitialStep to the checkpoint's step; otherwise TensorBoard may hide the earlier run's points after each new step.");
         }
 
-        var context = new WatchContext(model, _writer, options, Warn);
+        var context = new WatchContext(model, _writer, options, Warn, _recorder);
         AddExtensions(context);
     }
 
@@ -153,7 +148,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
 
     internal HostTransfer HostTransfer { get; }
 
-    internal bool ActivationHooksArmed => _activations?.IsArmed ?? false;
+    internal bool ActivationHooksArmed => _recorder?.IsArmed ?? false;
 
     /// <summary>Attaches to <paramref name="model"/> trained by <paramref name="optimizer"/>, writing to <paramref name="logDirectory"/>.</summary>
     /// <exception cref="IOException">The log directory cannot be created or written.</exception>
@@ -196,7 +191,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
 
         if (step + 1 == _nextSample && IsWriting && !_disposed)
         {
-            _activations?.Arm();
+            _recorder?.Arm(step + 1);
             foreach (var extension in _extensions)
             {
                 Guard(() => extension.BeforeSampledForward(step + 1, _sampleIndex));
@@ -233,7 +228,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         _disposed = true;
         WritePendingUpdate();
         DisposeExtensions();
-        _activations?.Dispose();
+        _recorder?.Dispose();
         _updates.Dispose();
         _collector.Dispose();
         return true;
@@ -244,7 +239,8 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         IReadOnlyList<Alert> alerts = [];
         Guard(() =>
         {
-            _activations?.Disarm();
+            _recorder?.Disarm();
+            var recording = _recorder?.Last is { } last && last.Step == step ? last : null;
             if (_updates.AwaitingUpdate)
             {
                 _updates.MeasureUpdate(Weights());
@@ -254,7 +250,8 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
             var sample = _collector.Collect(
                 step,
                 loss,
-                _activations?.TakeRows() ?? [],
+                _recorder?.TakeRows() ?? [],
+                _recorder?.TakeInputCheck(),
                 _updates.TakePending(),
                 updateStep,
                 LearningRates(),
@@ -262,7 +259,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
             _updates.Snapshot(Weights(), step);
 
             WarnAboutUsage(sample);
-            alerts = _diagnostician.Examine(sample);
+            alerts = _diagnostician.Examine(sample, recording);
             _alerts.AddRange(alerts);
             long totalAlerts = _alerts.Count;
 
@@ -377,7 +374,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
             Warn($"TrainWatch: no parameter had a gradient at step {sample.Step} (all null or zero). Call watch.Step(loss) after loss.backward() and before optimizer.zero_grad().");
         }
 
-        if (_activations?.TakeSilentModules() is { Count: > 0 } silent)
+        if (_recorder?.TakeSilentModules() is { Count: > 0 } silent)
         {
             Warn($"TrainWatch: the forward hooks of {silent.Count} module(s) never fired ({string.Join(", ", silent.Take(8))}{(silent.Count > 8 ? ", ..." : "")}). TorchSharp runs hooks only through module.call(x); a parent that calls child.forward(x) bypasses them.");
         }

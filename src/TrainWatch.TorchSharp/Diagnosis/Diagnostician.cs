@@ -1,4 +1,5 @@
 using System.Globalization;
+using TrainWatch.TorchSharp.Recording;
 using TrainWatch.TorchSharp.Sampling;
 
 namespace TrainWatch.TorchSharp.Diagnosis;
@@ -13,7 +14,8 @@ internal sealed class Diagnostician(AlertOptions options)
     private readonly HashSet<(AlertKind, string)> _active = [];
     private bool _nonFiniteReported;
 
-    public IReadOnlyList<Alert> Examine(SampleData sample)
+    /// <summary>The alerts that start on <paramref name="sample"/>; <paramref name="order"/> is how its forward pass ran.</summary>
+    public IReadOnlyList<Alert> Examine(SampleData sample, ForwardRecording? order)
     {
         var alerts = new List<Alert>();
         var firing = new HashSet<(AlertKind, string)>();
@@ -26,7 +28,7 @@ internal sealed class Diagnostician(AlertOptions options)
             }
         }
 
-        CheckNonFinite(sample, alerts);
+        CheckNonFinite(sample, order, alerts);
         CheckGradients(sample, Raise);
         CheckActivations(sample, Raise);
 
@@ -35,38 +37,16 @@ internal sealed class Diagnostician(AlertOptions options)
         return alerts;
     }
 
-    // Reported once per run: the first sample that sees NaN/Inf names the first place it appears, in forward order
-    // (activations, then weights, then gradients), because later layers only inherit it.
-    private void CheckNonFinite(SampleData sample, List<Alert> alerts)
+    // Reported once per run, at the place it started (see NonFiniteOrigin): later layers only inherit it.
+    private void CheckNonFinite(SampleData sample, ForwardRecording? order, List<Alert> alerts)
     {
-        if (_nonFiniteReported)
+        if (_nonFiniteReported || NonFiniteOrigin.Find(sample, order) is not { } origin)
         {
             return;
         }
 
-        var sources = new List<(string Layer, string What, TensorStats Stats)>();
-        sources.AddRange(sample.Activations.Select(a => (a.Name, "activation", a.Output)));
-        sources.AddRange(sample.Parameters.Select(p => (p.Name, "weights", p.Weight)));
-        sources.AddRange(sample.Parameters.Where(p => p.Gradient is not null).Select(p => (p.Name, "gradient", p.Gradient!)));
-        var bad = sources.Where(s => s.Stats.HasNonFinite).ToList();
-
-        if (bad.Count > 0)
-        {
-            var first = bad[0];
-            string others = bad.Count > 1 ? Invariant($" (also in {bad.Count - 1} more: {string.Join(", ", bad.Skip(1).Take(5).Select(f => $"{f.Layer} {f.What}"))}{(bad.Count > 6 ? ", ..." : "")})") : "";
-            alerts.Add(new Alert(
-                AlertKind.NonFinite,
-                first.Layer,
-                sample.Step,
-                first.Stats.NaNCount + first.Stats.InfCount,
-                Invariant($"first NaN/Inf at step {sample.Step} in {first.Layer} {first.What}: {first.Stats.NaNCount} NaN, {first.Stats.InfCount} Inf of {first.Stats.Numel}{others}")));
-            _nonFiniteReported = true;
-        }
-        else if (sample.Loss is { } loss && !double.IsFinite(loss))
-        {
-            alerts.Add(new Alert(AlertKind.NonFinite, "loss", sample.Step, loss, Invariant($"first NaN/Inf at step {sample.Step}: the loss is {loss}")));
-            _nonFiniteReported = true;
-        }
+        alerts.Add(new Alert(AlertKind.NonFinite, origin.Layer, sample.Step, origin.Count, origin.Message));
+        _nonFiniteReported = true;
     }
 
     private void CheckGradients(SampleData sample, Action<AlertKind, string, double, string> raise)

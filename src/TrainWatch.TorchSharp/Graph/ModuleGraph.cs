@@ -1,4 +1,5 @@
 using TrainWatch.Graph;
+using TrainWatch.TorchSharp.Recording;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -10,7 +11,7 @@ namespace TrainWatch.TorchSharp.Graph;
 /// <c>features</c>), its op the module's type, its attributes the shapes and counts of its own parameters.
 /// </summary>
 /// <remarks>
-/// Edges come from a <see cref="ForwardTrace"/>: each leaf call is connected to the call before it, the first to an
+/// Edges come from a <see cref="ForwardRecording"/>: each leaf call is connected to the call before it, the first to an
 /// <c>input</c> node. That is exact for a chain of layers; branches, skip connections and functional operations
 /// between modules (additions, concatenations, <c>torch.flatten</c>) are invisible to module hooks and appear as the
 /// order the modules ran in. Without a trace the nodes have no edges.
@@ -20,22 +21,8 @@ internal static class ModuleGraph
     /// <summary>The name of the node standing for the model's input.</summary>
     public const string InputNode = "input";
 
-    /// <summary>The leaf modules a trace can hook, by path; a model without children is its own leaf (path "").</summary>
-    public static List<(string Name, Module<Tensor, Tensor> Module)> HookableLeaves(Module model)
-    {
-        if (!model.children().Any())
-        {
-            return model is Module<Tensor, Tensor> single ? [("", single)] : [];
-        }
-
-        return model.named_modules()
-            .Where(m => m.module is Module<Tensor, Tensor> && !m.module.children().Any())
-            .Select(m => (m.name, (Module<Tensor, Tensor>)m.module))
-            .ToList();
-    }
-
     /// <summary>The nodes of <paramref name="model"/>, in the model's order.</summary>
-    public static List<GraphNode> Describe(Module model, ForwardTrace? trace)
+    public static List<GraphNode> Describe(Module model, ForwardRecording? trace)
     {
         var modules = model.named_modules().ToList();
         var nodes = new List<(string Path, GraphNode Node)>();
@@ -58,7 +45,8 @@ internal static class ModuleGraph
             nodes.Insert(0, ("", Node(model.GetType().Name, model)));
         }
 
-        if (trace is null || trace.Calls.Count == 0)
+        var leafCalls = trace?.Calls.Where(c => c.IsLeaf).Select(c => c.Path).ToList() ?? [];
+        if (trace is null || leafCalls.Count == 0)
         {
             return nodes.Select(n => n.Node).ToList();
         }
@@ -68,7 +56,7 @@ internal static class ModuleGraph
         var nodeNames = nodes.ToDictionary(n => n.Path, n => n.Node.Name, StringComparer.Ordinal);
         var inputs = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         string previous = inputNode;
-        foreach (string call in trace.Calls)
+        foreach (string call in leafCalls)
         {
             string name = nodeNames.GetValueOrDefault(call) ?? ToNodeName(call);
             var list = inputs.TryGetValue(name, out var existing) ? existing : inputs[name] = [];

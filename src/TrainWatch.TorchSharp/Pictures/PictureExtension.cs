@@ -12,7 +12,7 @@ internal sealed class PictureExtension : IWatchExtension
 {
     private readonly WatchContext _context;
     private readonly PictureOptions _options;
-    private readonly PictureLayers _layers;
+    private PictureLayers? _layers;
     private readonly ProbeBatch _probe;
     private bool _probeUnusable;
     private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
@@ -21,7 +21,6 @@ internal sealed class PictureExtension : IWatchExtension
     {
         _context = context;
         _options = options;
-        _layers = PictureLayers.Find(context.Model);
         _probe = new ProbeBatch(context.Model, options.ProbeSize);
     }
 
@@ -68,6 +67,9 @@ internal sealed class PictureExtension : IWatchExtension
 
     private void Write(long step)
     {
+        // Found from the first recorded forward pass, then kept: the model's structure does not change.
+        var layers = _layers ??= _context.LastRecording is { } recording ? PictureLayers.Find(_context.Model, recording) : null;
+        layers ??= PictureLayers.Find(_context.Model, null);
         using var scope = NewDisposeScope();
         var transfer = new PictureTransfer();
         KernelPictures? kernels;
@@ -75,13 +77,13 @@ internal sealed class PictureExtension : IWatchExtension
         ProbePictures? probePictures = null;
         using (no_grad())
         {
-            kernels = _options.Kernels ? KernelPictures.Prepare(_layers, _options, transfer) : null;
-            linears = _options.LinearHeatmaps ? LinearPictures.Prepare(_layers, _options, _probe.Inputs?.shape, transfer) : null;
+            kernels = _options.Kernels ? KernelPictures.Prepare(layers, _options, transfer) : null;
+            linears = _options.LinearHeatmaps ? LinearPictures.Prepare(layers, _options, _probe.Inputs?.shape, transfer) : null;
         }
 
         if (WantsProbePass() && !_probeUnusable && ProbeModel() is { } model && _probe.Inputs is { } probe)
         {
-            probePictures = TryProbePictures(model, probe, transfer);
+            probePictures = TryProbePictures(model, layers, probe, transfer);
         }
 
         float[] host = transfer.CopyToHost();
@@ -98,12 +100,12 @@ internal sealed class PictureExtension : IWatchExtension
 
     // A probe the model cannot run (wrong shape or dtype) must not cost the kernel and weight pictures of every picture
     // step: a user's probe is dropped for the next training batch; a probe taken from training itself is given up.
-    private ProbePictures? TryProbePictures(Module<Tensor, Tensor> model, Tensor probe, PictureTransfer transfer)
+    private ProbePictures? TryProbePictures(Module<Tensor, Tensor> model, PictureLayers layers, Tensor probe, PictureTransfer transfer)
     {
         ProbeOutputs outputs;
         try
         {
-            outputs = ProbePass.Run(model, _layers, probe, _options);
+            outputs = ProbePass.Run(model, layers, probe, _options);
         }
         catch (Exception e)
         {

@@ -10,8 +10,10 @@ namespace TrainWatch.TorchSharp.Pictures;
 internal sealed record ConvLayer(string Name, global::TorchSharp.Modules.Conv2d Conv, (string Name, Module<Tensor, Tensor> Module)? Activation);
 
 /// <summary>
-/// The layers pictures are made of, found once at attach in module order (<c>named_modules()</c>, which for
-/// <c>Sequential</c> and most custom modules is the order of execution).
+/// The layers pictures are made of, in the order the training forward pass ran them (the forward recorder's leaves):
+/// "the last conv" (Grad-CAM) and "the activation after a conv" must follow execution, which <c>named_modules()</c>
+/// does not (TorchSharp lists a parent's built-in children before its custom-module children). Before any recorded
+/// pass, module order stands in.
 /// </summary>
 /// <remarks>
 /// An activation map shows the output of the first activation module (ReLU family, GELU, SiLU, ...) that follows a
@@ -34,15 +36,17 @@ internal sealed class PictureLayers
         Linears = linears;
     }
 
-    /// <summary>Conv2d layers in module order.</summary>
+    /// <summary>Conv2d layers in execution order.</summary>
     public IReadOnlyList<ConvLayer> Convs { get; }
 
-    /// <summary>Linear layers in module order.</summary>
+    /// <summary>Linear layers in execution order.</summary>
     public IReadOnlyList<(string Name, global::TorchSharp.Modules.Linear Linear)> Linears { get; }
 
-    public static PictureLayers Find(Module model)
+    public static PictureLayers Find(Module model, Recording.ForwardRecording? recording)
     {
-        var leaves = model.named_modules().Where(m => !m.module.children().Any()).ToList();
+        var leaves = recording is not null
+            ? recording.Leaves.Select(l => (name: l.Path, module: l.Module)).ToList()
+            : model.named_modules().Where(m => !m.module.children().Any()).ToList();
         var convs = new List<ConvLayer>();
         var linears = new List<(string, global::TorchSharp.Modules.Linear)>();
         for (int i = 0; i < leaves.Count; i++)

@@ -10,8 +10,8 @@ namespace TrainWatch.TorchSharp.Projector;
 /// <summary>
 /// Writes the embedding projector's files on the first sample step and every <see cref="ProjectorOptions.EverySamples"/>-th
 /// one after: the probe batch goes through an extra forward pass (eval mode, no gradients; the train/eval mode is
-/// restored), a forward hook takes the input of the target module (by default the last <c>Linear</c>: the penultimate
-/// features), and the features, labels/predictions and a sprite of the inputs are written by <see cref="ProjectorWriter"/>
+/// restored), a forward hook takes the input of the target module (by default the last <c>Linear</c> to run in the
+/// training forward pass: the penultimate features), and the features, labels/predictions and a sprite of the inputs are written by <see cref="ProjectorWriter"/>
 /// on the writer's thread.
 /// </summary>
 /// <remarks>
@@ -215,8 +215,12 @@ internal sealed class ProjectorExtension : IWatchExtension
             return modules.FirstOrDefault(m => m.name == dotted).module is Module<Tensor, Tensor> found ? (dotted, found) : null;
         }
 
-        var last = modules.LastOrDefault(m => m.module is Linear);
-        return last.module is Module<Tensor, Tensor> linear ? (last.name, linear) : null;
+        // The last Linear to run, not the last registered: TorchSharp registers a parent's built-in children before
+        // its custom-module children. Before any recorded pass, module order stands in.
+        var last = _context.LastRecording is { } recording
+            ? recording.Leaves.LastOrDefault(l => l.Module is Linear)
+            : modules.LastOrDefault(m => m.module is Linear);
+        return last.Item2 is Module<Tensor, Tensor> linear ? (last.Item1, linear) : null;
     }
 
     private static string[] Labels(Tensor values)

@@ -5,7 +5,7 @@ namespace TrainWatch.TorchSharp.Sampling;
 
 /// <summary>
 /// The fast rows (<see cref="StatisticsRow"/>) of many tensors of one device and dtype at once: the same values
-/// <see cref="DeviceStatistics.FastRow"/> gives each of them (perChannel off, no sample limit), from about thirty ops
+/// <see cref="DeviceStatistics.FastRow"/> gives each of them (no unit axis, no sample limit), from about thirty ops
 /// for the whole batch instead of about ten per tensor.
 /// </summary>
 /// <remarks>
@@ -14,7 +14,7 @@ namespace TrainWatch.TorchSharp.Sampling;
 /// with weights) are serial on CPU, ~3 ns an element, slower than the per-tensor path they would replace, and
 /// TorchSharp 0.107 exposes no <c>scatter_reduce</c> (its <c>index_reduce</c> is marked not implemented). So the
 /// batch is packed as a zero-padded matrix in which every row belongs to one tensor (<see cref="SegmentLayout"/>):
-/// sums, sums of squares, zero counts, min and max are vectorised row reductions, and only the few row results are
+/// shifted sums, sums of squares, zero counts, min and max are vectorised row reductions, and only the few row results are
 /// combined per tensor. The histograms of all tensors are one <c>bincount</c> over segment × bins + bucket: int64,
 /// so exact at any size. On a GPU the gain is larger still (one launch per op instead of one per op and tensor);
 /// only CPU could be measured here.
@@ -41,17 +41,24 @@ internal static class BatchedStatistics
         var packed = cat(pieces.ToArray()).view(layout.Rows, layout.RowLength);
         var dtype = packed.dtype;
 
+        // Sums are shifted by each tensor's first element, as in FastRow (see StatisticsRow); the padding, which the
+        // shift would move off zero, is set back to zero so that it adds nothing.
+        var flat = packed.view(-1);
+        var shifts = flat.index_select(0, layout.SegmentStarts);
+        var centred = packed.sub(flat.index_select(0, layout.RowShiftSources).unsqueeze(1));
+        FillPadding(centred.view(-1), layout, DeviceScalars.Zero);
+
         // Rows add in the tensors' own dtype, like FastRow's single pass; rows are combined per tensor in float64.
-        // Padding is zero: it adds nothing, and its zeros are taken off the count.
+        // Padding is zero: its zeros are taken off the count.
         var rowZeros = packed.eq(DeviceScalars.Zero).sum(1, type: dtype).sub_(layout.RowPadCounts);
-        var perRow = stack([packed.sum(1), packed.mul(packed).sum(1), rowZeros]).to(ScalarType.Float64);
+        var perRow = stack([centred.sum(1), centred.mul(centred).sum(1), rowZeros]).to(ScalarType.Float64);
         var perSegment = zeros(3, layout.Segments, ScalarType.Float64, packed.device).index_add_(1, layout.RowSegments, perRow, DeviceScalars.One);
 
         // Min and max: padding set to the value that cannot win, each row reduced, then each tensor's rows.
         var (min, max) = MinMax(packed, layout);
 
         var histograms = Histograms(packed, min, max, layout, bins);
-        var moments = stack([perSegment[0], perSegment[1], min.to(ScalarType.Float64), max.to(ScalarType.Float64), perSegment[2]], 1);
+        var moments = stack([shifts.to(ScalarType.Float64), perSegment[0], perSegment[1], min.to(ScalarType.Float64), max.to(ScalarType.Float64), perSegment[2]], 1);
         return cat([moments, histograms], 1).reshape(-1);
     }
 

@@ -15,13 +15,14 @@ namespace TrainWatch.TorchSharp.Sampling;
 internal static class DeviceStatistics
 {
     /// <summary>
-    /// The fast row: sum and sum of squares, min and max, the count of zeros (one pass each), the histogram, and — over
-    /// the whole tensor — with <paramref name="perChannel"/> and rank ≥ 2, the number of units (dimension 1: features
-    /// or channels) that are zero everywhere. The rest is taken from the first <paramref name="sampleLimit"/> entries of dimension 0
-    /// when that is positive (activations: a few samples of the batch describe the distribution; a dead filter is one
-    /// that is zero for the whole batch).
+    /// The fast row: the first element s, the sums of d = x − s and of d² (see <see cref="StatisticsRow"/> for why
+    /// shifted), min and max, the count of zeros, the histogram, and — over the whole tensor, when
+    /// <paramref name="unitAxis"/> names a dimension — the number of units (features or channels along that axis) that
+    /// are zero everywhere. The rest is taken from the first <paramref name="sampleLimit"/> entries of dimension 0 when
+    /// that is positive (activations: a few samples of the batch describe the distribution; a dead filter is one that
+    /// is zero for the whole batch).
     /// </summary>
-    public static Tensor FastRow(Tensor values, int bins, bool perChannel, long sampleLimit = 0)
+    public static Tensor FastRow(Tensor values, int bins, int unitAxis, long sampleLimit = 0)
     {
         using var _ = no_grad();
         var full = AsFloat(values.detach());
@@ -29,18 +30,18 @@ internal static class DeviceStatistics
 
         // sum and dot are vectorised single passes (std_mean's Welford pass was ~30× slower on CPU); a float32
         // overflow shows as a non-finite value and sends the tensor to the float64 robust row.
-        var sum = sample.sum();
-        var sumOfSquares = sample.dot(sample);
+        var shift = sample.narrow(0, 0, 1).reshape([]);
+        var centred = sample.sub(shift);
         var (min, max) = sample.aminmax();
         var counts = new List<Tensor>(2) { sample.eq(DeviceScalars.Zero).sum() };
-        if (perChannel && full.dim() >= 2)
+        if (HasUnits(full, unitAxis))
         {
-            counts.Add(DeadChannels(full));
+            counts.Add(DeadUnits(full, unitAxis));
         }
 
         // stack takes one dtype: the sample's, unless the tensor is so large that its counts need float64.
         var countType = CountType(sample);
-        Tensor[] moments = [sum, sumOfSquares, min, max];
+        Tensor[] moments = [shift, centred.sum(), centred.dot(centred), min, max];
         var statistics = (countType == sample.dtype ? moments : moments.Select(m => m.to(countType)))
             .Concat(counts.Select(c => c.to(countType)))
             .ToArray();
@@ -51,9 +52,10 @@ internal static class DeviceStatistics
 
     /// <summary>
     /// The robust row: NaN and ±∞ are counted and masked out of every other statistic, so one NaN does not hide the
-    /// rest of the distribution. Several passes; used only for tensors whose fast row showed a non-finite value.
+    /// rest of the distribution. Several passes, in float64 (with a centred second pass for the variance); used only
+    /// for tensors whose fast row showed a non-finite value.
     /// </summary>
-    public static Tensor RobustRow(Tensor values, int bins, bool perChannel, long sampleLimit = 0)
+    public static Tensor RobustRow(Tensor values, int bins, int unitAxis, long sampleLimit = 0)
     {
         using var _ = no_grad();
         var full = AsFloat(values.detach());
@@ -64,17 +66,23 @@ internal static class DeviceStatistics
         var min = flat.masked_fill(notFinite, DeviceScalars.PositiveInfinity).min();
         var max = flat.masked_fill(notFinite, DeviceScalars.NegativeInfinity).max();
 
-        var deadChannels = perChannel && full.dim() >= 2 ? DeadChannels(full) : finite.sum().mul(DeviceScalars.Zero);
+        var wide = cleaned.to(ScalarType.Float64);
+        var finiteCount = finite.sum(ScalarType.Float64);
+        var sum = wide.sum();
+        var mean = sum.div(finiteCount.clamp_min(DeviceScalars.One));
+        var deviations = wide.sub(mean).masked_fill_(notFinite, DeviceScalars.Zero);
+        var deadUnits = HasUnits(full, unitAxis) ? DeadUnits(full, unitAxis) : finite.sum().mul(DeviceScalars.Zero);
         var stats = stack(
         [
-            finite.sum(ScalarType.Float64),
-            cleaned.sum(ScalarType.Float64),
-            cleaned.mul(cleaned).sum(ScalarType.Float64), // not square(): it is pow(2) with a temporary Scalar (see DeviceScalars)
+            finiteCount,
+            sum,
+            wide.dot(wide), // not square(): it is pow(2) with a temporary Scalar (see DeviceScalars)
+            deviations.dot(deviations),
             min.to(ScalarType.Float64),
             max.to(ScalarType.Float64),
             flat.eq(DeviceScalars.Zero).sum(ScalarType.Float64),
             flat.isnan().sum(ScalarType.Float64),
-            deadChannels.to(ScalarType.Float64),
+            deadUnits.to(ScalarType.Float64),
         ]);
 
         // Clean bounds: with no finite value min is +inf and max is -inf; zero keeps the arithmetic finite.
@@ -102,15 +110,17 @@ internal static class DeviceStatistics
     }
 
     /// <summary>What the host must know to decode a row of <paramref name="values"/>: it follows from the shape alone.</summary>
-    public static RowShape ShapeOf(Tensor values, bool perChannel, long sampleLimit)
+    public static RowShape ShapeOf(Tensor values, int unitAxis, long sampleLimit)
     {
         long numel = values.numel();
         long sampleCount = sampleLimit > 0 && values.dim() >= 1 && values.shape[0] > sampleLimit
             ? numel / values.shape[0] * sampleLimit
             : numel;
-        long channels = perChannel && values.dim() >= 2 ? values.shape[1] : 0;
-        return new RowShape(numel, sampleCount, channels);
+        bool hasUnits = HasUnits(values, unitAxis);
+        return new RowShape(numel, sampleCount, hasUnits ? values.shape[unitAxis] : 0, hasUnits ? unitAxis : Recording.UnitAxis.None);
     }
+
+    private static bool HasUnits(Tensor values, int unitAxis) => unitAxis >= 1 && unitAxis < values.dim();
 
     // Counts of up to 2^24 are exact in float32; a bigger tensor counts in float64 (a CUDA histc adds in its dtype,
     // so a float32 bucket would stop growing at 16,777,216).
@@ -120,14 +130,16 @@ internal static class DeviceStatistics
     private static Tensor DistributionSample(Tensor full, long sampleLimit) =>
         sampleLimit > 0 && full.dim() >= 1 && full.shape[0] > sampleLimit ? full.narrow(0, 0, sampleLimit) : full;
 
-    // A unit (a feature of a [N, F] output, a channel of a [N, C, ...] one) is dead when its largest and smallest
-    // values over the whole batch (and space) are both zero. Max/min reductions
-    // are vectorised; count_nonzero over the same dimensions measured 5-10× slower on CPU.
-    private static Tensor DeadChannels(Tensor full)
+    // A unit (a feature along the unit axis: [N, F], [B, T, F], a channel of [N, C, ...]) is dead when its largest and
+    // smallest values over the whole batch (and every other dimension) are both zero. Max/min reductions are
+    // vectorised; count_nonzero over the same dimensions measured 5-10× slower on CPU.
+    private static Tensor DeadUnits(Tensor full, int unitAxis)
     {
-        var byChannel = full.reshape(full.shape[0], full.shape[1], -1);
-        long[] batchAndSpace = [0, 2];
-        return byChannel.amax(batchAndSpace).eq(DeviceScalars.Zero).logical_and(byChannel.amin(batchAndSpace).eq(DeviceScalars.Zero)).sum();
+        // [before, units, after]: reshape is a view for contiguous outputs, whatever the axis.
+        long before = full.shape.Take(unitAxis).Aggregate(1L, (a, b) => a * b);
+        var byUnit = full.reshape(before, full.shape[unitAxis], -1);
+        long[] allButUnits = [0, 2];
+        return byUnit.amax(allButUnits).eq(DeviceScalars.Zero).logical_and(byUnit.amin(allButUnits).eq(DeviceScalars.Zero)).sum();
     }
 
     // Half and bfloat16 lack some reductions on some devices; integer tensors have no NaN. Float32 suits all of them.

@@ -48,7 +48,7 @@ internal sealed class ParameterRows : IDisposable
             using (NewDisposeScope())
             {
                 block = (batch.Count == 1
-                    ? DeviceStatistics.FastRow(members[0], _bins, perChannel: false)
+                    ? DeviceStatistics.FastRow(members[0], _bins, Recording.UnitAxis.None)
                     : BatchedStatistics.FastRows(members, LayoutFor(members), _bins)).MoveToOuterDisposeScope();
             }
 

@@ -6,7 +6,7 @@ namespace TrainWatch.TorchSharp.Sampling;
 
 /// <summary>
 /// Runs one sample step's device work: a fast statistics row per weight, gradient and recorded activation, the parked
-/// update norms and the loss, all packed onto one device and copied to the host in one transfer, then decoded. Only
+/// update norms, the input batch's NaN/∞ counts and the loss, all packed onto one device and copied to the host in one transfer, then decoded. Only
 /// when a row shows NaN or ±∞ are those tensors reduced again, robustly, in a second transfer.
 /// </summary>
 internal sealed class SampleCollector : IDisposable
@@ -30,7 +30,8 @@ internal sealed class SampleCollector : IDisposable
     public SampleData Collect(
         long step,
         Tensor? loss,
-        List<RecordedActivation> activations,
+        List<Recording.RecordedActivation> activations,
+        Tensor? inputCheck,
         Tensor? updateNorms,
         long updateStep,
         IReadOnlyList<(string Name, double Value)> learningRates,
@@ -69,6 +70,11 @@ internal sealed class SampleCollector : IDisposable
                 parts.Add(updateNorms);
             }
 
+            if (inputCheck is not null)
+            {
+                parts.Add(inputCheck);
+            }
+
             // A per-sample loss vector is logged as its mean; an empty one is not logged.
             loss = loss is { IsInvalid: false } && loss.numel() > 0 ? loss : null;
             if (loss is not null)
@@ -79,12 +85,12 @@ internal sealed class SampleCollector : IDisposable
 
             double[] host = _transfer.Copy(OnDevice(parts, device));
             var stats = DecodeRows(host, measured, device);
-            int offset = measured.Sum(m => StatisticsRow.FastLength(_bins, m.Shape.Channels > 0));
-            return Assemble(step, stats, hasGradient, activations, host.AsSpan(offset), updateNorms is null ? null : updateStep, loss is not null, learningRates, stepsPerSecond);
+            int offset = measured.Sum(m => StatisticsRow.FastLength(_bins, m.Shape.HasChannels));
+            return Assemble(step, stats, hasGradient, activations, host.AsSpan(offset), updateNorms is null ? null : updateStep, inputCheck is not null, loss is not null, learningRates, stepsPerSecond);
 
             void Measure(Tensor tensor)
             {
-                measured.Add((tensor, DeviceStatistics.ShapeOf(tensor, perChannel: false, sampleLimit: 0)));
+                measured.Add((tensor, DeviceStatistics.ShapeOf(tensor, Recording.UnitAxis.None, sampleLimit: 0)));
                 parameterTensors.Add(tensor);
             }
         }
@@ -97,6 +103,7 @@ internal sealed class SampleCollector : IDisposable
             }
 
             updateNorms?.Dispose();
+            inputCheck?.Dispose();
         }
     }
 
@@ -110,7 +117,7 @@ internal sealed class SampleCollector : IDisposable
         int offset = 0;
         foreach (var (_, shape) in measured)
         {
-            int length = StatisticsRow.FastLength(_bins, shape.Channels > 0);
+            int length = StatisticsRow.FastLength(_bins, shape.HasChannels);
             stats.Add(TensorStats.FromFastRow(host.AsSpan(offset, length), shape));
             offset += length;
         }
@@ -120,7 +127,7 @@ internal sealed class SampleCollector : IDisposable
         var recomputable = broken.Where(i => measured[i].Source is { IsInvalid: false }).ToList();
         if (recomputable.Count > 0)
         {
-            var rows = recomputable.Select(i => DeviceStatistics.RobustRow(measured[i].Source!, _bins, perChannel: measured[i].Shape.Channels > 0, SampleLimitOf(measured[i].Shape, measured[i].Source!))).ToList();
+            var rows = recomputable.Select(i => DeviceStatistics.RobustRow(measured[i].Source!, _bins, measured[i].Shape.UnitAxis, SampleLimitOf(measured[i].Shape, measured[i].Source!))).ToList();
             double[] robust = _transfer.Copy(OnDevice(rows, device));
             int robustLength = StatisticsRow.Length(_bins);
             for (int k = 0; k < recomputable.Count; k++)
@@ -139,9 +146,10 @@ internal sealed class SampleCollector : IDisposable
         long step,
         List<TensorStats> stats,
         bool[] hasGradient,
-        List<RecordedActivation> activations,
+        List<Recording.RecordedActivation> activations,
         ReadOnlySpan<double> rest,
         long? updateStep,
+        bool hasInputCheck,
         bool hasLoss,
         IReadOnlyList<(string Name, double Value)> learningRates,
         double stepsPerSecond)
@@ -155,7 +163,7 @@ internal sealed class SampleCollector : IDisposable
             parameters.Add(new ParameterSample(_parameters[i].Name, weight, gradient));
         }
 
-        var activationSamples = activations.Select(a => new ActivationSample(a.Name, stats[next++])).ToList();
+        var activationSamples = activations.Select(a => new ActivationSample(a.Name, stats[next++]) { ModulePath = a.ModulePath }).ToList();
 
         int offset = 0;
         UpdateSample? updates = null;
@@ -171,7 +179,18 @@ internal sealed class SampleCollector : IDisposable
             updates = new UpdateSample(from, ratios);
         }
 
+        (double NaN, double Inf) input = (0, 0);
+        if (hasInputCheck)
+        {
+            input = (rest[offset], rest[offset + 1]);
+            offset += 2;
+        }
+
         double? loss = hasLoss ? rest[offset] : null;
-        return new SampleData(step, loss, parameters, activationSamples, updates, learningRates, stepsPerSecond);
+        return new SampleData(step, loss, parameters, activationSamples, updates, learningRates, stepsPerSecond)
+        {
+            InputNaNCount = input.NaN,
+            InputInfCount = input.Inf,
+        };
     }
 }

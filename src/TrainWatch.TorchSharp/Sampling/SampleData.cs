@@ -4,7 +4,7 @@ namespace TrainWatch.TorchSharp.Sampling;
 /// <param name="Step">The training step sampled.</param>
 /// <param name="Loss">The loss passed to <c>Step</c>, if any.</param>
 /// <param name="Parameters">Per parameter: its weights and, when it has one, its gradient.</param>
-/// <param name="Activations">Per watched module: its output, from this step's forward pass.</param>
+/// <param name="Activations">Per watched module output, from this step's training forward pass, in execution order.</param>
 /// <param name="Updates">Update-to-weight norms of an earlier optimizer step, if one was measured since the last sample.</param>
 /// <param name="LearningRates">The learning rate of every parameter group, named.</param>
 /// <param name="StepsPerSecond">Training speed since the previous sample step (NaN at the first).</param>
@@ -17,6 +17,12 @@ public sealed record SampleData(
     IReadOnlyList<(string Name, double Value)> LearningRates,
     double StepsPerSecond)
 {
+    /// <summary>NaN values in the model's input batch on this step (0 when not measured).</summary>
+    public double InputNaNCount { get; init; }
+
+    /// <summary>±∞ values in the model's input batch on this step (0 when not measured).</summary>
+    public double InputInfCount { get; init; }
+
     /// <summary>The L2 norm of all gradients together (NaN when there are none).</summary>
     public double GlobalGradientNorm
     {
@@ -34,10 +40,14 @@ public sealed record SampleData(
 /// <param name="Gradient">Statistics of the gradient; null when <c>grad</c> was null.</param>
 public sealed record ParameterSample(string Name, TensorStats Weight, TensorStats? Gradient);
 
-/// <summary>One module's output.</summary>
-/// <param name="Name">Its module path, e.g. <c>features.2</c>.</param>
+/// <summary>One module output.</summary>
+/// <param name="Name">Its module path, e.g. <c>features.2</c>, or path/element for a tuple output (<c>gru/output</c>).</param>
 /// <param name="Output">Statistics of its output tensor.</param>
-public sealed record ActivationSample(string Name, TensorStats Output);
+public sealed record ActivationSample(string Name, TensorStats Output)
+{
+    /// <summary>The module's path (<c>gru</c> for <c>gru/h_n</c>; empty for the model itself).</summary>
+    public string ModulePath { get; init; } = Name;
+}
 
 /// <summary>The size of one optimizer step relative to the weights, per parameter.</summary>
 /// <param name="Step">The step whose weights the update starts from.</param>

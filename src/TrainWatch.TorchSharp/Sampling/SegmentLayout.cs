@@ -33,14 +33,18 @@ internal sealed class SegmentLayout : IDisposable
         var rowPads = new double[Rows];
         var rowBucketBase = new long[Rows];
         var rowGather = new long[segments * MaxRowsPerSegment];
+        var segmentStarts = new long[segments];
+        var rowShiftSources = new long[Rows];
         var padPositions = new List<long>();
         long row = 0;
         for (int s = 0; s < segments; s++)
         {
             long first = row;
+            segmentStarts[s] = first * RowLength;
             for (long r = 0; r < rowsOf[s]; r++, row++)
             {
                 rowSegments[row] = s;
+                rowShiftSources[row] = first * RowLength;
                 rowBucketBase[row] = s * (long)bins;
             }
 
@@ -64,6 +68,8 @@ internal sealed class SegmentLayout : IDisposable
         RowBucketBase = Own(tensor(rowBucketBase, device: device).unsqueeze(1));
         RowGather = Own(tensor(rowGather, device: device));
         PadPositions = Own(tensor(padPositions.ToArray(), device: device));
+        SegmentStarts = Own(tensor(segmentStarts, device: device));
+        RowShiftSources = Own(tensor(rowShiftSources, device: device));
         HasPadding = padPositions.Count > 0;
     }
 
@@ -103,6 +109,12 @@ internal sealed class SegmentLayout : IDisposable
 
     /// <summary>Flat positions of the padding in the packed matrix.</summary>
     public Tensor PadPositions { get; }
+
+    /// <summary>[segments] int64: the flat position of each segment's first element (its shift, see <see cref="StatisticsRow"/>).</summary>
+    public Tensor SegmentStarts { get; }
+
+    /// <summary>[rows] int64: for each row, the flat position of its segment's first element.</summary>
+    public Tensor RowShiftSources { get; }
 
     public void Dispose()
     {

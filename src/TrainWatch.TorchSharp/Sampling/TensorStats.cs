@@ -7,8 +7,9 @@ public sealed class TensorStats
 {
     private readonly double[] _counts;
 
-    private TensorStats(RowShape shape, double finite, double sum, double sumOfSquares, double min, double max, double zeros, double nan, double deadChannels, double[] counts)
+    private TensorStats(RowShape shape, double finite, double sum, double sumOfSquares, double centredSumOfSquares, double min, double max, double zeros, double nan, double deadChannels, double[] counts)
     {
+        CentredSumOfSquares = centredSumOfSquares;
         Numel = shape.Numel;
         SampleCount = shape.SampleCount;
         Channels = shape.Channels;
@@ -38,6 +39,9 @@ public sealed class TensorStats
     /// <summary>Sum of their squares.</summary>
     public double SumOfSquares { get; }
 
+    /// <summary>Σ(x − mean)² of the finite sampled elements, accumulated so that it stays accurate when |mean| ≫ std.</summary>
+    public double CentredSumOfSquares { get; }
+
     /// <summary>Smallest finite sampled element (+∞ when there is none).</summary>
     public double Min { get; }
 
@@ -53,7 +57,7 @@ public sealed class TensorStats
     /// <summary>±∞ sampled elements.</summary>
     public double InfCount => SampleCount - Finite - NaNCount;
 
-    /// <summary>Channels that are zero over the whole batch; −1 when not counted.</summary>
+    /// <summary>Units (features or channels along the unit axis) that are zero over the whole batch; −1 when not counted.</summary>
     public double DeadChannels { get; }
 
     /// <summary>Channels examined for <see cref="DeadChannels"/>.</summary>
@@ -63,7 +67,7 @@ public sealed class TensorStats
     public double Mean => Finite > 0 ? Sum / Finite : double.NaN;
 
     /// <summary>Standard deviation of the finite sampled elements (unbiased, like <c>torch.std</c>).</summary>
-    public double Std => Finite > 1 ? Math.Sqrt(Math.Max(0, (SumOfSquares - Sum * Sum / Finite) / (Finite - 1))) : 0;
+    public double Std => Finite > 1 ? Math.Sqrt(Math.Max(0, CentredSumOfSquares) / (Finite - 1)) : 0;
 
     /// <summary>L2 norm of the finite sampled elements.</summary>
     public double Norm => Math.Sqrt(SumOfSquares);
@@ -80,24 +84,31 @@ public sealed class TensorStats
     /// <summary>Decodes a fast row; null when it shows a non-finite value (then the robust row is needed).</summary>
     internal static TensorStats? FromFastRow(ReadOnlySpan<double> row, RowShape shape)
     {
-        double sum = row[StatisticsRow.FastSum], sumOfSquares = row[StatisticsRow.FastSumOfSquares];
+        double shift = row[StatisticsRow.FastShift];
+        double shiftedSum = row[StatisticsRow.FastShiftedSum], shiftedSquares = row[StatisticsRow.FastShiftedSumOfSquares];
         double min = row[StatisticsRow.FastMin], max = row[StatisticsRow.FastMax];
-        if (!double.IsFinite(sum) || !double.IsFinite(sumOfSquares) || !double.IsFinite(min) || !double.IsFinite(max))
+        if (!double.IsFinite(shift) || !double.IsFinite(shiftedSum) || !double.IsFinite(shiftedSquares) || !double.IsFinite(min) || !double.IsFinite(max))
         {
             return null;
         }
 
+        // Back from d = x − shift to x (see StatisticsRow), in float64.
+        double n = shape.SampleCount;
+        double sum = shiftedSum + n * shift;
+        double sumOfSquares = Math.Max(0, shiftedSquares + shift * (2 * shiftedSum + n * shift));
+        double centred = shiftedSquares - shiftedSum * shiftedSum / n;
         return new TensorStats(
             shape,
-            finite: shape.SampleCount,
+            finite: n,
             sum,
             sumOfSquares,
+            centred,
             min,
             max,
             zeros: row[StatisticsRow.FastZeros],
             nan: 0,
-            shape.Channels > 0 ? row[StatisticsRow.FastDeadChannels] : -1,
-            row[StatisticsRow.FastHistogramStart(shape.Channels > 0)..].ToArray());
+            shape.HasChannels ? row[StatisticsRow.FastDeadChannels] : -1,
+            row[StatisticsRow.FastHistogramStart(shape.HasChannels)..].ToArray());
     }
 
     /// <summary>Decodes a robust row.</summary>
@@ -106,6 +117,7 @@ public sealed class TensorStats
         row[StatisticsRow.Finite],
         row[StatisticsRow.Sum],
         row[StatisticsRow.SumOfSquares],
+        row[StatisticsRow.CentredSumOfSquares],
         row[StatisticsRow.Min],
         row[StatisticsRow.Max],
         row[StatisticsRow.Zeros],
@@ -115,7 +127,7 @@ public sealed class TensorStats
 
     /// <summary>A fast row showed a non-finite value but the tensor is gone: all that is known is that it had one.</summary>
     internal static TensorStats NonFiniteUnknown(RowShape shape, int bins) =>
-        new(shape, finite: 0, sum: 0, sumOfSquares: 0, double.PositiveInfinity, double.NegativeInfinity, zeros: 0, nan: double.NaN, deadChannels: -1, new double[bins]);
+        new(shape, finite: 0, sum: 0, sumOfSquares: 0, centredSumOfSquares: 0, double.PositiveInfinity, double.NegativeInfinity, zeros: 0, nan: double.NaN, deadChannels: -1, new double[bins]);
 
     /// <summary>The histogram for the writer, or null when no element is finite.</summary>
     public HistogramData? ToHistogram()

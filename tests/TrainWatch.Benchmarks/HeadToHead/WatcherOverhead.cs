@@ -118,7 +118,7 @@ public sealed class WatcherOverhead(string root, bool quick)
             using var scope = NewDisposeScope();
             foreach (var t in tensors)
             {
-                DeviceStatistics.FastRow(t, 64, perChannel: false);
+                DeviceStatistics.FastRow(t, 64, unitAxis: TrainWatch.TorchSharp.Recording.UnitAxis.None);
             }
         }, reps, warmup: 5);
 

@@ -56,8 +56,8 @@ public sealed class WriterHeadToHead(string root, bool quick)
             for (int i = 0; i < histograms; i++)
             {
                 using var scope = NewDisposeScope();
-                var row = DeviceStatistics.FastRow(values, 64, perChannel: false);
-                var stats = TensorStats.FromFastRow(transfer.Copy([row]), DeviceStatistics.ShapeOf(values, false, 0))!;
+                var row = DeviceStatistics.FastRow(values, 64, unitAxis: TrainWatch.TorchSharp.Recording.UnitAxis.None);
+                var stats = TensorStats.FromFastRow(transfer.Copy([row]), DeviceStatistics.ShapeOf(values, TrainWatch.TorchSharp.Recording.UnitAxis.None, 0))!;
                 writer.AddHistogram("weights", stats.ToHistogram()!, i);
             }
         }, repetitions);

@@ -32,7 +32,7 @@ public sealed class BatchedStatisticsTests
 
         using var rows = new ParameterRows(Bins);
         var batched = ToHost(rows.Rows(tensors));
-        var reference = ToHost(tensors.Select(t => DeviceStatistics.FastRow(t, Bins, perChannel: false)).ToList());
+        var reference = ToHost(tensors.Select(t => DeviceStatistics.FastRow(t, Bins, unitAxis: TrainWatch.TorchSharp.Recording.UnitAxis.None)).ToList());
 
         int length = StatisticsRow.FastLength(Bins, hasChannels: false);
         Assert.Equal(reference.Length, batched.Length);
@@ -42,9 +42,15 @@ public sealed class BatchedStatisticsTests
             var actual = batched.AsSpan(i * length, length);
             string which = $"tensor {i} ({string.Join('x', tensors[i].shape)} {tensors[i].dtype})";
 
-            // Sums are added in a different order (per row, then in float64): equal to float precision.
-            Assert.True(Close(expected[StatisticsRow.FastSum], actual[StatisticsRow.FastSum]), $"{which} sum {expected[StatisticsRow.FastSum]} vs {actual[StatisticsRow.FastSum]}");
-            Assert.True(Close(expected[StatisticsRow.FastSumOfSquares], actual[StatisticsRow.FastSumOfSquares]), $"{which} sum of squares");
+            // Both shift by the tensor's first element; the shifted sums are added in a different order (per row,
+            // then in float64), so what they decode to is equal to float precision.
+            Assert.True(expected[StatisticsRow.FastShift] == actual[StatisticsRow.FastShift], $"{which} shift");
+            var shape = DeviceStatistics.ShapeOf(tensors[i], TrainWatch.TorchSharp.Recording.UnitAxis.None, 0);
+            var expectedStats = TensorStats.FromFastRow(expected, shape)!;
+            var actualStats = TensorStats.FromFastRow(actual, shape)!;
+            Assert.True(Close(expectedStats.Sum, actualStats.Sum), $"{which} sum {expectedStats.Sum} vs {actualStats.Sum}");
+            Assert.True(Close(expectedStats.SumOfSquares, actualStats.SumOfSquares), $"{which} sum of squares");
+            Assert.True(Close(expectedStats.Std, actualStats.Std), $"{which} std {expectedStats.Std} vs {actualStats.Std}");
 
             // Min, max, the zero count and every bucket are exact.
             Assert.True(expected[StatisticsRow.FastMin] == actual[StatisticsRow.FastMin], $"{which} min");

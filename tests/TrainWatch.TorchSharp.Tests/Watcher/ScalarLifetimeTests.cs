@@ -30,9 +30,9 @@ public sealed class ScalarLifetimeTests
         });
 
         using var values = tensor(new[] { 0f, 1f, 2f, 0f, float.NaN, 3f, 0f, -1f });
-        var shape = DeviceStatistics.ShapeOf(values, perChannel: false, sampleLimit: 0);
+        var shape = DeviceStatistics.ShapeOf(values, unitAxis: TrainWatch.TorchSharp.Recording.UnitAxis.None, sampleLimit: 0);
         using var activations = tensor(new[] { 0f, 1f, 0f, 2f, 0f, 3f, 0f, 4f }).reshape(4, 2); // unit 0 is dead
-        var activationShape = DeviceStatistics.ShapeOf(activations, perChannel: true, sampleLimit: 0);
+        var activationShape = DeviceStatistics.ShapeOf(activations, unitAxis: 1, sampleLimit: 0);
         var failures = new List<string>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         long iterations = 0;
@@ -41,9 +41,9 @@ public sealed class ScalarLifetimeTests
             try
             {
                 using var scope = NewDisposeScope();
-                var fast = TensorStats.FromFastRow(DeviceStatistics.FastRow(values, 4, perChannel: false).data<double>().ToArray(), shape);
-                var robust = TensorStats.FromRobustRow(DeviceStatistics.RobustRow(values, 4, perChannel: false).data<double>().ToArray(), shape);
-                var units = TensorStats.FromFastRow(DeviceStatistics.FastRow(activations, 4, perChannel: true).data<double>().ToArray(), activationShape);
+                var fast = TensorStats.FromFastRow(DeviceStatistics.FastRow(values, 4, unitAxis: TrainWatch.TorchSharp.Recording.UnitAxis.None).data<double>().ToArray(), shape);
+                var robust = TensorStats.FromRobustRow(DeviceStatistics.RobustRow(values, 4, unitAxis: TrainWatch.TorchSharp.Recording.UnitAxis.None).data<double>().ToArray(), shape);
+                var units = TensorStats.FromFastRow(DeviceStatistics.FastRow(activations, 4, unitAxis: 1).data<double>().ToArray(), activationShape);
                 if (fast is not null || robust.NaNCount != 1 || robust.ZeroFraction != 3.0 / 8 || robust.Max != 3 || units?.DeadChannels != 1)
                 {
                     failures.Add($"wrong statistics at iteration {iterations}");

@@ -176,8 +176,8 @@ public sealed class UsageTests
             Assert.Equal(0, watch.FailedSamples);
 
             // A half-precision tensor through the same device statistics as the watcher uses.
-            var row = Sampling.DeviceStatistics.FastRow(halfWeights, 8, perChannel: false);
-            var stats = Sampling.TensorStats.FromFastRow(row.data<double>().ToArray(), Sampling.DeviceStatistics.ShapeOf(halfWeights, false, 0))!;
+            var row = Sampling.DeviceStatistics.FastRow(halfWeights, 8, unitAxis: TrainWatch.TorchSharp.Recording.UnitAxis.None);
+            var stats = Sampling.TensorStats.FromFastRow(row.data<double>().ToArray(), Sampling.DeviceStatistics.ShapeOf(halfWeights, TrainWatch.TorchSharp.Recording.UnitAxis.None, 0))!;
             Assert.Equal(halfWeights.to(ScalarType.Float32).sum().item<float>(), stats.Sum, 2);
             Assert.Equal(9, stats.Counts.ToArray().Sum());
         }

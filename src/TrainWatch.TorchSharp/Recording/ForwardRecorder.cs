@@ -1,0 +1,271 @@
+using TrainWatch.TorchSharp.Sampling;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace TrainWatch.TorchSharp.Recording;
+
+/// <summary>
+/// The one set of forward hooks: armed for a sampled step only, it records every module call of that step's training
+/// forward pass in execution order (<see cref="ForwardRecording"/>) and, for the measured modules, reduces each tensor
+/// output to a statistics row on the device (one host copy later carries them all).
+/// </summary>
+/// <remarks>
+/// <para>Which pass is recorded: the first one, after arming, that runs with the model in training mode and gradients
+/// enabled. A validation or probe pass between two training steps (<c>model.eval()</c> or <c>no_grad()</c>) is
+/// ignored, and so are further micro-batches of the same step (gradient accumulation): a pass begins when the model
+/// itself is called. A model whose <c>forward</c> is called directly has no pass boundary; then each module's first
+/// call counts.</para>
+/// <para>Measured modules are the leaves (modules without children, whatever their signature: GRU and attention
+/// return tuples, each tensor is measured) and modules with parameters of their own; a model without children is
+/// its own leaf. Hooks run inside the user's forward pass, so nothing in them may throw.</para>
+/// </remarks>
+internal sealed class ForwardRecorder : IDisposable
+{
+    /// <summary>The name the model itself is measured under when it has no children.</summary>
+    public const string ModelName = "model";
+
+    private readonly Module _model;
+    private readonly ActivationSettings? _measure;
+    private readonly List<ModuleHookSet> _hooks = [];
+    private readonly HashSet<string> _measured = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _everFinished = new(StringComparer.Ordinal);
+    private readonly List<RecordedActivation> _rows = [];
+    private ForwardRecording? _current;
+    private (long[] Shape, int Axis)? _previousOutput;
+    private Tensor? _inputCheck;
+    private int _passes;
+    private bool _silentReported;
+
+    /// <param name="model">The model.</param>
+    /// <param name="measure">How to measure activations, or null to record the order only.</param>
+    /// <param name="moduleFilter">Which measured modules to keep, by path (null: all).</param>
+    /// <param name="warn">Where to say that a module cannot be hooked.</param>
+    public ForwardRecorder(Module model, ActivationSettings? measure, Func<string, bool>? moduleFilter, Action<string> warn)
+    {
+        _model = model;
+        _measure = measure;
+        var modules = model.named_modules().Prepend(("", model)).ToList();
+        bool modelIsLeaf = modules.Count == 1;
+        var unhookable = new List<string>();
+        foreach (var (path, module) in modules)
+        {
+            bool leaf = !module.children().Any();
+            bool measured = (leaf || module.named_parameters(recurse: false).Any()) && (path.Length > 0 || modelIsLeaf)
+                && (moduleFilter?.Invoke(MeasuredName(path)) ?? true);
+            string modulePath = path;
+            var hooks = ModuleHooks.For(module, () => OnStart(modulePath), (inputs, output) => OnFinish(modulePath, module, leaf, inputs, output));
+            if (hooks is null)
+            {
+                if (measured)
+                {
+                    unhookable.Add($"{MeasuredName(path)} ({module.GetType().Name})");
+                }
+
+                continue;
+            }
+
+            _hooks.Add(hooks);
+            if (measured)
+            {
+                _measured.Add(path);
+            }
+        }
+
+        if (unhookable.Count > 0)
+        {
+            warn($"TrainWatch: {unhookable.Count} module(s) offer no forward hooks and have no activation statistics: {string.Join(", ", unhookable.Take(8))}{(unhookable.Count > 8 ? ", ..." : "")}.");
+        }
+    }
+
+    public bool IsArmed => _hooks.Count > 0 && _hooks[0].IsRegistered;
+
+    /// <summary>The last finished recording that saw any call, or null before the first.</summary>
+    public ForwardRecording? Last { get; private set; }
+
+    /// <summary>The name a measured module's statistics are written under: its path, or <see cref="ModelName"/>.</summary>
+    public static string MeasuredName(string path) => path.Length == 0 ? ModelName : path;
+
+    /// <summary>Registers the hooks for the forward pass of sampled step <paramref name="step"/>.</summary>
+    public void Arm(long step)
+    {
+        if (IsArmed)
+        {
+            return;
+        }
+
+        DisposeRows();
+        _current = new ForwardRecording { Step = step };
+        _passes = 0;
+        _previousOutput = null;
+        foreach (var hooks in _hooks)
+        {
+            hooks.Register();
+        }
+    }
+
+    /// <summary>Removes the hooks; what was recorded becomes <see cref="Last"/> (if anything ran).</summary>
+    public void Disarm()
+    {
+        foreach (var hooks in _hooks)
+        {
+            hooks.Remove();
+        }
+
+        if (_current is { Calls.Count: > 0 } recording)
+        {
+            Last = recording;
+        }
+
+        _current = null;
+    }
+
+    /// <summary>
+    /// Hands over the activation rows recorded since <see cref="Arm"/>, in execution order (the caller disposes them).
+    /// </summary>
+    public List<RecordedActivation> TakeRows()
+    {
+        var rows = _rows.ToList();
+        _rows.Clear();
+        return rows;
+    }
+
+    /// <summary>The input check of the recorded pass (NaN and ±∞ counts of the model's input, float64, owned by the caller), or null.</summary>
+    public Tensor? TakeInputCheck()
+    {
+        var check = _inputCheck;
+        _inputCheck = null;
+        return check;
+    }
+
+    /// <summary>Once, after the first recorded pass: the measured modules whose hook never fired.</summary>
+    public IReadOnlyList<string> TakeSilentModules()
+    {
+        if (_silentReported || Last is null)
+        {
+            return [];
+        }
+
+        _silentReported = true;
+        return _measured.Where(p => !_everFinished.Contains(p)).Select(MeasuredName).ToList();
+    }
+
+    public void Dispose()
+    {
+        Disarm();
+        DisposeRows();
+    }
+
+    private bool Recording => _current is not null && _passes <= 1 && _model.training && is_grad_enabled();
+
+    private void OnStart(string path)
+    {
+        if (!Recording)
+        {
+            return;
+        }
+
+        if (path.Length == 0 && ++_passes > 1)
+        {
+            return; // a second training pass of the same step: the first speaks for it
+        }
+
+        _current!.Started(path);
+    }
+
+    private void OnFinish(string path, Module module, bool leaf, object?[] inputs, object? output)
+    {
+        try
+        {
+            // Without a pass boundary (the model's forward called directly) each module's first call counts.
+            if (!Recording || (_passes == 0 && _current!.FinishIndex(path) is not null))
+            {
+                return;
+            }
+
+            var recording = _current!;
+            bool first = recording.FinishIndex(path) is null;
+            var outputs = ModuleOutputs.Flatten(module.GetType().Name, output);
+            recording.Finished(new ModuleCall(path, module, outputs.Select(o => o.Tensor.shape).ToList(), leaf));
+            if (path.Length == 0 && inputs is [Tensor { IsInvalid: false } input, ..])
+            {
+                recording.InputShape = input.shape;
+                _inputCheck ??= InputCheck(input);
+            }
+
+            if (first && _measured.Contains(path))
+            {
+                _everFinished.Add(path);
+                Measure(path, module.GetType().Name, outputs);
+            }
+        }
+        catch (Exception)
+        {
+            // A monitor must not break the forward pass it watches; this call is simply missing from the record.
+        }
+    }
+
+    private void Measure(string path, string moduleType, List<(string Suffix, Tensor Tensor)> outputs)
+    {
+        foreach (var (suffix, output) in outputs)
+        {
+            if (output.numel() == 0)
+            {
+                continue;
+            }
+
+            int axis = UnitAxis.For(moduleType, output.shape, _previousOutput);
+            _previousOutput = (output.shape, axis);
+            if (_measure is not { } settings)
+            {
+                continue;
+            }
+
+            using var scope = NewDisposeScope();
+            var row = DeviceStatistics.FastRow(output, settings.Bins, axis, settings.SampleLimit);
+            var shape = DeviceStatistics.ShapeOf(output, axis, settings.SampleLimit);
+            _rows.Add(new RecordedActivation(ModuleOutputs.Name(MeasuredName(path), suffix), path, row.DetachFromDisposeScope(), output, shape));
+        }
+    }
+
+    // NaN and ±∞ in the batch itself: [nan, inf] as float64 on the input's device; a non-float input has neither.
+    private static Tensor? InputCheck(Tensor input)
+    {
+        if (!input.is_floating_point())
+        {
+            return null;
+        }
+
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var values = input.detach();
+        return stack([values.isnan().sum(ScalarType.Float64), values.isinf().sum(ScalarType.Float64)]).DetachFromDisposeScope();
+    }
+
+    private void DisposeRows()
+    {
+        foreach (var row in _rows)
+        {
+            row.FastRow.Dispose();
+        }
+
+        _rows.Clear();
+        _inputCheck?.Dispose();
+        _inputCheck = null;
+    }
+}
+
+/// <summary>How activations are measured.</summary>
+/// <param name="Bins">Histogram buckets.</param>
+/// <param name="SampleLimit">Batch entries the distribution statistics use (0: all); dead units always use all.</param>
+internal sealed record ActivationSettings(int Bins, long SampleLimit);
+
+/// <summary>
+/// What a hook kept of one module output: its fast statistics row (owned, disposed by the collector) and a reference
+/// to the output itself (not owned) in case the row shows a non-finite value and must be recomputed robustly.
+/// </summary>
+/// <param name="Name">The output's name: the module path, or path/suffix for a tuple element.</param>
+/// <param name="ModulePath">The module's path (<c>""</c> for the model itself).</param>
+/// <param name="FastRow">The output's fast statistics row, on its device.</param>
+/// <param name="Output">The output tensor (not owned).</param>
+/// <param name="Shape">What decoding the row needs.</param>
+internal sealed record RecordedActivation(string Name, string ModulePath, Tensor FastRow, Tensor Output, RowShape Shape);

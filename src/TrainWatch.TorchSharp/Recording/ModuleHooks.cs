@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Linq.Expressions;
+using MethodInfo = System.Reflection.MethodInfo;
+using static TorchSharp.torch.nn;
+
+namespace TrainWatch.TorchSharp.Recording;
+
+/// <summary>
+/// Forward hooks on a module of any signature. TorchSharp types each module's hooks by its <c>forward</c> signature
+/// (<c>Module&lt;Tensor, Tensor&gt;</c>, GRU's <c>Module&lt;Tensor, Tensor, (Tensor, Tensor)&gt;</c>, attention's six
+/// arguments, a user's own), so one generic hook cannot be written in C#: the post-hook delegate is built once per
+/// hook type with an expression tree, and it hands the inputs and the output to an observer as objects.
+/// </summary>
+/// <remarks>
+/// The post-hook returns the module's own result. TorchSharp replaces the result with whatever a post-hook returns
+/// unless it is null, and a value tuple (GRU, LSTM) is never null: returning <c>default</c> would wipe the output.
+/// </remarks>
+internal static class ModuleHooks
+{
+    private static readonly ConcurrentDictionary<Type, HookType?> HookTypes = new();
+
+    /// <summary>Sees one finished call: the module's inputs and its result, boxed.</summary>
+    public delegate void CallObserver(object?[] inputs, object? output);
+
+    /// <summary>
+    /// Hooks that can be registered on <paramref name="module"/> and removed again, or null when TorchSharp offers
+    /// the module no forward hooks (it does not derive from <c>HookableModule</c>).
+    /// </summary>
+    public static ModuleHookSet? For(Module module, Action onStart, CallObserver onFinish)
+    {
+        if (HookTypes.GetOrAdd(module.GetType(), FindHookType) is not { } hookType)
+        {
+            return null;
+        }
+
+        return new ModuleHookSet(module, hookType, onStart, hookType.MakePostHook(onFinish));
+    }
+
+    private static HookType? FindHookType(Type type)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            if (t.IsGenericType && t.GetGenericTypeDefinition().Name.StartsWith("HookableModule", StringComparison.Ordinal))
+            {
+                var postHookType = t.GetGenericArguments()[1];
+                var registerPost = t.GetMethod("register_forward_hook", [postHookType]);
+                var registerPre = t.GetMethod("register_forward_pre_hook", [typeof(Action<Module>)]);
+                if (registerPost is null || registerPre is null || postHookType.GetMethod("Invoke") is not { } invoke || invoke.ReturnType == typeof(void))
+                {
+                    return null;
+                }
+
+                return new HookType(postHookType, registerPost, registerPre, CompilePostHookFactory(postHookType, invoke));
+            }
+        }
+
+        return null;
+    }
+
+    // observer => (module, input1, ..., inputN, result) => { observer(new object[] { input1, ... }, result); return result; }
+    private static Func<CallObserver, Delegate> CompilePostHookFactory(Type postHookType, MethodInfo invoke)
+    {
+        var observer = Expression.Parameter(typeof(CallObserver), "observer");
+        var parameters = invoke.GetParameters().Select(p => Expression.Parameter(p.ParameterType, p.Name)).ToArray();
+        var inputs = parameters.Skip(1).Take(parameters.Length - 2).Select(p => (Expression)Expression.Convert(p, typeof(object)));
+        var result = parameters[^1];
+        var body = Expression.Block(
+            Expression.Invoke(observer, Expression.NewArrayInit(typeof(object), inputs), Expression.Convert(result, typeof(object))),
+            result);
+        var hook = Expression.Lambda(postHookType, body, parameters);
+        return Expression.Lambda<Func<CallObserver, Delegate>>(hook, observer).Compile();
+    }
+
+    /// <summary>What registering hooks on one hookable base type takes.</summary>
+    internal sealed record HookType(Type PostHookType, MethodInfo RegisterPost, MethodInfo RegisterPre, Func<CallObserver, Delegate> PostHookFactory)
+    {
+        public Delegate MakePostHook(CallObserver observer) => PostHookFactory(observer);
+    }
+}
+
+/// <summary>
+/// A pre-hook and a post-hook for one module, built once and registered for each recorded pass. TorchSharp iterates
+/// a module's hooks while calling them, so <see cref="Remove"/> must not run inside a hook.
+/// </summary>
+internal sealed class ModuleHookSet
+{
+    private readonly Module _module;
+    private readonly ModuleHooks.HookType _type;
+    private readonly Action<Module> _preHook;
+    private readonly Delegate _postHook;
+    private readonly List<object> _removers = [];
+
+    public ModuleHookSet(Module module, ModuleHooks.HookType type, Action onStart, Delegate postHook)
+    {
+        _module = module;
+        _type = type;
+        _preHook = _ => onStart();
+        _postHook = postHook;
+    }
+
+    public bool IsRegistered => _removers.Count > 0;
+
+    public void Register()
+    {
+        if (IsRegistered)
+        {
+            return;
+        }
+
+        _removers.Add(_type.RegisterPre.Invoke(_module, [_preHook])!);
+        _removers.Add(_type.RegisterPost.Invoke(_module, [_postHook])!);
+    }
+
+    public void Remove()
+    {
+        foreach (var remover in _removers)
+        {
+            remover.GetType().GetMethod("remove")!.Invoke(remover, null);
+        }
+
+        _removers.Clear();
+    }
+}

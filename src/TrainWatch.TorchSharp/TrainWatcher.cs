@@ -150,6 +150,9 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
 
     internal bool ActivationHooksArmed => _recorder?.IsArmed ?? false;
 
+    /// <summary>The last recorded training forward pass (module calls in execution order).</summary>
+    internal ForwardRecording? LastRecording => _recorder?.Last;
+
     /// <summary>Attaches to <paramref name="model"/> trained by <paramref name="optimizer"/>, writing to <paramref name="logDirectory"/>.</summary>
     /// <exception cref="IOException">The log directory cannot be created or written.</exception>
     public static TrainWatcher Attach(Module model, torch.optim.Optimizer optimizer, string logDirectory, int every = 100, WatchOptions? options = null)

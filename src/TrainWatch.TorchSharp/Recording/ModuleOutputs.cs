@@ -11,28 +11,23 @@ namespace TrainWatch.TorchSharp.Recording;
 /// </summary>
 internal static class ModuleOutputs
 {
-    private static readonly Dictionary<string, string[]> KnownNames = new(StringComparer.Ordinal)
+    // Index paths of the tuples TorchSharp documents, by layer type: LSTM's (output, (h_n, c_n)) flattens to 0, 1/0, 1/1.
+    private static readonly Dictionary<string, Dictionary<string, string>> KnownNames = new(StringComparer.Ordinal)
     {
-        ["RNN"] = ["output", "h_n"],
-        ["GRU"] = ["output", "h_n"],
-        ["LSTM"] = ["output", "h_n", "c_n"],
-        ["MultiheadAttention"] = ["attn_output", "attn_weights"],
+        ["RNN"] = new() { ["0"] = "output", ["1"] = "h_n" },
+        ["GRU"] = new() { ["0"] = "output", ["1"] = "h_n" },
+        ["LSTM"] = new() { ["0"] = "output", ["1/0"] = "h_n", ["1/1"] = "c_n" },
+        ["MultiheadAttention"] = new() { ["0"] = "attn_output", ["1"] = "attn_weights" },
     };
 
     /// <summary>The tensors in <paramref name="output"/> with their names (suffixes of the module's path).</summary>
     public static List<(string Suffix, Tensor Tensor)> Flatten(string moduleType, object? output)
     {
-        var found = new List<(string, Tensor)>();
+        var found = new List<(string Suffix, Tensor Tensor)>();
         Collect(output, "", found);
-        if (found.Count == 1 && found[0].Item1.Length == 0)
+        if (KnownNames.TryGetValue(moduleType, out var names))
         {
-            return found;
-        }
-
-        // Named only when the layer's tuple is exactly the one TorchSharp documents, so a name never lies.
-        if (KnownNames.TryGetValue(moduleType, out var names) && found.Count == names.Length)
-        {
-            return found.Select((f, i) => (names[i], f.Item2)).ToList();
+            return found.Select(f => (names.GetValueOrDefault(f.Suffix, f.Suffix), f.Tensor)).ToList();
         }
 
         return found;
@@ -42,7 +37,7 @@ internal static class ModuleOutputs
     public static string Name(string modulePath, string suffix) =>
         suffix.Length == 0 ? modulePath : modulePath.Length == 0 ? suffix : $"{modulePath}/{suffix}";
 
-    private static void Collect(object? value, string prefix, List<(string, Tensor)> found)
+    private static void Collect(object? value, string prefix, List<(string Suffix, Tensor Tensor)> found)
     {
         switch (value)
         {

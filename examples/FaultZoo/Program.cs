@@ -1,0 +1,3 @@
+using TrainWatch.Examples.FaultZoo.Models;
+
+Console.WriteLine($"FaultZoo models: {string.Join(", ", ZooModels.Names)}");

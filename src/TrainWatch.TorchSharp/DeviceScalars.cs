@@ -34,6 +34,15 @@ internal static class DeviceScalars
     /// <summary>The smallest maximum a picture is scaled by (an all-zero map stays zero instead of NaN).</summary>
     public static readonly Scalar SmallestScale = 1e-12;
 
+    /// <summary>The centre of a sigmoid's range.</summary>
+    public static readonly Scalar SigmoidCentre = 0.5;
+
+    /// <summary>How far from its centre a sigmoid output counts as saturated (below 0.01 or above 0.99).</summary>
+    public static readonly Scalar SigmoidSaturation = 0.49;
+
+    /// <summary>How far from zero a tanh output counts as saturated (|y| above 0.99).</summary>
+    public static readonly Scalar TanhSaturation = 0.99;
+
     private static readonly ConcurrentDictionary<int, Scalar> Integers = new();
 
     /// <summary>An integer constant such as a bucket count; one instance per value.</summary>

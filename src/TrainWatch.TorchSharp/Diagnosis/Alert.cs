@@ -14,6 +14,24 @@ public enum AlertKind
 
     /// <summary>Most units of a layer (features or conv channels) output zero for the whole batch.</summary>
     DeadUnits,
+
+    /// <summary>Most outputs of a sigmoid or tanh layer sit at its limits, where its gradient is almost zero.</summary>
+    SaturatedActivation,
+
+    /// <summary>A parameter has gradients but its weights did not change (frozen by mistake, not in the optimizer, lr 0).</summary>
+    UnchangedWeights,
+
+    /// <summary>After many samples the loss has not gone below where it started.</summary>
+    LossNotDecreasing,
+
+    /// <summary>The loss rose back far above the lowest it had reached.</summary>
+    LossDiverging,
+
+    /// <summary>The loss swings up and down by about its own size, sample after sample.</summary>
+    OscillatingLoss,
+
+    /// <summary>Informational: a learning rate rose by a large factor between two samples.</summary>
+    LearningRateJump,
 }
 
 /// <summary>One detected problem.</summary>
@@ -30,7 +48,13 @@ public sealed record Alert(AlertKind Kind, string Layer, long Step, double Value
         AlertKind.ExplodingGradient => "alerts/exploding_gradient",
         AlertKind.VanishingGradient => "alerts/vanishing_gradient",
         AlertKind.NonFinite => "alerts/non_finite",
-        _ => "alerts/dead_units",
+        AlertKind.DeadUnits => "alerts/dead_units",
+        AlertKind.SaturatedActivation => "alerts/saturated_activation",
+        AlertKind.UnchangedWeights => "alerts/unchanged_weights",
+        AlertKind.LossNotDecreasing => "alerts/loss_not_decreasing",
+        AlertKind.LossDiverging => "alerts/loss_diverging",
+        AlertKind.OscillatingLoss => "alerts/oscillating_loss",
+        _ => "alerts/learning_rate_jump",
     };
 
     /// <inheritdoc/>

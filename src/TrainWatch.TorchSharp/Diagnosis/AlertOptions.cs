@@ -1,17 +1,21 @@
 namespace TrainWatch.TorchSharp.Diagnosis;
 
-/// <summary>Thresholds of the alert rules. The defaults stay quiet on a healthy run and fire on real trouble.</summary>
+/// <summary>
+/// Thresholds of the alert rules. The defaults stay quiet on healthy and converged runs (checked on the fault zoo,
+/// docs/diagnosis.md) and fire within one sampling interval on real trouble.
+/// </summary>
 public sealed record AlertOptions
 {
     /// <summary>
-    /// A layer's gradient norm above this multiple of the largest of its recent norms (<see cref="HistoryWindow"/>
-    /// samples) is exploding. The recent maximum, not the median: once the loss is near zero, healthy gradient norms
-    /// are heavy-tailed (up to ~100× their median on the example), but stay within ~4× of their recent maximum.
+    /// A layer's gradient norm is exploding when it is above this multiple of the largest of its recent norms
+    /// (<see cref="HistoryWindow"/> samples) and above the largest it ever had (the run's own scale: a converged
+    /// model's blip from 0.002 to 0.1 is no explosion when early training saw 2), and either above this factor squared
+    /// at once, or above this factor on two samples in a row (growth, not one jump off a plateau).
     /// </summary>
     public double ExplodingFactor { get; init; } = 10;
 
     /// <summary>
-    /// Layers whose gradient norm is below this fraction of the global norm are ignored by the exploding rule: their
+    /// Layers whose gradient norm is below this fraction of the global norm are ignored by the gradient rules: their
     /// jumps are noise (a conv bias followed by batch norm gets a gradient of ~1e-8).
     /// </summary>
     public double SignificantFraction { get; init; } = 0.01;
@@ -20,12 +24,18 @@ public sealed record AlertOptions
     public double GlobalGradientNormLimit { get; init; } = 1e4;
 
     /// <summary>
-    /// A layer's gradient norm this many times below its running median has vanished. Relative, because some healthy
-    /// parameters always have tiny gradients (a conv bias followed by batch norm gets exactly none).
+    /// A layer's gradient norm this many times below its running median has vanished — unless the loss fell nearly as
+    /// much over the same samples (<see cref="LossFollowFactor"/>): gradients shrink when the loss does.
     /// </summary>
     public double VanishingFactor { get; init; } = 1e3;
 
-    /// <summary>A global gradient norm below this (all layers together) has vanished.</summary>
+    /// <summary>
+    /// Vanishing must outpace the loss: the gradient's fall must exceed the loss's fall over the same window by this
+    /// factor.
+    /// </summary>
+    public double LossFollowFactor { get; init; } = 10;
+
+    /// <summary>A global gradient norm below this (all layers together) has vanished, unless the loss fell 1000× since the start.</summary>
     public double GlobalVanishingNorm { get; init; } = 1e-9;
 
     /// <summary>
@@ -35,10 +45,39 @@ public sealed record AlertOptions
     /// </summary>
     public double DeadUnitFraction { get; init; } = 0.5;
 
+    /// <summary>
+    /// A sigmoid or tanh module at least this fraction of whose outputs are within 1 % of its limits (sigmoid below
+    /// 0.01 or above 0.99, |tanh| above 0.99) is saturated.
+    /// </summary>
+    public double SaturatedFraction { get; init; } = 0.8;
+
+    /// <summary>
+    /// The loss is diverging when its median over the last three samples is above twice its lowest such median and
+    /// has climbed back this fraction of the way from that lowest point to where the run started.
+    /// </summary>
+    public double LossDivergingFraction { get; init; } = 0.5;
+
+    /// <summary>Samples after which a loss that never went 5 % below its start is reported as not decreasing.</summary>
+    public int LossPlateauSamples { get; init; } = 10;
+
+    /// <summary>
+    /// The loss oscillates when, over the last 8 samples, it changed direction at least 5 times and swung by more than
+    /// this fraction of its starting value.
+    /// </summary>
+    public double OscillationAmplitude { get; init; } = 0.5;
+
+    /// <summary>A learning rate that rises at least this many times between two samples is reported (informational).</summary>
+    public double LearningRateJumpFactor { get; init; } = 10;
 
     /// <summary>How many past samples the running statistics look at.</summary>
     public int HistoryWindow { get; init; } = 20;
 
-    /// <summary>Samples of history a layer needs before the median rule may fire.</summary>
+    /// <summary>Samples of history a layer needs before the relative rules may fire.</summary>
     public int WarmupSamples { get; init; } = 3;
+
+    /// <summary>
+    /// Hysteresis: once raised, an alert is raised again for the same kind and place only after its condition has been
+    /// clear for this many samples in a row, so a value wobbling around a threshold gives one alert, not one a sample.
+    /// </summary>
+    public int RearmAfterSamples { get; init; } = 5;
 }

@@ -223,7 +223,8 @@ internal sealed class ForwardRecorder : IDisposable
             using var scope = NewDisposeScope();
             var row = DeviceStatistics.FastRow(output, settings.Bins, axis, settings.SampleLimit);
             var shape = DeviceStatistics.ShapeOf(output, axis, settings.SampleLimit);
-            _rows.Add(new RecordedActivation(ModuleOutputs.Name(MeasuredName(path), suffix), path, row.DetachFromDisposeScope(), output, shape));
+            var saturation = Saturation.Applies(moduleType) ? Saturation.Count(moduleType, output).DetachFromDisposeScope() : null;
+            _rows.Add(new RecordedActivation(ModuleOutputs.Name(MeasuredName(path), suffix), path, row.DetachFromDisposeScope(), output, shape) { Saturation = saturation });
         }
     }
 
@@ -245,7 +246,7 @@ internal sealed class ForwardRecorder : IDisposable
     {
         foreach (var row in _rows)
         {
-            row.FastRow.Dispose();
+            row.Dispose();
         }
 
         _rows.Clear();
@@ -268,4 +269,14 @@ internal sealed record ActivationSettings(int Bins, long SampleLimit);
 /// <param name="FastRow">The output's fast statistics row, on its device.</param>
 /// <param name="Output">The output tensor (not owned).</param>
 /// <param name="Shape">What decoding the row needs.</param>
-internal sealed record RecordedActivation(string Name, string ModulePath, Tensor FastRow, Tensor Output, RowShape Shape);
+internal sealed record RecordedActivation(string Name, string ModulePath, Tensor FastRow, Tensor Output, RowShape Shape) : IDisposable
+{
+    /// <summary>For sigmoid and tanh outputs, [1] float64: how many are saturated (owned, like the row).</summary>
+    public Tensor? Saturation { get; init; }
+
+    public void Dispose()
+    {
+        FastRow.Dispose();
+        Saturation?.Dispose();
+    }
+}

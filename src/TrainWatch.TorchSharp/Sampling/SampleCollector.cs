@@ -75,6 +75,8 @@ internal sealed class SampleCollector : IDisposable
                 parts.Add(inputCheck);
             }
 
+            parts.AddRange(activations.Where(a => a.Saturation is not null).Select(a => a.Saturation!));
+
             // A per-sample loss vector is logged as its mean; an empty one is not logged.
             loss = loss is { IsInvalid: false } && loss.numel() > 0 ? loss : null;
             if (loss is not null)
@@ -99,7 +101,7 @@ internal sealed class SampleCollector : IDisposable
             // Rows recorded by hooks and the parked norms were detached from their scopes to live until now.
             foreach (var activation in activations)
             {
-                activation.FastRow.Dispose();
+                activation.Dispose();
             }
 
             updateNorms?.Dispose();
@@ -184,6 +186,14 @@ internal sealed class SampleCollector : IDisposable
         {
             input = (rest[offset], rest[offset + 1]);
             offset += 2;
+        }
+
+        for (int i = 0; i < activations.Count; i++)
+        {
+            if (activations[i].Saturation is not null)
+            {
+                activationSamples[i] = activationSamples[i] with { SaturatedFraction = rest[offset++] / Math.Max(1, activations[i].Shape.Numel) };
+            }
         }
 
         double? loss = hasLoss ? rest[offset] : null;

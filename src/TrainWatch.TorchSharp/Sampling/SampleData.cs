@@ -47,6 +47,9 @@ public sealed record ActivationSample(string Name, TensorStats Output)
 {
     /// <summary>The module's path (<c>gru</c> for <c>gru/h_n</c>; empty for the model itself).</summary>
     public string ModulePath { get; init; } = Name;
+
+    /// <summary>For sigmoid and tanh modules: the fraction of outputs within 1 % of the limits; null for others.</summary>
+    public double? SaturatedFraction { get; init; }
 }
 
 /// <summary>The size of one optimizer step relative to the weights, per parameter.</summary>

@@ -6,8 +6,8 @@ using TrainWatch.TorchSharp.Reporting;
 namespace TrainWatch.TorchSharp.Tabs;
 
 /// <summary>
-/// The Custom Scalars tab layout for the watcher's own tags: every layer's gradient norm, weight norm, update ratio and
-/// dead-unit fraction overlaid in one chart each (the Scalars tab draws one chart per layer), plus the training curves.
+/// The Custom Scalars tab layout for the watcher's own tags: every layer's gradient norm, weight norm, update ratio,
+/// zero fraction and dead units overlaid in one chart each (the Scalars tab draws one chart per layer), plus the training curves.
 /// The regexes are built from <see cref="SummaryTags"/>, so they follow the tags the watcher writes.
 /// </summary>
 internal static class WatcherScalarsLayout
@@ -25,7 +25,8 @@ internal static class WatcherScalarsLayout
                     CustomScalarsSummary.MultilineChart("gradient norm per layer", AllLayers(SummaryTags.GradientStatistic("norm", ""))),
                     CustomScalarsSummary.MultilineChart("weight norm per layer", AllLayers(SummaryTags.WeightStatistic("norm", ""))),
                     CustomScalarsSummary.MultilineChart("update ratio per layer (|Δw|/|w|)", AllLayers(SummaryTags.UpdateRatio(""))),
-                    CustomScalarsSummary.MultilineChart("dead units per layer (zero fraction)", AllLayers(SummaryTags.ActivationStatistic("zero_fraction", ""))),
+                    CustomScalarsSummary.MultilineChart("zero fraction per layer", AllLayers(SummaryTags.ActivationStatistic("zero_fraction", ""))),
+                    CustomScalarsSummary.MultilineChart("dead units per layer", AllLayers(SummaryTags.ActivationStatistic("dead_units", ""))),
                 },
             },
             new Category

@@ -1,11 +1,14 @@
 namespace TrainWatch.TorchSharp.Diagnosis;
 
-/// <summary>The last N values of a series, with their median and maximum.</summary>
-internal sealed class RecentHistory(int window)
+/// <summary>One series' recent values (median and maximum over a window) and the largest it ever had.</summary>
+internal sealed class SeriesHistory(int window)
 {
     private readonly Queue<double> _values = new();
 
     public int Count => _values.Count;
+
+    /// <summary>Values added over the whole run.</summary>
+    public long Total { get; private set; }
 
     public double Median
     {
@@ -22,7 +25,13 @@ internal sealed class RecentHistory(int window)
         }
     }
 
+    /// <summary>The largest of the recent values.</summary>
     public double Max => _values.Count == 0 ? double.NaN : _values.Max();
+
+    /// <summary>The largest value of the whole run.</summary>
+    public double AllTimeMax { get; private set; } = double.NegativeInfinity;
+
+    public IEnumerable<double> Recent => _values;
 
     public void Add(double value)
     {
@@ -31,5 +40,8 @@ internal sealed class RecentHistory(int window)
         {
             _values.Dequeue();
         }
+
+        AllTimeMax = Math.Max(AllTimeMax, value);
+        Total++;
     }
 }

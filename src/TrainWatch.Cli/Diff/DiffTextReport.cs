@@ -39,7 +39,7 @@ internal static class DiffTextReport
         if (result.DivergingLayers.Count > 0)
         {
             var layers = new Table().Border(TableBorder.Simple);
-            layers.AddColumns("#", "layer", "onset", "detected", "grad norm B/A", "weights onset", "series");
+            layers.AddColumns("#", "layer", "onset", "detected", "B/A vs before", "weights onset", "series");
             int order = 0;
             foreach (var layer in result.DivergingLayers.Take(LayerRows))
             {
@@ -49,12 +49,12 @@ internal static class DiffTextReport
                     Markup.Escape(layer.Layer),
                     onset.Step.ToString(c),
                     onset.DetectionStep.ToString(c),
-                    NumberText.Short(Math.Exp(layer.Gradient.LogRatios[onset.Index])),
+                    NumberText.Short(Math.Exp(onset.Departure)),
                     layer.Weight?.Onset?.Step.ToString(c) ?? "-",
                     Markup.Escape(layer.Gradient.Tag));
             }
 
-            console.WriteLine($"Layers whose gradient norm diverges ({result.DivergingLayers.Count} of {result.Layers.Count}), cause first:");
+            console.WriteLine($"Layers whose gradient norm diverges ({result.DivergingLayers.Count} of {result.Layers.Count}), cause first (B/A vs before = gradient-norm ratio at the onset over the ratio before it):");
             console.Write(layers);
             if (result.DivergingLayers.Count > LayerRows)
             {

@@ -19,7 +19,7 @@ internal static class DiffAnalysis
         var comparisons = new TagComparison[common.Length];
         Parallel.For(0, common.Length, i => comparisons[i] = CompareTag(common[i], a, b, options, stepsOfB));
 
-        var layers = RootCauseAnalysis.Layers(a, b, options.Tags, stepsOfB);
+        var layers = RootCauseAnalysis.Layers(a, b, options.Tags, stepsOfB, comparisons);
         long interval = DivergenceOrder.Interval(layers.Select(l => l.Gradient.Steps).Concat(comparisons.Select(t => t.Steps)));
 
         // The tags that diverge, cause first; then the rest by how far apart they got.

@@ -18,17 +18,21 @@ internal static class RootCauseAnalysis
     private const string WeightNorm = "weight_norm/";
 
     /// <summary>Every comparable layer of <paramref name="a"/> and <paramref name="b"/>, in run A's order.</summary>
-    public static List<LayerDivergence> Layers(RunData a, RunData b, TagGlob tags, IReadOnlySet<long> stepsOfB)
+    /// <param name="a">Run A.</param>
+    /// <param name="b">Run B.</param>
+    /// <param name="tags">The user's tag filter.</param>
+    /// <param name="stepsOfB">Every step run B logged at.</param>
+    /// <param name="comparisons">The histogram tags already compared (their norm series are reused for runs not written by the watcher).</param>
+    public static List<LayerDivergence> Layers(RunData a, RunData b, TagGlob tags, IReadOnlySet<long> stepsOfB, IEnumerable<TagComparison> comparisons)
     {
         bool watcher = a.Scalars.Keys.Any(t => t.StartsWith(GradientNorm, StringComparison.Ordinal))
             || a.Histograms.Keys.Any(t => t.StartsWith(GradientHistogram, StringComparison.Ordinal));
         var layers = new List<LayerDivergence>();
         if (!watcher)
         {
-            foreach (string tag in a.Histograms.Keys.Where(t => tags.Matches(t) && b.Histograms.ContainsKey(t)))
+            foreach (var tag in comparisons)
             {
-                var series = LogRatioSeries.Compare(tag, LogRatioSeries.Norms(a.Histograms[tag]), LogRatioSeries.Norms(b.Histograms[tag]), stepsOfB);
-                layers.Add(new LayerDivergence(tag, series, null, Ordinal(a, tag)));
+                layers.Add(new LayerDivergence(tag.Tag, tag.Norms, null, Ordinal(a, tag.Tag)));
             }
         }
         else

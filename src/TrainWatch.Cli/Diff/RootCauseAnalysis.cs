@@ -54,7 +54,12 @@ internal static class RootCauseAnalysis
         return layers.OrderBy(l => l.Ordinal).ThenBy(l => l.Layer, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The layers whose gradient norm diverged, the cause first (see <see cref="DivergenceOrder"/>).</summary>
+    /// <summary>
+    /// The layers whose gradient norm diverged, the cause first (see <see cref="DivergenceOrder"/>). Within a tie, a
+    /// layer whose weight norm had already left A's at the earliest onset goes first: weights change only through
+    /// their own updates (or a fault), and once one layer's weights are off, every gradient in the network follows in
+    /// the same step — possibly by more than that layer's own gradient.
+    /// </summary>
     /// <param name="layers">All layers.</param>
     /// <param name="interval">The sampling interval.</param>
     /// <param name="nonFinite">Run B's non-finite finding: when departures tie at ∞ (several series turn NaN in the same sampled step), the layer it names goes first.</param>
@@ -66,7 +71,8 @@ internal static class RootCauseAnalysis
             l => l.Gradient.Onset?.Step,
             (l, step) => l.Gradient.DepartureAt(step),
             interval,
-            l => $"{(nanOrder.IndexOf(l.Layer) is var i and >= 0 ? i : int.MaxValue):D10}{l.Ordinal:D10}");
+            l => $"{(nanOrder.IndexOf(l.Layer) is var i and >= 0 ? i : int.MaxValue):D10}{l.Ordinal:D10}",
+            (l, step) => l.Weight?.Onset is { } weight && weight.Step <= step);
     }
 
     /// <summary>The verdict, or null when nothing diverged.</summary>

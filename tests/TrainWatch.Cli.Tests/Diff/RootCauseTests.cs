@@ -59,6 +59,25 @@ public class RootCauseTests
         Assert.Contains(cause.GetProperty("evidence").EnumerateArray(), e => e.GetString()!.Contains("weights diverge from step 440", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void A_layer_whose_weights_blew_up_is_blamed_even_when_the_gradients_it_inflates_grow_more()
+    {
+        // Layer 4's weights jump ×5 at step 400 (a bad update, a fault): every gradient grows in the same step, the
+        // other layers' by more than layer 4's own. Its weights are the only ones already off at that step.
+        using var dir = new TempDirectory();
+        var faulty = new WatcherRun
+        {
+            Weight = (i, step) => i == 4 && step >= 400 ? 5 : 1,
+            Gradient = (i, step) => step < 400 ? 1 : i == 4 ? 4 : 8 + i,
+        };
+
+        var root = Json(Diff(dir, new WatcherRun(), faulty, "--json"));
+
+        var cause = root.GetProperty("root_cause");
+        Assert.Equal(WatcherRun.Name(4), cause.GetProperty("layer").GetString());
+        Assert.Equal(400, cause.GetProperty("onset_step").GetInt64());
+    }
+
     [Theory]
     [InlineData(HistogramForm.Proto)]
     [InlineData(HistogramForm.FloatTensor)]

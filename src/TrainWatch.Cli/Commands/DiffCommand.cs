@@ -6,9 +6,10 @@ using TrainWatch.Cli.Reading;
 namespace TrainWatch.Cli.Commands;
 
 /// <summary>
-/// <c>trainwatch diff RUN_A RUN_B</c>: compares the histogram tags of two runs step by step and ranks them, most
-/// divergent first. Exit 1 when a tag crosses the threshold, a norm explodes, a file is damaged, or nothing could be
-/// compared; 0 when the runs match.
+/// <c>trainwatch diff RUN_A RUN_B</c>: names the root cause of a divergence (the first layer whose gradient norm
+/// leaves run A's, or a learning-rate change before it), reports NaN/Inf, compares the training scalars, and compares
+/// the histogram tags step by step, diverging ones first. Exit 1 when anything differs, a file is damaged, or nothing
+/// could be compared; 0 when the runs match.
 /// </summary>
 internal static class DiffCommand
 {
@@ -31,7 +32,7 @@ internal static class DiffCommand
         var report = new Option<string?>("--report") { Description = "Also write a self-contained HTML report to this file." };
         var tensorBoardOut = new Option<string?>("--tb-out") { Description = "Also write the distances as a TensorBoard run (scalars diff/<tag>) into this directory." };
         var json = CommonOptions.Json();
-        var command = new Command("diff", "Compare the histograms of two runs: distance per tag and step, onset of divergence, exploding norms.")
+        var command = new Command("diff", "Compare two runs: root cause of a divergence, NaN/Inf, learning rates and loss, and histogram distances per tag and step.")
         {
             runA, runB, threshold, explodeFactor, tags, report, tensorBoardOut, json,
         };
@@ -49,7 +50,7 @@ internal static class DiffCommand
         }
 
         var runs = new[] { RunLocator.FindSingleRun(pathA), RunLocator.FindSingleRun(pathB) };
-        var loaded = RunSetLoader.Load(runs, new ReadOptions(KeepScalars: false, KeepHistograms: true, KeepTexts: false, options.Tags), context, cancellation);
+        var loaded = RunSetLoader.Load(runs, new ReadOptions(KeepScalars: true, KeepHistograms: true, KeepTexts: false, options.Tags, ScalarTags: TagGlob.Parse(NonFiniteDetector.ScalarTags)), context, cancellation);
         bool readProblems = ReadProblems.Report(loaded, context);
 
         var result = DiffAnalysis.Compare(loaded[0], loaded[1], options);

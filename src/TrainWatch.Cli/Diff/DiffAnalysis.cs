@@ -2,7 +2,10 @@ using TrainWatch.Cli.Reading;
 
 namespace TrainWatch.Cli.Diff;
 
-/// <summary>Compares the histogram tags of two runs: alignment, distances, onset, explosion, ranking.</summary>
+/// <summary>
+/// Compares two runs: the histogram tags (alignment, distances, onsets, explosions, ranking), the layers' gradient
+/// norms for the root cause, the training scalars, and NaN/Inf.
+/// </summary>
 internal static class DiffAnalysis
 {
     /// <summary>Compares <paramref name="a"/> and <paramref name="b"/> (loaded with their histograms).</summary>
@@ -12,15 +15,36 @@ internal static class DiffAnalysis
         var tagsB = b.Histograms.Keys.Where(options.Tags.Matches).ToHashSet(StringComparer.Ordinal);
         var common = tagsA.Intersect(tagsB).Order(StringComparer.Ordinal).ToArray();
 
+        var stepsOfB = LogRatioSeries.StepsOf(b);
         var comparisons = new TagComparison[common.Length];
-        Parallel.For(0, common.Length, i => comparisons[i] = CompareTag(common[i], a, b, options));
+        Parallel.For(0, common.Length, i => comparisons[i] = CompareTag(common[i], a, b, options, stepsOfB));
 
-        var ranked = comparisons
+        var layers = RootCauseAnalysis.Layers(a, b, options.Tags, stepsOfB, comparisons);
+        long interval = DivergenceOrder.Interval(layers.Select(l => l.Gradient.Steps).Concat(comparisons.Select(t => t.Steps)));
+
+        // The tags that diverge, cause first; then the rest by how far apart they got.
+        var diverging = DivergenceOrder.Order(comparisons, t => t.DivergenceStep, (t, step) => t.Norms.DepartureAt(step), interval, t => t.Tag);
+        var ranked = diverging.Concat(comparisons.Except(diverging)
             .OrderByDescending(t => t.MaxDistance)
-            .ThenBy(t => t.OnsetStep ?? long.MaxValue)
             .ThenByDescending(t => t.ExplodingInA is not null || t.ExplodingInB is not null)
-            .ThenBy(t => t.Tag, StringComparer.Ordinal)
+            .ThenBy(t => t.Tag, StringComparer.Ordinal))
             .ToList();
+
+        var nonFiniteB = NonFiniteDetector.Find("B", b, a, options.Tags);
+        var nonFiniteA = NonFiniteDetector.Find("A", a, b, options.Tags);
+        var nonFinite = new List<NonFiniteFinding>();
+        if (nonFiniteB is not null && (nonFiniteA is null || nonFiniteB.Step < nonFiniteA.Step))
+        {
+            nonFinite.Add(nonFiniteB);
+        }
+
+        if (nonFiniteA is not null && (nonFiniteB is null || nonFiniteA.Step < nonFiniteB.Step))
+        {
+            nonFinite.Add(nonFiniteA);
+        }
+
+        var scalars = ScalarComparison.Compare(a, b, stepsOfB);
+        var divergingLayers = RootCauseAnalysis.Order(layers, interval, nonFiniteB);
 
         return new DiffResult
         {
@@ -31,10 +55,16 @@ internal static class DiffAnalysis
             TagsOnlyInA = tagsA.Except(tagsB).Order(StringComparer.Ordinal).ToList(),
             TagsOnlyInB = tagsB.Except(tagsA).Order(StringComparer.Ordinal).ToList(),
             Notes = ExplainAlignment(ranked, tagsA.Count, tagsB.Count),
+            Interval = interval,
+            Layers = layers,
+            DivergingLayers = divergingLayers,
+            RootCause = RootCauseAnalysis.Decide(divergingLayers, scalars, nonFinite.FirstOrDefault(f => f.Run == "B"), ranked, interval),
+            NonFinite = nonFinite,
+            Scalars = scalars,
         };
     }
 
-    private static TagComparison CompareTag(string tag, RunData a, RunData b, DiffOptions options)
+    private static TagComparison CompareTag(string tag, RunData a, RunData b, DiffOptions options, IReadOnlySet<long> stepsOfB)
     {
         var alignment = StepAlignment.Align(a.Histograms[tag], b.Histograms[tag]);
         int n = alignment.CommonSteps.Length;
@@ -65,9 +95,15 @@ internal static class DiffAnalysis
             }
         }
 
+        var norms = LogRatioSeries.Compare(tag, LogRatioSeries.Norms(a.Histograms[tag]), LogRatioSeries.Norms(b.Histograms[tag]), stepsOfB);
+
+        // The explosion's start is the change point of B/A, not the fitted window (which starts at the run's half).
+        long? growsInB = norms.Onset is { Departure: > 0 } up ? up.Step : null;
+        long? growsInA = norms.Onset is { Departure: < 0 } down ? down.Step : null;
         return new TagComparison
         {
             Tag = tag,
+            Norms = norms,
             Steps = alignment.CommonSteps,
             Distances = distances,
             NormRatios = normRatios,
@@ -79,8 +115,8 @@ internal static class DiffAnalysis
             GridB = StepGrid.Describe(alignment.StepsB),
             StepsOnlyInA = alignment.OnlyInA,
             StepsOnlyInB = alignment.OnlyInB,
-            ExplodingInA = ExplosionDetector.Examine("A", tag, a, options.ExplodeFactor),
-            ExplodingInB = ExplosionDetector.Examine("B", tag, b, options.ExplodeFactor),
+            ExplodingInA = ExplosionDetector.Examine("A", tag, a, options.ExplodeFactor) is { } inA ? inA with { OnsetStep = growsInA } : null,
+            ExplodingInB = ExplosionDetector.Examine("B", tag, b, options.ExplodeFactor) is { } inB ? inB with { OnsetStep = growsInB } : null,
         };
     }
 

@@ -9,12 +9,16 @@ namespace TrainWatch.Cli.Diff;
 /// <summary>
 /// The diff as one self-contained HTML file (inline SVG, no scripts, no external files): per tag, the two runs'
 /// distributions over steps drawn side by side as quantile bands (like TensorBoard's Distributions tab, on a shared
-/// value axis), and the distance curve with the threshold and the onset.
+/// value axis), and the distance curve with the threshold and the onset. On top: the verdict, its evidence, and the
+/// diverging layers' gradient norms, A and B on a log axis with the onset marked.
 /// </summary>
 internal static class DiffHtmlReport
 {
     // Why downsample: 100 tags × 1,000 steps of bands would make a 20 MB page; 300 columns is more than a chart shows.
     private const int MaxColumns = 300;
+
+    // The cause and its first followers; a page with 100 layer charts hides the one that matters.
+    private const int MaxLayerCharts = 8;
 
     // TensorBoard's distribution bands: min–max, ~±1.5σ, ~±1σ, ~±0.5σ around the median (in normal-quantile terms).
     private static readonly (double Low, double High, double Opacity)[] s_bands =
@@ -26,10 +30,11 @@ internal static class DiffHtmlReport
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>trainwatch diff</title><style>")
             .Append("body{font-family:system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left}")
-            .Append(".tag{margin:28px 0;border-top:2px solid #eee;padding-top:8px}.flag{color:#b00020}.row{display:flex;gap:12px;flex-wrap:wrap}")
+            .Append(".verdict{margin:16px 0;padding:8px 12px;border:1px solid #ddd;background:#fcfcfc}.tag{margin:28px 0;border-top:2px solid #eee;padding-top:8px}.flag{color:#b00020}.row{display:flex;gap:12px;flex-wrap:wrap}")
             .Append("</style></head><body>");
         html.Append($"<h1>trainwatch diff</h1><p>A: <code>{Encode(result.RunA.Directory)}</code><br>B: <code>{Encode(result.RunB.Directory)}</code></p>");
         html.Append(CultureInfo.InvariantCulture, $"<p>d = W1(A,B) / sqrt((E_A[x²] + E_B[x²]) / 2), between 0 (same distribution) and 2. Threshold: {result.Options.Threshold:G4}. Onset = first common step with d above it.</p>");
+        AppendVerdict(html, result);
         html.Append($"<p><b>{Encode(DiffTextReport.Summarize(result))}</b></p>");
         foreach (string note in result.Notes)
         {
@@ -48,6 +53,85 @@ internal static class DiffHtmlReport
         html.Append("</body></html>");
         File.WriteAllText(path, html.ToString(), new UTF8Encoding(false));
     }
+
+    // The verdict and its evidence, then the diverging layers' gradient norms (A and B on a log axis, onset marked):
+    // the cause's curve leaves A's first, the followers' later or less.
+    private static void AppendVerdict(StringBuilder html, DiffResult result)
+    {
+        html.Append("<div class=\"verdict\"><h2>Verdict</h2>");
+        foreach (var finding in result.NonFinite)
+        {
+            html.Append($"<p class=\"flag\"><b>Non-finite:</b> {Encode(finding.Describe())}</p>");
+        }
+
+        if (result.RootCause is { } cause)
+        {
+            html.Append($"<p class=\"flag\"><b>Root cause:</b> {Encode(DiffTextReport.Verdict(result) ?? string.Empty)}</p><ul>");
+            foreach (string line in cause.Evidence)
+            {
+                html.Append($"<li>{Encode(line)}</li>");
+            }
+
+            html.Append("</ul>");
+        }
+        else
+        {
+            html.Append("<p>No root cause: no gradient norm, learning rate or distribution diverges.</p>");
+        }
+
+        foreach (string line in DiffTextReport.DescribeScalars(result.Scalars))
+        {
+            html.Append($"<p>{Encode(line)}</p>");
+        }
+
+        if (result.DivergingLayers.Count > 0)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<h3>Gradient norms of the diverging layers, cause first ({Math.Min(MaxLayerCharts, result.DivergingLayers.Count)} of {result.DivergingLayers.Count}; A blue, B orange, log axis)</h3><div class=\"row\">");
+            foreach (var layer in result.DivergingLayers.Take(MaxLayerCharts))
+            {
+                html.Append(NormChart(layer.Layer, layer.Gradient));
+            }
+
+            html.Append("</div>");
+        }
+
+        html.Append("</div>");
+    }
+
+    private static string NormChart(string layer, LogRatioSeries series)
+    {
+        // Only finite, positive norms can be drawn on a log axis; where B is NaN its line simply ends.
+        static List<KeyValuePair<long, double>> Drawable(SortedList<long, double> values) =>
+            values.Where(p => double.IsFinite(p.Value) && p.Value > 0).ToList();
+        var a = Thin(Drawable(series.ValuesA));
+        var b = Thin(Drawable(series.ValuesB));
+        var all = a.Concat(b).ToList();
+        if (all.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        double xMin = all.Min(p => p.Key), xMax = all.Max(p => p.Key);
+        double yMin = all.Min(p => p.Value), yMax = all.Max(p => p.Value);
+        if (yMax <= yMin)
+        {
+            yMin /= 2;
+            yMax *= 2;
+        }
+
+        var plot = new SvgPlot(420, 220, xMin, xMax, yMin, yMax, $"{layer}: gradient norm", logY: true);
+        plot.Line(a.Select(p => (double)p.Key).ToList(), a.Select(p => p.Value).ToList(), "#1565c0");
+        plot.Line(b.Select(p => (double)p.Key).ToList(), b.Select(p => p.Value).ToList(), "#e65100");
+        if (series.Onset is { } onset)
+        {
+            plot.VerticalMarker(onset.Step, "#b00020", $"onset {onset.Step}");
+        }
+
+        return plot.ToString();
+    }
+
+    private static List<KeyValuePair<long, double>> Thin(List<KeyValuePair<long, double>> points) =>
+        DownsampleIndices(points.Count).Select(i => points[i]).ToList();
 
     private static void AppendSummaryTable(StringBuilder html, DiffResult result)
     {

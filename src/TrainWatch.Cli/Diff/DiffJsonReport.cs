@@ -17,6 +17,24 @@ internal static class DiffJsonReport
         json.WriteDouble("explode_factor", result.Options.ExplodeFactor);
         json.WriteBoolean("findings", result.HasFindings);
         json.WriteString("summary", DiffTextReport.Summarize(result));
+        WriteRootCause(json, result);
+        json.WriteStartArray("non_finite");
+        foreach (var finding in result.NonFinite)
+        {
+            WriteNonFinite(json, finding);
+        }
+
+        json.WriteEndArray();
+        WriteScalars(json, result.Scalars);
+        json.WriteNumber("sampling_interval", result.Interval);
+        json.WriteNumber("layers_compared", result.Layers.Count);
+        json.WriteStartArray("diverging_layers");
+        foreach (var layer in result.DivergingLayers)
+        {
+            WriteLayer(json, layer);
+        }
+
+        json.WriteEndArray();
         WriteStrings(json, "tags_only_in_a", result.TagsOnlyInA);
         WriteStrings(json, "tags_only_in_b", result.TagsOnlyInB);
         WriteStrings(json, "notes", result.Notes);
@@ -37,6 +55,7 @@ internal static class DiffJsonReport
         json.WriteDouble("max_distance", tag.MaxDistance);
         json.WriteNullableNumber("max_distance_step", tag.MaxDistanceStep);
         json.WriteNullableNumber("onset_step", tag.OnsetStep);
+        json.WriteNullableNumber("norm_onset_step", tag.NormOnsetStep);
         json.WriteString("grid_a", tag.GridA);
         json.WriteString("grid_b", tag.GridB);
         json.WriteNumber("steps_only_in_a", tag.StepsOnlyInA);
@@ -69,7 +88,126 @@ internal static class DiffJsonReport
         json.WriteNumber("from_step", finding.FromStep);
         json.WriteNumber("to_step", finding.ToStep);
         json.WriteNullableNumber("non_finite_step", finding.NonFiniteStep);
+        json.WriteNullableNumber("onset_step", finding.OnsetStep);
         json.WriteString("description", finding.Describe());
+        json.WriteEndObject();
+    }
+
+    private static void WriteRootCause(Utf8JsonWriter json, DiffResult result)
+    {
+        if (result.RootCause is not { } cause)
+        {
+            json.WriteNull("root_cause");
+            return;
+        }
+
+        json.WriteStartObject("root_cause");
+        json.WriteString("kind", cause.KindName);
+        json.WriteString("tag", cause.Tag);
+        if (cause.Layer is null)
+        {
+            json.WriteNull("layer");
+        }
+        else
+        {
+            json.WriteString("layer", cause.Layer);
+        }
+
+        json.WriteNumber("onset_step", cause.OnsetStep);
+        json.WriteString("verdict", DiffTextReport.Verdict(result));
+        WriteStrings(json, "evidence", cause.Evidence);
+        json.WriteEndObject();
+    }
+
+    private static void WriteNonFinite(Utf8JsonWriter json, NonFiniteFinding finding)
+    {
+        json.WriteStartObject();
+        json.WriteString("run", finding.Run);
+        json.WriteNumber("step", finding.Step);
+        if (finding.FirstLayer is null)
+        {
+            json.WriteNull("first_layer");
+        }
+        else
+        {
+            json.WriteString("first_layer", finding.FirstLayer);
+        }
+
+        json.WriteStartArray("signals");
+        foreach (var signal in finding.Signals)
+        {
+            json.WriteStartObject();
+            json.WriteString("role", signal.Role.ToString().ToLowerInvariant());
+            if (signal.Layer is not null)
+            {
+                json.WriteString("layer", signal.Layer);
+            }
+
+            json.WriteString("source", signal.Source);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteString("description", finding.Describe());
+        json.WriteEndObject();
+    }
+
+    private static void WriteScalars(Utf8JsonWriter json, ScalarComparison scalars)
+    {
+        json.WriteStartObject("scalars");
+        json.WriteStartArray("learning_rate_changes");
+        foreach (var change in scalars.LearningRateChanges)
+        {
+            json.WriteStartObject();
+            json.WriteString("tag", change.Tag);
+            json.WriteNumber("step", change.Step);
+            json.WriteDouble("ratio", change.Ratio);
+            json.WriteDouble("last_ratio", change.LastRatio);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        WriteSeriesOnset(json, "loss", scalars.Loss);
+        WriteSeriesOnset(json, "global_grad_norm", scalars.GlobalGradientNorm);
+        json.WriteEndObject();
+    }
+
+    private static void WriteSeriesOnset(Utf8JsonWriter json, string name, LogRatioSeries? series)
+    {
+        if (series is null)
+        {
+            json.WriteNull(name);
+            return;
+        }
+
+        json.WriteStartObject(name);
+        json.WriteString("tag", series.Tag);
+        WriteOnset(json, series.Onset);
+        json.WriteEndObject();
+    }
+
+    private static void WriteOnset(Utf8JsonWriter json, Onset? onset)
+    {
+        json.WriteNullableNumber("onset_step", onset?.Step);
+        json.WriteNullableNumber("detection_step", onset?.DetectionStep);
+        if (onset is null)
+        {
+            json.WriteNull("log_departure");
+            return;
+        }
+
+        json.WriteDouble("log_departure", onset.Departure);
+        json.WriteDouble("log_baseline", onset.Baseline);
+        json.WriteDouble("log_noise", onset.Noise);
+    }
+
+    private static void WriteLayer(Utf8JsonWriter json, LayerDivergence layer)
+    {
+        json.WriteStartObject();
+        json.WriteString("layer", layer.Layer);
+        json.WriteString("tag", layer.Gradient.Tag);
+        WriteOnset(json, layer.Gradient.Onset);
+        json.WriteNullableNumber("weight_onset_step", layer.Weight?.Onset?.Step);
         json.WriteEndObject();
     }
 

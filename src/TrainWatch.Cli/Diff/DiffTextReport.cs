@@ -1,41 +1,92 @@
+using System.Globalization;
 using Spectre.Console;
 using TrainWatch.Cli.Output;
 
 namespace TrainWatch.Cli.Diff;
 
-/// <summary>The diff as a ranked table for people.</summary>
+/// <summary>The diff for people: the verdict on top, then the diverging layers, then the ranked tag table.</summary>
 internal static class DiffTextReport
 {
+    private const int LayerRows = 10;
+
     /// <summary>Writes <paramref name="result"/> to <paramref name="console"/>.</summary>
     public static void Write(DiffResult result, IAnsiConsole console)
     {
+        var c = CultureInfo.InvariantCulture;
         console.WriteLine($"A: {result.RunA.Directory}");
         console.WriteLine($"B: {result.RunB.Directory}");
-        console.WriteLine($"d = W1(A,B) / pooled RMS (0 = same distribution, at most 2); onset = first common step with d > {result.Options.Threshold:G4}");
 
+        // Findings first: a run that went NaN, then the root cause with its evidence.
+        foreach (var finding in result.NonFinite)
+        {
+            console.WriteLine($"NON-FINITE: {finding.Describe()}");
+        }
+
+        if (result.RootCause is { } cause)
+        {
+            console.WriteLine($"ROOT CAUSE: {Verdict(result)}");
+            foreach (string line in cause.Evidence)
+            {
+                console.WriteLine($"  - {line}");
+            }
+        }
+
+        foreach (string line in DescribeScalars(result.Scalars))
+        {
+            console.WriteLine(line);
+        }
+
+        if (result.DivergingLayers.Count > 0)
+        {
+            var layers = new Table().Border(TableBorder.Simple);
+            layers.AddColumns("#", "layer", "onset", "detected", "B/A vs before", "weights onset", "series");
+            int order = 0;
+            foreach (var layer in result.DivergingLayers.Take(LayerRows))
+            {
+                var onset = layer.Gradient.Onset!;
+                layers.AddRow(
+                    (++order).ToString(c),
+                    Markup.Escape(layer.Layer),
+                    onset.Step.ToString(c),
+                    onset.DetectionStep.ToString(c),
+                    NumberText.Short(Math.Exp(onset.Departure)),
+                    layer.Weight?.Onset?.Step.ToString(c) ?? "-",
+                    Markup.Escape(layer.Gradient.Tag));
+            }
+
+            console.WriteLine($"Layers whose gradient norm diverges ({result.DivergingLayers.Count} of {result.Layers.Count}), cause first (B/A vs before = gradient-norm ratio at the onset over the ratio before it):");
+            console.Write(layers);
+            if (result.DivergingLayers.Count > LayerRows)
+            {
+                console.WriteLine($"... and {result.DivergingLayers.Count - LayerRows} more.");
+            }
+        }
+
+        console.WriteLine($"d = W1(A,B) / pooled RMS (0 = same distribution, at most 2); onset = first common step with d > {result.Options.Threshold:G4}; norm onset = change point of ln(norm B/A)");
         if (result.Ranked.Count > 0)
         {
             var table = new Table().Border(TableBorder.Simple);
-            table.AddColumns("#", "tag", "max d", "at step", "onset", "norm B/A", "std B/A", "steps", "exploding");
+            table.AddColumns("#", "tag", "max d", "at step", "onset", "norm onset", "norm B/A", "std B/A", "steps", "exploding");
             int rank = 0;
             foreach (var tag in result.Ranked)
             {
                 rank++;
                 string exploding = string.Join("; ", new[] { tag.ExplodingInA, tag.ExplodingInB }.Where(e => e is not null).Select(e => e!.Describe()));
                 table.AddRow(
-                    Markup.Escape(rank.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                    Markup.Escape(rank.ToString(c)),
                     Markup.Escape(tag.Tag),
                     NumberText.Short(tag.MaxDistance),
-                    tag.MaxDistanceStep?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
-                    tag.OnsetStep?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+                    tag.MaxDistanceStep?.ToString(c) ?? "-",
+                    tag.OnsetStep?.ToString(c) ?? "-",
+                    tag.NormOnsetStep?.ToString(c) ?? "-",
                     tag.Steps.Length > 0 ? NumberText.Short(tag.NormRatios[^1]) : "-",
                     tag.Steps.Length > 0 ? NumberText.Short(tag.StdRatios[^1]) : "-",
-                    tag.Steps.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    tag.Steps.Length.ToString(c),
                     Markup.Escape(exploding.Length > 0 ? exploding : "-"));
             }
 
             console.Write(table);
-            console.WriteLine("norm B/A and std B/A are at the last common step; steps = common steps compared.");
+            console.WriteLine("Diverging tags first (earliest onset; within one sampling interval, largest departure of B from A), then by max d. norm B/A and std B/A are at the last common step; steps = common steps compared.");
         }
 
         foreach (string note in result.Notes)
@@ -48,23 +99,47 @@ internal static class DiffTextReport
         console.WriteLine(Summarize(result));
     }
 
-    /// <summary>The one-sentence verdict.</summary>
+    /// <summary>The verdict in one sentence (without its evidence), or null.</summary>
+    public static string? Verdict(DiffResult result)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var first = result.DivergingLayers.FirstOrDefault();
+        return result.RootCause switch
+        {
+            null => null,
+            { Kind: RootCauseKind.LearningRate } cause => string.Create(c, $"run B's learning rate '{cause.Tag}' differs from run A's from step {cause.OnsetStep} (×{result.Scalars.LearningRateChanges[0].Ratio:G3})")
+                + (first is null ? "; no layer's gradient norm diverges." : string.Create(c, $"; the first layer to diverge after it is '{first.Layer}' at step {first.Gradient.Onset!.Step}.")),
+            { Kind: RootCauseKind.Layer } cause when first is not null => string.Create(c, $"'{cause.Layer}' — its gradient norm leaves run A's first, at step {cause.OnsetStep}")
+                + (result.DivergingLayers.Count > 1 ? $"; {result.DivergingLayers.Count - 1} other layer(s) follow." : "."),
+            { Kind: RootCauseKind.Layer } cause => string.Create(c, $"'{cause.Layer}' is the first layer to turn non-finite, at step {cause.OnsetStep}."),
+            var cause => string.Create(c, $"'{cause.Tag}' is the earliest tag to diverge, at step {cause.OnsetStep} (distribution distance; no norm diverges)."),
+        };
+    }
+
+    /// <summary>The one-sentence summary: findings, then the histogram tags.</summary>
     public static string Summarize(DiffResult result)
     {
+        var parts = new List<string>();
+        parts.AddRange(result.NonFinite.Select(f => f.Describe()));
+        if (Verdict(result) is { } verdict)
+        {
+            parts.Add("root cause: " + verdict.TrimEnd('.'));
+        }
+
         var diverging = result.Ranked.Where(t => t.OnsetStep is not null).ToList();
         var exploding = result.Ranked.Where(t => t.ExplodingInA is not null || t.ExplodingInB is not null).ToList();
-        if (diverging.Count == 0 && exploding.Count == 0)
+        if (diverging.Count == 0 && exploding.Count == 0 && parts.Count == 0 && !result.Scalars.HasFindings)
         {
             return result.Ranked.Count == 0
                 ? "nothing compared: the runs share no histogram tag."
                 : $"no difference above the threshold in {result.Ranked.Count} common histogram tag(s).";
         }
 
-        var parts = new List<string>();
         if (diverging.Count > 0)
         {
+            var most = result.Ranked.MaxBy(t => t.MaxDistance)!;
             var earliest = diverging.OrderBy(t => t.OnsetStep).ThenByDescending(t => t.MaxDistance).First();
-            parts.Add($"{diverging.Count} of {result.Ranked.Count} tag(s) exceed the threshold; most divergent '{result.Ranked[0].Tag}' (max d {NumberText.Short(result.Ranked[0].MaxDistance)}), earliest onset '{earliest.Tag}' at step {earliest.OnsetStep}");
+            parts.Add($"{diverging.Count} of {result.Ranked.Count} tag(s) exceed the threshold; most divergent '{most.Tag}' (max d {NumberText.Short(most.MaxDistance)}), earliest onset '{earliest.Tag}' at step {earliest.OnsetStep}");
         }
 
         if (exploding.Count > 0)
@@ -72,8 +147,37 @@ internal static class DiffTextReport
             parts.Add($"{exploding.Count} tag(s) with exploding norms ({string.Join(", ", exploding.Take(3).Select(t => $"'{t.Tag}' in run {(t.ExplodingInB is not null ? "B" : "A")}"))}{(exploding.Count > 3 ? ", ..." : string.Empty)})");
         }
 
+        if (parts.Count == 0)
+        {
+            parts.AddRange(DescribeScalars(result.Scalars));
+        }
+
         return string.Join("; ", parts) + ".";
     }
+
+    /// <summary>Lines about learning rates, loss and the global gradient norm that differ.</summary>
+    public static IEnumerable<string> DescribeScalars(ScalarComparison scalars)
+    {
+        var c = CultureInfo.InvariantCulture;
+        foreach (var change in scalars.LearningRateChanges)
+        {
+            yield return string.Create(c, $"learning rate: '{change.Tag}' of B is ×{change.Ratio:G3} A's from step {change.Step} (×{change.LastRatio:G3} at the last common step)");
+        }
+
+        if (scalars.Loss?.Onset is { } loss)
+        {
+            yield return string.Create(c, $"loss: B leaves A from step {loss.Step} ({Ratio(loss)})");
+        }
+
+        if (scalars.GlobalGradientNorm?.Onset is { } norm)
+        {
+            yield return string.Create(c, $"global gradient norm: B leaves A from step {norm.Step} ({Ratio(norm)})");
+        }
+    }
+
+    private static string Ratio(Onset onset) => double.IsPositiveInfinity(onset.Departure)
+        ? "non-finite or missing in B"
+        : string.Create(CultureInfo.InvariantCulture, $"B/A ×{Math.Exp(onset.Departure):G3} relative to before");
 
     private static void WriteOnlyIn(IAnsiConsole console, string run, IReadOnlyList<string> tags)
     {

@@ -8,8 +8,12 @@ namespace TrainWatch.Cli.Diff;
 /// <param name="NonFiniteStep">The first step where the values were NaN or ±∞ (from the writer's count scalars), if any.</param>
 internal sealed record ExplosionFinding(string Run, double GrowthFactor, long FromStep, long ToStep, long? NonFiniteStep)
 {
+    /// <summary>Where this run's norm leaves the other run's (the change point of the B/A ratio), if it does.</summary>
+    public long? OnsetStep { get; init; }
+
     /// <summary>One line for people.</summary>
-    public string Describe() => NonFiniteStep is { } step
+    public string Describe() => (NonFiniteStep is { } step
         ? $"run {Run}: values turn NaN/Inf at step {step}" + (GrowthFactor > 1 ? $" after norm grew ×{GrowthFactor:G3} over steps {FromStep}..{ToStep}" : string.Empty)
-        : $"run {Run}: norm grows exponentially, ×{GrowthFactor:G3} over steps {FromStep}..{ToStep}";
+        : $"run {Run}: norm grows exponentially, ×{GrowthFactor:G3} over steps {FromStep}..{ToStep}")
+        + (OnsetStep is { } onset ? $"; leaves the other run from step {onset}" : string.Empty);
 }

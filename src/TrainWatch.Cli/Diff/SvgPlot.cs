@@ -14,10 +14,26 @@ internal sealed class SvgPlot
     private readonly double _xMax;
     private readonly double _yMin;
     private readonly double _yMax;
+    private readonly bool _logY;
 
     /// <summary>Starts a plot of <paramref name="width"/>×<paramref name="height"/> pixels over the given data ranges.</summary>
-    public SvgPlot(double width, double height, double xMin, double xMax, double yMin, double yMax, string title)
+    /// <param name="width">Pixels.</param>
+    /// <param name="height">Pixels.</param>
+    /// <param name="xMin">Left end of the x range.</param>
+    /// <param name="xMax">Right end.</param>
+    /// <param name="yMin">Bottom of the y range (positive when <paramref name="logY"/>).</param>
+    /// <param name="yMax">Top.</param>
+    /// <param name="title">Drawn in the corner.</param>
+    /// <param name="logY">A logarithmic y axis: norms that explode span many decades, and a ratio B/A is a constant gap.</param>
+    public SvgPlot(double width, double height, double xMin, double xMax, double yMin, double yMax, string title, bool logY = false)
     {
+        _logY = logY;
+        if (logY)
+        {
+            yMin = Math.Log10(yMin);
+            yMax = Math.Log10(yMax);
+        }
+
         _width = width;
         _height = height;
         _xMin = xMin;
@@ -76,6 +92,11 @@ internal sealed class SvgPlot
 
     private double Y(double y)
     {
+        if (_logY)
+        {
+            y = y > 0 ? Math.Log10(y) : double.NegativeInfinity;
+        }
+
         double clamped = double.IsFinite(y) ? Math.Clamp(y, _yMin, _yMax) : (y > 0 ? _yMax : _yMin);
         return 8 + (_yMax - clamped) / (_yMax - _yMin) * (_height - Margin - 8);
     }
@@ -86,8 +107,9 @@ internal sealed class SvgPlot
         _svg.Append(Invariant($"<text x=\"{Margin}\" y=\"{bottom + 14}\" font-size=\"10\" fill=\"#666\">{_xMin:G6}</text>"));
         _svg.Append(Invariant($"<text x=\"{_width - 8}\" y=\"{bottom + 14}\" font-size=\"10\" fill=\"#666\" text-anchor=\"end\">{_xMax:G6}</text>"));
         _svg.Append(Invariant($"<text x=\"{_width / 2}\" y=\"{bottom + 28}\" font-size=\"10\" fill=\"#666\" text-anchor=\"middle\">step</text>"));
-        _svg.Append(Invariant($"<text x=\"{Margin - 3}\" y=\"16\" font-size=\"10\" fill=\"#666\" text-anchor=\"end\">{_yMax:G3}</text>"));
-        _svg.Append(Invariant($"<text x=\"{Margin - 3}\" y=\"{bottom}\" font-size=\"10\" fill=\"#666\" text-anchor=\"end\">{_yMin:G3}</text>"));
+        double top = _logY ? Math.Pow(10, _yMax) : _yMax, low = _logY ? Math.Pow(10, _yMin) : _yMin;
+        _svg.Append(Invariant($"<text x=\"{Margin - 3}\" y=\"16\" font-size=\"10\" fill=\"#666\" text-anchor=\"end\">{top:G3}</text>"));
+        _svg.Append(Invariant($"<text x=\"{Margin - 3}\" y=\"{bottom}\" font-size=\"10\" fill=\"#666\" text-anchor=\"end\">{low:G3}</text>"));
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

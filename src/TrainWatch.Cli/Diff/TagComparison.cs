@@ -21,6 +21,15 @@ internal sealed class TagComparison
     /// <summary>The first common step where d exceeds the threshold; null when it never does.</summary>
     public long? OnsetStep { get; init; }
 
+    /// <summary>ln(norm_B / norm_A) per step, with the change-point onset of the norm (see <see cref="ChangePoint"/>).</summary>
+    public required LogRatioSeries Norms { get; init; }
+
+    /// <summary>Where the norm of B leaves A's (explosion or collapse); null when it does not.</summary>
+    public long? NormOnsetStep => Norms.Onset?.Step;
+
+    /// <summary>The earliest sign of divergence: the norm's onset, else the distance's.</summary>
+    public long? DivergenceStep => NormOnsetStep ?? OnsetStep;
+
     /// <summary>The largest d (0 when there is no common step).</summary>
     public double MaxDistance { get; init; }
 
@@ -45,6 +54,6 @@ internal sealed class TagComparison
     /// <summary>Exploding norm in run B, if any.</summary>
     public ExplosionFinding? ExplodingInB { get; init; }
 
-    /// <summary>Whether the tag crossed the threshold or exploded in either run.</summary>
-    public bool IsFlagged => OnsetStep is not null || ExplodingInA is not null || ExplodingInB is not null;
+    /// <summary>Whether the tag crossed the threshold, its norm diverged, or it exploded in either run.</summary>
+    public bool IsFlagged => OnsetStep is not null || NormOnsetStep is not null || ExplodingInA is not null || ExplodingInB is not null;
 }

@@ -6,7 +6,11 @@ namespace TrainWatch.Cli.Reading;
 /// <param name="KeepTexts">Keep text values.</param>
 /// <param name="Tags">Keep values only for tags matching this filter.</param>
 /// <param name="LatestOnly">Keep only the latest scalar and histogram per tag (for <c>tail</c>; texts are all kept).</param>
-internal sealed record ReadOptions(bool KeepScalars, bool KeepHistograms, bool KeepTexts, TagGlob Tags, bool LatestOnly = false)
+/// <param name="ScalarTags">
+/// Keep scalar values for tags matching this filter instead of <paramref name="Tags"/> (diff compares the histograms
+/// the user selects but always reads the loss, learning rates, norms and NaN counts it needs for its verdict).
+/// </param>
+internal sealed record ReadOptions(bool KeepScalars, bool KeepHistograms, bool KeepTexts, TagGlob Tags, bool LatestOnly = false, TagGlob? ScalarTags = null)
 {
     /// <summary>Tags and integrity only.</summary>
     public static ReadOptions Structure { get; } = new(false, false, false, TagGlob.All);

@@ -30,7 +30,7 @@ internal sealed class RunAccumulator(RunData data, ReadOptions options)
             var kind = _classifier.Classify(value);
             var tag = GetTagInfo(value.Tag, kind);
             tag.Add(evt.Step);
-            if (IsSelected(value.Tag))
+            if (IsSelected(value.Tag, kind))
             {
                 Keep(tag, kind, value, evt.Step, evt.WallTime);
             }
@@ -41,7 +41,7 @@ internal sealed class RunAccumulator(RunData data, ReadOptions options)
     {
         if (!Data.Tags.TryGetValue(tag, out var info))
         {
-            info = new TagInfo(tag, kind, _classifier.PluginOf(tag));
+            info = new TagInfo(tag, kind, _classifier.PluginOf(tag), Data.Tags.Count);
             Data.Tags[tag] = info;
         }
         else if (info.Plugin.Length == 0)
@@ -52,11 +52,12 @@ internal sealed class RunAccumulator(RunData data, ReadOptions options)
         return info;
     }
 
-    private bool IsSelected(string tag)
+    private bool IsSelected(string tag, ValueKind kind)
     {
         if (!_tagSelected.TryGetValue(tag, out bool selected))
         {
-            selected = options.Tags.Matches(tag);
+            // Cached per tag: a tag keeps its kind (its plugin is remembered from its first value).
+            selected = (kind == ValueKind.Scalar && options.ScalarTags is { } scalarTags ? scalarTags : options.Tags).Matches(tag);
             _tagSelected[tag] = selected;
         }
 

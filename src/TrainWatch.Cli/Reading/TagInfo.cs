@@ -1,8 +1,14 @@
 namespace TrainWatch.Cli.Reading;
 
 /// <summary>What one tag of a run holds: its kind, plugin, how many values and over which steps.</summary>
-internal sealed class TagInfo(string tag, ValueKind kind, string plugin)
+internal sealed class TagInfo(string tag, ValueKind kind, string plugin, int ordinal = 0)
 {
+    /// <summary>
+    /// How many tags the run had before this one appeared. The watcher writes parameters in module order and
+    /// activations in the order modules ran, so this is a proxy for forward order.
+    /// </summary>
+    public int Ordinal { get; } = ordinal;
+
     /// <summary>The tag.</summary>
     public string Tag { get; } = tag;
 

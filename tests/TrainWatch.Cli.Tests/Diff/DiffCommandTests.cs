@@ -44,6 +44,23 @@ public class DiffCommandTests
     }
 
     [Fact]
+    public void A_distribution_change_that_leaves_the_norms_alone_is_the_root_cause_when_no_norm_diverges()
+    {
+        using var dir = new TempDirectory();
+        TestRuns.Write(dir.Combine("a"), HistogramForm.Proto, s_layers, s_steps, Healthy, seed: 1);
+        TestRuns.Write(dir.Combine("b"), HistogramForm.Proto, s_layers, s_steps, Planted, seed: 2);
+
+        var root = Json(TrainWatchCli.Run("diff", dir.Combine("a"), dir.Combine("b"), "--json"));
+
+        // Spreading to 1.8× is under the ×3 a norm needs to count as diverging; the distance still sees it.
+        var cause = root.GetProperty("root_cause");
+        Assert.Equal("distribution", cause.GetProperty("kind").GetString());
+        Assert.Equal("conv2.weight", cause.GetProperty("tag").GetString());
+        Assert.Equal(150, cause.GetProperty("onset_step").GetInt64());
+        Assert.Empty(root.GetProperty("diverging_layers").EnumerateArray());
+    }
+
+    [Fact]
     public void The_text_report_names_the_divergent_layer_and_its_onset()
     {
         using var dir = new TempDirectory();

@@ -29,6 +29,8 @@ public sealed class AttentionClassifier : ZooModel
         RegisterComponents();
     }
 
+    public override (string Feeder, string Activation)? ReluPlant => null;
+
     public override string MiddleLayer => "embed";
 
     public override Tensor forward(Tensor input)

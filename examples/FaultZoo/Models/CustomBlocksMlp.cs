@@ -33,6 +33,8 @@ public sealed class CustomBlocksMlp : ZooModel
         RegisterComponents();
     }
 
+    public override (string Feeder, string Activation)? ReluPlant => ("block2.fc", "block2.act");
+
     public override string MiddleLayer => "block2.fc";
 
     public override Tensor forward(Tensor input) => head.call(block3.call(block2.call(block1.call(stem.call(input)))));

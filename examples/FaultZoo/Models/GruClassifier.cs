@@ -26,6 +26,8 @@ public sealed class GruClassifier : ZooModel
         RegisterComponents();
     }
 
+    public override (string Feeder, string Activation)? ReluPlant => ("encoder.proj", "encoder.act");
+
     public override string MiddleLayer => "encoder.proj";
 
     public override Tensor forward(Tensor input)

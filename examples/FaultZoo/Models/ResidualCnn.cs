@@ -33,6 +33,8 @@ public sealed class ResidualCnn : ZooModel
         RegisterComponents();
     }
 
+    public override (string Feeder, string Activation)? ReluPlant => ("block1.bn1", "block1.relu1");
+
     public override string MiddleLayer => "block1.conv2";
 
     public override Tensor forward(Tensor input) =>

@@ -36,6 +36,8 @@ public sealed class TinyUNet : ZooModel
         RegisterComponents();
     }
 
+    public override (string Feeder, string Activation)? ReluPlant => ("enc2", "act2");
+
     public override string MiddleLayer => "enc2";
 
     public override Tensor forward(Tensor input)

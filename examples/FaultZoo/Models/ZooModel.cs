@@ -21,4 +21,10 @@ public abstract class ZooModel : Module<Tensor, Tensor>
 
     /// <summary>The path of a middle layer with a weight: where faults are planted by default.</summary>
     public abstract string MiddleLayer { get; }
+
+    /// <summary>A module whose bias, sunk far below zero, kills the ReLU after it (and that ReLU); null when the model has none.</summary>
+    public abstract (string Feeder, string Activation)? ReluPlant { get; }
+
+    /// <summary>A module whose weights, scaled up, saturate the sigmoid/tanh after it; null when the model has none.</summary>
+    public virtual (string Feeder, string Activation)? SaturationPlant => null;
 }

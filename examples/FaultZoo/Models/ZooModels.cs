@@ -4,7 +4,7 @@ namespace TrainWatch.Examples.FaultZoo.Models;
 public static class ZooModels
 {
     /// <summary>Every architecture's name.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["mlp-blocks", "residual-cnn", "unet", "gru", "attention"];
+    public static IReadOnlyList<string> Names { get; } = ["mlp-blocks", "residual-cnn", "unet", "gru", "attention", "sigmoid-mlp"];
 
     /// <summary>A new model of the named architecture.</summary>
     /// <exception cref="ArgumentException">No architecture has that name.</exception>
@@ -15,6 +15,7 @@ public static class ZooModels
         "unet" => new TinyUNet(),
         "gru" => new GruClassifier(),
         "attention" => new AttentionClassifier(),
+        "sigmoid-mlp" => new SigmoidMlp(),
         _ => throw new ArgumentException($"No model '{name}'; the zoo has {string.Join(", ", Names)}.", nameof(name)),
     };
 }

@@ -10,7 +10,9 @@ namespace TrainWatch.TorchSharp.Tests;
 /// <summary>
 /// Proves that TorchSharp's native runtime loads and trains on this machine, and that
 /// build/TorchSharpNativeFix.targets patched the build output's libLibTorchSharp.so (GLIBCXX_3.4.32 weak)
-/// without writing through to the NuGet cache.
+/// without writing through to the NuGet cache. The TrainWatch.TorchSharp package ships that same file as
+/// buildTransitive/TrainWatch.TorchSharp.targets; scripts/package-smoke.sh checks it in a project outside this repository,
+/// including that the project fails to load TorchSharp here with the fix turned off.
 /// </summary>
 public sealed class NativeLoadTests
 {

@@ -24,12 +24,12 @@ public sealed record CaseScore(CaseRun Run, string? ExpectedLayer, long FirstSam
 
     /// <summary>
     /// Whether diff named the cause: the planted layer; the learning rate for lr-x100; for nan-input, which no event
-    /// file records, that the run turned non-finite.
+    /// file records, that the run turned non-finite within one interval of the onset.
     /// </summary>
     public bool? DiffRight => Diff is not { } diff ? null : Run.Fault.Name switch
     {
         "lr-x100" => diff.Kind == "learning_rate",
-        "nan-input" => diff.Kind == "non_finite",
+        "nan-input" => diff.NonFiniteStep is { } step && Math.Abs(step - Onset) <= Every,
         _ => Fault.SameLayer(diff.Layer, ExpectedDiffLayer),
     };
 

@@ -8,7 +8,8 @@ namespace TrainWatch.Examples.FaultZoo.Zoo;
 /// <param name="Layer">The layer (a parameter or module path) it named first, or the first non-finite layer.</param>
 /// <param name="Onset">The step it dated the divergence to.</param>
 /// <param name="ExitCode">The command's exit code (1: differences found).</param>
-public sealed record DiffVerdict(string? Kind, string? Layer, long? Onset, int ExitCode);
+/// <param name="NonFiniteStep">The step it found the faulty run turned non-finite, if it did.</param>
+public sealed record DiffVerdict(string? Kind, string? Layer, long? Onset, int ExitCode, long? NonFiniteStep);
 
 /// <summary>Runs the real <c>trainwatch diff</c> command, as a user would, and reads its JSON.</summary>
 public static class DiffProbe
@@ -42,14 +43,16 @@ public static class DiffProbe
         }
 
         // A run that turned non-finite: the first layer it names is the diff's answer when it gave no other.
+        long? nonFiniteStep = null;
         if (root.TryGetProperty("non_finite", out var nonFinite) && nonFinite.GetArrayLength() > 0)
         {
             var first = nonFinite[0];
+            nonFiniteStep = first.GetProperty("step").GetInt64();
             layer ??= first.TryGetProperty("first_layer", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
-            onset ??= first.GetProperty("step").GetInt64();
+            onset ??= nonFiniteStep;
             kind ??= "non_finite";
         }
 
-        return new DiffVerdict(kind, layer, onset, process.ExitCode);
+        return new DiffVerdict(kind, layer, onset, process.ExitCode, nonFiniteStep);
     }
 }

@@ -58,7 +58,7 @@ internal static class DiffAnalysis
             Interval = interval,
             Layers = layers,
             DivergingLayers = divergingLayers,
-            RootCause = RootCauseAnalysis.Decide(divergingLayers, scalars, nonFinite.FirstOrDefault(f => f.Run == "B"), ranked, interval),
+            RootCause = RootCauseAnalysis.Decide(divergingLayers, scalars, nonFinite.FirstOrDefault(f => f.Run == "B"), ranked, interval, RootCauseAnalysis.UpdateDivergences(a, b, stepsOfB)),
             NonFinite = nonFinite,
             Scalars = scalars,
         };

@@ -19,7 +19,7 @@ namespace TrainWatch.Cli.Diff;
 internal static class NonFiniteDetector
 {
     /// <summary>The scalar tags diff reads for its verdicts (and nothing else: the watcher writes many more).</summary>
-    public const string ScalarTags = "train/*,grad_norm/*,weight_norm/*,*nan_count*,*inf_count*";
+    public const string ScalarTags = "train/*,grad_norm/*,weight_norm/*,update_ratio/*,*nan_count*,*inf_count*";
 
     private static readonly (string Prefix, TensorRole Role)[] s_countPrefixes =
     [

@@ -16,6 +16,20 @@ internal static class RootCauseAnalysis
     private const string GradientNorm = "grad_norm/";
     private const string WeightHistogram = "weights/";
     private const string WeightNorm = "weight_norm/";
+    private const string UpdateRatio = "update_ratio/";
+
+    /// <summary>
+    /// Layers whose update ratio ‖Δw‖/‖w‖ (the watcher's <c>update_ratio/&lt;param&gt;</c>) left A's, earliest first, largest
+    /// departure on ties. A layer whose updates stop (frozen by mistake, left out of the optimizer) changes no gradient
+    /// norm at first: its update ratio, B/A → 0, is the first trace.
+    /// </summary>
+    public static List<(string Layer, LogRatioSeries Series)> UpdateDivergences(RunData a, RunData b, IReadOnlySet<long> stepsOfB) =>
+        a.Scalars.Keys.Where(t => t.StartsWith(UpdateRatio, StringComparison.Ordinal) && b.Scalars.ContainsKey(t))
+            .Select(t => (Layer: t[UpdateRatio.Length..], Series: LogRatioSeries.Compare(t, LogRatioSeries.Values(a.Scalars[t]), LogRatioSeries.Values(b.Scalars[t]), stepsOfB)))
+            .Where(u => u.Series.Onset is not null)
+            .OrderBy(u => u.Series.Onset!.Step)
+            .ThenByDescending(u => Math.Abs(u.Series.Onset!.Departure))
+            .ToList();
 
     /// <summary>Every comparable layer of <paramref name="a"/> and <paramref name="b"/>, in run A's order.</summary>
     /// <param name="a">Run A.</param>
@@ -76,7 +90,13 @@ internal static class RootCauseAnalysis
     }
 
     /// <summary>The verdict, or null when nothing diverged.</summary>
-    public static RootCause? Decide(IReadOnlyList<LayerDivergence> ordered, ScalarComparison scalars, NonFiniteFinding? nonFiniteB, IReadOnlyList<TagComparison> tags, long interval)
+    /// <param name="ordered">The layers whose gradient norm diverged, in <see cref="Order"/>.</param>
+    /// <param name="scalars">The compared training scalars.</param>
+    /// <param name="nonFiniteB">Run B's non-finite finding, if any.</param>
+    /// <param name="tags">The compared histogram tags, ranked.</param>
+    /// <param name="interval">The sampling interval.</param>
+    /// <param name="updates">Layers whose update ratio diverged (<see cref="UpdateDivergences"/>), earliest first.</param>
+    public static RootCause? Decide(IReadOnlyList<LayerDivergence> ordered, ScalarComparison scalars, NonFiniteFinding? nonFiniteB, IReadOnlyList<TagComparison> tags, long interval, IReadOnlyList<(string Layer, LogRatioSeries Series)> updates)
     {
         var c = CultureInfo.InvariantCulture;
         var evidence = new List<string>();
@@ -92,6 +112,25 @@ internal static class RootCauseAnalysis
 
             AddContext(evidence, ordered, scalars, nonFiniteB, interval);
             return new RootCause(RootCauseKind.LearningRate, rate.Tag, first?.Layer, rate.Step, evidence);
+        }
+
+        // Updates that changed more than one interval before any gradient did: the weights stopped (or started) moving
+        // on their own, which is what a frozen layer looks like; its gradients only drift later.
+        if (updates.FirstOrDefault() is { Layer: not null } update
+            && (first is null || update.Series.Onset!.Step + interval < first.Gradient.Onset!.Step))
+        {
+            var onset = update.Series.Onset!;
+            string how = double.IsNegativeInfinity(onset.Departure) || Math.Exp(onset.Departure) < 1e-6
+                ? "its weights stopped changing in B (update ratio ‖Δw‖/‖w‖ is 0) while A's kept moving"
+                : string.Create(c, $"its update ratio ‖Δw‖/‖w‖ B/A ×{Math.Exp(onset.Departure):G3}");
+            evidence.Add(string.Create(c, $"'{update.Layer}': {how}, from step {onset.Step}"));
+            if (first is not null)
+            {
+                evidence.Add(string.Create(c, $"gradients diverge only later: {DescribeLayer(first)}"));
+            }
+
+            AddContext(evidence, ordered, scalars, nonFiniteB, interval);
+            return new RootCause(RootCauseKind.Layer, update.Series.Tag, update.Layer, onset.Step, evidence);
         }
 
         if (first is not null)

@@ -9,8 +9,11 @@ public sealed record AlertOptions
     /// <summary>
     /// A layer's gradient norm is exploding when it is above this multiple of the largest of its recent norms
     /// (<see cref="HistoryWindow"/> samples) and above the largest it ever had (the run's own scale: a converged
-    /// model's blip from 0.002 to 0.1 is no explosion when early training saw 2), and either above this factor squared
-    /// at once, or above this factor on two samples in a row (growth, not one jump off a plateau).
+    /// model's blip from 0.002 to 0.1 is no explosion when early training saw 2) — or rising alone, its share of the
+    /// global norm this many times its running median (one layer blowing up, where a loss blip moves all together). It
+    /// fires at once when it is also this many times above the largest it ever had or rising alone, otherwise when it
+    /// holds on two samples in a row (growth, not one rise off a plateau). A gradient that overflowed to ±∞ while its
+    /// weights are finite is exploding too.
     /// </summary>
     public double ExplodingFactor { get; init; } = 10;
 
@@ -24,8 +27,10 @@ public sealed record AlertOptions
     public double GlobalGradientNormLimit { get; init; } = 1e4;
 
     /// <summary>
-    /// A layer's gradient norm this many times below its running median has vanished — unless the loss fell nearly as
-    /// much over the same samples (<see cref="LossFollowFactor"/>): gradients shrink when the loss does.
+    /// A weight matrix or kernel whose gradient norm is this many times below its running median on two samples in a
+    /// row has vanished — unless the loss fell nearly as much over the same samples (<see cref="LossFollowFactor"/>):
+    /// gradients shrink when the loss does. Biases and gains are left out: their gradient is a sum of signed terms
+    /// that can cancel to almost nothing on a healthy step.
     /// </summary>
     public double VanishingFactor { get; init; } = 1e3;
 
@@ -49,7 +54,7 @@ public sealed record AlertOptions
     /// A sigmoid or tanh module at least this fraction of whose outputs are within 1 % of its limits (sigmoid below
     /// 0.01 or above 0.99, |tanh| above 0.99) is saturated.
     /// </summary>
-    public double SaturatedFraction { get; init; } = 0.8;
+    public double SaturatedFraction { get; init; } = 0.5;
 
     /// <summary>
     /// The loss is diverging when its median over the last three samples is above twice its lowest such median and
@@ -57,8 +62,11 @@ public sealed record AlertOptions
     /// </summary>
     public double LossDivergingFraction { get; init; } = 0.5;
 
-    /// <summary>Samples after which a loss that never went 5 % below its start is reported as not decreasing.</summary>
-    public int LossPlateauSamples { get; init; } = 10;
+    /// <summary>
+    /// Samples after which a loss that never went 5 % below its start is reported as not decreasing. Long, because a
+    /// slow start is no failure (a small MLP on the zoo's data is still within 4 % of its start after 10 samples).
+    /// </summary>
+    public int LossPlateauSamples { get; init; } = 50;
 
     /// <summary>
     /// The loss oscillates when, over the last 8 samples, it changed direction at least 5 times and swung by more than

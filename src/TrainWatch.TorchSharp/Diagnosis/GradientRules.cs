@@ -12,6 +12,8 @@ internal sealed class GradientRules(AlertOptions options)
     private const string Global = "(global)";
     private readonly Dictionary<string, SeriesHistory> _history = new(StringComparer.Ordinal);
     private readonly HashSet<string> _growing = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _fading = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SeriesHistory> _shares = new(StringComparer.Ordinal);
 
     public void Check(SampleData sample, LossTracker loss, List<Finding> findings)
     {
@@ -36,6 +38,12 @@ internal sealed class GradientRules(AlertOptions options)
 
         foreach (var p in sample.Parameters)
         {
+            // A gradient that overflowed to ±∞ while the weights are still finite is the end point of an explosion.
+            if (p.Gradient is { InfCount: > 0 } overflowed && !p.Weight.HasNonFinite)
+            {
+                findings.Add(new(AlertKind.ExplodingGradient, p.Name, double.PositiveInfinity, Invariant($"{p.Name} gradient overflowed: {overflowed.InfCount} of {overflowed.Numel} values are ±∞")));
+            }
+
             if (p.Gradient is not { } grad || grad.HasNonFinite)
             {
                 continue;
@@ -45,26 +53,47 @@ internal sealed class GradientRules(AlertOptions options)
             var history = History(p.Name);
             bool warm = history.Count >= options.WarmupSamples;
             bool significant = !double.IsFinite(global) || norm >= options.SignificantFraction * global;
-            CheckExploding(p.Name, norm, history, warm && significant, findings);
 
+            // Its norm against all the others': a loss blip moves every layer together, a layer blowing up alone does not.
+            double others = Math.Sqrt(Math.Max(0, global * global - norm * norm));
+            double share = others > 0 ? norm / others : double.PositiveInfinity;
+            var shares = Share(p.Name);
+            bool alone = shares.Count >= options.WarmupSamples && share > options.ExplodingFactor * shares.Median;
+            CheckExploding(p.Name, norm, history, warm && significant, alone, findings);
+            if (double.IsFinite(share))
+            {
+                shares.Add(share);
+            }
+
+            // Only weight matrices and kernels: a bias's gradient is a sum of signed terms that can cancel to ~0 on a
+            // healthy step; and only when it lasts two samples.
             double median = history.Median;
             bool mattered = median >= options.SignificantFraction * globalMedian;
             double fall = median / Math.Max(norm, double.Epsilon);
-            if (warm && mattered && fall > options.VanishingFactor && fall > options.LossFollowFactor * loss.RecentFall)
+            bool fading = warm && mattered && grad.Rank >= 2 && fall > options.VanishingFactor && fall > options.LossFollowFactor * loss.RecentFall;
+            if (fading && _fading.Contains(p.Name))
             {
                 findings.Add(new(AlertKind.VanishingGradient, p.Name, norm, Invariant(
                     $"{p.Name} gradient norm {norm:G3} is {fall:G3}× below its running median {median:G3}, while the loss fell {loss.RecentFall:G3}×")));
             }
 
-            history.Add(norm);
+            if (fading)
+            {
+                _fading.Add(p.Name);
+            }
+            else
+            {
+                _fading.Remove(p.Name);
+                history.Add(norm); // a fading norm stays out of the median it is judged against
+            }
         }
     }
 
-    private void CheckExploding(string name, double norm, SeriesHistory history, bool eligible, List<Finding> findings)
+    private void CheckExploding(string name, double norm, SeriesHistory history, bool eligible, bool alone, List<Finding> findings)
     {
         double recentMax = history.Max;
         double factor = options.ExplodingFactor;
-        bool candidate = eligible && recentMax > 0 && norm > factor * recentMax && norm > history.AllTimeMax;
+        bool candidate = eligible && recentMax > 0 && norm > factor * recentMax && (norm > history.AllTimeMax || alone);
         bool wasGrowing = _growing.Contains(name);
         if (candidate)
         {
@@ -75,12 +104,16 @@ internal sealed class GradientRules(AlertOptions options)
             _growing.Remove(name);
         }
 
-        if (candidate && (norm > factor * factor * recentMax || wasGrowing))
+        // At once when far above anything the layer ever had, or when it rose alone (its share of the global norm jumped);
+        // otherwise only if it keeps growing at the next sample (a layer leaving a plateau rises once and settles).
+        if (candidate && (norm > factor * history.AllTimeMax || alone || wasGrowing))
         {
             findings.Add(new(AlertKind.ExplodingGradient, name, norm, Invariant(
-                $"{name} gradient norm {norm:G4} is {norm / recentMax:F1}× the largest of its last {history.Count} samples ({recentMax:G4}) and above any it had before")));
+                $"{name} gradient norm {norm:G4} is {norm / recentMax:F1}× the largest of its last {history.Count} samples ({recentMax:G4}){(alone ? ", rising alone against the other layers" : " and above any it had before")}")));
         }
     }
+
+    private SeriesHistory Share(string name) => History("share:" + name);
 
     private SeriesHistory History(string name)
     {

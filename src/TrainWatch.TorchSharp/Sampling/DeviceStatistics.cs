@@ -117,7 +117,7 @@ internal static class DeviceStatistics
             ? numel / values.shape[0] * sampleLimit
             : numel;
         bool hasUnits = HasUnits(values, unitAxis);
-        return new RowShape(numel, sampleCount, hasUnits ? values.shape[unitAxis] : 0, hasUnits ? unitAxis : Recording.UnitAxis.None);
+        return new RowShape(numel, sampleCount, hasUnits ? values.shape[unitAxis] : 0, hasUnits ? unitAxis : Recording.UnitAxis.None, (int)values.dim());
     }
 
     private static bool HasUnits(Tensor values, int unitAxis) => unitAxis >= 1 && unitAxis < values.dim();

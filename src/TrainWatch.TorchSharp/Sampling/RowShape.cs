@@ -5,7 +5,8 @@ namespace TrainWatch.TorchSharp.Sampling;
 /// <param name="SampleCount">Elements the distribution statistics and histogram were computed over.</param>
 /// <param name="Channels">Units checked for dead ones (0 when not counted).</param>
 /// <param name="UnitAxis">The dimension holding the units (see <see cref="Recording.UnitAxis"/>); -1 when not counted.</param>
-internal readonly record struct RowShape(long Numel, long SampleCount, long Channels, int UnitAxis = Recording.UnitAxis.None)
+/// <param name="Rank">The tensor's number of dimensions.</param>
+internal readonly record struct RowShape(long Numel, long SampleCount, long Channels, int UnitAxis = Recording.UnitAxis.None, int Rank = 1)
 {
     public bool HasChannels => Channels > 0;
 }

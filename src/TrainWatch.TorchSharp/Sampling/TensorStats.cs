@@ -11,6 +11,7 @@ public sealed class TensorStats
     {
         CentredSumOfSquares = centredSumOfSquares;
         Numel = shape.Numel;
+        Rank = shape.Rank;
         SampleCount = shape.SampleCount;
         Channels = shape.Channels;
         Finite = finite;
@@ -26,6 +27,9 @@ public sealed class TensorStats
 
     /// <summary>Elements in the tensor.</summary>
     public double Numel { get; }
+
+    /// <summary>The tensor's number of dimensions (1 for a bias or a norm layer's gain).</summary>
+    public int Rank { get; }
 
     /// <summary>Elements the distribution (mean, std, min, max, histogram) describes: all, or the first samples of a batch.</summary>
     public double SampleCount { get; }

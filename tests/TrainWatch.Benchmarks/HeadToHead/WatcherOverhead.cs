@@ -142,7 +142,7 @@ public sealed class WatcherOverhead(string root, bool quick)
         SampleData sample;
         using (var scope = NewDisposeScope())
         {
-            sample = collector.Collect(0, null, [], null, -1, [("", 0.02)], 10);
+            sample = collector.Collect(0, null, [], null, null, -1, [("", 0.02)], 10);
         }
 
         var build = Measure.Median(() => SampleSummaries.Build(sample), reps, warmup: 5);

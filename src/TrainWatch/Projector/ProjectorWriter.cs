@@ -32,7 +32,7 @@ public sealed class ProjectorWriter
     /// <summary>File name of the sprite in an embedding's folder.</summary>
     public const string SpriteFileName = "sprite.png";
 
-    private readonly ProjectorConfig _config = new();
+    private ProjectorConfig _config = new();
     private readonly int _maxEmbeddings;
     private readonly RetryBackoff _backoff;
 
@@ -141,24 +141,28 @@ public sealed class ProjectorWriter
             };
         }
 
-        int existing = _config.Embeddings.ToList().FindIndex(e => e.TensorPath == info.TensorPath);
+        // The new list is a copy until its config is on disk: a failed write must not leave a listing of the folder
+        // that the failure just removed.
+        var next = _config.Clone();
+        int existing = next.Embeddings.ToList().FindIndex(e => e.TensorPath == info.TensorPath);
         if (existing >= 0)
         {
-            _config.Embeddings[existing] = info;
+            next.Embeddings[existing] = info;
         }
         else
         {
-            _config.Embeddings.Add(info);
+            next.Embeddings.Add(info);
         }
 
-        var removed = _config.Embeddings.Count > _maxEmbeddings ? _config.Embeddings[1] : null;
+        var removed = next.Embeddings.Count > _maxEmbeddings ? next.Embeddings[1] : null;
         if (removed is not null)
         {
-            _config.Embeddings.RemoveAt(1);
+            next.Embeddings.RemoveAt(1);
         }
 
         // The config first: TensorBoard must never be pointed at a folder that is being deleted.
-        WriteAtomically(ConfigPath, Encoding.UTF8.GetBytes(ProjectorConfigText.Format(_config)));
+        WriteAtomically(ConfigPath, Encoding.UTF8.GetBytes(ProjectorConfigText.Format(next)));
+        _config = next;
         if (removed is not null)
         {
             DeleteFolderOf(removed);

@@ -2,7 +2,8 @@
 # Issue 16: the example with its log directory on a full disk must finish like a normal run, plus at most the drain
 # limit, with about the same CPU time, and leave only whole records. Runs the example twice, on a normal disk and on a
 # 3 MB tmpfs, under /usr/bin/time; checks both runs with the independent reader tfevents-check; prints the comparison.
-# Needs root (mount). Usage: scripts/full-disk.sh [STEPS (400)] [EVERY (2)] [SIZE (3m)]
+# Needs root (mount). Usage: [TIMEOUT=900] scripts/full-disk.sh [STEPS (400)] [EVERY (2)] [SIZE (3m)]
+# On a loaded machine, fewer steps (100 fill 3 MB too) keep both runs short.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STEPS="${1:-400}" EVERY="${2:-2}" SIZE="${3:-3m}"
@@ -13,6 +14,7 @@ FULL="$WORK/full" NORMAL="$WORK/normal"
 mkdir -p "$FULL" "$NORMAL"
 cleanup() { mountpoint -q "$FULL" && umount "$FULL"; rm -rf "$WORK"; }
 trap cleanup EXIT
+trap 'exit 130' INT TERM   # through the EXIT trap: never leave the mount behind
 
 if ! mount -t tmpfs -o "size=$SIZE" tmpfs "$FULL" 2>/dev/null; then
   loop="$WORK/disk.img"   # no tmpfs allowed: a small ext4 image on a loop device instead
@@ -27,7 +29,7 @@ DLL="$(ls examples/ShapesCnn/bin/Release/net*/ShapesCnn.dll | head -1)"
 
 run() { # NAME LOGDIR
   set +e
-  /usr/bin/time -v -o "$WORK/$1.time" timeout 600 dotnet "$DLL" --logdir "$2/run" --steps "$STEPS" --every "$EVERY" \
+  /usr/bin/time -v -o "$WORK/$1.time" timeout "${TIMEOUT:-900}" dotnet "$DLL" --logdir "$2/run" --steps "$STEPS" --every "$EVERY" \
     >"$WORK/$1.out" 2>"$WORK/$1.err"
   echo $? >"$WORK/$1.rc"
   set -e

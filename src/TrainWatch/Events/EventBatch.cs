@@ -23,15 +23,20 @@ internal sealed class EventBatch(TimeProvider time)
 
     public ReadOnlySpan<byte> Records => _buffer.WrittenSpan;
 
+    /// <summary>Appends one whole record that arrives now.</summary>
+    public void Append(Event evt) => Append(evt, time.GetTimestamp());
+
     /// <summary>Time since the oldest event in the batch arrived.</summary>
     public TimeSpan Age => Events == 0 ? TimeSpan.Zero : time.GetElapsedTime(_startedAt);
 
     /// <summary>Appends one whole record; a serialization failure leaves the batch as it was.</summary>
-    public void Append(Event evt)
+    /// <param name="evt">The event.</param>
+    /// <param name="arrivedAt">When it was queued (a timestamp of the batch's clock): the batch's age counts from its first event's.</param>
+    public void Append(Event evt, long arrivedAt)
     {
         if (Events == 0)
         {
-            _startedAt = time.GetTimestamp();
+            _startedAt = arrivedAt;
         }
 
         // AppendFramed advances the buffer only after the whole record is in it.

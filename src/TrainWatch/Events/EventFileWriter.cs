@@ -31,6 +31,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     private readonly EventQueue _queue;
     private readonly EventWriteLoop _writeLoop;
     private readonly Task _loop;
+    private readonly TimeProvider _time;
     private int _disposed;
     private int _reported;
 
@@ -51,6 +52,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         }
 
         RunDirectory = Path.GetFullPath(runDirectory);
+        _time = _options.Time ?? TimeProvider.System;
         _reporter = new WriterErrorReporter(_options.Logger, RunDirectory);
         _stepOrder = new StepOrderMonitor(_reporter);
         _sink = new EventFileSink(RunDirectory, _options);
@@ -219,6 +221,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
             return;
         }
 
+        item.EnqueuedAt = _time.GetTimestamp();
         if (!_queue.TryEnqueue(item, _options.Backpressure == BackpressurePolicy.Block))
         {
             Drop(Volatile.Read(ref _disposed) != 0 ? "the writer is closed" : "the queue is full (the disk is slower than training produces data)");

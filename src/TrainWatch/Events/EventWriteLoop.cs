@@ -203,7 +203,7 @@ internal sealed class EventWriteLoop
                 return;
             }
 
-            _batch.Append(evt);
+            _batch.Append(evt, item.EnqueuedAt);
             _lastStep = Math.Max(_lastStep, evt.Step);
             _stepOrder.Observe(evt);
         }

@@ -8,8 +8,9 @@ namespace TrainWatch.Tests.Events;
 /// <summary>
 /// The README's promise: an event is in the file at most 2 s (the default flush interval) after it was logged. Timed
 /// on the real clock, so measured as the 95th percentile over many events: one stall of a loaded machine moves a few
-/// events, not the percentile.
+/// events, not the percentile. Run alone: the parallel tests of this process would otherwise share its two cores.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class VisibilityTests
 {
     [Fact]

@@ -73,17 +73,21 @@ public sealed class VisibilityTests
         Assert.Equal(0, writer.Statistics.EventsWritten);
 
         clock.Advance(TimeSpan.FromMilliseconds(1)); // the first event is 2 s old: the batch (both events) is due
-        await WaitUntil(() => writer.Statistics.EventsWritten == 2);
+
+        // The clock keeps creeping on while we wait: a wait the loop started just as the test moved the clock is timed
+        // from the new time, and must not strand the test.
+        await WaitUntil(() => writer.Statistics.EventsWritten == 2, () => clock.Advance(TimeSpan.FromMilliseconds(1)));
         Assert.Equal([1L, 2L], EventFiles.Values(EventFiles.ReadIntact(dir.Path)).Select(v => v.Step));
     }
 
-    private static async Task WaitUntil(Func<bool> condition)
+    private static async Task WaitUntil(Func<bool> condition, Action betweenPolls)
     {
         var deadline = Stopwatch.StartNew();
         while (!condition())
         {
             Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "the writer did not write the due batch");
             await Task.Delay(10);
+            betweenPolls();
         }
     }
 }

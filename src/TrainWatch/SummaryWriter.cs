@@ -145,26 +145,18 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Writes everything queued, fsyncs and closes the files. Safe to call more than once.</summary>
-    public void Dispose()
-    {
-        Volatile.Write(ref _disposed, 1);
-        _main.Dispose();
-        foreach (var writer in CreatedSeriesWriters())
-        {
-            writer.Dispose();
-        }
-    }
+    /// <summary>
+    /// Writes everything queued, fsyncs and closes the files. Safe to call more than once. The run's files are closed
+    /// side by side, so a failing disk holds this call for one <see cref="EventWriterOptions.DrainTimeout"/>, not one per sub-run.
+    /// </summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <inheritdoc cref="Dispose"/>
     public async ValueTask DisposeAsync()
     {
         Volatile.Write(ref _disposed, 1);
-        await _main.DisposeAsync().ConfigureAwait(false);
-        foreach (var writer in CreatedSeriesWriters())
-        {
-            await writer.DisposeAsync().ConfigureAwait(false);
-        }
+        var closing = CreatedSeriesWriters().Prepend(_main).Select(writer => writer.DisposeAsync().AsTask()).ToList();
+        await Task.WhenAll(closing).ConfigureAwait(false);
     }
 
     private IEnumerable<EventFileWriter> CreatedSeriesWriters() =>

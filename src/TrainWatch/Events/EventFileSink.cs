@@ -22,6 +22,7 @@ internal sealed class EventFileSink : IDisposable
     private readonly string _directory;
     private readonly EventWriterOptions _options;
     private Stream? _stream;
+    private bool _hasHeader;
 
     public EventFileSink(string directory, EventWriterOptions options)
     {
@@ -59,13 +60,8 @@ internal sealed class EventFileSink : IDisposable
         }
 
         Length = 0;
-        var header = new Event
-        {
-            WallTime = WallClock.Now(),
-            FileVersion = FileVersion,
-            SourceMetadata = new SourceMetadata { Writer = "trainwatch" },
-        };
-        Append(EventSerializer.Frame(header));
+        _hasHeader = false;
+        WriteHeader();
     }
 
     /// <summary>Appends whole framed records; on failure the file is left holding only whole records.</summary>
@@ -74,6 +70,11 @@ internal sealed class EventFileSink : IDisposable
         if (_stream is null)
         {
             Open();
+        }
+        else if (!_hasHeader)
+        {
+            // The header itself failed (a disk full at the new file's first write) and was cut back: write it first.
+            WriteHeader();
         }
 
         try
@@ -107,6 +108,28 @@ internal sealed class EventFileSink : IDisposable
         var stream = _stream;
         _stream = null;
         stream?.Dispose();
+    }
+
+    private void WriteHeader()
+    {
+        var header = new Event
+        {
+            WallTime = WallClock.Now(),
+            FileVersion = FileVersion,
+            SourceMetadata = new SourceMetadata { Writer = "trainwatch" },
+        };
+        byte[] framed = EventSerializer.Frame(header);
+        try
+        {
+            _stream!.Write(framed);
+            Length += framed.Length;
+            _hasHeader = true;
+        }
+        catch
+        {
+            RollBack();
+            throw;
+        }
     }
 
     private void RollBack()

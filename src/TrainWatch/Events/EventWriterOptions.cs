@@ -18,7 +18,10 @@ public enum BackpressurePolicy
 /// <summary>What the writer does after a write to disk fails.</summary>
 public enum WriteErrorPolicy
 {
-    /// <summary>Keep the unwritten events (up to <see cref="EventWriterOptions.MaxRetainedBytes"/>) and retry at the next flush.</summary>
+    /// <summary>
+    /// Keep the unwritten events (up to <see cref="EventWriterOptions.MaxRetainedBytes"/>) and retry, first after
+    /// <see cref="EventWriterOptions.RetryDelay"/>, then twice as long each time up to <see cref="EventWriterOptions.MaxRetryDelay"/>.
+    /// </summary>
     KeepTrying,
 
     /// <summary>Stop writing: later events are counted as lost. What was written stays valid.</summary>
@@ -52,6 +55,22 @@ public sealed record EventWriterOptions
     /// <summary>Unwritten bytes kept for a retry while writes fail; beyond this they are counted as lost.</summary>
     public long MaxRetainedBytes { get; init; } = 64L << 20;
 
+    /// <summary>Wait before the first retry after a failed write; each further failure doubles it.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Longest wait between retries of a failing disk; null means four flush intervals (8 s by default), so a disk that
+    /// recovers is used again within a few intervals while a full one costs a handful of attempts a minute.
+    /// </summary>
+    public TimeSpan? MaxRetryDelay { get; init; }
+
+    /// <summary>
+    /// Longest time <c>Dispose</c>, <c>DisposeAsync</c> and process exit keep retrying a failing disk (default 5 s).
+    /// What is still unwritten then is counted in <see cref="EventWriterStatistics.EventsLost"/> and reported once, and
+    /// the call returns. A healthy disk is always drained completely, however long that takes.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Strict mode: rethrow a write error (and report dropped or late events) into the calling thread instead of only
     /// reporting it. Off by default because a monitor must not take training down.
@@ -63,6 +82,11 @@ public sealed record EventWriterOptions
 
     /// <summary>Where errors are reported. Without one they go to standard error, once.</summary>
     public ILogger? Logger { get; init; }
+
+    /// <summary>Test seam: the clock of the flush timer, the retry backoff and the drain limit.</summary>
+    internal TimeProvider? Time { get; init; }
+
+    internal TimeSpan EffectiveMaxRetryDelay => MaxRetryDelay ?? (FlushInterval * 4 > RetryDelay ? FlushInterval * 4 : RetryDelay);
 
     /// <summary>Test seam: opens the stream an event file is written to (fault injection).</summary>
     internal Func<string, Stream>? OpenStream { get; init; }

@@ -31,6 +31,13 @@ internal sealed class PendingEvent
     /// <summary>Bytes this item holds while queued (for the queue's byte bound).</summary>
     public long EstimatedBytes { get; }
 
+    /// <summary>
+    /// When the caller queued it (a <see cref="TimeProvider"/> timestamp), set once just before queuing. The flush
+    /// interval counts from here, not from when the writer thread got to it: "written at most 2 s after it was
+    /// logged" must hold when that thread runs late on a loaded machine.
+    /// </summary>
+    public long EnqueuedAt { get; set; }
+
     public static PendingEvent ForEvent(Event evt) => new(evt.Step, evt.WallTime, evt, null, null, evt.CalculateSize());
 
     public static PendingEvent ForSummary(long step, double wallTime, Func<Summary?> build, long estimatedBytes) =>

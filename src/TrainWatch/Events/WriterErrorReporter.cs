@@ -13,14 +13,15 @@ internal sealed class WriterErrorReporter(ILogger? logger, string runDirectory)
     private int _reportedEventFailure;
     private int _reportedStepOrder;
 
-    public void WriteFailed(Exception error, long errorCount, bool keepTrying)
+    public void WriteFailed(Exception error, long errorCount, bool keepTrying, TimeSpan? maxRetryDelay)
     {
         if (Interlocked.Exchange(ref _reportedWriteError, 1) != 0)
         {
             return;
         }
 
-        string next = keepTrying ? "TrainWatch keeps the events and retries; training continues" : "TrainWatch stops writing this run; training continues";
+        string every = maxRetryDelay is { } max ? $" with growing pauses (at most {max.TotalSeconds:0.#} s)" : "";
+        string next = keepTrying ? $"TrainWatch keeps the events and retries{every}; training continues" : "TrainWatch stops writing this run; training continues";
         Report(LogLevel.Error, error, $"TrainWatch could not write events to '{runDirectory}': {error.Message}. {next}. Further write errors are counted (now {errorCount}), not repeated.");
     }
 
@@ -55,9 +56,14 @@ internal sealed class WriterErrorReporter(ILogger? logger, string runDirectory)
         Report(LogLevel.Warning, null, $"TrainWatch: tag '{tag}' in '{runDirectory}' {what}. It is written as given, but TensorBoard may hide that tag's points after step {step}. A resumed run should continue its step count or log to a new run directory. Further cases are counted, not repeated.");
     }
 
+    /// <summary>The one summary at close. Events the disk refused come first, in the words a user searches for.</summary>
     public void Closed(EventWriterStatistics stats)
     {
-        if (stats.WriteErrors > 1 || stats.EventsDropped > 0 || stats.EventsLost > 0 || stats.StepsOutOfOrder > 1)
+        if (stats.EventsLost > 0 && stats.FirstError is IOException or UnauthorizedAccessException)
+        {
+            Report(LogLevel.Error, null, $"TrainWatch: {stats.EventsLost} events not written to '{runDirectory}': {stats.FirstError.Message} ({stats.WriteErrors} failed write attempts; {stats.EventsWritten} events written, intact; {stats.EventsDropped} dropped).");
+        }
+        else if (stats.WriteErrors > 1 || stats.EventsDropped > 0 || stats.EventsLost > 0 || stats.StepsOutOfOrder > 1)
         {
             Report(LogLevel.Warning, null, $"TrainWatch closed '{runDirectory}' with {stats.WriteErrors} write errors, {stats.EventsDropped} dropped and {stats.EventsLost} lost events, and {stats.StepsOutOfOrder} values whose step repeated or went back ({stats.EventsWritten} events written).");
         }

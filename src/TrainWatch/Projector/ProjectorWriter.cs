@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using TrainWatch.Events;
 using TrainWatch.Protos.Plugins.Projector;
 
 namespace TrainWatch.Projector;
@@ -13,6 +14,9 @@ namespace TrainWatch.Projector;
 /// <remarks>
 /// The config is rewritten through a temporary file and a rename, so TensorBoard never reads half a config. A new
 /// writer starts a new list: it replaces a config left by an earlier writer on the same directory. Not thread-safe.
+/// A write that fails (a full disk) removes what that call created, so no half-written snapshot folders pile up, and
+/// the writer then skips its writes (throwing an <see cref="IOException"/> at once) until a retry delay has passed,
+/// doubling from <see cref="EventWriterOptions.RetryDelay"/>'s default up to 8 s, like the event writer.
 /// </remarks>
 public sealed class ProjectorWriter
 {
@@ -28,8 +32,9 @@ public sealed class ProjectorWriter
     /// <summary>File name of the sprite in an embedding's folder.</summary>
     public const string SpriteFileName = "sprite.png";
 
-    private readonly ProjectorConfig _config = new();
+    private ProjectorConfig _config = new();
     private readonly int _maxEmbeddings;
+    private readonly RetryBackoff _backoff;
 
     /// <summary>Writes into <paramref name="runDirectory"/> (created if missing).</summary>
     /// <param name="runDirectory">The run directory.</param>
@@ -39,7 +44,15 @@ public sealed class ProjectorWriter
     /// drop-down of thousands of snapshots would be unusable anyway).
     /// </param>
     public ProjectorWriter(string runDirectory, int maxEmbeddings = int.MaxValue)
+        : this(runDirectory, maxEmbeddings, TimeProvider.System)
     {
+    }
+
+    /// <summary>Test seam: the clock of the retry delay after a failed write.</summary>
+    internal ProjectorWriter(string runDirectory, int maxEmbeddings, TimeProvider time)
+    {
+        var defaults = EventWriterOptions.Default;
+        _backoff = new RetryBackoff(time, defaults.RetryDelay, defaults.EffectiveMaxRetryDelay);
         ArgumentException.ThrowIfNullOrWhiteSpace(runDirectory);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxEmbeddings, 2);
         RunDirectory = Path.GetFullPath(runDirectory);
@@ -61,6 +74,10 @@ public sealed class ProjectorWriter
     /// example the step) and rewrites the config. Writing the same folder again replaces that embedding.
     /// </summary>
     /// <exception cref="ArgumentException">The values, metadata or sprite do not match the rows and columns.</exception>
+    /// <exception cref="IOException">
+    /// A file could not be written (what this call created is removed; the config is unchanged), or a recent failure's
+    /// retry delay has not passed (nothing was touched).
+    /// </exception>
     public EmbeddingInfo Add(string folder, ProjectorEmbedding embedding)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
@@ -73,6 +90,32 @@ public sealed class ProjectorWriter
             throw new ArgumentException($"The folder '{folder}' is outside the run directory.", nameof(folder));
         }
 
+        if (!_backoff.AttemptDue)
+        {
+            throw new SkippedWriteException($"The projector snapshot '{relativeFolder}' was skipped: a write in '{RunDirectory}' failed recently; the next try is in {_backoff.UntilNextAttempt.TotalSeconds:0.##} s.");
+        }
+
+        bool created = !Directory.Exists(directory);
+        try
+        {
+            var info = AddFiles(relativeFolder, directory, embedding);
+            _backoff.Succeeded();
+            return info;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _backoff.Failed();
+            if (created)
+            {
+                DeleteOwnFiles(directory);
+            }
+
+            throw;
+        }
+    }
+
+    private EmbeddingInfo AddFiles(string relativeFolder, string directory, ProjectorEmbedding embedding)
+    {
         Directory.CreateDirectory(directory);
         var info = new EmbeddingInfo
         {
@@ -98,24 +141,28 @@ public sealed class ProjectorWriter
             };
         }
 
-        int existing = _config.Embeddings.ToList().FindIndex(e => e.TensorPath == info.TensorPath);
+        // The new list is a copy until its config is on disk: a failed write must not leave a listing of the folder
+        // that the failure just removed.
+        var next = _config.Clone();
+        int existing = next.Embeddings.ToList().FindIndex(e => e.TensorPath == info.TensorPath);
         if (existing >= 0)
         {
-            _config.Embeddings[existing] = info;
+            next.Embeddings[existing] = info;
         }
         else
         {
-            _config.Embeddings.Add(info);
+            next.Embeddings.Add(info);
         }
 
-        var removed = _config.Embeddings.Count > _maxEmbeddings ? _config.Embeddings[1] : null;
+        var removed = next.Embeddings.Count > _maxEmbeddings ? next.Embeddings[1] : null;
         if (removed is not null)
         {
-            _config.Embeddings.RemoveAt(1);
+            next.Embeddings.RemoveAt(1);
         }
 
         // The config first: TensorBoard must never be pointed at a folder that is being deleted.
-        WriteAtomically(ConfigPath, Encoding.UTF8.GetBytes(ProjectorConfigText.Format(_config)));
+        WriteAtomically(ConfigPath, Encoding.UTF8.GetBytes(ProjectorConfigText.Format(next)));
+        _config = next;
         if (removed is not null)
         {
             DeleteFolderOf(removed);
@@ -127,7 +174,11 @@ public sealed class ProjectorWriter
     // Only the files this writer puts there, then the folder if that left it empty: nothing else is ever deleted.
     private void DeleteFolderOf(EmbeddingInfo embedding)
     {
-        string directory = Path.GetDirectoryName(Path.Combine(RunDirectory, embedding.TensorPath))!;
+        DeleteOwnFiles(Path.GetDirectoryName(Path.Combine(RunDirectory, embedding.TensorPath))!);
+    }
+
+    private static void DeleteOwnFiles(string directory)
+    {
         try
         {
             foreach (string name in new[] { TensorFileName, MetadataFileName, SpriteFileName })
@@ -135,14 +186,26 @@ public sealed class ProjectorWriter
                 File.Delete(Path.Combine(directory, name));
             }
 
-            if (!Directory.EnumerateFileSystemEntries(directory).Any())
+            RemoveIfEmpty(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left behind on a failing disk or a lost permission: it costs space, never correctness, since the config no longer lists it.
+        }
+    }
+
+    private static void RemoveIfEmpty(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory) && !Directory.EnumerateFileSystemEntries(directory).Any())
             {
                 Directory.Delete(directory);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Left behind on a failing disk or a lost permission: it costs space, never correctness, since the config no longer lists it.
+            // Costs space, never correctness: no config lists an empty folder.
         }
     }
 
@@ -210,10 +273,27 @@ public sealed class ProjectorWriter
     // A tab or a line break inside a value would shift every later column or row.
     private static string Clean(string value) => value.Replace('\t', ' ').Replace('\r', ' ').Replace('\n', ' ');
 
+    // A failed write deletes its partial temporary file: on a full disk it would hold the space that is missing.
     private static void WriteAtomically(string path, byte[] bytes)
     {
         string temporary = $"{path}.{Environment.ProcessId}.tmp";
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, path, overwrite: true);
+        try
+        {
+            File.WriteAllBytes(temporary, bytes);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+                // The original error is the one to report.
+            }
+
+            throw;
+        }
     }
 }

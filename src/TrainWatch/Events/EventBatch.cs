@@ -1,0 +1,61 @@
+using System.Buffers;
+using TrainWatch.Protos;
+
+namespace TrainWatch.Events;
+
+/// <summary>
+/// Framed records waiting to be written in one go, and when the oldest of them arrived (for the flush timer). Only
+/// the writer loop touches it.
+/// </summary>
+internal sealed class EventBatch(TimeProvider time)
+{
+    private const int InitialCapacity = 64 * 1024;
+
+    // A buffer grown past this by one huge event is not kept for the rest of the run.
+    private const int KeepCapacity = 4 << 20;
+
+    private ArrayBufferWriter<byte> _buffer = new(InitialCapacity);
+    private long _startedAt;
+
+    public int Events { get; private set; }
+
+    public int Bytes => _buffer.WrittenCount;
+
+    public ReadOnlySpan<byte> Records => _buffer.WrittenSpan;
+
+    /// <summary>Appends one whole record that arrives now.</summary>
+    public void Append(Event evt) => Append(evt, time.GetTimestamp());
+
+    /// <summary>Time since the oldest event in the batch arrived.</summary>
+    public TimeSpan Age => Events == 0 ? TimeSpan.Zero : time.GetElapsedTime(_startedAt);
+
+    /// <summary>Appends one whole record; a serialization failure leaves the batch as it was.</summary>
+    /// <param name="evt">The event.</param>
+    /// <param name="arrivedAt">When it was queued (a timestamp of the batch's clock): the batch's age counts from its first event's.</param>
+    public void Append(Event evt, long arrivedAt)
+    {
+        if (Events == 0)
+        {
+            _startedAt = arrivedAt;
+        }
+
+        // AppendFramed advances the buffer only after the whole record is in it.
+        EventSerializer.AppendFramed(_buffer, evt);
+        Events++;
+    }
+
+    public void Clear()
+    {
+        Events = 0;
+
+        // Why: one huge histogram should not pin its buffer for the rest of the run.
+        if (_buffer.Capacity > KeepCapacity)
+        {
+            _buffer = new ArrayBufferWriter<byte>(InitialCapacity);
+        }
+        else
+        {
+            _buffer.ResetWrittenCount();
+        }
+    }
+}

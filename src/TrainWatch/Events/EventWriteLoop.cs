@@ -1,0 +1,306 @@
+using TrainWatch.Protos;
+
+namespace TrainWatch.Events;
+
+/// <summary>
+/// The writer's background loop: takes items from the queue, builds deferred summaries, batches the framed records and
+/// writes a batch when it is <see cref="EventWriterOptions.FlushInterval"/> old or 1 MiB large. After a failed write it
+/// keeps the batch and tries again on a <see cref="RetryBackoff"/> schedule, never in a busy loop; closing drains, and
+/// gives up after <see cref="EventWriterOptions.DrainTimeout"/> if the disk is still failing.
+/// </summary>
+internal sealed class EventWriteLoop
+{
+    // A batch is written once it holds this much, even before the flush interval: memory stays bounded by size, not
+    // by how fast training produces events.
+    private const int BatchWriteThreshold = 1 << 20;
+
+    private readonly EventWriterOptions _options;
+    private readonly EventFileSink _sink;
+    private readonly EventQueue _queue;
+    private readonly WriterCounters _counters;
+    private readonly WriterErrorReporter _reporter;
+    private readonly StepOrderMonitor _stepOrder;
+    private readonly TimeProvider _time;
+    private readonly EventBatch _batch;
+    private readonly RetryBackoff _backoff;
+    private long _lastStep;
+    private long _droppedWrittenToRun;
+    private bool _stopped;
+    private long _drainStartedAt;
+    private int _draining;
+
+    public EventWriteLoop(EventWriterOptions options, EventFileSink sink, EventQueue queue, WriterCounters counters, WriterErrorReporter reporter, StepOrderMonitor stepOrder)
+    {
+        _options = options;
+        _sink = sink;
+        _queue = queue;
+        _counters = counters;
+        _reporter = reporter;
+        _stepOrder = stepOrder;
+        _time = options.Time ?? TimeProvider.System;
+        _batch = new EventBatch(_time);
+        _backoff = new RetryBackoff(_time, options.RetryDelay, options.EffectiveMaxRetryDelay);
+    }
+
+    /// <summary>Marks the start of the drain, from which <see cref="EventWriterOptions.DrainTimeout"/> counts. Call before closing the queue.</summary>
+    public void BeginDrain()
+    {
+        Volatile.Write(ref _drainStartedAt, _time.GetTimestamp());
+        Volatile.Write(ref _draining, 1);
+    }
+
+    public async Task RunAsync()
+    {
+        var reader = _queue.Reader;
+        Task<bool>? waitForItems = null;
+        try
+        {
+            while (true)
+            {
+                var wake = TimeUntilWriteDue();
+                if (wake is null || wake > TimeSpan.Zero)
+                {
+                    waitForItems ??= reader.WaitToReadAsync().AsTask();
+                    if (wake is { } timeout)
+                    {
+                        await Task.WhenAny(waitForItems, Task.Delay(timeout, _time)).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await waitForItems.ConfigureAwait(false);
+                    }
+
+                    if (waitForItems.IsCompleted)
+                    {
+                        bool more = await waitForItems.ConfigureAwait(false);
+                        waitForItems = null;
+                        if (!more)
+                        {
+                            break;
+                        }
+                    }
+                }
+
+                while (reader.TryRead(out var item))
+                {
+                    Process(item);
+                    if (_batch.Bytes >= BatchWriteThreshold)
+                    {
+                        WriteBatch();
+                    }
+                }
+
+                if (TimeUntilWriteDue() == TimeSpan.Zero)
+                {
+                    WriteBatch();
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            // A bug in the loop must not stop the process; record it like a write error so strict mode can see it.
+            _counters.RecordError(e);
+        }
+        finally
+        {
+            await DrainAsync().ConfigureAwait(false);
+        }
+    }
+
+    // Null: nothing to write, wait for items only. Otherwise the later of the flush timer and the retry backoff, so a
+    // failing disk is tried once per backoff period however many items arrive.
+    private TimeSpan? TimeUntilWriteDue()
+    {
+        if (_batch.Events == 0 || _stopped)
+        {
+            return null;
+        }
+
+        var untilFlush = _options.FlushInterval - _batch.Age;
+        var untilRetry = _backoff.UntilNextAttempt;
+        var wait = untilFlush > untilRetry ? untilFlush : untilRetry;
+        return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+    }
+
+    private async Task DrainAsync()
+    {
+        try
+        {
+            // Closing is the last chance: one attempt now, whatever the schedule; then the schedule, up to the drain limit.
+            _backoff.AllowAttemptNow();
+            while (true)
+            {
+                while (_queue.Reader.TryRead(out var item))
+                {
+                    Process(item);
+                }
+
+                WriteBatch();
+                if (_batch.Events == 0 || _stopped)
+                {
+                    break;
+                }
+
+                var left = DrainTimeLeft();
+                if (left <= TimeSpan.Zero)
+                {
+                    _counters.AddLost(_batch.Events);
+                    _batch.Clear();
+                    break;
+                }
+
+                var wait = _backoff.UntilNextAttempt;
+                await Task.Delay(wait < left ? wait : left, _time).ConfigureAwait(false);
+            }
+
+            if (!_backoff.Failing)
+            {
+                TryFlushToDisk();
+            }
+        }
+        catch (Exception e)
+        {
+            _counters.RecordError(e);
+        }
+        finally
+        {
+            _sink.Dispose();
+        }
+    }
+
+    private TimeSpan DrainTimeLeft() => Volatile.Read(ref _draining) == 0
+        ? TimeSpan.MaxValue
+        : _options.DrainTimeout - _time.GetElapsedTime(Volatile.Read(ref _drainStartedAt));
+
+    private void Process(PendingEvent item)
+    {
+        _queue.Taken(item);
+        if (item.Flush is { } flush)
+        {
+            WriteBatch();
+            if (flush.ToDisk && !_backoff.Failing)
+            {
+                TryFlushToDisk();
+            }
+
+            // Completed even when the disk is failing: a caller's Flush never waits on the backoff.
+            flush.Complete();
+            return;
+        }
+
+        // Stopped, or closing on a disk that failed for the whole drain limit: not even built (a builder may write files).
+        if (_stopped || (_backoff.Failing && DrainTimeLeft() <= TimeSpan.Zero))
+        {
+            _counters.AddLost(1);
+            return;
+        }
+
+        try
+        {
+            var evt = item.ToEvent();
+            if (evt is null)
+            {
+                return;
+            }
+
+            _batch.Append(evt, item.EnqueuedAt);
+            _lastStep = Math.Max(_lastStep, evt.Step);
+            _stepOrder.Observe(evt);
+        }
+        catch (IOException e)
+        {
+            // A builder that writes files of its own (the projector) met the disk's error, or skipped its write while
+            // backing off (SkippedWriteException, not an attempt, so not counted as an error).
+            _counters.AddLost(1);
+            if (e is not SkippedWriteException)
+            {
+                _reporter.WriteFailed(e, _counters.RecordError(e), _options.OnWriteError == WriteErrorPolicy.KeepTrying, null);
+            }
+        }
+        catch (Exception e)
+        {
+            // A builder that throws, or an event that cannot be serialized (bad input found late), costs its own event,
+            // nothing else: the writer thread must outlive any one bad event.
+            _counters.RecordError(e);
+            _counters.AddLost(1);
+            _reporter.EventFailed(e);
+        }
+    }
+
+    private void WriteBatch()
+    {
+        AppendDroppedCount();
+        if (_batch.Events == 0 || _stopped)
+        {
+            return;
+        }
+
+        if (!_backoff.AttemptDue)
+        {
+            LoseBeyondRetainedBytes();
+            return;
+        }
+
+        try
+        {
+            _sink.Append(_batch.Records);
+            _counters.AddWritten(_batch.Events);
+            _batch.Clear();
+            _backoff.Succeeded();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ObjectDisposedException)
+        {
+            _backoff.Failed();
+            long errors = _counters.RecordError(e);
+            bool keepTrying = _options.OnWriteError == WriteErrorPolicy.KeepTrying;
+            _reporter.WriteFailed(e, errors, keepTrying, _options.EffectiveMaxRetryDelay);
+            if (!keepTrying)
+            {
+                _stopped = true;
+                _counters.AddLost(_batch.Events);
+                _batch.Clear();
+            }
+            else
+            {
+                LoseBeyondRetainedBytes();
+            }
+        }
+    }
+
+    private void LoseBeyondRetainedBytes()
+    {
+        if (_batch.Bytes > _options.MaxRetainedBytes)
+        {
+            _counters.AddLost(_batch.Events);
+            _batch.Clear();
+        }
+    }
+
+    // Why: a user who chose Drop must be able to see in TensorBoard that data is missing, and when.
+    private void AppendDroppedCount()
+    {
+        long dropped = _counters.Dropped;
+        if (dropped == _droppedWrittenToRun || _stopped)
+        {
+            return;
+        }
+
+        _droppedWrittenToRun = dropped;
+        var summary = new Summary();
+        summary.Value.Add(new Summary.Types.Value { Tag = EventFileWriter.DroppedEventsTag, SimpleValue = dropped });
+        _batch.Append(new Event { Step = _lastStep, WallTime = WallClock.Now(), Summary = summary });
+    }
+
+    private void TryFlushToDisk()
+    {
+        try
+        {
+            _sink.FlushToDisk();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            _backoff.Failed();
+            _reporter.WriteFailed(e, _counters.RecordError(e), _options.OnWriteError == WriteErrorPolicy.KeepTrying, _options.EffectiveMaxRetryDelay);
+        }
+    }
+}

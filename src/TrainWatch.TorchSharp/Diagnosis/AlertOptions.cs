@@ -10,10 +10,10 @@ public sealed record AlertOptions
     /// A layer's gradient norm is exploding when it is above this multiple of the largest of its recent norms
     /// (<see cref="HistoryWindow"/> samples) and above the largest it ever had (the run's own scale: a converged
     /// model's blip from 0.002 to 0.1 is no explosion when early training saw 2) — or rising alone, its share of the
-    /// global norm this many times its running median (one layer blowing up, where a loss blip moves all together). It
-    /// fires at once when it is also this many times above the largest it ever had or rising alone, otherwise when it
-    /// holds on two samples in a row (growth, not one rise off a plateau). A gradient that overflowed to ±∞ while its
-    /// weights are finite is exploding too.
+    /// global norm this many times its running median while its own norm tripled (one layer blowing up, where a loss
+    /// blip moves all together). It fires at once when rising alone or above this factor squared times its recent
+    /// largest, otherwise when it holds on two samples in a row (growth, not one rise off a plateau). A gradient that
+    /// overflowed to ±∞ while its weights are finite is exploding too.
     /// </summary>
     public double ExplodingFactor { get; init; } = 10;
 

@@ -58,7 +58,8 @@ internal sealed class GradientRules(AlertOptions options)
             double others = Math.Sqrt(Math.Max(0, global * global - norm * norm));
             double share = others > 0 ? norm / others : double.PositiveInfinity;
             var shares = Share(p.Name);
-            bool alone = shares.Count >= options.WarmupSamples && share > options.ExplodingFactor * shares.Median;
+            // Alone means its own norm rose too: another layer fading away also raises this one's share.
+            bool alone = shares.Count >= options.WarmupSamples && share > options.ExplodingFactor * shares.Median && norm > AloneRise * history.Median;
             CheckExploding(p.Name, norm, history, warm && significant, alone, findings);
             if (double.IsFinite(share))
             {
@@ -93,7 +94,9 @@ internal sealed class GradientRules(AlertOptions options)
     {
         double recentMax = history.Max;
         double factor = options.ExplodingFactor;
-        bool candidate = eligible && recentMax > 0 && norm > factor * recentMax && (norm > history.AllTimeMax || alone);
+        // Far above its recent norms and above any it ever had; or rising alone (BN after a layer caps how far its own
+        // gradient can climb, but not its share of the total).
+        bool candidate = eligible && recentMax > 0 && ((norm > factor * recentMax && norm > history.AllTimeMax) || alone);
         bool wasGrowing = _growing.Contains(name);
         if (candidate)
         {
@@ -104,14 +107,17 @@ internal sealed class GradientRules(AlertOptions options)
             _growing.Remove(name);
         }
 
-        // At once when far above anything the layer ever had, or when it rose alone (its share of the global norm jumped);
-        // otherwise only if it keeps growing at the next sample (a layer leaving a plateau rises once and settles).
-        if (candidate && (norm > factor * history.AllTimeMax || alone || wasGrowing))
+        // At once when it rose alone (its share of the global norm jumped) or by the factor squared; otherwise only if it
+        // keeps growing at the next sample (layers leaving a plateau rise once, together, and settle).
+        if (candidate && (alone || norm > factor * factor * recentMax || wasGrowing))
         {
             findings.Add(new(AlertKind.ExplodingGradient, name, norm, Invariant(
                 $"{name} gradient norm {norm:G4} is {norm / recentMax:F1}× the largest of its last {history.Count} samples ({recentMax:G4}){(alone ? ", rising alone against the other layers" : " and above any it had before")}")));
         }
     }
+
+    // How far a layer's own norm must rise above its running median to count as rising alone.
+    private const double AloneRise = 3;
 
     private SeriesHistory Share(string name) => History("share:" + name);
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Microsoft.Extensions.Logging;
 using TorchSharp;
 using TorchSharp.Modules;
 using TrainWatch.Events;
@@ -44,40 +42,29 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
     private readonly IReadOnlyList<(string Name, Parameter Parameter)> _parameters;
     private readonly IReadOnlyList<Parameter> _weights;
     private readonly IReadOnlyList<torch.optim.Optimizer> _optimizers;
+    private readonly SampleSchedule _schedule;
     private readonly ForwardRecorder? _recorder;
     private readonly UpdateRatioTracker _updates = new();
     private readonly SampleCollector _collector;
     private readonly Diagnostician _diagnostician;
+    private readonly AlertPublisher _publisher;
+    private readonly UsageAdvisor _advisor;
     private readonly List<IWatchExtension> _extensions = [];
-    private long _sampleIndex;
-    private readonly HashSet<(AlertKind, string)> _alertsShownOnConsole = [];
     private readonly List<Alert> _alerts = [];
-    private readonly int _every;
-    private long _step;
-    private long _nextSample;
-    private long _lastSampleStep = -1;
+    private long _sampleIndex;
     private long _lastFailedStep = -1;
-    private long _lastSampleTimestamp;
-    private bool _warnedNoGradients;
-    private bool _warnedFailure;
     private bool _disposed;
 
     private TrainWatcher(Module model, IReadOnlyList<torch.optim.Optimizer> optimizers, string logDirectory, WatchOptions options)
     {
         options.Validate();
         _options = options;
-        _every = options.Every;
-        _step = options.InitialStep;
-        _nextSample = (options.InitialStep + _every - 1) / _every * _every; // the first multiple of Every from there on
+        _schedule = new SampleSchedule(options.InitialStep, options.Every);
         _optimizers = optimizers;
+        _advisor = new UsageAdvisor(options.Logger);
+        _publisher = new AlertPublisher(options, _advisor.ReportFailure);
         Rank = options.Rank ?? ProcessRank.FromEnvironment();
-
-        // An empty parameter has no statistics; it is left out rather than failing every sample it would be part of.
-        _parameters = model.named_parameters()
-            .Where(p => p.parameter.numel() > 0)
-            .Where(p => options.ParameterFilter?.Invoke(p.name) ?? true)
-            .Select(p => (p.name, p.parameter))
-            .ToList();
+        _parameters = WatchedParameters.Select(model, options);
         _weights = _parameters.Select(p => p.Parameter).ToList();
         HostTransfer = new HostTransfer();
         _collector = new SampleCollector(_parameters, options.HistogramBins, HostTransfer);
@@ -100,25 +87,25 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
 
         // One set of hooks for everything that needs the forward pass: statistics, alerts, graph, pictures, projector.
         var measure = options.WatchActivations ? new ActivationSettings(options.HistogramBins, options.ActivationSampleLimit) : null;
-        _recorder = new ForwardRecorder(model, measure, options.ModuleFilter, Warn);
-        if (_step == _nextSample)
+        _recorder = new ForwardRecorder(model, measure, options.ModuleFilter, _advisor.Warn);
+        if (_schedule.NextIsSampled)
         {
-            _recorder.Arm(_step); // the first step is sampled
+            _recorder.Arm(_schedule.Current); // the first step is sampled
         }
 
         if (resumesRun && options.InitialStep == 0)
         {
-            Warn($"TrainWatch: '{runDirectory}' already holds event files and this run starts again at step 0. If it resumes a checkpoint, set WatchOptions.InitialStep to the checkpoint's step; otherwise TensorBoard may hide the earlier run's points after each new step.");
+            _advisor.ResumedAtZero(runDirectory);
         }
 
-        var context = new WatchContext(model, _writer, options, Warn, _recorder);
+        var context = new WatchContext(model, _writer, options, _advisor.Warn, _recorder);
         AddExtensions(context);
     }
 
     // Features beyond statistics (pictures, graph, projector, ...) plug in here, one line each.
     private void AddExtensions(WatchContext context)
     {
-        _extensions.AddRange(Tabs.TensorBoardTabs.Create(context, () => _step));
+        _extensions.AddRange(Tabs.TensorBoardTabs.Create(context, () => _schedule.Current));
         _extensions.AddRange(Pictures.PictureExtension.For(context));
     }
 
@@ -138,13 +125,13 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
     public SummaryWriter? Writer => _writer;
 
     /// <summary>The step the next <see cref="Step"/> call will be.</summary>
-    public long CurrentStep => _step;
+    public long CurrentStep => _schedule.Current;
 
     /// <summary>Alerts raised so far.</summary>
     public IReadOnlyList<Alert> Alerts => _alerts;
 
     /// <summary>Sample steps that failed inside the watcher (training went on).</summary>
-    public int FailedSamples { get; private set; }
+    public int FailedSamples => _advisor.FailedSamples;
 
     internal HostTransfer HostTransfer { get; }
 
@@ -178,10 +165,9 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
     /// </summary>
     public void Step(Tensor? loss = null)
     {
-        long step = _step++;
-        if (step == _nextSample)
+        var (step, sampled) = _schedule.Advance();
+        if (sampled)
         {
-            _nextSample += _every;
             if (IsWriting && !_disposed)
             {
                 Sample(step, loss);
@@ -189,10 +175,10 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         }
         else if (_updates.AwaitingUpdate)
         {
-            Guard(() => _updates.MeasureUpdate(Weights()));
+            Guard(() => _updates.MeasureUpdate(_weights));
         }
 
-        if (step + 1 == _nextSample && IsWriting && !_disposed)
+        if (_schedule.NextIsSampled && IsWriting && !_disposed)
         {
             _recorder?.Arm(step + 1);
             foreach (var extension in _extensions)
@@ -246,7 +232,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
             var recording = _recorder?.Last is { } last && last.Step == step ? last : null;
             if (_updates.AwaitingUpdate)
             {
-                _updates.MeasureUpdate(Weights());
+                _updates.MeasureUpdate(_weights);
             }
 
             long updateStep = _updates.PendingStep ?? -1;
@@ -257,11 +243,11 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
                 _recorder?.TakeInputCheck(),
                 _updates.TakePending(),
                 updateStep,
-                LearningRates(),
-                StepsPerSecond(step));
-            _updates.Snapshot(Weights(), step);
+                WatchedParameters.LearningRates(_optimizers),
+                _schedule.StepsPerSecond(step));
+            _updates.Snapshot(_weights, step);
 
-            WarnAboutUsage(sample);
+            _advisor.Review(sample, _parameters.Any(p => p.Parameter.requires_grad), _recorder?.TakeSilentModules() ?? []);
             alerts = _diagnostician.Examine(sample, recording);
             _alerts.AddRange(alerts);
             long totalAlerts = _alerts.Count;
@@ -281,7 +267,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
 
         foreach (var alert in alerts)
         {
-            Publish(alert);
+            _publisher.Publish(this, alert, AlertRaised);
         }
 
         long sampleIndex = _sampleIndex++;
@@ -334,73 +320,6 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         _extensions.Clear();
     }
 
-    private IReadOnlyList<Parameter> Weights() => _weights;
-
-    private List<(string Name, double Value)> LearningRates()
-    {
-        var rates = new List<(string, double)>();
-        for (int o = 0; o < _optimizers.Count; o++)
-        {
-            var groups = _optimizers[o].ParamGroups.ToList();
-            for (int g = 0; g < groups.Count; g++)
-            {
-                string name = (_optimizers.Count, groups.Count) switch
-                {
-                    (1, 1) => "",
-                    (1, _) => $"group{g}",
-                    (_, 1) => $"optimizer{o}",
-                    _ => $"optimizer{o}/group{g}",
-                };
-                rates.Add((name, groups[g].LearningRate));
-            }
-        }
-
-        return rates;
-    }
-
-    private double StepsPerSecond(long step)
-    {
-        long now = Stopwatch.GetTimestamp();
-        double rate = _lastSampleStep < 0 ? double.NaN : (step - _lastSampleStep) / Stopwatch.GetElapsedTime(_lastSampleTimestamp, now).TotalSeconds;
-        _lastSampleStep = step;
-        _lastSampleTimestamp = now;
-        return rate;
-    }
-
-    private void WarnAboutUsage(SampleData sample)
-    {
-        // zero_grad() either drops the gradients (set_to_none) or zeroes them: both mean Step came at the wrong place.
-        bool gradientsGone = sample.Parameters.All(p => p.Gradient is null || p.Gradient.ZeroFraction == 1);
-        if (!_warnedNoGradients && sample.Parameters.Count > 0 && gradientsGone && _parameters.Any(p => p.Parameter.requires_grad))
-        {
-            _warnedNoGradients = true;
-            Warn($"TrainWatch: no parameter had a gradient at step {sample.Step} (all null or zero). Call watch.Step(loss) after loss.backward() and before optimizer.zero_grad().");
-        }
-
-        if (_recorder?.TakeSilentModules() is { Count: > 0 } silent)
-        {
-            Warn($"TrainWatch: the forward hooks of {silent.Count} module(s) never fired ({string.Join(", ", silent.Take(8))}{(silent.Count > 8 ? ", ..." : "")}). TorchSharp runs hooks only through module.call(x); a parent that calls child.forward(x) bypasses them.");
-        }
-    }
-
-    private void Publish(Alert alert)
-    {
-        try
-        {
-            _options.Logger?.LogWarning("TrainWatch alert at step {Step}: {Message}", alert.Step, alert.Message);
-            if (_options.AlertsToConsole && _alertsShownOnConsole.Add((alert.Kind, alert.Layer)))
-            {
-                Console.Error.WriteLine($"TrainWatch alert: {alert}");
-            }
-
-            AlertRaised?.Invoke(this, new AlertEventArgs(alert));
-        }
-        catch (Exception e)
-        {
-            ReportFailure(e);
-        }
-    }
-
     private void Guard(Action work)
     {
         try
@@ -411,38 +330,9 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         {
             // A monitor must never take training down: the sample is lost, the error is reported once. A step counts
             // once however many of its parts failed.
-            if (_lastFailedStep != _step)
-            {
-                _lastFailedStep = _step;
-                FailedSamples++;
-            }
-
-            ReportFailure(e);
-        }
-    }
-
-    private void ReportFailure(Exception e)
-    {
-        if (_warnedFailure)
-        {
-            return;
-        }
-
-        _warnedFailure = true;
-        Warn($"TrainWatch: a sample step failed and was skipped ({e.GetType().Name}: {e.Message}). Training continues; further failures are counted in FailedSamples.");
-    }
-
-    private void Warn(string message)
-    {
-        if (_options.Logger is { } logger)
-        {
-#pragma warning disable CA2254 // One-time diagnostic sentences; no structured fields to extract.
-            logger.LogWarning(message);
-#pragma warning restore CA2254
-        }
-        else
-        {
-            Console.Error.WriteLine(message);
+            long step = _schedule.Current;
+            _advisor.SampleFailed(e, firstFailureOfThisStep: _lastFailedStep != step);
+            _lastFailedStep = step;
         }
     }
 

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Logging;
+
+namespace TrainWatch.TorchSharp.Diagnosis;
+
+/// <summary>
+/// Where a raised alert goes besides TensorBoard: the logger, standard error (once per kind and layer), and the
+/// watcher's <c>AlertRaised</c> event. A handler that throws is reported, never passed on to training.
+/// </summary>
+internal sealed class AlertPublisher(WatchOptions options, Action<Exception> reportFailure)
+{
+    private readonly HashSet<(AlertKind, string)> _shownOnConsole = [];
+
+    public void Publish(object sender, Alert alert, EventHandler<AlertEventArgs>? handlers)
+    {
+        try
+        {
+            options.Logger?.LogWarning("TrainWatch alert at step {Step}: {Message}", alert.Step, alert.Message);
+            if (options.AlertsToConsole && _shownOnConsole.Add((alert.Kind, alert.Layer)))
+            {
+                Console.Error.WriteLine($"TrainWatch alert: {alert}");
+            }
+
+            handlers?.Invoke(sender, new AlertEventArgs(alert));
+        }
+        catch (Exception e)
+        {
+            reportFailure(e);
+        }
+    }
+}

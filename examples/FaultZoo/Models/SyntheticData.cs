@@ -13,6 +13,7 @@ public static class SyntheticData
     private static readonly Scalar Noise = 0.5f;
     private static readonly Scalar Signal = 2.0f;
     private static readonly Scalar Threshold = 0.0f;
+    private static readonly Scalar One = 1.0f;
 
     /// <summary>Points around one centre per class: [size, features] and their class.</summary>
     public static (Tensor X, Tensor Y) Clusters(int size, int features, int classes, Generator generator)
@@ -37,7 +38,7 @@ public static class SyntheticData
     {
         var clean = randn([size, 1, side, side], generator: generator);
         var y = clean.gt(Threshold).squeeze(1).to(ScalarType.Int64);
-        var x = clean.add(randn([size, 1, side, side], generator: generator).mul_(Noise));
+        var x = clean.add(randn([size, 1, side, side], generator: generator).mul_(Noise), One); // alpha given: no temporary Scalar
         return (x, y);
     }
 

@@ -50,6 +50,18 @@ public sealed class TemporaryScalarAuditTests
         Assert.Contains(sites, s => s.Contains("Optimizer::step", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void The_zoo_models_and_their_data_make_no_temporary_Scalar()
+    {
+        // The zoo's training loop is a user's loop (TorchSharp's own optimizer code included); its models and data
+        // generators run in tests beside the storm of collections and must keep their constants.
+        string[] holders = ["SyntheticData", "ResidualCnn", "AttentionClassifier"];
+        var sites = Finder.Value.CallSites(typeof(TrainWatch.Examples.FaultZoo.Models.ZooModel).Assembly.Location, type => holders.Any(h => type == $"TrainWatch.Examples.FaultZoo.Models.{h}"));
+
+        var inModels = sites.Where(s => s.StartsWith("TrainWatch.Examples.FaultZoo.Models.", StringComparison.Ordinal)).ToList();
+        Assert.True(inModels.Count == 0, "temporary Scalars at:\n" + string.Join("\n", inModels));
+    }
+
     /// <summary>One method per kind of call site, for the finder to find (or, for the kept ones, not to).</summary>
     private static class KnownTemporaries
     {

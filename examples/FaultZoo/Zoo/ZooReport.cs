@@ -61,7 +61,7 @@ public static class ZooReport
         text.AppendLine("- The claim is narrow on purpose: a runtime symptom, its layer and its step, not the code-level fault behind it (tools that localise those report 42–61 %).");
         text.AppendLine("- The cases are ours. The rules were made to hold on what healthy training does (a converged model's loss blip, gradients that shrink with the loss, a bias gradient that cancels, layers leaving a plateau together), checked in `AlertRuleTests` on chosen series, not tuned to these rows.");
         text.AppendLine("- Faults start at one step here; a fault that creeps in slowly is detected when it crosses a rule's threshold, which can be later than its true start.");
-        text.AppendLine("- `LossNotDecreasing` needs 50 samples and `OscillatingLoss` 8, so neither can show in these 30-sample runs; `AlertRuleTests` covers them.");
+        text.AppendLine("- `LossNotDecreasing` needs 50 samples, more than these runs have, and no fault here makes the loss bounce; `AlertRuleTests` covers both it and `OscillatingLoss`.");
         return text.ToString();
     }
 

@@ -119,14 +119,16 @@ internal sealed class GradientRules(AlertOptions options)
     // How far a layer's own norm must rise above its running median to count as rising alone.
     private const double AloneRise = 3;
 
-    private SeriesHistory Share(string name) => History("share:" + name);
+    private SeriesHistory Share(string name) => Get(_shares, name);
 
-    private SeriesHistory History(string name)
+    private SeriesHistory History(string name) => Get(_history, name);
+
+    private SeriesHistory Get(Dictionary<string, SeriesHistory> series, string name)
     {
-        if (!_history.TryGetValue(name, out var history))
+        if (!series.TryGetValue(name, out var history))
         {
             history = new SeriesHistory(options.HistoryWindow);
-            _history[name] = history;
+            series[name] = history;
         }
 
         return history;

@@ -7,9 +7,6 @@ internal sealed class SeriesHistory(int window)
 
     public int Count => _values.Count;
 
-    /// <summary>Values added over the whole run.</summary>
-    public long Total { get; private set; }
-
     public double Median
     {
         get
@@ -31,8 +28,6 @@ internal sealed class SeriesHistory(int window)
     /// <summary>The largest value of the whole run.</summary>
     public double AllTimeMax { get; private set; } = double.NegativeInfinity;
 
-    public IEnumerable<double> Recent => _values;
-
     public void Add(double value)
     {
         _values.Enqueue(value);
@@ -42,6 +37,5 @@ internal sealed class SeriesHistory(int window)
         }
 
         AllTimeMax = Math.Max(AllTimeMax, value);
-        Total++;
     }
 }

@@ -4,15 +4,13 @@ namespace TrainWatch.TorchSharp.Recording;
 
 /// <summary>
 /// What one sampled training forward pass did, in execution order: every module call as it finished (children before
-/// their parent), the order modules started in, and the input's shape. The single source of "first", "last" and
+/// their parent), when each module started and finished, and the input's shape. The single source of "first", "last" and
 /// "after" for every feature: alerts, the graph, pictures, the projector.
 /// </summary>
 internal sealed class ForwardRecording
 {
     private readonly Dictionary<string, int> _finishIndex = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _startIndex = new(StringComparer.Ordinal);
     private readonly List<ModuleCall> _calls = [];
-    private readonly List<string> _starts = [];
     private readonly Dictionary<string, int> _startTime = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _finishTime = new(StringComparer.Ordinal);
     private int _clock;
@@ -23,9 +21,6 @@ internal sealed class ForwardRecording
     /// <summary>Every module call, as it finished (a module called twice appears twice).</summary>
     public IReadOnlyList<ModuleCall> Calls => _calls;
 
-    /// <summary>Module paths in the order they started (each once).</summary>
-    public IReadOnlyList<string> StartOrder => _starts;
-
     /// <summary>Shape of the model's first input, when the model was called through <c>call()</c>.</summary>
     public long[]? InputShape { get; internal set; }
 
@@ -35,9 +30,6 @@ internal sealed class ForwardRecording
 
     /// <summary>Where <paramref name="path"/> first finished among the calls, or null if it did not run.</summary>
     public int? FinishIndex(string path) => _finishIndex.TryGetValue(path, out int i) ? i : null;
-
-    /// <summary>Where <paramref name="path"/> first started, or null if it did not run.</summary>
-    public int? StartIndex(string path) => _startIndex.TryGetValue(path, out int i) ? i : null;
 
     /// <summary>The shape of a module's first tensor output on its last call, if it ran.</summary>
     public long[]? OutputShape(string path) =>
@@ -54,13 +46,7 @@ internal sealed class ForwardRecording
 
     internal void Started(string path)
     {
-        if (_startIndex.TryAdd(path, _starts.Count))
-        {
-            _starts.Add(path);
-            _startTime[path] = _clock;
-        }
-
-        _clock++;
+        _startTime.TryAdd(path, _clock++);
     }
 
     internal void Finished(ModuleCall call)

@@ -142,6 +142,28 @@ public class RootCauseTests
     }
 
     [Fact]
+    public void A_layer_whose_updates_stop_is_the_root_cause_before_the_gradients_drift()
+    {
+        // Frozen by mistake from step 400: its update ratio drops to 0; the gradients only drift later (from 560).
+        using var dir = new TempDirectory();
+        var healthy = new WatcherRun();
+        var faulty = new WatcherRun
+        {
+            Update = (i, step) => i == 3 && step >= 400 ? 0 : 1,
+            Gradient = (i, step) => i == 5 ? Explosion(step, 560, 0.02) : 1,
+        };
+
+        var result = Diff(dir, healthy, faulty, "--json");
+
+        Assert.Equal(1, result.ExitCode);
+        var cause = Json(result).GetProperty("root_cause");
+        Assert.Equal("layer", cause.GetProperty("kind").GetString());
+        Assert.Equal(WatcherRun.Name(3), cause.GetProperty("layer").GetString());
+        Assert.Equal($"update_ratio/{WatcherRun.Name(3)}", cause.GetProperty("tag").GetString());
+        Assert.Equal(400, cause.GetProperty("onset_step").GetInt64());
+    }
+
+    [Fact]
     public void A_learning_rate_jump_is_reported_and_blamed_before_the_layers_it_drags_along()
     {
         using var dir = new TempDirectory();

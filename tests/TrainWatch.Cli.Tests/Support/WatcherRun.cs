@@ -6,7 +6,7 @@ namespace TrainWatch.Cli.Tests.Support;
 
 /// <summary>
 /// A simulated training run as the TorchSharp watcher logs it: per sample step <c>train/loss</c>, <c>train/lr</c>,
-/// <c>train/grad_norm</c>, and per parameter the <c>weight_/grad_{norm,nan_count,inf_count}/&lt;param&gt;</c> scalars
+/// <c>train/grad_norm</c>, and per parameter the <c>weight_/grad_{norm,nan_count,inf_count}/&lt;param&gt;</c> and <c>update_ratio/</c> scalars
 /// and the <c>weights/</c>, <c>grads/</c> histograms, in parameter order. Each layer has a healthy gradient and weight
 /// norm with multiplicative noise (seeded per run); a test multiplies them by its fault. NaN multiplies a tensor into
 /// all-NaN: its histogram is not written (as the watcher does) and its NaN count is.
@@ -40,6 +40,9 @@ public sealed class WatcherRun
     /// <summary>Multiplier of layer i's weight norm at a step.</summary>
     public Func<int, long, double> Weight { get; init; } = (_, _) => 1;
 
+    /// <summary>Multiplier of layer i's update ratio ‖Δw‖/‖w‖ at a step (0: its weights did not move).</summary>
+    public Func<int, long, double> Update { get; init; } = (_, _) => 1;
+
     /// <summary>The learning rate at a step.</summary>
     public Func<long, double> LearningRate { get; init; } = _ => 0.01;
 
@@ -67,6 +70,7 @@ public sealed class WatcherRun
                 sumSquares += gradientNorm * gradientNorm;
                 logFault += Math.Log(Math.Abs(gradient)) / Layers;
                 AddTensor(values, described, "weight", "weights/", name, weightNorm, seed, i, step);
+                values.Add(ScalarSummary.ToValue($"update_ratio/{name}", Noisy(1e-3 * LearningRate(step) / 0.01) * Update(i, step)));
                 AddTensor(values, described, "grad", "grads/", name, gradientNorm, seed, i + 1000, step);
             }
 

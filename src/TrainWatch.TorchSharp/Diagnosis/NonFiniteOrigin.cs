@@ -30,16 +30,15 @@ internal static class NonFiniteOrigin
         // Earliest on the forward clock; modules that were not recorded sort after all recorded ones, in model order.
         var weightCandidate = badWeights
             .Select((p, i) => (Parameter: p, Owner: OwnerOf(p.Name, order), Index: i))
-            .OrderBy(c => order?.StartTime(c.Owner) ?? int.MaxValue).ThenBy(c => c.Index)
-            .Select(c => ((ParameterSample, string)?)(c.Parameter, c.Owner))
+            .Select(c => (c.Parameter, c.Owner, c.Index, Time: order?.StartTime(c.Owner) ?? int.MaxValue))
+            .OrderBy(c => c.Time).ThenBy(c => c.Index)
             .FirstOrDefault();
         var outputCandidate = badOutputs.FirstOrDefault();
-        int weightTime = weightCandidate is { } w ? order?.StartTime(w.Item2) ?? int.MaxValue : int.MaxValue;
         int outputTime = outputCandidate is not null ? order?.FinishTime(outputCandidate.ModulePath) ?? int.MaxValue : int.MaxValue;
 
-        if (weightCandidate is { } weight && (outputCandidate is null || weightTime <= outputTime))
+        if (badWeights.Count > 0 && (outputCandidate is null || weightCandidate.Time <= outputTime))
         {
-            var (parameter, owner) = weight;
+            var (parameter, owner, _, _) = weightCandidate;
             string ownName = parameter.Name.Length > owner.Length && owner.Length > 0 ? parameter.Name[(owner.Length + 1)..] : parameter.Name;
             string module = ForwardRecorder.MeasuredName(owner);
             int others = badWeights.Count - 1;

@@ -50,7 +50,13 @@ internal static class ModuleHooks
                     return null;
                 }
 
-                return new HookType(postHookType, registerPost, registerPre, CompilePostHookFactory(postHookType, invoke));
+                // Both register methods return the same HookRemover type; its remove() is looked up once here.
+                if (registerPost.ReturnType.GetMethod("remove", Type.EmptyTypes) is not { } remove)
+                {
+                    return null;
+                }
+
+                return new HookType(postHookType, registerPost, registerPre, remove, CompilePostHookFactory(postHookType, invoke));
             }
         }
 
@@ -72,7 +78,7 @@ internal static class ModuleHooks
     }
 
     /// <summary>What registering hooks on one hookable base type takes.</summary>
-    internal sealed record HookType(Type PostHookType, MethodInfo RegisterPost, MethodInfo RegisterPre, Func<CallObserver, Delegate> PostHookFactory)
+    internal sealed record HookType(Type PostHookType, MethodInfo RegisterPost, MethodInfo RegisterPre, MethodInfo Remove, Func<CallObserver, Delegate> PostHookFactory)
     {
         public Delegate MakePostHook(CallObserver observer) => PostHookFactory(observer);
     }
@@ -115,7 +121,7 @@ internal sealed class ModuleHookSet
     {
         foreach (var remover in _removers)
         {
-            remover.GetType().GetMethod("remove")!.Invoke(remover, null);
+            _type.Remove.Invoke(remover, null);
         }
 
         _removers.Clear();

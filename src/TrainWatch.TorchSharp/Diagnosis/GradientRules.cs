@@ -18,10 +18,7 @@ internal sealed class GradientRules(AlertOptions options)
     public void Check(SampleData sample, LossTracker loss, List<Finding> findings)
     {
         double global = sample.GlobalGradientNorm;
-        if (double.IsFinite(global) && global > options.GlobalGradientNormLimit)
-        {
-            findings.Add(new(AlertKind.ExplodingGradient, Global, global, Invariant($"global gradient norm {global:G4} is above the limit {options.GlobalGradientNormLimit:G4}")));
-        }
+        bool overLimit = double.IsFinite(global) && global > options.GlobalGradientNormLimit;
 
         // All gradients at ~0 is what a loss near zero gives; it is vanishing only while the loss stays up.
         if (global < options.GlobalVanishingNorm && loss.FallSinceStart < 1e3)
@@ -58,9 +55,11 @@ internal sealed class GradientRules(AlertOptions options)
             double others = Math.Sqrt(Math.Max(0, global * global - norm * norm));
             double share = others > 0 ? norm / others : double.PositiveInfinity;
             var shares = Share(p.Name);
-            // Alone means its own norm rose too: another layer fading away also raises this one's share.
-            bool alone = shares.Count >= options.WarmupSamples && share > options.ExplodingFactor * shares.Median && norm > AloneRise * history.Median;
-            CheckExploding(p.Name, norm, history, warm && significant, alone, findings);
+            // Alone means its own norm rose too, to a new recent high: another layer fading away also raises this
+            // one's share. And only on a settled history: the first samples of a run swing by more than that.
+            bool alone = shares.Count >= 2 * options.WarmupSamples && share > options.ExplodingFactor * shares.Median
+                && norm > AloneRise * history.Median && norm > history.Max;
+            CheckExploding(p.Name, norm, history, warm && significant, alone, overLimit, findings);
             if (double.IsFinite(share))
             {
                 shares.Add(share);
@@ -88,9 +87,15 @@ internal sealed class GradientRules(AlertOptions options)
                 history.Add(norm); // a fading norm stays out of the median it is judged against
             }
         }
+
+        // After the layers: the layer alerts say where, this one only that the whole is past its limit.
+        if (overLimit)
+        {
+            findings.Add(new(AlertKind.ExplodingGradient, Global, global, Invariant($"global gradient norm {global:G4} is above the limit {options.GlobalGradientNormLimit:G4}")));
+        }
     }
 
-    private void CheckExploding(string name, double norm, SeriesHistory history, bool eligible, bool alone, List<Finding> findings)
+    private void CheckExploding(string name, double norm, SeriesHistory history, bool eligible, bool alone, bool globalOverLimit, List<Finding> findings)
     {
         double recentMax = history.Max;
         double factor = options.ExplodingFactor;
@@ -107,9 +112,10 @@ internal sealed class GradientRules(AlertOptions options)
             _growing.Remove(name);
         }
 
-        // At once when it rose alone (its share of the global norm jumped) or by the factor squared; otherwise only if it
-        // keeps growing at the next sample (layers leaving a plateau rise once, together, and settle).
-        if (candidate && (alone || norm > factor * factor * recentMax || wasGrowing))
+        // At once when it rose alone (its share of the global norm jumped), by the factor squared, or while the global
+        // norm is past its limit; otherwise only if it keeps growing at the next sample (layers leaving a plateau rise
+        // once, together, and settle).
+        if (candidate && (alone || norm > factor * factor * recentMax || globalOverLimit || wasGrowing))
         {
             findings.Add(new(AlertKind.ExplodingGradient, name, norm, Invariant(
                 $"{name} gradient norm {norm:G4} is {norm / recentMax:F1}× the largest of its last {history.Count} samples ({recentMax:G4}){(alone ? ", rising alone against the other layers" : " and above any it had before")}")));

@@ -129,13 +129,14 @@ public sealed class AlertRuleTests
 
         Assert.Single(_alerts);
 
-        // Clear for five samples, then again: a new onset.
+        // Clear for five samples, then again — higher than the flapping values still in its recent history, which
+        // a new explosion must exceed: a new onset.
         for (int i = 0; i < 5; i++)
         {
             Feed(1.0, 0.1, ("a.weight", 1.0), ("b.weight", 1.0));
         }
 
-        Feed(1.0, 0.1, ("a.weight", 1.0), ("b.weight", 100.0));
+        Feed(1.0, 0.1, ("a.weight", 1.0), ("b.weight", 5e3)); // below the global limit (1e4), which would alert on its own
         Assert.Equal(2, _alerts.Count);
     }
 

@@ -67,7 +67,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         _parameters = WatchedParameters.Select(model, options);
         _weights = _parameters.Select(p => p.Parameter).ToList();
         HostTransfer = new HostTransfer();
-        _collector = new SampleCollector(_parameters, options.HistogramBins, HostTransfer);
+        _collector = new SampleCollector(_parameters, options.HistogramBins, HostTransfer, options.HostKernels);
         _diagnostician = new Diagnostician(options.Alerts);
 
         IsWriting = !Rank.IsDistributed || Rank.Rank == 0 || options.Ranks == RankPolicy.EachRankOwnRun;
@@ -86,7 +86,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         _writer = new SummaryWriter(runDirectory, options.Writer with { Logger = options.Writer.Logger ?? options.Logger });
 
         // One set of hooks for everything that needs the forward pass: statistics, alerts, graph, pictures, projector.
-        var measure = options.WatchActivations ? new ActivationSettings(options.HistogramBins, options.ActivationSampleLimit) : null;
+        var measure = options.WatchActivations ? new ActivationSettings(options.HistogramBins, options.ActivationSampleLimit, options.HostKernels) : null;
         _recorder = new ForwardRecorder(model, measure, options.ModuleFilter, _advisor.Warn);
         if (_schedule.NextIsSampled)
         {

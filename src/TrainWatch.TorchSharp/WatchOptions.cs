@@ -84,6 +84,12 @@ public sealed record WatchOptions
     /// <summary>Pictures of the network (kernels, weight heat maps, activation maps, saliency, Grad-CAM); null turns them off.</summary>
     public Pictures.PictureOptions? Pictures { get; init; } = new();
 
+    /// <summary>
+    /// Whether CPU tensors are reduced by the host kernels (in place, multi-threaded) rather than by libtorch ops as on
+    /// a GPU. Only tests and benchmarks turn it off, to compare the two paths.
+    /// </summary>
+    internal bool HostKernels { get; init; } = true;
+
     internal void Validate()
     {
         if (Every < 1)

@@ -53,7 +53,7 @@ public class PictureBenchmarks
         {
             Every = 1,
             AlertsToConsole = false,
-            Pictures = Pictures ? new PictureOptions { EverySamples = 1 } : null,
+            Pictures = Pictures ? new PictureOptions { EverySteps = 1 } : null,
         });
     }
 

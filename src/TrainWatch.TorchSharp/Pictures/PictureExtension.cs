@@ -4,7 +4,7 @@ using static TorchSharp.torch.nn;
 namespace TrainWatch.TorchSharp.Pictures;
 
 /// <summary>
-/// Writes pictures of the network on every <see cref="PictureOptions.EverySamples"/>-th sample step (the first one
+/// Writes pictures of the network on the sample steps <see cref="PictureOptions.EverySteps"/> apart (the first one
 /// included): kernel grids and smoothness, weight heat maps, and — given a probe batch — activation maps, saliency and
 /// Grad-CAM. One picture step makes one device-to-host copy; drawing and PNG encoding run on the writer's thread.
 /// </summary>
@@ -12,6 +12,7 @@ internal sealed class PictureExtension : IWatchExtension
 {
     private readonly WatchContext _context;
     private readonly PictureOptions _options;
+    private readonly Sampling.StepInterval _schedule;
     private PictureLayers? _layers;
     private readonly ProbeBatch _probe;
     private bool _probeUnusable;
@@ -21,6 +22,7 @@ internal sealed class PictureExtension : IWatchExtension
     {
         _context = context;
         _options = options;
+        _schedule = new Sampling.StepInterval(options.EverySteps);
         _probe = new ProbeBatch(context.Model, options.ProbeSize);
     }
 
@@ -54,7 +56,7 @@ internal sealed class PictureExtension : IWatchExtension
     public void OnSampleStep(long step, long sampleIndex)
     {
         _probe.StopCapturingIfDone();
-        if (sampleIndex % _options.EverySamples != 0)
+        if (!_schedule.IsDue(step))
         {
             return;
         }

@@ -8,13 +8,15 @@ namespace TrainWatch.TorchSharp.Pictures;
 /// turn them off.
 /// </summary>
 /// <remarks>
-/// Pictures are heavier than statistics, so they ride on every <see cref="EverySamples"/>-th sample step (the first
-/// sample step included): with <c>Every = 100</c> and <c>EverySamples = 10</c> they are written at steps 0, 1000, 2000, ...
+/// Pictures are heavier than statistics, so they have their own interval in training steps, <see cref="EverySteps"/>:
+/// they are drawn on the first sample step and then on the first sample step at or after each multiple of it. With the
+/// defaults (<c>Every = 100</c>, <c>EverySteps = 1000</c>) that is steps 0, 1000, 2000, ...; a finer statistics interval
+/// (<c>Every = 1</c>) does not draw them more often.
 /// </remarks>
 public sealed record PictureOptions
 {
-    /// <summary>Write pictures on every N-th sample step (sample step 0 included).</summary>
-    public int EverySamples { get; init; } = 10;
+    /// <summary>Training steps between two picture steps (see the remarks); 1 draws them on every sample step.</summary>
+    public int EverySteps { get; init; } = 1000;
 
     /// <summary>
     /// How many inputs the probe batch keeps. The probe is taken from the first batch the model sees (through a
@@ -54,7 +56,7 @@ public sealed record PictureOptions
 
     internal void Validate()
     {
-        Positive(EverySamples, nameof(EverySamples));
+        Positive(EverySteps, nameof(EverySteps));
         Positive(ProbeSize, nameof(ProbeSize));
         Positive(MaxKernelInputChannels, nameof(MaxKernelInputChannels));
         Positive(MaxKernelOutputChannels, nameof(MaxKernelOutputChannels));

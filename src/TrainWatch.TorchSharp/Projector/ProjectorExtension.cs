@@ -8,8 +8,8 @@ using static TorchSharp.torch.nn;
 namespace TrainWatch.TorchSharp.Projector;
 
 /// <summary>
-/// Writes the embedding projector's files on the first sample step and every <see cref="ProjectorOptions.EverySamples"/>-th
-/// one after: the probe batch goes through an extra forward pass (eval mode, no gradients; the train/eval mode is
+/// Writes the embedding projector's files on the first sample step and then on the sample steps
+/// <see cref="ProjectorOptions.EverySteps"/> apart: the probe batch goes through an extra forward pass (eval mode, no gradients; the train/eval mode is
 /// restored), a forward hook takes the input of the target module (by default the last <c>Linear</c> to run in the
 /// training forward pass: the penultimate features), and the features, labels/predictions and a sprite of the inputs are written by <see cref="ProjectorWriter"/>
 /// on the writer's thread.
@@ -24,6 +24,7 @@ internal sealed class ProjectorExtension : IWatchExtension
 {
     private readonly WatchContext _context;
     private readonly ProjectorOptions _options;
+    private readonly Sampling.StepInterval _schedule;
     private readonly Lazy<ProjectorWriter> _files;
     private Module<Tensor, Tensor>.HookRemover? _captureHook;
     private ProjectorProbe? _probe;
@@ -36,6 +37,7 @@ internal sealed class ProjectorExtension : IWatchExtension
         options.Validate();
         _context = context;
         _options = options;
+        _schedule = new Sampling.StepInterval(options.EverySteps);
         _files = new Lazy<ProjectorWriter>(() => new ProjectorWriter(context.Writer.LogDirectory, options.MaxSnapshots));
         if (context.Model is Module<Tensor, Tensor> root)
         {
@@ -74,7 +76,7 @@ internal sealed class ProjectorExtension : IWatchExtension
     public void OnSampleStep(long step, long sampleIndex)
     {
         RemoveCaptureHook();
-        if (_disabled || sampleIndex % _options.EverySamples != 0)
+        if (_disabled || !_schedule.IsDue(step))
         {
             return;
         }

@@ -5,8 +5,12 @@ namespace TrainWatch.TorchSharp;
 /// <summary>Configures the embedding projector written by the watcher (<see cref="WatchOptions.Projector"/>).</summary>
 public sealed record ProjectorOptions
 {
-    /// <summary>Write the projector's features on the first sample and then every N-th sample step.</summary>
-    public int EverySamples { get; init; } = 20;
+    /// <summary>
+    /// Training steps between two projector snapshots: written on the first sample step, then on the first sample step
+    /// at or after each multiple of it (with the default <c>Every = 100</c>: steps 0, 2000, 4000, ...). In steps, not
+    /// sample steps, so that a fine statistics interval does not multiply the projector's work.
+    /// </summary>
+    public int EverySteps { get; init; } = 2000;
 
     /// <summary>
     /// The module whose <em>input</em> is projected, by path (<c>classifier.3</c> or <c>classifier/3</c>). When null, the
@@ -33,9 +37,9 @@ public sealed record ProjectorOptions
             throw new ArgumentOutOfRangeException(nameof(MaxSnapshots), MaxSnapshots, "MaxSnapshots must be 2 or more (the first and the latest).");
         }
 
-        if (EverySamples < 1)
+        if (EverySteps < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(EverySamples), EverySamples, "EverySamples must be 1 or more.");
+            throw new ArgumentOutOfRangeException(nameof(EverySteps), EverySteps, "EverySteps must be 1 or more.");
         }
 
         if (ProbeSize is < 1 or > 10_000)

@@ -221,7 +221,7 @@ internal sealed class ForwardRecorder : IDisposable
             }
 
             using var scope = NewDisposeScope();
-            var row = DeviceStatistics.FastRow(output, settings.Bins, axis, settings.SampleLimit);
+            var row = RowReducer.FastRow(output, settings.Bins, axis, settings.SampleLimit, settings.HostKernels);
             var shape = DeviceStatistics.ShapeOf(output, axis, settings.SampleLimit);
             var saturation = Saturation.Applies(moduleType) ? Saturation.Count(moduleType, output).DetachFromDisposeScope() : null;
             _rows.Add(new RecordedActivation(ModuleOutputs.Name(MeasuredName(path), suffix), path, row.DetachFromDisposeScope(), output, shape) { Saturation = saturation });
@@ -258,7 +258,8 @@ internal sealed class ForwardRecorder : IDisposable
 /// <summary>How activations are measured.</summary>
 /// <param name="Bins">Histogram buckets.</param>
 /// <param name="SampleLimit">Batch entries the distribution statistics use (0: all); dead units always use all.</param>
-internal sealed record ActivationSettings(int Bins, long SampleLimit);
+/// <param name="HostKernels">Reduce CPU outputs with the host kernels (see <see cref="Sampling.RowReducer"/>).</param>
+internal sealed record ActivationSettings(int Bins, long SampleLimit, bool HostKernels = true);
 
 /// <summary>
 /// What a hook kept of one module output: its fast statistics row (owned, disposed by the collector) and a reference

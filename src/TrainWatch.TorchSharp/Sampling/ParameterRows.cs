@@ -4,9 +4,11 @@ using static TorchSharp.torch;
 namespace TrainWatch.TorchSharp.Sampling;
 
 /// <summary>
-/// The fast rows of a sample step's weights and gradients. Tensors of one device and (computing) dtype are reduced
-/// together by <see cref="BatchedStatistics"/>; the result reads exactly like one <see cref="DeviceStatistics.FastRow"/>
-/// per tensor, in the order given, so packing and decoding do not change. Owns the batches' cached layouts.
+/// The fast rows of a sample step's weights and gradients. CPU tensors are reduced in place by the host kernels
+/// (<see cref="HostKernels.HostRows"/>); tensors on another device are reduced there, those of one device and
+/// (computing) dtype together, by <see cref="BatchedStatistics"/>. Either way the result reads exactly like one
+/// <see cref="DeviceStatistics.FastRow"/> per tensor, in the order given, so packing and decoding do not change. Owns
+/// the device batches' cached layouts.
 /// </summary>
 internal sealed class ParameterRows : IDisposable
 {
@@ -20,11 +22,15 @@ internal sealed class ParameterRows : IDisposable
     private const int MaxCachedLayouts = 16;
 
     private readonly int _bins;
+    private readonly bool _hostKernels;
     private readonly Dictionary<string, SegmentLayout> _layouts = [];
 
-    public ParameterRows(int bins)
+    /// <param name="bins">Histogram buckets.</param>
+    /// <param name="hostKernels">Reduce CPU tensors with the host kernels (false: with libtorch ops, as on a GPU).</param>
+    public ParameterRows(int bins, bool hostKernels = true)
     {
         _bins = bins;
+        _hostKernels = hostKernels;
     }
 
     /// <summary>
@@ -38,7 +44,20 @@ internal sealed class ParameterRows : IDisposable
         // Where each tensor's row is: a block of rows and the index in it.
         var blockOf = new Tensor[tensors.Count];
         var indexInBlock = new int[tensors.Count];
-        foreach (var batch in Batches(tensors))
+        var onHost = _hostKernels ? Enumerable.Range(0, tensors.Count).Where(i => HostKernels.HostView.Applies(tensors[i])).ToList() : [];
+        if (onHost.Count > 0)
+        {
+            var block = tensor(HostKernels.HostRows.FastRows(onHost.Select(i => tensors[i]).ToList(), _bins));
+            for (int k = 0; k < onHost.Count; k++)
+            {
+                blockOf[onHost[k]] = block;
+                indexInBlock[onHost[k]] = k;
+            }
+        }
+
+        var onDevice = onHost.Count == 0 ? tensors : Enumerable.Range(0, tensors.Count).Except(onHost).Select(i => tensors[i]).ToList();
+        var deviceIndex = onHost.Count == 0 ? null : Enumerable.Range(0, tensors.Count).Except(onHost).ToArray();
+        foreach (var batch in Batches(onDevice).Select(b => deviceIndex is null ? b : b.Select(i => deviceIndex[i]).ToList()))
         {
             var members = batch.Select(i => tensors[i]).ToList();
             Tensor block;

@@ -16,12 +16,12 @@ internal sealed class SampleCollector : IDisposable
     private readonly HostTransfer _transfer;
     private readonly ParameterRows _parameterRows;
 
-    public SampleCollector(IReadOnlyList<(string Name, Parameter Parameter)> parameters, int bins, HostTransfer transfer)
+    public SampleCollector(IReadOnlyList<(string Name, Parameter Parameter)> parameters, int bins, HostTransfer transfer, bool hostKernels = true)
     {
         _parameters = parameters;
         _bins = bins;
         _transfer = transfer;
-        _parameterRows = new ParameterRows(bins);
+        _parameterRows = new ParameterRows(bins, hostKernels);
     }
 
     /// <summary>Releases the device layouts cached for batched parameter statistics.</summary>

@@ -2,11 +2,27 @@ using System.Diagnostics;
 
 namespace TrainWatch.Benchmarks.HeadToHead;
 
-/// <summary>Stopwatch timing with warm-up and repetitions; the median resists the noise of a shared 2-core machine.</summary>
+/// <summary>A timing's median with its spread over the runs it was taken from.</summary>
+public readonly record struct Timing(TimeSpan Median, TimeSpan Min, TimeSpan Max)
+{
+    /// <summary>Arithmetic on timings uses the median.</summary>
+    public static implicit operator TimeSpan(Timing timing) => timing.Median;
+
+    public static Timing Of(IReadOnlyCollection<TimeSpan> times)
+    {
+        var sorted = times.Order().ToList();
+        return new Timing(sorted[sorted.Count / 2], sorted[0], sorted[^1]);
+    }
+}
+
+/// <summary>
+/// Stopwatch timing with warm-up and repetitions; medians (with min–max beside them) resist the noise of a shared
+/// 2-core machine, and interleaved rounds spread its slow drift over everything compared.
+/// </summary>
 public static class Measure
 {
-    /// <summary>Median wall time of <paramref name="action"/> over <paramref name="repetitions"/> runs after <paramref name="warmup"/>.</summary>
-    public static TimeSpan Median(Action action, int repetitions, int warmup = 1)
+    /// <summary>Wall time of <paramref name="action"/> over <paramref name="repetitions"/> runs after <paramref name="warmup"/>.</summary>
+    public static Timing Median(Action action, int repetitions, int warmup = 1)
     {
         for (int i = 0; i < warmup; i++)
         {
@@ -16,14 +32,47 @@ public static class Measure
         var times = new List<TimeSpan>(repetitions);
         for (int i = 0; i < repetitions; i++)
         {
-            long start = Stopwatch.GetTimestamp();
-            action();
-            times.Add(Stopwatch.GetElapsedTime(start));
+            times.Add(Time(action));
         }
 
-        times.Sort();
-        return times[times.Count / 2];
+        return Timing.Of(times);
     }
+
+    /// <summary>
+    /// Each action once per round, in turn, for <paramref name="rounds"/> rounds (after one warm-up round when
+    /// <paramref name="warmup"/>): a slow change of the machine's speed hits every action alike.
+    /// </summary>
+    public static Timing[] Interleaved(int rounds, bool warmup, params Action[] actions)
+    {
+        if (warmup)
+        {
+            foreach (var action in actions)
+            {
+                action();
+            }
+        }
+
+        var times = actions.Select(_ => new List<TimeSpan>(rounds)).ToArray();
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int a = 0; a < actions.Length; a++)
+            {
+                times[a].Add(Time(actions[a]));
+            }
+        }
+
+        return times.Select(Timing.Of).ToArray();
+    }
+
+    public static TimeSpan Time(Action action)
+    {
+        long start = Stopwatch.GetTimestamp();
+        action();
+        return Stopwatch.GetElapsedTime(start);
+    }
+
+    /// <summary>"median (min–max)".</summary>
+    public static string Format(Timing timing) => $"{Format(timing.Median)} ({Format(timing.Min)}–{Format(timing.Max)})";
 
     public static string Format(TimeSpan time) => time.TotalMilliseconds switch
     {
@@ -31,4 +80,8 @@ public static class Measure
         >= 1 => $"{time.TotalMilliseconds:F2} ms",
         _ => $"{time.TotalMilliseconds * 1000:F1} µs",
     };
+
+    /// <summary>How many times faster <paramref name="ours"/> is: the medians' ratio, and the least and most the runs allow.</summary>
+    public static string Ratio(Timing baseline, Timing ours) =>
+        $"{baseline.Median / ours.Median:F1}× ({baseline.Min / ours.Max:F1}–{baseline.Max / ours.Min:F1})";
 }

@@ -16,7 +16,7 @@ public sealed class PictureSafetyTests
         using var model = new SmallCnn();
         using var optimizer = optim.SGD(model.parameters(), 0.05, momentum: 0.9);
         var generator = new Generator(4);
-        using var watch = TrainWatcher.Attach(model, [optimizer], dir.Path, PictureRun.Options(every: 1, new PictureOptions { EverySamples = 1 }));
+        using var watch = TrainWatcher.Attach(model, [optimizer], dir.Path, PictureRun.Options(every: 1, new PictureOptions { EverySteps = 1 }));
 
         // Warm up: gradients, optimizer state and the probe batch are allocated once, at the first steps.
         for (int i = 0; i < 5; i++)
@@ -43,7 +43,7 @@ public sealed class PictureSafetyTests
         using var model = new SmallCnn();
         using var optimizer = optim.SGD(model.parameters(), 0.05);
         var generator = new Generator(4);
-        using var watch = TrainWatcher.Attach(model, [optimizer], dir.Path, PictureRun.Options(every: 1, new PictureOptions { EverySamples = 1 }));
+        using var watch = TrainWatcher.Attach(model, [optimizer], dir.Path, PictureRun.Options(every: 1, new PictureOptions { EverySteps = 1 }));
         model.TrainStep(optimizer, watch, generator);
 
         model.Classifier.eval(); // a part the user froze in eval mode must stay frozen

@@ -7,7 +7,7 @@ namespace TrainWatch.TorchSharp.Tests.Pictures;
 public sealed class PictureScheduleTests
 {
     [Fact]
-    public void Pictures_are_written_on_the_first_and_every_Mth_sample_step_only()
+    public void Pictures_are_written_on_the_first_sample_step_and_then_on_the_first_sample_step_past_each_multiple_of_EverySteps()
     {
         using var dir = new TempDirectory();
         manual_seed(1);
@@ -15,7 +15,7 @@ public sealed class PictureScheduleTests
         using var optimizer = optim.SGD(model.parameters(), 0.01);
         var generator = new Generator(2);
         var logger = new ListLogger();
-        var options = PictureRun.Options(every: 2, new PictureOptions { EverySamples = 3 }, logger);
+        var options = PictureRun.Options(every: 2, new PictureOptions { EverySteps = 5 }, logger);
         using (var watch = TrainWatcher.Attach(model, [optimizer], dir.Path, options))
         {
             for (int step = 0; step < 30; step++)
@@ -27,7 +27,8 @@ public sealed class PictureScheduleTests
         }
 
         var values = RunReader.Values(dir.Path);
-        long[] expected = [0, 6, 12, 18, 24]; // sample steps 0, 2, 4, ...; pictures on samples 0, 3, 6, 9, 12
+        // Sample steps 0, 2, 4, ...; pictures at 0, then at the first sample step at or past 5, 10, 15, ...
+        long[] expected = [0, 6, 10, 16, 20, 26];
         string[] tags =
         [
             "kernels/features.0", "kernel_smoothness/features.0", "heatmaps/classifier.1.weight", "heatmaps/classifier.3.weight",

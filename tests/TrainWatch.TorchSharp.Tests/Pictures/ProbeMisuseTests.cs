@@ -24,7 +24,7 @@ public sealed class ProbeMisuseTests
         using var model = new SmallCnn();
         using var optimizer = optim.SGD(model.parameters(), 0.05);
         var generator = new Generator(4);
-        using (var watch = TrainWatcher.Attach(model, [optimizer], dir.Path, PictureRun.Options(every: 1, new PictureOptions { EverySamples = 1 }, logger)))
+        using (var watch = TrainWatcher.Attach(model, [optimizer], dir.Path, PictureRun.Options(every: 1, new PictureOptions { EverySteps = 1 }, logger)))
         {
             using var probe = kind == "wrong-shape" ? randn(4, 5) : randint(0, 255, [4, 3, 16, 16]);
             watch.SetProbe(probe);
@@ -96,7 +96,7 @@ public sealed class ProjectorProbeMisuseTests
         using var model = new SmallCnn();
         using var optimizer = optim.SGD(model.parameters(), 0.05);
         var generator = new Generator(4);
-        var options = new WatchOptions { AlertsToConsole = false, Logger = logger, Projector = new ProjectorOptions { EverySamples = 1 } };
+        var options = new WatchOptions { AlertsToConsole = false, Logger = logger, Projector = new ProjectorOptions { EverySteps = 1 } };
         using (var watch = TrainWatcher.Attach(model, [optimizer], dir.Path, options with { Every = 1 }))
         {
             using var probe = randn(4, 5);

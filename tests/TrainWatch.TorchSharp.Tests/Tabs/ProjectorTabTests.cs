@@ -37,7 +37,7 @@ public sealed class ProjectorTabTests
         string run = Training.RunDirectory(dir, "projector");
         using var model = new SmallCnn();
         using var optimizer = optim.SGD(model.parameters(), 0.01);
-        var options = new WatchOptions { AlertsToConsole = false, Projector = new ProjectorOptions { EverySamples = 2 } };
+        var options = new WatchOptions { AlertsToConsole = false, Projector = new ProjectorOptions { EverySteps = 2 } };
         using (var watch = TrainWatcher.Attach(model, optimizer, run, every: 1, options))
         {
             var (x, y) = SmallCnn.Batch(12, new Generator(7));

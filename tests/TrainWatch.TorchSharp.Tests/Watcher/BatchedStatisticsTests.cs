@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace TrainWatch.TorchSharp.Tests.Watcher;
 
-/// <summary>The batched parameter rows read exactly like one per-tensor fast row each.</summary>
+/// <summary>The batched parameter rows of the device path (libtorch ops, forced here on the CPU) read exactly like one per-tensor fast row each.</summary>
 public sealed class BatchedStatisticsTests
 {
     private const int Bins = 16;
@@ -30,7 +30,7 @@ public sealed class BatchedStatisticsTests
             randn([5], dtype: ScalarType.Float64, generator: generator),
         ];
 
-        using var rows = new ParameterRows(Bins);
+        using var rows = new ParameterRows(Bins, hostKernels: false);
         var batched = ToHost(rows.Rows(tensors));
         var reference = ToHost(tensors.Select(t => DeviceStatistics.FastRow(t, Bins, unitAxis: TrainWatch.TorchSharp.Recording.UnitAxis.None)).ToList());
 
@@ -68,7 +68,7 @@ public sealed class BatchedStatisticsTests
         var healthy = arange(10, ScalarType.Float32);
         var broken = tensor(new[] { 1f, float.NaN, float.PositiveInfinity });
         var infinite = tensor(new[] { float.NegativeInfinity, 2f });
-        using var rows = new ParameterRows(Bins);
+        using var rows = new ParameterRows(Bins, hostKernels: false);
         var host = ToHost(rows.Rows([healthy, broken, infinite, healthy]));
 
         int length = StatisticsRow.FastLength(Bins, hasChannels: false);
@@ -88,7 +88,7 @@ public sealed class BatchedStatisticsTests
     {
         var tensors = new[] { randn(100), randn(7), randn(3, 3) };
         long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-        using (var rows = new ParameterRows(Bins))
+        using (var rows = new ParameterRows(Bins, hostKernels: false))
         {
             for (int step = 0; step < 5; step++)
             {

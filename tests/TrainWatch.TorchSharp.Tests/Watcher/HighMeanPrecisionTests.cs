@@ -29,14 +29,14 @@ public sealed class HighMeanPrecisionTests
         var fast = TensorStats.FromFastRow(DeviceStatistics.FastRow(values, Bins, UnitAxis.None).data<double>().ToArray(), shape)!;
         var robust = TensorStats.FromRobustRow(DeviceStatistics.RobustRow(values, Bins, UnitAxis.None).data<double>().ToArray(), shape);
 
-        // Batched beside tensors of other scales (a large weight, a small bias), as a model's parameters are.
-        using var rows = new ParameterRows(Bins);
+        // Batched beside tensors of other scales (a large weight, a small bias), as a model's parameters are: by libtorch
+        // ops (the device path) and by the host kernels (the CPU path).
         Tensor[] batch = [randn([64, 64], generator: generator), values, randn([7], generator: generator).mul_(1e3)];
-        double[] host = cat(rows.Rows(batch).ToArray()).data<double>().ToArray();
-        int length = StatisticsRow.FastLength(Bins, hasChannels: false);
-        var batched = TensorStats.FromFastRow(host.AsSpan(length, length), shape)!;
+        var batched = InBatch(batch, hostKernels: false);
+        var host = InBatch(batch, hostKernels: true);
+        var hostRow = TensorStats.FromFastRow(RowReducer.FastRow(values, Bins, UnitAxis.None, 0).data<double>().ToArray(), shape)!;
 
-        foreach (var (path, stats) in new[] { ("fast", fast), ("batched", batched), ("robust", robust) })
+        foreach (var (path, stats) in new[] { ("fast", fast), ("batched", batched), ("robust", robust), ("host batch", host), ("host row", hostRow) })
         {
             Assert.True(Math.Abs(stats.Mean - referenceMean) <= 1e-6 * Math.Abs(referenceMean) + 1e-3 * referenceStd, $"{path} mean {stats.Mean} vs {referenceMean}");
             Assert.True(Math.Abs(stats.Std - referenceStd) <= 1e-3 * referenceStd, $"{path} std {stats.Std} vs {referenceStd}");
@@ -55,6 +55,15 @@ public sealed class HighMeanPrecisionTests
         double naiveStd = Math.Sqrt(Math.Max(0, (squares - sum * sum / n) / (n - 1)));
         var (_, referenceStd) = Reference(values);
         Assert.True(Math.Abs(naiveStd - referenceStd) > 0.5 * referenceStd, $"naive {naiveStd} vs {referenceStd}");
+    }
+
+    // The second tensor's statistics, reduced with the others.
+    private static TensorStats InBatch(Tensor[] batch, bool hostKernels)
+    {
+        using var rows = new ParameterRows(Bins, hostKernels);
+        double[] host = cat(rows.Rows(batch).ToArray()).data<double>().ToArray();
+        int length = StatisticsRow.FastLength(Bins, hasChannels: false);
+        return TensorStats.FromFastRow(host.AsSpan(length, length), DeviceStatistics.ShapeOf(batch[1], UnitAxis.None, 0))!;
     }
 
     private static (double Mean, double Std) Reference(Tensor values)

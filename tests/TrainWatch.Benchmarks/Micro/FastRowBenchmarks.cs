@@ -1,0 +1,109 @@
+using BenchmarkDotNet.Attributes;
+using TrainWatch.TorchSharp.Recording;
+using TrainWatch.TorchSharp.Sampling;
+using TrainWatch.TorchSharp.Sampling.HostKernels;
+using static TorchSharp.torch;
+
+namespace TrainWatch.Benchmarks.Micro;
+
+/// <summary>
+/// One tensor's fast row (moments, min, max, zeros, 64-bucket histogram) on the CPU: the host kernels' fused passes
+/// against the libtorch ops of the device path, and the floor (one <c>sum</c>). Run with
+/// <c>dotnet tests/TrainWatch.Benchmarks/bin/Release/net10.0/TrainWatch.Benchmarks.dll --filter '*FastRowBenchmarks*'</c>.
+/// </summary>
+[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
+public class FastRowBenchmarks
+{
+    private Tensor _values = null!;
+
+    [Params(4_096, 262_144, 4_194_304)]
+    public int Elements { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        manual_seed(1);
+        _values = randn(Elements).mul_(0.05);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _values.Dispose();
+
+    [Benchmark(Baseline = true, Description = "floor: sum")]
+    public void Floor()
+    {
+        using var sum = _values.sum();
+    }
+
+    [Benchmark(Description = "libtorch ops (device path)")]
+    public void Libtorch()
+    {
+        using var scope = NewDisposeScope();
+        DeviceStatistics.FastRow(_values, 64, UnitAxis.None);
+    }
+
+    [Benchmark(Description = "host kernels (CPU path)")]
+    public double[] HostKernels() => HostRows.FastRow(_values, 64, UnitAxis.None, 0);
+}
+
+/// <summary>
+/// All parameters and gradients of a model of mixed sizes (a 4M-element weight beside 2K-element biases and norm
+/// gains, 26 tensors): the libtorch batch of the device path against the host kernels, and the floor.
+/// </summary>
+[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
+public class ParameterRowsBenchmarks
+{
+    private List<Tensor> _tensors = [];
+    private ParameterRows _libtorch = null!;
+    private ParameterRows _host = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        manual_seed(1);
+        for (int layer = 0; layer < 6; layer++)
+        {
+            _tensors.Add(randn(2048, 2048).mul_(0.02)); // weight
+            _tensors.Add(randn(2048).mul_(0.02)); // bias
+            _tensors.Add(ones(2048)); // norm gain
+            _tensors.Add(zeros(2048)); // norm bias
+        }
+
+        _tensors.Add(randn(10, 2048));
+        _tensors.Add(randn(10));
+        _libtorch = new ParameterRows(64, hostKernels: false);
+        _host = new ParameterRows(64);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _libtorch.Dispose();
+        _host.Dispose();
+        _tensors.ForEach(t => t.Dispose());
+    }
+
+    [Benchmark(Baseline = true, Description = "floor: one sum per tensor")]
+    public void Floor()
+    {
+        using var scope = NewDisposeScope();
+        foreach (var t in _tensors)
+        {
+            t.sum();
+        }
+    }
+
+    [Benchmark(Description = "libtorch batch (device path)")]
+    public void Libtorch()
+    {
+        using var scope = NewDisposeScope();
+        _libtorch.Rows(_tensors);
+    }
+
+    [Benchmark(Description = "host kernels (CPU path)")]
+    public void HostKernels()
+    {
+        using var scope = NewDisposeScope();
+        _host.Rows(_tensors);
+    }
+}

@@ -44,7 +44,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
     private readonly IReadOnlyList<torch.optim.Optimizer> _optimizers;
     private readonly SampleSchedule _schedule;
     private readonly ForwardRecorder? _recorder;
-    private readonly UpdateRatioTracker _updates = new();
+    private readonly UpdateRatioTracker _updates;
     private readonly SampleCollector _collector;
     private readonly Diagnostician _diagnostician;
     private readonly AlertPublisher _publisher;
@@ -60,6 +60,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         options.Validate();
         _options = options;
         _schedule = new SampleSchedule(options.InitialStep, options.Every);
+        _updates = new UpdateRatioTracker(options.HostKernels);
         _optimizers = optimizers;
         _advisor = new UsageAdvisor(options.Logger);
         _publisher = new AlertPublisher(options, _advisor.ReportFailure);

@@ -7,9 +7,10 @@ namespace TrainWatch.TorchSharp.Sampling;
 /// <summary>
 /// Measures the update-to-weight ratio ‖Δw‖/‖w‖ of one optimizer step without an extra host copy: at a sample step
 /// it keeps a device copy of each weight; at the next call it reduces ‖w_now − w_then‖ and ‖w_then‖ on the device and
-/// parks the two numbers there until the next sample step's single host copy carries them.
+/// parks the two numbers there until the next sample step's single host copy carries them. CPU weights are measured in
+/// place by the host kernels (one pass over both copies instead of a difference, float64 copies and two reductions).
 /// </summary>
-internal sealed class UpdateRatioTracker : IDisposable
+internal sealed class UpdateRatioTracker(bool hostKernels = true) : IDisposable
 {
     private List<Tensor>? _snapshot;
     private long _snapshotStep;
@@ -37,6 +38,16 @@ internal sealed class UpdateRatioTracker : IDisposable
     {
         if (_snapshot is null)
         {
+            return;
+        }
+
+        if (hostKernels && parameters.All(p => HostKernels.HostView.Applies(p)))
+        {
+            var host = HostKernels.HostUpdateNorms.Compute(parameters.ToList(), _snapshot);
+            _pending?.Dispose();
+            _pending = tensor(host).DetachFromDisposeScope(); // parked until the next sample step, past any scope of the caller's
+            _pendingStep = _snapshotStep;
+            DropSnapshot();
             return;
         }
 

@@ -181,6 +181,51 @@ public sealed class HostKernelTests
         }
     }
 
+    [Fact]
+    public void Update_norms_equal_the_device_path_and_survive_the_callers_dispose_scope()
+    {
+        var generator = new Generator(8);
+        var weights = new[]
+        {
+            new global::TorchSharp.Modules.Parameter(randn([300, 700], generator: generator)), // several chunks
+            new global::TorchSharp.Modules.Parameter(randn([17], generator: generator)),
+            new global::TorchSharp.Modules.Parameter(randn([5, 5], dtype: ScalarType.Float64, generator: generator)),
+        };
+        using var host = new UpdateRatioTracker(hostKernels: true);
+        using var device = new UpdateRatioTracker(hostKernels: false);
+        host.Snapshot(weights, step: 3);
+        device.Snapshot(weights, step: 3);
+        using (no_grad())
+        {
+            foreach (var w in weights)
+            {
+                w.add_(randn(w.shape, w.dtype, generator: generator).mul_(1e-3));
+            }
+        }
+
+        using (NewDisposeScope())
+        {
+            host.MeasureUpdate(weights);
+            device.MeasureUpdate(weights);
+        }
+
+        using var hostNorms = host.TakePending()!;
+        using var deviceNorms = device.TakePending()!;
+        var h = hostNorms.data<double>().ToArray();
+        var d = deviceNorms.data<double>().ToArray();
+        Assert.Equal(6, h.Length);
+        for (int k = 0; k < h.Length; k++)
+        {
+            Assert.True(Math.Abs(h[k] - d[k]) <= 1e-6 * d[k], $"norm {k}: host {h[k]} vs device {d[k]}");
+        }
+
+        Assert.InRange(h[0] / h[1], 5e-4, 2e-3); // ‖Δw‖/‖w‖ of a 1e-3 step on unit weights
+        foreach (var w in weights)
+        {
+            w.Dispose();
+        }
+    }
+
     // The host path against the device path's row: everything but the sums exactly. The sums against managed ones:
     // the shifted sums against float64 sums of the same float32 differences d = x − shift (the host path adds them
     // per short block in float32, then in float64), and what they decode to against a float64 reference of the values

@@ -79,9 +79,10 @@ internal static class LayerHealthRanking
             }
             else if (ParameterOf(tag, "grad_norm/") is { } normParameter && !IsBias(normParameter))
             {
+                var list = SignalsOf(LayerOfParameter(normParameter), tag);
                 if (GradientJump(points) is { } jump)
                 {
-                    SignalsOf(LayerOfParameter(normParameter), tag).Add(jump);
+                    list.Add(jump);
                 }
             }
             else if (ParameterOf(tag, "activation_dead_units/") is { } module)

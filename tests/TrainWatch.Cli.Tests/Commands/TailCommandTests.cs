@@ -20,7 +20,7 @@ public class TailCommandTests
             writer.AddText("notes", "not an alert", 2);
         }
 
-        var text = TrainWatchCli.Run("tail", dir.Path, "--once");
+        var text = TrainWatchCli.Run("tail", dir.Path, "--once", "--tags");
         var json = TrainWatchCli.Run("tail", dir.Path, "--once", "--json");
 
         Assert.Equal(0, text.ExitCode);

@@ -113,8 +113,9 @@ internal static class TailCommand
             .ConfigureAwait(false);
     }
 
+    // One row of the terminal is the status line's.
     private static IRenderable BuildDashboardView(TailLoop loop, IAnsiConsole console) => new Rows(
-        DashboardView.Build(loop.Follower.Runs.ToList(), console.Profile.Width, console.Profile.Capabilities.Unicode),
+        DashboardView.Build(loop.Follower.Runs.ToList(), console.Profile.Width, console.Profile.Capabilities.Unicode, console.Profile.Height - 1),
         StatusLine(loop));
 
     private static IRenderable BuildTagView(TailLoop loop, int maxRows)

@@ -17,11 +17,8 @@ internal static class DashboardView
     /// <summary>The narrowest a run's panel gets before runs are stacked instead of set side by side.</summary>
     public const int MinimumRunWidth = 38;
 
-    /// <summary>How many layers a run's panel lists.</summary>
-    public const int LayersShown = 5;
-
-    /// <summary>How many alerts a run's panel lists.</summary>
-    public const int AlertsShown = 5;
+    // How many layers and alerts a run's panel lists: the first that fits the height.
+    private static readonly int[] s_listLengths = [5, 3, 2, 1];
 
     /// <summary>
     /// The widest a run's panel gets: a panel across a 200-column terminal (or a pipe, which Spectre lays out 200 wide)
@@ -46,8 +43,12 @@ internal static class DashboardView
     private static readonly Style s_unhealthy = new(Color.Yellow);
     private static readonly Style s_quiet = new(decoration: Decoration.Dim);
 
-    /// <summary>The dashboard of <paramref name="runs"/> for a terminal <paramref name="width"/> columns wide.</summary>
-    public static IRenderable Build(IReadOnlyList<RunData> runs, int width, bool unicode)
+    /// <summary>
+    /// The dashboard of <paramref name="runs"/> for a terminal <paramref name="width"/> columns wide. Within
+    /// <paramref name="height"/> rows when it can: the layer and alert lists shorten (5, 3, 2, then 1 entry) before a
+    /// live view would have to crop its bottom, where the alerts are.
+    /// </summary>
+    public static IRenderable Build(IReadOnlyList<RunData> runs, int width, bool unicode, int height = int.MaxValue)
     {
         if (runs.Count == 0)
         {
@@ -56,43 +57,54 @@ internal static class DashboardView
 
         bool sideBySide = runs.Count > 1 && width / runs.Count >= MinimumRunWidth;
         int runWidth = Math.Min(MaximumRunWidth, sideBySide ? width / runs.Count : width);
-        var panels = runs.Select(run => RunPanel(run, runWidth, unicode)).ToList();
-        if (!sideBySide)
+        var states = runs.Select(RunState.Of).ToList();
+        List<(string Header, List<IRenderable> Rows)> panels = [];
+        foreach (int listed in s_listLengths)
         {
-            // Expanded panels would stretch to the whole terminal: a fixed-width column holds each to its width.
-            var column = new Grid().AddColumn(new GridColumn().Width(runWidth).NoWrap().Padding(0, 0, 0, 0));
-            foreach (var panel in panels)
-            {
-                column.AddRow(panel);
-            }
+            panels = states.Select(state => RunRows(state, runWidth, unicode, listed)).ToList();
 
-            return column;
+            // A panel's height is its rows plus its top and bottom borders.
+            int rows = sideBySide ? panels.Max(p => p.Rows.Count) + 2 : panels.Sum(p => p.Rows.Count + 2);
+            if (rows <= height)
+            {
+                break;
+            }
         }
 
+        // Fixed-width columns: expanded panels would otherwise stretch to the whole terminal.
         var grid = new Grid();
-        foreach (var _ in runs)
+        for (int i = 0; i < (sideBySide ? runs.Count : 1); i++)
         {
             grid.AddColumn(new GridColumn().Width(runWidth).NoWrap().Padding(0, 0, 0, 0));
         }
 
-        grid.AddRow(panels.ToArray<IRenderable>());
+        var rendered = panels.Select(p => new Panel(new Rows(p.Rows)).Header(p.Header).Expand()).ToList();
+        if (sideBySide)
+        {
+            grid.AddRow(rendered.ToArray<IRenderable>());
+        }
+        else
+        {
+            foreach (var panel in rendered)
+            {
+                grid.AddRow(panel);
+            }
+        }
+
         return grid;
     }
 
-    private static Panel RunPanel(RunData run, int width, bool unicode)
+    private static (string Header, List<IRenderable> Rows) RunRows(RunState state, int width, bool unicode, int listed)
     {
         int inner = Math.Max(1, width - PanelChrome);
-        var alerts = AlertTexts.Newest(run);
-        var layers = LayerHealthRanking.Rank(run, alerts);
-        long lastStep = run.Tags.Values.Where(t => t.Count > 0).Select(t => t.LastStep).DefaultIfEmpty(0).Max();
         var rows = new List<IRenderable>();
-        rows.AddRange(HeadlineRows(HeadlineSelection.Select(run), inner, unicode));
+        rows.AddRange(HeadlineRows(state.Headlines, inner, unicode));
         rows.Add(Text.Empty);
-        rows.AddRange(LayerRows(layers, inner));
+        rows.AddRange(LayerRows(state.Layers, inner, listed));
         rows.Add(Text.Empty);
-        rows.AddRange(AlertRows(alerts, inner));
-        string header = string.Create(CultureInfo.InvariantCulture, $" {run.Name} · step {lastStep} ");
-        return new Panel(new Rows(rows)).Header(Markup.Escape(Cropped(header, inner))).Expand();
+        rows.AddRange(AlertRows(state.Alerts, inner, listed));
+        string header = string.Create(CultureInfo.InvariantCulture, $" {state.Run.Name} · step {state.LastStep} ");
+        return (Markup.Escape(Cropped(header, inner)), rows);
     }
 
     private static IEnumerable<IRenderable> HeadlineRows(IReadOnlyList<HeadlineScalar> headlines, int inner, bool unicode)
@@ -114,13 +126,13 @@ internal static class DashboardView
         }
     }
 
-    private static IEnumerable<IRenderable> LayerRows(IReadOnlyList<LayerHealth> layers, int inner)
+    private static IEnumerable<IRenderable> LayerRows(IReadOnlyList<LayerHealth> layers, int inner, int listed)
     {
         int unhealthy = layers.Count(l => l.IsUnhealthy);
         yield return Line(layers.Count == 0
             ? "layers: no per-layer statistics"
             : $"layers, worst first: {unhealthy}/{layers.Count} flagged", inner, s_heading);
-        var shown = layers.Take(LayersShown).ToList();
+        var shown = layers.Take(listed).ToList();
         int nameWidth = Math.Min(shown.Select(l => l.Layer.Length).DefaultIfEmpty(0).Max(), inner - 2);
 
         // In a narrow panel (runs side by side) the worst finding goes under the name rather than being cropped to nothing.
@@ -142,17 +154,17 @@ internal static class DashboardView
             }
         }
 
-        if (layers.Count > LayersShown)
+        if (layers.Count > listed)
         {
             int hidden = unhealthy - shown.Count(l => l.IsUnhealthy);
-            yield return Line($"  +{layers.Count - LayersShown} more, {(hidden == 0 ? "all healthy" : $"{hidden} flagged")}", inner, s_quiet);
+            yield return Line($"  +{layers.Count - listed} more, {(hidden == 0 ? "all healthy" : $"{hidden} flagged")}", inner, s_quiet);
         }
     }
 
-    private static IEnumerable<IRenderable> AlertRows(IReadOnlyList<DashboardAlert> alerts, int inner)
+    private static IEnumerable<IRenderable> AlertRows(IReadOnlyList<DashboardAlert> alerts, int inner, int listed)
     {
         yield return Line(alerts.Count == 0 ? "alerts: none" : $"alerts, newest first: {alerts.Count}", inner, s_heading);
-        foreach (var alert in alerts.Take(AlertsShown))
+        foreach (var alert in alerts.Take(listed))
         {
             // The watcher's messages mostly start with the layer already; the global ones name "(global)", which says nothing more.
             bool nameLayer = alert.Layer is { Length: > 0 } layer && !layer.StartsWith('(') && !alert.Message.StartsWith(layer, StringComparison.Ordinal);
@@ -163,9 +175,9 @@ internal static class DashboardView
             }
         }
 
-        if (alerts.Count > AlertsShown)
+        if (alerts.Count > listed)
         {
-            yield return Line($"  +{alerts.Count - AlertsShown} older (all of them: --json)", inner, s_quiet);
+            yield return Line($"  +{alerts.Count - listed} older (all of them: --json)", inner, s_quiet);
         }
     }
 
@@ -195,4 +207,15 @@ internal static class DashboardView
 
     private static string Cropped(string text, int width) =>
         text.Length <= width ? text : width <= 1 ? text[..width] : text[..(width - 1)] + "…";
+
+    /// <summary>What one run's panel is drawn from, worked out once per refresh whatever the list lengths tried.</summary>
+    private sealed record RunState(RunData Run, long LastStep, IReadOnlyList<HeadlineScalar> Headlines, IReadOnlyList<LayerHealth> Layers, IReadOnlyList<DashboardAlert> Alerts)
+    {
+        public static RunState Of(RunData run)
+        {
+            var alerts = AlertTexts.Newest(run);
+            long lastStep = run.Tags.Values.Where(t => t.Count > 0).Select(t => t.LastStep).DefaultIfEmpty(0).Max();
+            return new RunState(run, lastStep, HeadlineSelection.Select(run), LayerHealthRanking.Rank(run, alerts), alerts);
+        }
+    }
 }

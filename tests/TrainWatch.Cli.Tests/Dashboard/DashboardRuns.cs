@@ -23,6 +23,28 @@ internal static class DashboardRuns
         return run;
     }
 
+    /// <summary>The same run under another name.</summary>
+    public static RunData Named(this RunData run, string name)
+    {
+        var named = new RunData(name, run.Directory);
+        foreach (var (tag, info) in run.Tags)
+        {
+            named.Tags[tag] = info;
+        }
+
+        foreach (var (tag, points) in run.Scalars)
+        {
+            named.Scalars[tag] = points;
+        }
+
+        foreach (var (tag, texts) in run.Texts)
+        {
+            named.Texts[tag] = texts;
+        }
+
+        return named;
+    }
+
     /// <summary>Adds a text value to <paramref name="run"/>.</summary>
     public static RunData WithText(this RunData run, string tag, long step, string text)
     {

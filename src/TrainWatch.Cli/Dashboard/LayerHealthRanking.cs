@@ -7,7 +7,8 @@ namespace TrainWatch.Cli.Dashboard;
 /// <summary>
 /// Orders a run's layers worst health first. A layer is a module: the watcher's per-parameter tags
 /// (<c>update_ratio/features.0.weight</c>) count for the module that owns the parameter (<c>features.0</c>), its
-/// per-module tags (<c>activation_dead_units/features.0</c>) for the module itself. Each measurement scores 0 when
+/// per-module tags (<c>activation_dead_units/features.0</c>) for the module itself (a part of a module's output,
+/// <c>encoder.gru/output</c>, for the module). Each measurement scores 0 when
 /// healthy and 1 at the edge of unhealthy:
 /// <list type="bullet">
 /// <item>update ratio ‖Δw‖/‖w‖: its distance from 1e-3 in decades, |log10(r / 1e-3)| — 1 when 10× off (ratios of
@@ -20,7 +21,8 @@ namespace TrainWatch.Cli.Dashboard;
 /// Biases are left out of the update-ratio and jump measures: they are often zero at the start or cancelled by a
 /// following normalisation (a conv bias before batch norm gets a gradient of ~1e-8), so their ratios say nothing about
 /// the layer. Saturated units have no scalar of their own: they come in through the watcher's alert.
-/// Order: layers an alert names first, newest alert first; then by their worst score; ties in forward order.
+/// A layer keeps its worst signal of each measure (a GRU has two weight matrices). Order: layers an alert names first,
+/// newest alert first; then by their worst score; ties in forward order.
 /// </summary>
 internal static class LayerHealthRanking
 {
@@ -87,20 +89,17 @@ internal static class LayerHealthRanking
             }
             else if (ParameterOf(tag, "activation_dead_units/") is { } module)
             {
-                var list = SignalsOf(module, tag);
-                if (points[^1].Value > 0)
-                {
-                    list.Add(new HealthSignal(1 + Math.Log10(points[^1].Value), string.Create(CultureInfo.InvariantCulture, $"{points[^1].Value:0} dead units")));
-                }
+                double dead = points[^1].Value;
+                SignalsOf(LayerOfModule(module), tag).Add(new HealthSignal(
+                    HealthMeasure.DeadUnits, dead > 0 ? 1 + Math.Log10(dead) : 0, string.Create(CultureInfo.InvariantCulture, $"{dead:0} dead units")));
             }
             else if (s_nonFiniteCounts.FirstOrDefault(c => tag.StartsWith(c.Prefix, StringComparison.Ordinal)) is { Prefix: not null } count)
             {
                 string name = tag[count.Prefix.Length..];
-                string layer = count.What == "output" ? name : LayerOfParameter(name);
-                var list = SignalsOf(layer, tag);
-                if (points[^1].Value > 0 && !list.Any(s => s.Score >= NonFiniteScore))
+                var list = SignalsOf(count.What == "output" ? LayerOfModule(name) : LayerOfParameter(name), tag);
+                if (points[^1].Value > 0)
                 {
-                    list.Add(new HealthSignal(NonFiniteScore, $"NaN/Inf in {count.What}"));
+                    list.Add(new HealthSignal(HealthMeasure.NonFinite, NonFiniteScore, $"NaN/Inf in {count.What}"));
                 }
             }
         }
@@ -116,12 +115,12 @@ internal static class LayerHealthRanking
             var newest = named.First(); // alerts come newest first, and grouping keeps their order
             int others = named.Count() - 1;
             newestAlert[layer] = newest.Step;
-            signals[layer].Add(new HealthSignal(double.PositiveInfinity, string.Create(CultureInfo.InvariantCulture,
+            signals[layer].Add(new HealthSignal(HealthMeasure.Alert, double.PositiveInfinity, string.Create(CultureInfo.InvariantCulture,
                 $"alert {newest.Kind} @{newest.Step}{(others > 0 ? $" (+{others})" : string.Empty)}")));
         }
 
         return signals
-            .Select(s => new LayerHealth(s.Key, forwardOrder[s.Key], newestAlert.TryGetValue(s.Key, out long step) ? step : null, s.Value.OrderByDescending(v => v.Score).ToList()))
+            .Select(s => new LayerHealth(s.Key, forwardOrder[s.Key], newestAlert.TryGetValue(s.Key, out long step) ? step : null, WorstOfEach(s.Value)))
             .OrderByDescending(h => h.NewestAlertStep ?? long.MinValue)
             .ThenByDescending(h => h.Signals.FirstOrDefault(v => double.IsFinite(v.Score))?.Score ?? 0)
             .ThenBy(h => h.ForwardOrder)
@@ -136,10 +135,24 @@ internal static class LayerHealthRanking
         return dot > 0 ? parameter[..dot] : parameter;
     }
 
+    /// <summary>
+    /// The layer of a module's output tag: the module itself, or for a part of a module's output
+    /// (<c>encoder.gru/output</c>) the module before the slash.
+    /// </summary>
+    public static string LayerOfModule(string module)
+    {
+        int slash = module.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0 ? module[..slash] : module;
+    }
+
+    // A module with several weights (a GRU's input and hidden matrices) shows its worst of each measure, once.
+    private static List<HealthSignal> WorstOfEach(List<HealthSignal> signals) =>
+        signals.GroupBy(s => s.Measure).Select(g => g.MaxBy(s => s.Score)!).OrderByDescending(s => s.Score).ToList();
+
     private static HealthSignal UpdateRatio(double ratio)
     {
         double decades = double.IsNaN(ratio) ? NonFiniteScore : Math.Min(NonFiniteScore, Math.Abs(Math.Log10(Math.Max(ratio, SmallestRatio) / HealthyUpdateRatio)));
-        return new HealthSignal(decades, $"update ratio {NumberText.Short(ratio)}");
+        return new HealthSignal(HealthMeasure.UpdateRatio, decades, $"update ratio {NumberText.Short(ratio)}");
     }
 
     private static HealthSignal? GradientJump(List<ScalarPoint> points)
@@ -147,7 +160,7 @@ internal static class LayerHealthRanking
         double latest = points[^1].Value;
         if (!double.IsFinite(latest))
         {
-            return new HealthSignal(NonFiniteScore, $"grad norm {NumberText.Short(latest)}");
+            return new HealthSignal(HealthMeasure.NonFinite, NonFiniteScore, $"grad norm {NumberText.Short(latest)}");
         }
 
         var previous = points.Take(points.Count - 1).TakeLast(JumpWindow).Select(p => p.Value).Where(v => double.IsFinite(v) && v > 0).Order().ToList();
@@ -159,7 +172,7 @@ internal static class LayerHealthRanking
         double median = previous.Count % 2 == 1 ? previous[previous.Count / 2] : (previous[previous.Count / 2 - 1] + previous[previous.Count / 2]) / 2;
         double ratio = latest / median;
         string change = ratio >= 1 ? $"×{NumberText.Short(ratio)}" : $"÷{NumberText.Short(1 / ratio)}";
-        return new HealthSignal(Math.Abs(Math.Log10(ratio)), $"grad norm {change} vs median");
+        return new HealthSignal(HealthMeasure.GradientJump, Math.Abs(Math.Log10(ratio)), $"grad norm {change} vs median");
     }
 
     private static string? LayerOfAlert(string named, Dictionary<string, List<HealthSignal>> layers) =>

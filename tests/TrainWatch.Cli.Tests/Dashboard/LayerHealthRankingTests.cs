@@ -97,4 +97,19 @@ public class LayerHealthRankingTests
 
         Assert.Equal(["z", "a"], Rank(run).Select(l => l.Layer));
     }
+
+    [Fact]
+    public void A_module_with_several_weights_is_one_layer_showing_its_worst_of_each_measure()
+    {
+        var run = DashboardRuns.With(
+            ("update_ratio/encoder.gru.weight_ih_l0", [1e-3]),
+            ("update_ratio/encoder.gru.weight_hh_l0", [1e-5]),
+            ("activation_dead_units/encoder.gru/output", [0]));
+
+        var layer = Assert.Single(Rank(run));
+
+        Assert.Equal("encoder.gru", layer.Layer);
+        Assert.Equal(["update ratio 1E-05", "0 dead units"], layer.Signals.Select(s => s.Text));
+        Assert.Equal(2, layer.Score, 6);
+    }
 }

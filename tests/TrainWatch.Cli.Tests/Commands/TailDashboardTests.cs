@@ -96,12 +96,12 @@ public class TailDashboardTests
         var refreshes = new ConcurrentQueue<string>();
         using var stop = new CancellationTokenSource();
         var tail = Task.Run(() => TailCommand.RunAsync(context, settings, console, stop.Token, () => refreshes.Enqueue(console.Output)));
-        await WaitFor(() => refreshes.Any(r => r.Contains("│ loss", StringComparison.Ordinal)), "the first loss");
+        await Eventually.WaitFor(() => refreshes.Any(r => r.Contains("│ loss", StringComparison.Ordinal)), "the first loss");
 
         writer.Write(2, TextSummary.Build("alerts/dead_units", DashboardRuns.WatcherAlert(2, "fc1", "fc1: 9 of 16 units are zero")));
         writer.Flush();
         int refreshesBefore = refreshes.Count;
-        await WaitFor(() => refreshes.Any(r => r.Contains("9 of 16 units", StringComparison.Ordinal)), "the new alert");
+        await Eventually.WaitFor(() => refreshes.Any(r => r.Contains("9 of 16 units", StringComparison.Ordinal)), "the new alert");
         await stop.CancelAsync();
         int exitCode = await tail.WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -136,16 +136,5 @@ public class TailDashboardTests
         var settings = new TailSettings(logDirectory, Once: true, Duration: null, Interval: 1, TagGlob.All, Json: false);
         int exitCode = TailCommand.RunAsync(context, settings, console, CancellationToken.None).GetAwaiter().GetResult();
         return (exitCode, console.Lines.ToList());
-    }
-
-    private static async Task WaitFor(Func<bool> condition, string what)
-    {
-        // A deadline, not a speed assertion: it only keeps a broken tail from hanging the test run.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"tail never showed {what}");
-            await Task.Delay(20);
-        }
     }
 }

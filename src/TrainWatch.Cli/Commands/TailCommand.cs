@@ -3,19 +3,25 @@ using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using TrainWatch.Cli.Dashboard;
 using TrainWatch.Cli.Output;
 using TrainWatch.Cli.Reading;
 
 namespace TrainWatch.Cli.Commands;
 
 /// <summary>
-/// <c>trainwatch tail LOGDIR</c>: follows a log directory while training runs — the latest value of every tag, and every
-/// new alert (text summaries under <c>alerts/</c>) as it appears; picks up new files and runs; stops on Ctrl+C with exit
-/// code 0. <c>--once</c> reads what is there and exits; <c>--duration</c> follows for a while.
+/// <c>trainwatch tail LOGDIR</c>: follows a log directory while training runs — by default a dashboard of each run's
+/// pulse (headline scalars, layers worst health first, alerts newest first: <see cref="DashboardView"/>); with
+/// <c>--tags</c> the latest value of every tag. Every new alert (text summaries under <c>alerts/</c>) shows as it
+/// appears; new files and runs are picked up; Ctrl+C stops with exit code 0. <c>--once</c> reads what is there and exits;
+/// <c>--duration</c> follows for a while.
 /// </summary>
 internal static class TailCommand
 {
     private static readonly CultureInfo s_invariant = CultureInfo.InvariantCulture;
+
+    // Scalars kept per tag: enough for the widest sparkline and for the gradient-jump rule's window plus the latest value.
+    private static readonly int s_recentScalars = Math.Max(DashboardView.MaxSparklineWidth, LayerHealthRanking.JumpWindow + 1);
 
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext context)
@@ -25,9 +31,13 @@ internal static class TailCommand
         var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds." };
         var interval = new Option<double>("--interval") { Description = "Seconds between reads.", DefaultValueFactory = _ => 1.0 };
         var tags = CommonOptions.Tags();
+
+        // A bare --tags (after LOGDIR) asks for the full table of every tag; with globs it lists only those.
+        tags.Arity = ArgumentArity.ZeroOrOne;
+        tags.Description = "Show the latest value of every tag instead of the dashboard; optional comma-separated globs narrow it ('*' matches anything, slashes included).";
         var json = CommonOptions.Json();
         json.Description = "Write one JSON object per line: each new alert and each changed latest value.";
-        var command = new Command("tail", "Follow runs live: latest value per tag and new alerts. Ctrl+C stops (exit 0).")
+        var command = new Command("tail", "Follow runs live: each run's loss, gradient norm, learning rate and eval metrics, its least healthy layers and its alerts. Ctrl+C stops (exit 0).")
         {
             logDirectory, once, duration, interval, tags, json,
         };
@@ -37,11 +47,16 @@ internal static class TailCommand
             parse.GetValue(duration),
             parse.GetValue(interval),
             TagGlob.Parse(parse.GetValue(tags)),
-            parse.GetValue(json)), cancellation));
+            parse.GetValue(json),
+            TagTable: parse.GetResult(tags) is not null), context.CreateConsole(), cancellation));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, TailSettings settings, CancellationToken cancellation)
+    /// <summary>
+    /// Runs <c>tail</c> showing its tables on <paramref name="console"/>. <paramref name="refreshed"/>, when given, is called
+    /// after each refresh of the live view, on the thread that draws it (tests read a test console there, never mid-draw).
+    /// </summary>
+    internal static async Task<int> RunAsync(CliContext context, TailSettings settings, IAnsiConsole console, CancellationToken cancellation, Action? refreshed = null)
     {
         if (!Directory.Exists(settings.LogDirectory))
         {
@@ -57,20 +72,20 @@ internal static class TailCommand
 
         using var stopAfter = settings.Duration is { } seconds ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds)) : new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation, stopAfter.Token);
-        using var follower = new RunFollower(settings.LogDirectory, new ReadOptions(KeepScalars: true, KeepHistograms: true, KeepTexts: true, settings.Tags, LatestOnly: true));
+        using var follower = new RunFollower(settings.LogDirectory, new ReadOptions(KeepScalars: true, KeepHistograms: true, KeepTexts: true, settings.Tags, LatestOnly: true, RecentScalars: s_recentScalars));
         var snapshot = new TailSnapshot();
         var loop = new TailLoop(context, settings, follower, snapshot, stop.Token);
 
         if (context.Interactive && !settings.Json && !settings.Once)
         {
-            await LiveAsync(context, loop).ConfigureAwait(false);
+            await LiveAsync(console, loop, refreshed).ConfigureAwait(false);
         }
         else
         {
             await loop.RunAsync(() => EmitLines(context, settings, snapshot, follower)).ConfigureAwait(false);
             if (!settings.Json)
             {
-                WriteFinalTable(context.CreateConsole(), follower, snapshot);
+                WriteFinal(console, settings, follower, snapshot);
             }
         }
 
@@ -82,10 +97,8 @@ internal static class TailCommand
         return loop.SawCorruption ? ExitCodes.ProblemsFound : ExitCodes.Ok;
     }
 
-    private static async Task LiveAsync(CliContext context, TailLoop loop)
+    private static async Task LiveAsync(IAnsiConsole console, TailLoop loop, Action? refreshed)
     {
-        var console = context.CreateConsole();
-
         // A live view taller than the terminal scrolls and garbles: keep room for the alerts panel and the status line.
         int maxRows = Math.Max(5, console.Profile.Height - 20);
         await console.Live(new Text("reading..."))
@@ -93,23 +106,37 @@ internal static class TailCommand
             .StartAsync(async live => await loop.RunAsync(() =>
             {
                 loop.Snapshot.TakeNewAlerts(loop.Follower.Runs);
-                live.UpdateTarget(BuildView(loop, maxRows));
+                live.UpdateTarget(loop.Settings.TagTable ? BuildTagView(loop, maxRows) : BuildDashboardView(loop, console));
                 live.Refresh();
+                refreshed?.Invoke();
             }).ConfigureAwait(false))
             .ConfigureAwait(false);
     }
 
-    private static IRenderable BuildView(TailLoop loop, int maxRows)
+    // One row of the terminal is the status line's.
+    private static IRenderable BuildDashboardView(TailLoop loop, IAnsiConsole console) => new Rows(
+        DashboardView.Build(loop.Follower.Runs.ToList(), console.Profile.Width, console.Profile.Capabilities.Unicode, console.Profile.Height - 1),
+        StatusLine(loop));
+
+    private static IRenderable BuildTagView(TailLoop loop, int maxRows)
     {
         var latest = LatestTable(loop.Follower, maxRows);
         var alerts = loop.Snapshot.Alerts.TakeLast(10).Select(a => new Markup($"[red]{Markup.Escape(DescribeAlert(a))}[/]")).ToList<IRenderable>();
-        var runs = loop.Follower.Runs.Count();
-        var status = new Markup(Markup.Escape(runs == 0
-            ? $"waiting for event files under {loop.Settings.LogDirectory} ... (Ctrl+C to stop)"
-            : $"following {runs} run(s) under {loop.Settings.LogDirectory}; {loop.Snapshot.Alerts.Count} alert(s); Ctrl+C to stop"));
         var alertPanel = new Panel(alerts.Count > 0 ? new Rows(alerts) : new Text("no alerts")).Header("alerts");
-        return new Rows(latest, alertPanel, status);
+        return new Rows(latest, alertPanel, StatusLine(loop));
     }
+
+    private static Text StatusLine(TailLoop loop)
+    {
+        var runs = loop.Follower.Runs.Count();
+        return new Text(runs == 0
+            ? $"waiting for event files under {loop.Settings.LogDirectory} ... (Ctrl+C to stop)"
+            : $"following {runs} run(s) under {loop.Settings.LogDirectory}; {AlertCount(loop.Settings, loop.Follower, loop.Snapshot)} alert(s); Ctrl+C to stop");
+    }
+
+    // The dashboard counts single alerts (the watcher writes several in one text); the tag table counts the texts it lists.
+    private static int AlertCount(TailSettings settings, RunFollower follower, TailSnapshot snapshot) =>
+        settings.TagTable ? snapshot.Alerts.Count : follower.Runs.Sum(run => AlertTexts.Newest(run).Count);
 
     private static Table LatestTable(RunFollower follower, int maxRows = int.MaxValue)
     {
@@ -131,6 +158,11 @@ internal static class TailCommand
     private static void EmitLines(CliContext context, TailSettings settings, TailSnapshot snapshot, RunFollower follower)
     {
         var alerts = snapshot.TakeNewAlerts(follower.Runs);
+        if (!settings.Json && !settings.TagTable && settings.Once)
+        {
+            return; // the dashboard printed at the end lists them, newest first
+        }
+
         if (!settings.Json)
         {
             foreach (var alert in alerts)
@@ -197,14 +229,16 @@ internal static class TailCommand
         }
     }
 
-    private static void WriteFinalTable(IAnsiConsole console, RunFollower follower, TailSnapshot snapshot)
+    private static void WriteFinal(IAnsiConsole console, TailSettings settings, RunFollower follower, TailSnapshot snapshot)
     {
         if (follower.Runs.Any())
         {
-            console.Write(LatestTable(follower));
+            console.Write(settings.TagTable
+                ? LatestTable(follower)
+                : DashboardView.Build(follower.Runs.ToList(), console.Profile.Width, console.Profile.Capabilities.Unicode));
         }
 
-        console.WriteLine(string.Create(s_invariant, $"{follower.Runs.Count()} run(s), {snapshot.Alerts.Count} alert(s)."));
+        console.WriteLine(string.Create(s_invariant, $"{follower.Runs.Count()} run(s), {AlertCount(settings, follower, snapshot)} alert(s)."));
     }
 
     private static string DescribeAlert(AlertEntry alert) =>

@@ -5,12 +5,19 @@ namespace TrainWatch.Cli.Reading;
 /// <param name="KeepHistograms">Decode and keep histograms.</param>
 /// <param name="KeepTexts">Keep text values.</param>
 /// <param name="Tags">Keep values only for tags matching this filter.</param>
-/// <param name="LatestOnly">Keep only the latest scalar and histogram per tag (for <c>tail</c>; texts are all kept).</param>
+/// <param name="LatestOnly">
+/// Keep only the latest values per tag (for <c>tail</c>): the last <paramref name="RecentScalars"/> scalars and the last
+/// histogram; texts are all kept.
+/// </param>
 /// <param name="ScalarTags">
 /// Keep scalar values for tags matching this filter instead of <paramref name="Tags"/> (diff compares the histograms
 /// the user selects but always reads the loss, learning rates, norms and NaN counts it needs for its verdict).
 /// </param>
-internal sealed record ReadOptions(bool KeepScalars, bool KeepHistograms, bool KeepTexts, TagGlob Tags, bool LatestOnly = false, TagGlob? ScalarTags = null)
+/// <param name="RecentScalars">
+/// With <paramref name="LatestOnly"/>, how many of a tag's latest scalars are kept: tail's sparklines and its gradient-jump
+/// rule need a short history, not the whole run.
+/// </param>
+internal sealed record ReadOptions(bool KeepScalars, bool KeepHistograms, bool KeepTexts, TagGlob Tags, bool LatestOnly = false, TagGlob? ScalarTags = null, int RecentScalars = 1)
 {
     /// <summary>Tags and integrity only.</summary>
     public static ReadOptions Structure { get; } = new(false, false, false, TagGlob.All);

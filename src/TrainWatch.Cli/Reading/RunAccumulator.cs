@@ -71,7 +71,7 @@ internal sealed class RunAccumulator(RunData data, ReadOptions options)
             case ValueKind.Scalar when options.KeepScalars:
                 if (ScalarOf(value) is { } scalar)
                 {
-                    Append(Data.Scalars, value.Tag, new ScalarPoint(step, wallTime, scalar));
+                    Append(Data.Scalars, value.Tag, new ScalarPoint(step, wallTime, scalar), options.RecentScalars);
                 }
                 else
                 {
@@ -85,7 +85,7 @@ internal sealed class RunAccumulator(RunData data, ReadOptions options)
                     : HistogramDecoder.FromTensor(value.Tensor, _arena);
                 if (histogram is { } decoded)
                 {
-                    Append(Data.Histograms, value.Tag, new HistogramPoint(step, wallTime, decoded));
+                    Append(Data.Histograms, value.Tag, new HistogramPoint(step, wallTime, decoded), latestKept: 1);
                 }
                 else
                 {
@@ -104,12 +104,13 @@ internal sealed class RunAccumulator(RunData data, ReadOptions options)
         }
     }
 
-    private void Append<T>(Dictionary<string, List<T>> series, string tag, T point)
+    private void Append<T>(Dictionary<string, List<T>> series, string tag, T point, int latestKept)
     {
         var list = GetList(series, tag);
-        if (options.LatestOnly)
+        if (options.LatestOnly && list.Count >= Math.Max(1, latestKept))
         {
-            list.Clear();
+            // A short list (tail keeps a few dozen points): shifting it costs less than a ring buffer's bookkeeping.
+            list.RemoveRange(0, list.Count - Math.Max(1, latestKept) + 1);
         }
 
         list.Add(point);

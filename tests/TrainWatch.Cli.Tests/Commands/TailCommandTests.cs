@@ -20,7 +20,7 @@ public class TailCommandTests
             writer.AddText("notes", "not an alert", 2);
         }
 
-        var text = TrainWatchCli.Run("tail", dir.Path, "--once");
+        var text = TrainWatchCli.Run("tail", dir.Path, "--once", "--tags");
         var json = TrainWatchCli.Run("tail", dir.Path, "--once", "--json");
 
         Assert.Equal(0, text.ExitCode);
@@ -51,7 +51,7 @@ public class TailCommandTests
         writer.Flush();
 
         var tail = Task.Run(() => CliApp.RunAsync(["tail", dir.Path, "--json", "--interval", "0.05"], output, error, cancellation.Token));
-        await WaitFor(() => output.Text.Contains("\"tag\":\"loss\""), "the first value");
+        await Eventually.WaitFor(() => output.Text.Contains("\"tag\":\"loss\""), "the first value");
 
         // A record appended to the same file, and a run that did not exist when tail started.
         writer.Write(2, TextSummary.Build("alerts/exploding", "fc2 norm ×100 in 50 steps"));
@@ -61,7 +61,7 @@ public class TailCommandTests
             second.AddScalar("accuracy", 0.75, 5);
         }
 
-        await WaitFor(() => output.Text.Contains("fc2 norm") && output.Text.Contains("\"run\":\"run2\""), "the new alert and the new run");
+        await Eventually.WaitFor(() => output.Text.Contains("fc2 norm") && output.Text.Contains("\"run\":\"run2\""), "the new alert and the new run");
         cancellation.Cancel();
         int exitCode = await tail.WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -82,17 +82,6 @@ public class TailCommandTests
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("loss", result.Out);
-    }
-
-    private static async Task WaitFor(Func<bool> condition, string what)
-    {
-        // A deadline, not a speed assertion: it only keeps a broken tail from hanging the test run.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"tail never showed {what}");
-            await Task.Delay(20);
-        }
     }
 
     /// <summary>A StringWriter safe to read while tail writes to it from another thread.</summary>

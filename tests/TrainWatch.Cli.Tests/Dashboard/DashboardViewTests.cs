@@ -1,0 +1,57 @@
+using Spectre.Console.Testing;
+using TrainWatch.Cli.Dashboard;
+using TrainWatch.Cli.Reading;
+
+namespace TrainWatch.Cli.Tests.Dashboard;
+
+public class DashboardViewTests
+{
+    [Fact]
+    public void In_a_short_terminal_the_lists_shorten_so_the_newest_alert_still_shows()
+    {
+        var troubled = Troubled("troubled");
+        var steady = DashboardRuns.With(("train/loss", [1, 0.5]), ("update_ratio/fc1.weight", [1e-3]));
+
+        var tall = Render([troubled, steady], height: int.MaxValue);
+        var fitted = Render([troubled, steady], height: 24);
+
+        Assert.True(tall.Count > 24, "the test needs a dashboard taller than the terminal");
+        Assert.True(fitted.Count <= 24, string.Join('\n', fitted));
+        Assert.Contains(fitted, l => l.Contains("step 90 layer9.weight:", StringComparison.Ordinal));
+        Assert.Contains(fitted, l => l.Contains("! layer9", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_line_fits_80_columns_even_with_long_names()
+    {
+        string longLayer = new('m', 90);
+        var run = DashboardRuns.With(("train/loss", [1, 0.5]), ($"update_ratio/{longLayer}.weight", [1e-7]))
+            .WithText("alerts/unchanged_weights", 10, DashboardRuns.WatcherAlert(10, longLayer, $"{longLayer}: weights did not change " + new string('x', 200)))
+            .Named(new string('r', 120));
+
+        var lines = Render([run], height: int.MaxValue);
+
+        Assert.All(lines, l => Assert.True(l.Length <= 80, $"wider than 80 columns: '{l}'"));
+        Assert.Contains(lines, l => l.Contains("! mmm", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("step 10 mmm", StringComparison.Ordinal));
+    }
+
+    // A run with ten layers, each named by an alert, one alert per step (layer9's the newest).
+    private static RunData Troubled(string name)
+    {
+        var run = DashboardRuns.With([("train/loss", [1, 2, 4]), .. Enumerable.Range(0, 10).Select(i => ($"update_ratio/layer{i}.weight", new[] { 1e-3 }))]).Named(name);
+        for (int i = 0; i < 10; i++)
+        {
+            run.WithText("alerts/exploding_gradient", i * 10, DashboardRuns.WatcherAlert(i * 10, $"layer{i}.weight", $"gradient norm {i + 10}× its recent max"));
+        }
+
+        return run;
+    }
+
+    private static List<string> Render(IReadOnlyList<RunData> runs, int height)
+    {
+        using var console = new TestConsole().Width(80);
+        console.Write(DashboardView.Build(runs, 80, unicode: true, height));
+        return console.Lines.ToList();
+    }
+}

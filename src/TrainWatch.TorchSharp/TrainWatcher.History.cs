@@ -7,9 +7,6 @@ public sealed partial class TrainWatcher
     // Unlike other extensions it needs each sample's statistics, so the watcher keeps it by name as well.
     private HistoryExtension? _history;
 
-    /// <summary>The distribution histories, or null when <see cref="WatchOptions.History"/> is off.</summary>
-    internal DistributionHistories? Histories => _history?.Histories;
-
     private void AddHistory(WatchContext context)
     {
         _history = HistoryExtension.For(context);

@@ -2,7 +2,6 @@ using TrainWatch.Distributions;
 using TrainWatch.Imaging;
 using TrainWatch.Protos;
 using TrainWatch.Summaries;
-using TrainWatch.TorchSharp.Reporting;
 using TrainWatch.TorchSharp.Sampling;
 
 namespace TrainWatch.TorchSharp.History;
@@ -22,27 +21,6 @@ internal sealed class DistributionHistories
     public DistributionHistories(HistoryOptions options)
     {
         _options = options;
-    }
-
-    /// <summary>Tags with a history so far.</summary>
-    public IReadOnlyList<string> Tags
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _order.ToList();
-            }
-        }
-    }
-
-    /// <summary>The history of <paramref name="tag"/>, or null; read it once the writer has flushed (it fills on the writer thread).</summary>
-    public BucketHistory? Find(string tag)
-    {
-        lock (_lock)
-        {
-            return _histories.TryGetValue(tag, out var entry) ? entry.History : null;
-        }
     }
 
     /// <summary>Adds one sample step's histograms, rebinned onto the fixed buckets.</summary>

@@ -74,9 +74,9 @@ internal static class InspectCommand
                 console.WriteLine("  no summary values");
             }
 
-            if (FindModelSummary(run) is { } summary)
+            if (ModelSummaryView.Find(run) is { } summary)
             {
-                WriteModelSummary(console, summary.Step, summary.Summary);
+                ModelSummaryView.WriteText(console, summary.Step, summary.Summary);
             }
 
             console.WriteLine();
@@ -85,92 +85,6 @@ internal static class InspectCommand
         int corrupt = runs.SelectMany(r => r.Files).Count(f => f.IsProblem);
         int truncated = runs.SelectMany(r => r.Files).Count(f => !f.IsProblem && f.State == Events.EventFileState.TruncatedTail);
         console.WriteLine(string.Create(c, $"{runs.Count} run(s), {runs.Sum(r => r.Files.Count)} file(s): {corrupt} with problems, {truncated} with an incomplete last record (normal while being written)."));
-    }
-
-    /// <summary>The run's model summary (the first one written) and its step, or null.</summary>
-    public static (long Step, ModelSummary Summary)? FindModelSummary(RunData run)
-    {
-        if (run.Texts.TryGetValue(ModelSummaryText.Tag, out var texts))
-        {
-            foreach (var text in texts)
-            {
-                if (ModelSummaryText.Parse(text.Text) is { } summary)
-                {
-                    return (text.Step, summary);
-                }
-            }
-        }
-
-        return null;
-    }
-
-    private static void WriteModelSummary(IAnsiConsole console, long step, ModelSummary summary)
-    {
-        var c = CultureInfo.InvariantCulture;
-        console.WriteLine(string.Create(c, $"model summary (forward pass of step {step})"));
-        var table = new Table().Border(TableBorder.Simple).AddColumns("#", "module", "type", "output shape", "parameters", "trainable");
-        table.Columns[0].RightAligned();
-        table.Columns[4].RightAligned();
-        for (int i = 0; i < summary.Modules.Count; i++)
-        {
-            var module = summary.Modules[i];
-            string outputs = string.Join("\n", module.Outputs.Select(o => (o.Name.Length > 0 ? o.Name + " " : "") + "[" + string.Join(", ", o.Shape) + "]"));
-            table.AddRow(
-                (i + 1).ToString(c),
-                Markup.Escape(module.Path.Length == 0 ? "(model)" : module.Path),
-                Markup.Escape(module.Type),
-                Markup.Escape(outputs),
-                module.Parameters is { } count ? count.ToString("N0", c) : "shared",
-                Markup.Escape(module.Trainable));
-        }
-
-        console.Write(table);
-        console.WriteLine(string.Create(c, $"  {summary.TotalParameters:N0} parameters: {summary.TrainableParameters:N0} trainable, {summary.FrozenParameters:N0} frozen"));
-    }
-
-    private static void WriteModelSummaryJson(Utf8JsonWriter json, (long Step, ModelSummary Summary)? found)
-    {
-        if (found is not { } entry)
-        {
-            json.WriteNull("model_summary");
-            return;
-        }
-
-        var summary = entry.Summary;
-        json.WriteStartObject("model_summary");
-        json.WriteNumber("step", entry.Step);
-        json.WriteNumber("total_parameters", summary.TotalParameters);
-        json.WriteNumber("trainable_parameters", summary.TrainableParameters);
-        json.WriteNumber("frozen_parameters", summary.FrozenParameters);
-        json.WriteStartArray("modules");
-        foreach (var module in summary.Modules)
-        {
-            json.WriteStartObject();
-            json.WriteString("path", module.Path);
-            json.WriteString("type", module.Type);
-            json.WriteStartArray("outputs");
-            foreach (var output in module.Outputs)
-            {
-                json.WriteStartObject();
-                json.WriteString("name", output.Name);
-                json.WriteStartArray("shape");
-                foreach (long dimension in output.Shape)
-                {
-                    json.WriteNumberValue(dimension);
-                }
-
-                json.WriteEndArray();
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteNullableNumber("parameters", module.Parameters);
-            json.WriteString("trainable", module.Trainable);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-        json.WriteEndObject();
     }
 
     private static string Integrity(FileReport file) => file switch
@@ -218,7 +132,7 @@ internal static class InspectCommand
                 }
 
                 json.WriteEndArray();
-                WriteModelSummaryJson(json, FindModelSummary(run));
+                ModelSummaryView.WriteJson(json, ModelSummaryView.Find(run));
                 json.WriteEndObject();
             }
 

@@ -108,6 +108,8 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
     {
         _extensions.AddRange(Tabs.TensorBoardTabs.Create(context, () => _schedule.Current));
         _extensions.AddRange(Pictures.PictureExtension.For(context));
+        AddHistory(context);
+        _extensions.AddRange(ModelSummaries.ModelSummaryExtension.For(context));
     }
 
     /// <summary>Raised on the training thread for each new alert. Exceptions from handlers are caught and logged.</summary>
@@ -264,6 +266,8 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
             {
                 _writer.AddDeferred(step, () => SampleSummaries.BuildAlerts(alerts, totalAlerts), 256L * alerts.Count);
             }
+
+            _history?.Record(sample, _sampleIndex);
         });
 
         foreach (var alert in alerts)

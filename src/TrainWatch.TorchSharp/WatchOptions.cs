@@ -72,6 +72,12 @@ public sealed record WatchOptions
     /// </summary>
     public bool WriteGraph { get; init; } = true;
 
+    /// <summary>
+    /// Write a table of every module the first sampled forward pass ran — path, type, output shapes, parameter count,
+    /// trainable or frozen — with totals, once, as the text <c>model/summary</c> (shown by <c>trainwatch inspect</c>).
+    /// </summary>
+    public bool WriteModelSummary { get; init; } = true;
+
     /// <summary>Write a Custom Scalars layout that overlays every layer's gradient norm, weight norm and update ratio.</summary>
     public bool WriteCustomScalarsLayout { get; init; } = true;
 
@@ -83,6 +89,12 @@ public sealed record WatchOptions
 
     /// <summary>Pictures of the network (kernels, weight heat maps, activation maps, saliency, Grad-CAM); null turns them off.</summary>
     public Pictures.PictureOptions? Pictures { get; init; } = new();
+
+    /// <summary>
+    /// Pictures of every module output's and gradient's distribution over all sampled steps so far, on fixed buckets
+    /// (<c>activation_history/…</c>, <c>gradient_history/…</c>); null turns them off.
+    /// </summary>
+    public HistoryOptions? History { get; init; } = new();
 
     /// <summary>
     /// Whether CPU tensors are reduced by the host kernels (in place, multi-threaded) rather than by libtorch ops as on

@@ -29,7 +29,9 @@ internal static class InspectCommand
 
     private static int Run(CliContext context, string path, bool asJson, CancellationToken cancellation)
     {
-        var runs = RunSetLoader.Load(RunLocator.FindRuns(path), ReadOptions.Structure, context, cancellation);
+        // Structure only, plus the one text worth showing: the model summary the watcher writes.
+        var read = ReadOptions.Structure with { KeepTexts = true, Tags = TagGlob.Parse(ModelSummaryText.Tag) };
+        var runs = RunSetLoader.Load(RunLocator.FindRuns(path), read, context, cancellation);
         bool problems = ReadProblems.Report(runs, context);
         if (asJson)
         {
@@ -70,6 +72,11 @@ internal static class InspectCommand
             else
             {
                 console.WriteLine("  no summary values");
+            }
+
+            if (ModelSummaryView.Find(run) is { } summary)
+            {
+                ModelSummaryView.WriteText(console, summary.Step, summary.Summary);
             }
 
             console.WriteLine();
@@ -125,6 +132,7 @@ internal static class InspectCommand
                 }
 
                 json.WriteEndArray();
+                ModelSummaryView.WriteJson(json, ModelSummaryView.Find(run));
                 json.WriteEndObject();
             }
 

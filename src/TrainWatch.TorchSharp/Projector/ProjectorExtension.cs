@@ -120,13 +120,17 @@ internal sealed class ProjectorExtension : IWatchExtension
         }
 
         var files = _files;
-        string folder = step.ToString(CultureInfo.InvariantCulture);
+        // Under projector/ rather than at the run's root, where a folder per snapshot would crowd out the event files.
+        string folder = SnapshotFolder(step);
         _context.Writer.AddDeferred(step, () =>
         {
             files.Value.Add(folder, embedding);
             return null; // files only; nothing goes into the event file
         }, embedding.Values.Length * 12L);
     }
+
+    /// <summary>The folder, relative to the run directory, that holds the snapshot of <paramref name="step"/>: <c>projector/200</c>.</summary>
+    internal static string SnapshotFolder(long step) => $"projector/{step.ToString(CultureInfo.InvariantCulture)}";
 
     public void Dispose()
     {

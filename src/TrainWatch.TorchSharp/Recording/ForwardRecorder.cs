@@ -185,7 +185,7 @@ internal sealed class ForwardRecorder : IDisposable
             var recording = _current!;
             bool first = recording.FinishIndex(path) is null;
             var outputs = ModuleOutputs.Flatten(module.GetType().Name, output);
-            recording.Finished(new ModuleCall(path, module, outputs.Select(o => o.Tensor.shape).ToList(), leaf));
+            recording.Finished(new ModuleCall(path, module, outputs.Select(o => o.Tensor.shape).ToList(), leaf) { OutputSuffixes = outputs.Select(o => o.Suffix).ToList() });
             if (path.Length == 0 && inputs is [Tensor { IsInvalid: false } input, ..])
             {
                 recording.InputShape = input.shape;

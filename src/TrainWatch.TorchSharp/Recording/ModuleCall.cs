@@ -9,6 +9,12 @@ namespace TrainWatch.TorchSharp.Recording;
 /// <param name="IsLeaf">Whether the module has no children.</param>
 internal sealed record ModuleCall(string Path, Module Module, IReadOnlyList<long[]> OutputShapes, bool IsLeaf)
 {
+    /// <summary>
+    /// The name of each output, as <see cref="ModuleOutputs.Flatten"/> gives it: empty for a single tensor, <c>output</c>,
+    /// <c>h_n</c>, <c>0</c>, <c>1</c>, … for tuple elements. Empty when not recorded.
+    /// </summary>
+    public IReadOnlyList<string> OutputSuffixes { get; init; } = [];
+
     /// <summary>The module's type name (<c>Conv2d</c>, a user's class).</summary>
     public string TypeName => Module.GetType().Name;
 }

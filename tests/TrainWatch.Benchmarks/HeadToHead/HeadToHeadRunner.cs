@@ -30,11 +30,35 @@ public static class HeadToHeadRunner
           layers over consecutive steps.
         """;
 
+    private static ReportTable ScalingTable() => new("model (batch 32, statistics only)", "parameters / tensors", "training step", "sample step (extra time at every = 1)", "floor", "sample step × floor (target ≤ 3×)", "statistics alone × floor", "overhead at every = 100 (target ≤ 1 %)");
+
+    private static void RunOnly(string section, string root, bool quick)
+    {
+        switch (section)
+        {
+            case "writers":
+                new WriterHeadToHead(root, quick).Run(new ReportTable("what", "TorchSharp SummaryWriter", "TrainWatch", "ratio", "target"));
+                break;
+            case "overhead":
+                new WatcherOverhead(root, quick).Run(new ReportTable("configuration", "step", "overhead", "target"), new ReportTable("stage", "time", "× floor", "target"), new ReportTable("disk", "size"));
+                break;
+            case "scaling":
+                new ModelScaling(root, quick).Run(ScalingTable());
+                break;
+            default:
+                throw new ArgumentException($"--only takes writers, overhead or scaling, not '{section}'.");
+        }
+    }
+
     public static int Run(string[] args)
     {
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         bool quick = args.Contains("--quick");
+
+        // --only scaling (or writers, overhead): one section printed, no report written; for a quick look while working.
+        int onlyIndex = Array.IndexOf(args, "--only");
+        string? only = onlyIndex >= 0 && onlyIndex + 1 < args.Length ? args[onlyIndex + 1] : null;
         int outIndex = Array.IndexOf(args, "--out");
         string? output = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : null;
         string root = Path.Combine(Path.GetTempPath(), "trainwatch-headtohead", Guid.NewGuid().ToString("N"));
@@ -42,6 +66,12 @@ public static class HeadToHeadRunner
 
         try
         {
+            if (only is not null)
+            {
+                RunOnly(only, root, quick);
+                return 0;
+            }
+
             var writers = new ReportTable("what", "TorchSharp SummaryWriter", "TrainWatch", "ratio", "target");
             new WriterHeadToHead(root, quick).Run(writers);
 
@@ -50,7 +80,7 @@ public static class HeadToHeadRunner
             var disk = new ReportTable("disk growth (example CNN, 64-bucket histograms)", "size");
             new WatcherOverhead(root, quick).Run(overhead, breakdown, disk);
 
-            var scaling = new ReportTable("model (batch 32, statistics only)", "parameters / tensors", "training step", "sample step (extra time at every = 1)", "floor", "sample step × floor (target ≤ 3×)", "statistics alone × floor", "overhead at every = 100 (target ≤ 1 %)");
+            var scaling = ScalingTable();
             new ModelScaling(root, quick).Run(scaling);
 
             var report = new StringBuilder();

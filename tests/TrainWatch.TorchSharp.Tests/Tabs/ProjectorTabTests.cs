@@ -49,7 +49,10 @@ public sealed class ProjectorTabTests
         }
 
         var config = ReadConfig(run);
-        Assert.Equal(["0/tensors.tsv", "2/tensors.tsv", "4/tensors.tsv"], config.Select(e => e.TensorPath));
+        Assert.Equal(["projector/0/tensors.tsv", "projector/2/tensors.tsv", "projector/4/tensors.tsv"], config.Select(e => e.TensorPath));
+        // The snapshots stay under projector/: the run's root has no folder per step.
+        Assert.DoesNotContain(Directory.GetDirectories(run).Select(d => Path.GetFileName(d)!), name => name.All(char.IsAsciiDigit));
+        Assert.Equal(["0", "2", "4"], Directory.GetDirectories(Path.Combine(run, "projector")).Select(d => Path.GetFileName(d)!).Order());
         Assert.Equal(3, config.Select(e => e.TensorName).Distinct().Count());
         foreach (var entry in config)
         {
@@ -72,7 +75,7 @@ public sealed class ProjectorTabTests
         }
 
         // The features change as the model learns.
-        Assert.NotEqual(File.ReadAllText(Path.Combine(run, "0/tensors.tsv")), File.ReadAllText(Path.Combine(run, "4/tensors.tsv")));
+        Assert.NotEqual(File.ReadAllText(Path.Combine(run, "projector/0/tensors.tsv")), File.ReadAllText(Path.Combine(run, "projector/4/tensors.tsv")));
     }
 
     [Fact]
@@ -106,7 +109,7 @@ public sealed class ProjectorTabTests
         }
 
         var entry = Assert.Single(ReadConfig(dir.Path));
-        Assert.Equal("0/tensors.tsv", entry.TensorPath);
+        Assert.Equal("projector/0/tensors.tsv", entry.TensorPath);
         Assert.Equal(5, File.ReadAllLines(Path.Combine(dir.Path, entry.TensorPath)).Length);
         var metadata = File.ReadAllLines(Path.Combine(dir.Path, entry.MetadataPath));
         Assert.Equal(5, metadata.Length);

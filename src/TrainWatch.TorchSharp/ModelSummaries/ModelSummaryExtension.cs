@@ -1,0 +1,38 @@
+using TrainWatch.Summaries;
+
+namespace TrainWatch.TorchSharp.ModelSummaries;
+
+/// <summary>
+/// Writes the model summary (<c>model/summary</c>) once, on the first sampled step with a recorded training forward
+/// pass. The table is read from module metadata on the training thread (no tensor data); the markdown is formatted on
+/// the writer's thread.
+/// </summary>
+internal sealed class ModelSummaryExtension(WatchContext context) : IWatchExtension
+{
+    private bool _written;
+
+    /// <summary>The extension, or none when <see cref="WatchOptions.WriteModelSummary"/> is off.</summary>
+    public static IEnumerable<IWatchExtension> For(WatchContext context) =>
+        context.Options.WriteModelSummary ? [new ModelSummaryExtension(context)] : [];
+
+    public void BeforeSampledForward(long step, long sampleIndex)
+    {
+        // Nothing to arm: the forward recorder records every sampled step.
+    }
+
+    public void OnSampleStep(long step, long sampleIndex)
+    {
+        if (_written || context.LastRecording is not { } recording || recording.Step != step || recording.Calls.Count == 0)
+        {
+            return;
+        }
+
+        _written = true;
+        var table = ModelSummaryTable.From(context.Model, recording);
+        context.Writer.AddDeferred(step, () => TextSummary.Build(ModelSummaryMarkdown.Tag, ModelSummaryMarkdown.Format(table)), 128L * (table.Rows.Count + 1));
+    }
+
+    public void Dispose()
+    {
+    }
+}

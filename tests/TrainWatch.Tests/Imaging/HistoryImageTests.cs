@@ -1,0 +1,66 @@
+using TrainWatch.Distributions;
+using TrainWatch.Imaging;
+
+namespace TrainWatch.Tests.Imaging;
+
+public class HistoryImageTests
+{
+    [Fact]
+    public void Each_column_shows_its_steps_counts_log_scaled_and_empty_buckets_stay_background()
+    {
+        var buckets = new SymLogBuckets(1e-3, 1e3, 4);
+        var history = new BucketHistory(buckets.Count, maxColumns: 8);
+        var random = new Random(3);
+        var recorded = new List<double[]>();
+        for (int s = 0; s < 6; s++)
+        {
+            // A different random range each step, one column with non-finite values.
+            double lo = -random.NextDouble() * Math.Pow(10, s - 2), hi = random.NextDouble() * Math.Pow(10, s - 1);
+            double[] counts = buckets.Rebin(lo, hi, Enumerable.Range(0, 16).Select(_ => (double)random.Next(0, 50)).ToArray());
+            recorded.Add(counts);
+            history.Add(s * 100, counts, nonFinite: s == 4 ? 3 : 0);
+        }
+
+        using var png = DecodedPng.Of(HistoryImage.Render(history, buckets.AxisLabels()));
+        var layout = HistoryImage.Plan(buckets.Count, 8);
+        Assert.Equal((layout.Width, layout.Height), (png.Width, png.Height));
+        double largest = recorded.SelectMany(c => c).Max();
+        for (int column = 0; column < recorded.Count; column++)
+        {
+            for (int bucket = 0; bucket < buckets.Count; bucket++)
+            {
+                double count = recorded[column][bucket];
+                var expected = count > 0 ? ColorMap.Viridis.Map((float)(Math.Log(1 + count) / Math.Log(1 + largest))) : HistoryImage.Background;
+
+                // Every pixel of the cell.
+                for (int dy = 0; dy < layout.RowHeight; dy++)
+                {
+                    for (int dx = 0; dx < layout.ColumnWidth; dx++)
+                    {
+                        Assert.Equal(expected, png[layout.ColumnX(column) + dx, layout.BucketY(bucket) + dy]);
+                    }
+                }
+            }
+
+            var strip = png[layout.ColumnX(column), layout.NonFiniteTop];
+            Assert.Equal(column == 4, strip == Rgba.Magenta);
+        }
+
+        // Columns not yet filled are background.
+        Assert.Equal(HistoryImage.Background, png[layout.ColumnX(7), layout.BucketY(buckets.ZeroBucket)]);
+    }
+
+    [Fact]
+    public void A_merged_column_is_drawn_per_step_so_it_matches_an_unmerged_one_with_the_same_distribution()
+    {
+        var history = new BucketHistory(3, maxColumns: 2);
+        history.Add(0, [0, 8, 0]);
+        history.Add(1, [0, 8, 0]);
+        history.Add(2, [0, 8, 0]); // merges steps 0 and 1 into one column of 16 counts over 2 steps
+        Assert.Equal(16, history.Columns[0].Counts[1]);
+        using var png = DecodedPng.Of(HistoryImage.Render(history, []));
+        var layout = HistoryImage.Plan(3, 2);
+        Assert.Equal(png[layout.ColumnX(0), layout.BucketY(1)], png[layout.ColumnX(1), layout.BucketY(1)]);
+        Assert.Equal(ColorMap.Viridis.Map(1f), png[layout.ColumnX(0), layout.BucketY(1)]);
+    }
+}

@@ -7,14 +7,14 @@ namespace TrainWatch.TorchSharp.History;
 internal sealed class HistoryExtension : IWatchExtension
 {
     private readonly WatchContext _context;
-    private readonly HistoryOptions _options;
+    private readonly Sampling.StepInterval _pictures;
     private long _lastSampleStep = -1;
     private long _lastPictureStep = -1;
 
     private HistoryExtension(WatchContext context, HistoryOptions options)
     {
         _context = context;
-        _options = options;
+        _pictures = new Sampling.StepInterval(options.EverySteps);
         Histories = new DistributionHistories(options);
     }
 
@@ -37,7 +37,7 @@ internal sealed class HistoryExtension : IWatchExtension
     /// <summary>Adds a sample step (the <paramref name="sampleIndex"/>-th) to the histories; on picture steps, draws them.</summary>
     public void Record(Sampling.SampleData sample, long sampleIndex)
     {
-        bool picture = sampleIndex % _options.EverySamples == 0;
+        bool picture = _pictures.IsDue(sample.Step);
         _lastSampleStep = sample.Step;
         if (picture)
         {

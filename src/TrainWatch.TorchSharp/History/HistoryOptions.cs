@@ -12,12 +12,14 @@ namespace TrainWatch.TorchSharp;
 /// <remarks>
 /// The histories are made from the histograms every sample step already computes: their uniform buckets are spread onto
 /// the fixed ones on the writer's thread, so the training thread and the device do no extra work. The pictures are
-/// written with the pictures' rhythm: on the first sample step, every <see cref="EverySamples"/>-th, and the last.
+/// written on the first sample step, then on the first sample step at or after each multiple of <see cref="EverySteps"/>
+/// (training steps, like the other pictures', so a fine statistics interval does not redraw them more often), and at
+/// the last sample step of the run.
 /// </remarks>
 public sealed record HistoryOptions
 {
-    /// <summary>Write the pictures on every N-th sample step (the first included), and at the last sample step of the run.</summary>
-    public int EverySamples { get; init; } = 10;
+    /// <summary>Training steps between two history pictures (see the remarks); 1 draws them on every sample step.</summary>
+    public int EverySteps { get; init; } = 1000;
 
     /// <summary>
     /// The most columns a picture keeps (even). When a history is full, neighbouring columns are merged in pairs and
@@ -39,9 +41,9 @@ public sealed record HistoryOptions
 
     internal void Validate()
     {
-        if (EverySamples < 1)
+        if (EverySteps < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(EverySamples), EverySamples, "HistoryOptions.EverySamples must be 1 or more.");
+            throw new ArgumentOutOfRangeException(nameof(EverySteps), EverySteps, "HistoryOptions.EverySteps must be 1 or more.");
         }
 
         if (MaxColumns < 2 || MaxColumns % 2 != 0 || MaxColumns > 4096)

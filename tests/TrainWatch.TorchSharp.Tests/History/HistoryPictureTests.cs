@@ -25,7 +25,7 @@ public sealed class HistoryPictureTests
     public void Each_column_of_the_picture_is_one_steps_recorded_histogram_on_the_fixed_buckets()
     {
         using var dir = new TempDirectory();
-        var history = new HistoryOptions { EverySamples = 4 };
+        var history = new HistoryOptions { EverySteps = 4 };
         RunSmallCnn(dir.Path, steps: 9, history); // samples 0..8; pictures at 0, 4, 8
 
         var values = RunReader.Values(dir.Path);
@@ -48,7 +48,7 @@ public sealed class HistoryPictureTests
     public void At_the_maximum_width_old_columns_are_merged_and_the_last_step_gets_a_picture_at_the_end()
     {
         using var dir = new TempDirectory();
-        var history = new HistoryOptions { EverySamples = 100, MaxColumns = 4 };
+        var history = new HistoryOptions { EverySteps = 100, MaxColumns = 4 };
         RunSmallCnn(dir.Path, steps: 10, history); // samples 0..9: pictures at 0 and, on dispose, at 9
 
         var values = RunReader.Values(dir.Path);
@@ -66,7 +66,7 @@ public sealed class HistoryPictureTests
     public void An_exploding_layer_moves_its_outputs_mass_into_the_edge_buckets()
     {
         using var dir = new TempDirectory();
-        var history = new HistoryOptions { EverySamples = 100 };
+        var history = new HistoryOptions { EverySteps = 100 };
         using var model = new SmallCnn();
         var optimizer = optim.SGD(model.parameters(), 0.0); // the weights stay where the test puts them
         var fc = (global::TorchSharp.Modules.Linear)model.Classifier.named_children().Single(c => c.name == "1").module;

@@ -44,6 +44,23 @@ internal sealed class EventBatch(TimeProvider time)
         Events++;
     }
 
+    /// <summary>Appends one scalar's record (see <see cref="ScalarEventEncoder"/>).</summary>
+    /// <param name="step">The training step.</param>
+    /// <param name="wallTime">Unix seconds.</param>
+    /// <param name="tag">A validated tag.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="arrivedAt">When it was queued (a timestamp of the batch's clock).</param>
+    public void AppendScalar(long step, double wallTime, string tag, float value, long arrivedAt)
+    {
+        if (Events == 0)
+        {
+            _startedAt = arrivedAt;
+        }
+
+        ScalarEventEncoder.AppendFramed(_buffer, wallTime, step, tag, value);
+        Events++;
+    }
+
     public void Clear()
     {
         Events = 0;

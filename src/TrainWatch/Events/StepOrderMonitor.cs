@@ -25,16 +25,22 @@ internal sealed class StepOrderMonitor(WriterErrorReporter reporter)
 
         foreach (var value in evt.Summary.Value)
         {
-            // One hash lookup per value: this runs for every value the writer writes.
-            ref long last = ref CollectionsMarshal.GetValueRefOrAddDefault(_lastStepByTag, value.Tag, out bool seen);
-            if (seen && evt.Step <= last)
-            {
-                Interlocked.Increment(ref _outOfOrder);
-                reporter.StepOutOfOrder(value.Tag, last, evt.Step);
-                continue;
-            }
-
-            last = evt.Step;
+            Observe(value.Tag, evt.Step);
         }
+    }
+
+    /// <summary>One value written under <paramref name="tag"/> at <paramref name="step"/>.</summary>
+    public void Observe(string tag, long step)
+    {
+        // One hash lookup per value: this runs for every value the writer writes.
+        ref long last = ref CollectionsMarshal.GetValueRefOrAddDefault(_lastStepByTag, tag, out bool seen);
+        if (seen && step <= last)
+        {
+            Interlocked.Increment(ref _outOfOrder);
+            reporter.StepOutOfOrder(tag, last, step);
+            return;
+        }
+
+        last = step;
     }
 }

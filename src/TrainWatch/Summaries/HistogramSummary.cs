@@ -53,13 +53,13 @@ public static class HistogramSummary
     internal static void AddTrimmedBuckets<T>(HistogramProto proto, ReadOnlySpan<double> rightEdges, T[] counts)
         where T : INumber<T>
     {
-        int first = Array.FindIndex(counts, c => !T.IsZero(c));
+        int first = counts.AsSpan().IndexOfAnyExcept(T.Zero);
         if (first < 0)
         {
             return;
         }
 
-        int last = Array.FindLastIndex(counts, c => !T.IsZero(c));
+        int last = counts.AsSpan().LastIndexOfAnyExcept(T.Zero);
         var limits = rightEdges[first..(last + 1)].ToArray();
         var buckets = new double[limits.Length];
         for (int i = 0; i < buckets.Length; i++)

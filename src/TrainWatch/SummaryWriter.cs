@@ -74,7 +74,8 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     /// <summary>
     /// Logs a histogram of <paramref name="values"/> on TensorBoard's default exponential buckets. NaN and ±∞ are
     /// left out and written as <c>&lt;tag&gt;/nan_count</c>, <c>pos_inf_count</c>, <c>neg_inf_count</c> scalars; an empty
-    /// input writes nothing. The values are copied; bucketing happens on the writer thread.
+    /// input writes nothing. The values are copied; bucketing happens on the writer thread (a large input is split over
+    /// the thread pool there, see <see cref="HistogramSummary.FromValues{T}(ReadOnlySpan{T}, out NonFiniteCounts)"/>).
     /// </summary>
     public void AddHistogram(string tag, ReadOnlySpan<float> values, long step) => AddHistogramOf(tag, values, step);
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using TrainWatch.Protos;
 
 namespace TrainWatch.Events;
@@ -50,6 +51,9 @@ internal sealed class EventBatch(TimeProvider time)
     /// <param name="tag">A validated tag.</param>
     /// <param name="value">The value.</param>
     /// <param name="arrivedAt">When it was queued (a timestamp of the batch's clock).</param>
+    // Hot from the first call, so compiled fully optimised at once: a run's first thousands of events would otherwise
+    // go through unoptimised code while the runtime decides to tier it up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AppendScalar(long step, double wallTime, string tag, float value, long arrivedAt)
     {
         if (Events == 0)

@@ -10,7 +10,8 @@ namespace TrainWatch.Events;
 /// callers are writing to. (A channel read per event made the two cores pass the same cache lines back and forth for
 /// every scalar: most of a scalar's cost.) The writer is woken only when there is something to do now: always for
 /// the first event of an empty batch (see <see cref="WakeOnEveryItem"/>), otherwise for a flush, a summary to build,
-/// a large item, a queue half full, blocked callers, or closing; the rest waits for the batch's flush timer.
+/// a large item, a queue half full, blocked callers, or closing; the rest waits for the batch's flush timer. (Waking
+/// it for every few thousand events as well, to encode beside the caller, measured no faster.)
 /// </remarks>
 internal sealed class EventQueue
 {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TrainWatch.Protos;
 
 namespace TrainWatch.Events;
@@ -103,6 +104,9 @@ internal sealed class EventWriteLoop
     }
 
     // Everything queued, in order, taken in one go; a batch is written as soon as it is large enough.
+    // Hot from the first call, so compiled fully optimised at once: a run's first thousands of events would otherwise
+    // go through unoptimised code while the runtime decides to tier it up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ProcessQueued()
     {
         var taken = _queue.TakeAll(_spare);
@@ -200,6 +204,7 @@ internal sealed class EventWriteLoop
         ? TimeSpan.MaxValue
         : _options.DrainTimeout - _time.GetElapsedTime(Volatile.Read(ref _drainStartedAt));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Process(PendingEvent item)
     {
         _queue.Taken(item);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using TrainWatch.Records;
 
@@ -31,6 +32,9 @@ internal static class ScalarEventEncoder
     /// <param name="step">The training step.</param>
     /// <param name="tag">An already validated tag (<see cref="Summaries.SummaryTag.Validate"/>).</param>
     /// <param name="value">The value, as TensorBoard stores it (32 bits).</param>
+    // Hot from the first call, so compiled fully optimised at once: a run's first thousands of events would otherwise
+    // go through unoptimised code while the runtime decides to tier it up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int AppendFramed(IBufferWriter<byte> destination, double wallTime, long step, string tag, float value)
     {
         int tagLength = Encoding.UTF8.GetByteCount(tag);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace TrainWatch.Summaries;
@@ -20,6 +21,8 @@ internal static class BucketCounter
     public static int CounterLength => BucketLookupTables.CountersPerLane * Lanes;
 
     /// <summary>Adds each value's bucket to <paramref name="counters"/> (lane × counters per lane + bucket).</summary>
+    // Hot from the first call, so compiled fully optimised at once rather than first in the unoptimised tier.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Count(ReadOnlySpan<float> values, Span<int> counters)
     {
         ReadOnlySpan<ulong> entries = BucketLookupTables.FloatEntries;
@@ -47,6 +50,7 @@ internal static class BucketCounter
     }
 
     /// <inheritdoc cref="Count(ReadOnlySpan{float}, Span{int})"/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Count(ReadOnlySpan<double> values, Span<int> counters)
     {
         ReadOnlySpan<ushort> firstBucket = BucketLookupTables.DoubleFirstBucket;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace TrainWatch.Summaries;
@@ -21,6 +22,8 @@ internal static class SpanStatistics
     private const long DoubleExponentBits = 0x7FF0_0000_0000_0000;
     private const long DoubleMagnitudeBits = 0x7FFF_FFFF_FFFF_FFFF;
 
+    // Hot from the first call, so compiled fully optimised at once rather than first in the unoptimised tier.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ValueStatistics Of(ReadOnlySpan<float> values)
     {
         ReadOnlySpan<int> bits = MemoryMarshal.Cast<float, int>(values);
@@ -86,6 +89,7 @@ internal static class SpanStatistics
             nonFinite.NegativeInfinity);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ValueStatistics Of(ReadOnlySpan<double> values)
     {
         ReadOnlySpan<long> bits = MemoryMarshal.Cast<double, long>(values);

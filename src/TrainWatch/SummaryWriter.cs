@@ -49,7 +49,7 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
 
     /// <summary>Logs a scalar.</summary>
     public void AddScalar(string tag, double value, long step, DateTimeOffset? wallTime = null) =>
-        _main.Write(ToEvent(step, wallTime, ScalarSummary.Build(tag, value)));
+        _main.WriteScalar(SummaryTag.Validate(tag), (float)value, step, wallTime is { } t ? WallClock.ToUnixSeconds(t) : WallClock.Now());
 
     /// <summary>
     /// Logs several series under one chart, as tensorboardX does: each series goes to its own sub-run
@@ -62,11 +62,9 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         double time = wallTime is { } t ? WallClock.ToUnixSeconds(t) : WallClock.Now();
         foreach (var (name, value) in series)
         {
-            var evt = new Event { Step = step, WallTime = time, Summary = ScalarSummary.Build(tag, value) };
-
             // After Dispose no new sub-run may be created: the closed main writer counts the event as dropped.
             var writer = Volatile.Read(ref _disposed) != 0 ? _main : SeriesWriter(SummaryTag.ToRunName($"{tag.Replace('/', '_')}_{name}"));
-            writer.Write(evt);
+            writer.WriteScalar(tag, (float)value, step, time);
         }
     }
 
@@ -76,7 +74,8 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     /// <summary>
     /// Logs a histogram of <paramref name="values"/> on TensorBoard's default exponential buckets. NaN and ±∞ are
     /// left out and written as <c>&lt;tag&gt;/nan_count</c>, <c>pos_inf_count</c>, <c>neg_inf_count</c> scalars; an empty
-    /// input writes nothing. The values are copied; bucketing happens on the writer thread.
+    /// input writes nothing. The values are copied; bucketing happens on the writer thread (a large input is split over
+    /// the thread pool there, see <see cref="HistogramSummary.FromValues{T}(ReadOnlySpan{T}, out NonFiniteCounts)"/>).
     /// </summary>
     public void AddHistogram(string tag, ReadOnlySpan<float> values, long step) => AddHistogramOf(tag, values, step);
 
@@ -179,7 +178,7 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         {
             try
             {
-                var histogram = HistogramSummary.FromValues<T>(copy.AsSpan(0, length), out var nonFinite);
+                var histogram = HistogramSummary.FromValues<T>(copy.AsMemory(0, length), out var nonFinite);
                 return HistogramSummary.Build(checkedTag, histogram, nonFinite);
             }
             finally

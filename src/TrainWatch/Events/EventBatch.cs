@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using TrainWatch.Protos;
 
 namespace TrainWatch.Events;
@@ -41,6 +42,26 @@ internal sealed class EventBatch(TimeProvider time)
 
         // AppendFramed advances the buffer only after the whole record is in it.
         EventSerializer.AppendFramed(_buffer, evt);
+        Events++;
+    }
+
+    /// <summary>Appends one scalar's record (see <see cref="ScalarEventEncoder"/>).</summary>
+    /// <param name="step">The training step.</param>
+    /// <param name="wallTime">Unix seconds.</param>
+    /// <param name="tag">A validated tag.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="arrivedAt">When it was queued (a timestamp of the batch's clock).</param>
+    // Hot from the first call, so compiled fully optimised at once: a run's first thousands of events would otherwise
+    // go through unoptimised code while the runtime decides to tier it up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void AppendScalar(long step, double wallTime, string tag, float value, long arrivedAt)
+    {
+        if (Events == 0)
+        {
+            _startedAt = arrivedAt;
+        }
+
+        ScalarEventEncoder.AppendFramed(_buffer, wallTime, step, tag, value);
         Events++;
     }
 

@@ -95,6 +95,17 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         Enqueue(PendingEvent.ForEvent(evt));
     }
 
+    /// <summary>
+    /// Queues one scalar; the writer thread encodes its record directly (no messages are built). The cheapest way
+    /// in, for the most frequent event.
+    /// </summary>
+    /// <param name="tag">An already validated tag (<see cref="Summaries.SummaryTag.Validate"/>).</param>
+    /// <param name="value">The value, as TensorBoard stores it.</param>
+    /// <param name="step">The training step.</param>
+    /// <param name="wallTime">Unix seconds.</param>
+    internal void WriteScalar(string tag, float value, long step, double wallTime) =>
+        Enqueue(PendingEvent.ForScalar(step, wallTime, tag, value));
+
     /// <summary>Queues a summary at <paramref name="step"/>, stamped with the current wall time.</summary>
     public void Write(long step, Summary summary) =>
         Write(new Event { Step = step, WallTime = WallClock.Now(), Summary = summary ?? throw new ArgumentNullException(nameof(summary)) });

@@ -3,10 +3,17 @@ using TrainWatch.Protos;
 namespace TrainWatch.Events;
 
 /// <summary>
-/// One item in the writer's queue: a ready event, a summary still to be built on the writer thread, or a flush request.
+/// One item in the writer's queue: a ready event, a scalar, a summary still to be built on the writer thread, or a
+/// flush request.
 /// </summary>
 internal sealed class PendingEvent
 {
+    /// <summary>
+    /// What a queued scalar holds: this object (the tag string is the caller's). Its record is encoded only on the
+    /// writer thread, so there is no message to size here.
+    /// </summary>
+    private const long ScalarEstimatedBytes = 64;
+
     private PendingEvent(long step, double wallTime, Event? ready, Func<Summary?>? build, FlushRequest? flush, long estimatedBytes)
     {
         Step = step;
@@ -15,6 +22,13 @@ internal sealed class PendingEvent
         Build = build;
         Flush = flush;
         EstimatedBytes = estimatedBytes;
+    }
+
+    private PendingEvent(long step, double wallTime, string scalarTag, float scalarValue)
+        : this(step, wallTime, null, null, null, ScalarEstimatedBytes)
+    {
+        ScalarTag = scalarTag;
+        ScalarValue = scalarValue;
     }
 
     public long Step { get; }
@@ -28,6 +42,12 @@ internal sealed class PendingEvent
 
     public FlushRequest? Flush { get; }
 
+    /// <summary>The (validated) tag when this item is a scalar: it is encoded without building messages.</summary>
+    public string? ScalarTag { get; }
+
+    /// <summary>The scalar's value, as TensorBoard stores it.</summary>
+    public float ScalarValue { get; }
+
     /// <summary>Bytes this item holds while queued (for the queue's byte bound).</summary>
     public long EstimatedBytes { get; }
 
@@ -40,6 +60,9 @@ internal sealed class PendingEvent
 
     public static PendingEvent ForEvent(Event evt) => new(evt.Step, evt.WallTime, evt, null, null, evt.CalculateSize());
 
+    /// <summary>A scalar; <paramref name="tag"/> must already be validated.</summary>
+    public static PendingEvent ForScalar(long step, double wallTime, string tag, float value) => new(step, wallTime, tag, value);
+
     public static PendingEvent ForSummary(long step, double wallTime, Func<Summary?> build, long estimatedBytes) =>
         new(step, wallTime, null, build, null, estimatedBytes);
 
@@ -51,6 +74,13 @@ internal sealed class PendingEvent
         if (Ready is not null)
         {
             return Ready;
+        }
+
+        if (ScalarTag is not null)
+        {
+            var scalar = new Summary();
+            scalar.Value.Add(new Summary.Types.Value { Tag = ScalarTag, SimpleValue = ScalarValue });
+            return new Event { Step = Step, WallTime = WallTime, Summary = scalar };
         }
 
         var summary = Build!();

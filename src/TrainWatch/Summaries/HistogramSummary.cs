@@ -13,50 +13,14 @@ public static class HistogramSummary
     /// writers' training runs).
     /// </summary>
     public static HistogramProto? FromValues<T>(ReadOnlySpan<T> values, out NonFiniteCounts nonFinite)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var counts = new long[HistogramEdges.BucketCount];
-        double min = double.PositiveInfinity, max = double.NegativeInfinity, sum = 0, sumSquares = 0;
-        long nan = 0, posInf = 0, negInf = 0, finite = 0;
-        foreach (T raw in values)
-        {
-            double v = double.CreateTruncating(raw);
-            if (!double.IsFinite(v))
-            {
-                if (double.IsNaN(v))
-                {
-                    nan++;
-                }
-                else if (v > 0)
-                {
-                    posInf++;
-                }
-                else
-                {
-                    negInf++;
-                }
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        SpanHistogram.FromValues(values, out nonFinite);
 
-                continue;
-            }
-
-            finite++;
-            min = Math.Min(min, v);
-            max = Math.Max(max, v);
-            sum += v;
-            sumSquares += v * v;
-            counts[HistogramEdges.BucketOf(v)]++;
-        }
-
-        nonFinite = new NonFiniteCounts(nan, posInf, negInf);
-        if (finite == 0)
-        {
-            return null;
-        }
-
-        var proto = new HistogramProto { Min = min, Max = max, Num = finite, Sum = sum, SumSquares = sumSquares };
-        AddTrimmedBuckets(proto, HistogramEdges.Limits, counts);
-        return proto;
-    }
+    /// <inheritdoc cref="FromValues{T}(ReadOnlySpan{T}, out NonFiniteCounts)"/>
+    /// <remarks>Large inputs are split over the thread pool (they must outlive the call, hence a memory, not a span).</remarks>
+    internal static HistogramProto? FromValues<T>(ReadOnlyMemory<T> values, out NonFiniteCounts nonFinite)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        SpanHistogram.FromValues(values, out nonFinite);
 
     /// <summary>
     /// A histogram whose buckets were counted elsewhere (on the device). TensorBoard takes a bucket's right edge from
@@ -85,17 +49,27 @@ public static class HistogramSummary
         return proto;
     }
 
-    // Both forms: bucket i ends at rightEdges[i]; empty buckets at either end are left out.
-    private static void AddTrimmedBuckets<T>(HistogramProto proto, ReadOnlySpan<double> rightEdges, T[] counts)
+    // Every form: bucket i ends at rightEdges[i]; empty buckets at either end are left out.
+    internal static void AddTrimmedBuckets<T>(HistogramProto proto, ReadOnlySpan<double> rightEdges, T[] counts)
         where T : INumber<T>
     {
-        int first = Array.FindIndex(counts, c => !T.IsZero(c));
-        int last = Array.FindLastIndex(counts, c => !T.IsZero(c));
-        for (int i = first; i <= last; i++)
+        int first = counts.AsSpan().IndexOfAnyExcept(T.Zero);
+        if (first < 0)
         {
-            proto.BucketLimit.Add(rightEdges[i]);
-            proto.Bucket.Add(double.CreateTruncating(counts[i]));
+            return;
         }
+
+        int last = counts.AsSpan().LastIndexOfAnyExcept(T.Zero);
+        var limits = rightEdges[first..(last + 1)].ToArray();
+        var buckets = new double[limits.Length];
+        for (int i = 0; i < buckets.Length; i++)
+        {
+            buckets[i] = double.CreateTruncating(counts[first + i]);
+        }
+
+        // Whole arrays: the repeated fields then grow once instead of once per bucket.
+        proto.BucketLimit.AddRange(limits);
+        proto.Bucket.AddRange(buckets);
     }
 
     /// <summary>Wraps a histogram as a summary value under <paramref name="tag"/>.</summary>

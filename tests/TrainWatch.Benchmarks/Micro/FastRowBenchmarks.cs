@@ -11,7 +11,7 @@ namespace TrainWatch.Benchmarks.Micro;
 /// against the libtorch ops of the device path, and the floor (one <c>sum</c>). Run with
 /// <c>dotnet tests/TrainWatch.Benchmarks/bin/Release/net10.0/TrainWatch.Benchmarks.dll --filter '*FastRowBenchmarks*'</c>.
 /// </summary>
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
+[Config(typeof(ShortMicroConfig))]
 public class FastRowBenchmarks
 {
     private Tensor _values = null!;
@@ -44,13 +44,34 @@ public class FastRowBenchmarks
 
     [Benchmark(Description = "host kernels (CPU path)")]
     public double[] HostKernels() => HostRows.FastRow(_values, 64, UnitAxis.None, 0);
+
+    // The two passes of the host kernels alone, on one thread: where the CPU path's time goes.
+    [Benchmark(Description = "pass 1 alone: moments (one thread)")]
+    public unsafe double MomentsPass()
+    {
+        var view = HostView.Of(_values);
+        return MomentsKernel.Compute(view.Floats, view.Length, view.Floats[0]).ShiftedSum;
+    }
+
+    [Benchmark(Description = "pass 2 alone: 64 buckets (one thread)")]
+    public unsafe int HistogramPass()
+    {
+        var view = HostView.Of(_values);
+        var counts = new int[UniformHistogramKernel.Tables * 64];
+        fixed (int* c = counts)
+        {
+            UniformHistogramKernel.Count(view.Floats, view.Length, -1f, 32f, 64, c);
+        }
+
+        return counts[0];
+    }
 }
 
 /// <summary>
 /// All parameters and gradients of a model of mixed sizes (a 4M-element weight beside 2K-element biases and norm
 /// gains, 26 tensors): the libtorch batch of the device path against the host kernels, and the floor.
 /// </summary>
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
+[Config(typeof(ShortMicroConfig))]
 public class ParameterRowsBenchmarks
 {
     private List<Tensor> _tensors = [];

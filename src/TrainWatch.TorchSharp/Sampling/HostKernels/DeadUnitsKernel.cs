@@ -9,6 +9,7 @@ namespace TrainWatch.TorchSharp.Sampling.HostKernels;
 /// </summary>
 internal static unsafe class DeadUnitsKernel
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long Count<T>(T* data, long before, long units, long after)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

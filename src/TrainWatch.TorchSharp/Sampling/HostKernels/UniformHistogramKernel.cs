@@ -9,45 +9,63 @@ namespace TrainWatch.TorchSharp.Sampling.HostKernels;
 /// to the first and last bucket.
 /// </summary>
 /// <remarks>
-/// The bucket indexes of float32 data are computed a vector at a time; the increments go to four interleaved count
-/// tables, so that consecutive equal buckets (common: most weights sit in the middle buckets) do not wait on each
-/// other's store. The count buffer holds the four tables, 4 × bins ints, summed by the caller.
+/// The bucket indexes of float32 data are computed a vector at a time, and each lane increments a count table of its
+/// own: weights crowd into the middle buckets, and increments of one bucket in one table would each wait for the
+/// previous one's store; with a table per lane, consecutive increments of a table are a whole vector apart. Block must
+/// be a multiple of the vector width (8 or 16 floats), which 512 is. The count
+/// buffer holds <see cref="Tables"/> tables of bins ints, summed by the caller.
 /// </remarks>
 internal static unsafe class UniformHistogramKernel
 {
-    /// <summary>Tables in a count buffer.</summary>
-    public const int Tables = 4;
+    /// <summary>Tables in a count buffer: one per float32 lane.</summary>
+    public static int Tables => Vector<float>.Count;
 
+    // Bucket slots are computed for a block at a time into a small buffer, then counted by a plain unrolled loop: the
+    // vector part stays in registers and the counting loop is a load, an increment and a store per element.
+    private const int Block = 512;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs a few times per sample step: no slow first tiers
     public static void Count(float* data, long length, float min, float scale, int bins, int* counts)
     {
         int width = Vector<float>.Count;
         var minVector = new Vector<float>(min);
         var scaleVector = new Vector<float>(scale);
         var last = new Vector<int>(bins - 1);
-        int* c0 = counts, c1 = counts + bins, c2 = counts + 2 * bins, c3 = counts + 3 * bins;
-        long i = 0;
-        for (; length - i >= width; i += width)
-        {
-            var position = (Unsafe.ReadUnaligned<Vector<float>>(data + i) - minVector) * scaleVector;
 
-            // Truncation (positions are ≥ 0); NaN converts to int.MinValue and lands in bucket 0 (its tensor's row is
-            // recomputed robustly anyway), so every index stays inside the table.
-            var bucket = Vector.Min(Vector.Max(Vector.ConvertToInt32(position), Vector<int>.Zero), last);
-            for (int lane = 0; lane < width; lane += Tables)
+        // Lane k's table starts at k × bins: one vector add turns the lanes' buckets into their tables' slots.
+        var tableBase = new Vector<int>(Enumerable.Range(0, width).Select(lane => lane * bins).ToArray());
+        int* slots = stackalloc int[Block];
+        long i = 0;
+        while (length - i >= Block)
+        {
+            for (int k = 0; k < Block; k += width)
             {
-                c0[bucket[lane]]++;
-                c1[bucket[lane + 1]]++;
-                c2[bucket[lane + 2]]++;
-                c3[bucket[lane + 3]]++;
+                var position = (Unsafe.ReadUnaligned<Vector<float>>(data + i + k) - minVector) * scaleVector;
+
+                // Truncation (positions are ≥ 0); NaN converts to int.MinValue and lands in bucket 0 (its tensor's row
+                // is recomputed robustly anyway), so every slot stays inside its table.
+                var slot = Vector.Min(Vector.Max(Vector.ConvertToInt32(position), Vector<int>.Zero), last) + tableBase;
+                Unsafe.WriteUnaligned(slots + k, slot);
             }
+
+            for (int k = 0; k < Block; k += 4)
+            {
+                counts[slots[k]]++;
+                counts[slots[k + 1]]++;
+                counts[slots[k + 2]]++;
+                counts[slots[k + 3]]++;
+            }
+
+            i += Block;
         }
 
         for (; i < length; i++)
         {
-            c0[Bucket((data[i] - min) * scale, bins)]++;
+            counts[Bucket((data[i] - min) * scale, bins)]++;
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Count(double* data, long length, double min, double scale, int bins, int* counts)
     {
         int* c0 = counts, c1 = counts + bins;

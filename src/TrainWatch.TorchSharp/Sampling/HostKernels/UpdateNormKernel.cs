@@ -12,6 +12,7 @@ internal static unsafe class UpdateNormKernel
 {
     private const int Block = 256;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per sample step: no slow first tiers
     public static (double Update, double Weight) Compute<T>(T* now, T* before, long length)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

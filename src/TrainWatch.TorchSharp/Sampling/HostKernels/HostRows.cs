@@ -25,7 +25,7 @@ internal static unsafe class HostRows
     private const long MinimumChunk = 1L << 16;
 
     // Below this many elements in all, threads cost more than they save.
-    private const long ParallelThreshold = 1L << 17;
+    private const long ParallelThreshold = 1L << 21;
 
     /// <summary>The fast rows (no units) of <paramref name="tensors"/>, one after another.</summary>
     public static double[] FastRows(IReadOnlyList<Tensor> tensors, int bins)

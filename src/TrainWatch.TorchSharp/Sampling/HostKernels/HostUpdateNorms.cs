@@ -9,7 +9,7 @@ namespace TrainWatch.TorchSharp.Sampling.HostKernels;
 internal static unsafe class HostUpdateNorms
 {
     private const long Chunk = 1L << 16;
-    private const long ParallelThreshold = 1L << 17;
+    private const long ParallelThreshold = 1L << 21;
 
     /// <summary>[‖now₀ − then₀‖, ‖then₀‖, ‖now₁ − then₁‖, …]; each pair of tensors must have the same shape.</summary>
     public static double[] Compute(IReadOnlyList<Tensor> now, IReadOnlyList<Tensor> then)

@@ -24,9 +24,6 @@ internal static unsafe class HostRows
     // fraction of the data.
     private const long MinimumChunk = 1L << 16;
 
-    // Below this many elements in all, threads cost more than they save.
-    private const long ParallelThreshold = 1L << 21;
-
     /// <summary>The fast rows (no units) of <paramref name="tensors"/>, one after another.</summary>
     public static double[] FastRows(IReadOnlyList<Tensor> tensors, int bins)
     {
@@ -93,11 +90,11 @@ internal static unsafe class HostRows
     // Moments and bucket counts (segments × bins) of the first lengths[s] elements of each view.
     private static (Moments[] Moments, double[] Counts) Reduce(HostView[] views, long[] lengths, int bins)
     {
-        var chunks = Chunks(lengths, Math.Max(MinimumChunk, 16L * UniformHistogramKernel.Tables * bins));
-        bool parallel = lengths.Sum() >= ParallelThreshold && chunks.Count > 1;
+        var chunks = Chunking.Split(lengths, Math.Max(MinimumChunk, 16L * UniformHistogramKernel.Tables * bins));
+        long total = lengths.Sum();
 
         var chunkMoments = new Moments[chunks.Count];
-        Run(chunks.Count, parallel, c =>
+        Chunking.Run(chunks.Count, total, c =>
         {
             var (s, start, length) = chunks[c];
             var view = views[s];
@@ -130,7 +127,7 @@ internal static unsafe class HostRows
         int[] tables = ArrayPool<int>.Shared.Rent(chunks.Count * tableLength);
         try
         {
-            Run(chunks.Count, parallel, c =>
+            Chunking.Run(chunks.Count, total, c =>
             {
                 var (s, start, length) = chunks[c];
                 var table = tables.AsSpan(c * tableLength, tableLength);
@@ -170,35 +167,6 @@ internal static unsafe class HostRows
         finally
         {
             ArrayPool<int>.Shared.Return(tables);
-        }
-    }
-
-    private static List<(int Segment, long Start, long Length)> Chunks(long[] lengths, long chunkElements)
-    {
-        var chunks = new List<(int, long, long)>();
-        for (int s = 0; s < lengths.Length; s++)
-        {
-            for (long start = 0; start < lengths[s]; start += chunkElements)
-            {
-                chunks.Add((s, start, Math.Min(chunkElements, lengths[s] - start)));
-            }
-        }
-
-        return chunks;
-    }
-
-    private static void Run(int count, bool parallel, Action<int> body)
-    {
-        if (parallel)
-        {
-            Parallel.For(0, count, body);
-        }
-        else
-        {
-            for (int i = 0; i < count; i++)
-            {
-                body(i);
-            }
         }
     }
 }

@@ -9,7 +9,6 @@ namespace TrainWatch.TorchSharp.Sampling.HostKernels;
 internal static unsafe class HostUpdateNorms
 {
     private const long Chunk = 1L << 16;
-    private const long ParallelThreshold = 1L << 21;
 
     /// <summary>[‖now₀ − then₀‖, ‖then₀‖, ‖now₁ − then₁‖, …]; each pair of tensors must have the same shape.</summary>
     public static double[] Compute(IReadOnlyList<Tensor> now, IReadOnlyList<Tensor> then)
@@ -17,46 +16,30 @@ internal static unsafe class HostUpdateNorms
         using var scope = NewDisposeScope();
         var nowViews = now.Select(HostView.Of).ToArray();
         var thenViews = then.Select(HostView.Of).ToArray();
-        var chunks = new List<(int Tensor, long Start, long Length)>();
         for (int t = 0; t < nowViews.Length; t++)
         {
             if (nowViews[t].Length != thenViews[t].Length || nowViews[t].IsDouble != thenViews[t].IsDouble)
             {
                 throw new InvalidOperationException($"Weight {t} changed shape or dtype between the snapshot and the update.");
             }
-
-            for (long start = 0; start < nowViews[t].Length; start += Chunk)
-            {
-                chunks.Add((t, start, Math.Min(Chunk, nowViews[t].Length - start)));
-            }
         }
 
+        var chunks = Chunking.Split(nowViews.Select(v => v.Length).ToArray(), Chunk);
+
         var partial = new (double Update, double Weight)[chunks.Count];
-        void Body(int c)
+        Chunking.Run(chunks.Count, nowViews.Sum(v => v.Length), c =>
         {
             var (t, start, length) = chunks[c];
             partial[c] = nowViews[t].IsDouble
                 ? UpdateNormKernel.Compute(nowViews[t].Doubles + start, thenViews[t].Doubles + start, length)
                 : UpdateNormKernel.Compute(nowViews[t].Floats + start, thenViews[t].Floats + start, length);
-        }
-
-        if (nowViews.Sum(v => v.Length) >= ParallelThreshold)
-        {
-            Parallel.For(0, chunks.Count, Body);
-        }
-        else
-        {
-            for (int c = 0; c < chunks.Count; c++)
-            {
-                Body(c);
-            }
-        }
+        });
 
         var sums = new double[2 * nowViews.Length];
         for (int c = 0; c < chunks.Count; c++)
         {
-            sums[2 * chunks[c].Tensor] += partial[c].Update;
-            sums[2 * chunks[c].Tensor + 1] += partial[c].Weight;
+            sums[2 * chunks[c].Segment] += partial[c].Update;
+            sums[2 * chunks[c].Segment + 1] += partial[c].Weight;
         }
 
         for (int k = 0; k < sums.Length; k++)

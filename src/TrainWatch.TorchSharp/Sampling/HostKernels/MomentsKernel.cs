@@ -60,9 +60,9 @@ internal static unsafe class MomentsKernel
                     + Vector.ConditionalSelect(Vector.Equals(b, Vector<T>.Zero), ones, Vector<T>.Zero);
             }
 
-            sums += Widened(sum0 + sum1);
-            squares += Widened(squares0 + squares1);
-            zeros += Widened(zeros0);
+            sums += Lanes.Widened(sum0 + sum1);
+            squares += Lanes.Widened(squares0 + squares1);
+            zeros += Lanes.Widened(zeros0);
         }
 
         result.ShiftedSum = Vector.Sum(sums);
@@ -86,19 +86,5 @@ internal static unsafe class MomentsKernel
         }
 
         return result;
-    }
-
-    // A block's lanes carried into float64: float32 lanes widen into two float64 vectors, added together (the lane a
-    // value came from does not matter, only that it is carried in float64 from here on).
-    private static Vector<double> Widened<T>(Vector<T> lanes)
-        where T : unmanaged
-    {
-        if (typeof(T) == typeof(double))
-        {
-            return Unsafe.As<Vector<T>, Vector<double>>(ref lanes);
-        }
-
-        Vector.Widen(Unsafe.As<Vector<T>, Vector<float>>(ref lanes), out var low, out var high);
-        return low + high;
     }
 }

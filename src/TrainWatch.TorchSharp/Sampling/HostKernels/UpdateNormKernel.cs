@@ -33,8 +33,8 @@ internal static unsafe class UpdateNormKernel
                 weight += b * b;
             }
 
-            updates += Widened(update);
-            weights += Widened(weight);
+            updates += Lanes.Widened(update);
+            weights += Lanes.Widened(weight);
         }
 
         double u = Vector.Sum(updates), w = Vector.Sum(weights);
@@ -47,17 +47,5 @@ internal static unsafe class UpdateNormKernel
         }
 
         return (u, w);
-    }
-
-    private static Vector<double> Widened<T>(Vector<T> lanes)
-        where T : unmanaged
-    {
-        if (typeof(T) == typeof(double))
-        {
-            return Unsafe.As<Vector<T>, Vector<double>>(ref lanes);
-        }
-
-        Vector.Widen(Unsafe.As<Vector<T>, Vector<float>>(ref lanes), out var low, out var high);
-        return low + high;
     }
 }

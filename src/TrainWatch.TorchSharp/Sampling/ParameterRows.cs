@@ -44,7 +44,13 @@ internal sealed class ParameterRows : IDisposable
         // Where each tensor's row is: a block of rows and the index in it.
         var blockOf = new Tensor[tensors.Count];
         var indexInBlock = new int[tensors.Count];
-        var onHost = _hostKernels ? Enumerable.Range(0, tensors.Count).Where(i => HostKernels.HostView.Applies(tensors[i])).ToList() : [];
+        var onHost = new List<int>();
+        var onDevice = new List<int>();
+        for (int i = 0; i < tensors.Count; i++)
+        {
+            (_hostKernels && HostKernels.HostView.Applies(tensors[i]) ? onHost : onDevice).Add(i);
+        }
+
         if (onHost.Count > 0)
         {
             var block = tensor(HostKernels.HostRows.FastRows(onHost.Select(i => tensors[i]).ToList(), _bins));
@@ -55,9 +61,8 @@ internal sealed class ParameterRows : IDisposable
             }
         }
 
-        var onDevice = onHost.Count == 0 ? tensors : Enumerable.Range(0, tensors.Count).Except(onHost).Select(i => tensors[i]).ToList();
-        var deviceIndex = onHost.Count == 0 ? null : Enumerable.Range(0, tensors.Count).Except(onHost).ToArray();
-        foreach (var batch in Batches(onDevice).Select(b => deviceIndex is null ? b : b.Select(i => deviceIndex[i]).ToList()))
+        // Batches index the device tensors; mapped back to positions in the full list.
+        foreach (var batch in Batches(onDevice.Select(i => tensors[i]).ToList()).Select(b => b.Select(k => onDevice[k]).ToList()))
         {
             var members = batch.Select(i => tensors[i]).ToList();
             Tensor block;

@@ -41,33 +41,33 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true) : IDisposable
             return;
         }
 
-        if (hostKernels && parameters.All(p => HostKernels.HostView.Applies(p)))
-        {
-            var host = HostKernels.HostUpdateNorms.Compute(parameters.ToList(), _snapshot);
-            _pending?.Dispose();
-            _pending = tensor(host).DetachFromDisposeScope(); // parked until the next sample step, past any scope of the caller's
-            _pendingStep = _snapshotStep;
-            DropSnapshot();
-            return;
-        }
-
         using (no_grad())
         using (var scope = NewDisposeScope())
         {
-            var norms = new List<Tensor>(parameters.Count * 2);
-            for (int i = 0; i < parameters.Count; i++)
-            {
-                var before = _snapshot[i];
-                norms.Add(parameters[i].detach().sub(before).to(ScalarType.Float64).norm());
-                norms.Add(before.to(ScalarType.Float64).norm());
-            }
+            var norms = hostKernels && parameters.All(p => HostKernels.HostView.Applies(p))
+                ? tensor(HostKernels.HostUpdateNorms.Compute(parameters.ToList(), _snapshot))
+                : DeviceNorms(parameters, _snapshot);
 
+            // Parked until the next sample step, past this scope and any of the caller's.
             _pending?.Dispose();
-            _pending = stack(norms).DetachFromDisposeScope();
+            _pending = norms.DetachFromDisposeScope();
             _pendingStep = _snapshotStep;
         }
 
         DropSnapshot();
+    }
+
+    private static Tensor DeviceNorms(IReadOnlyList<Parameter> parameters, List<Tensor> snapshot)
+    {
+        var norms = new List<Tensor>(parameters.Count * 2);
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var before = snapshot[i];
+            norms.Add(parameters[i].detach().sub(before).to(ScalarType.Float64).norm());
+            norms.Add(before.to(ScalarType.Float64).norm());
+        }
+
+        return stack(norms);
     }
 
     /// <summary>Hands over the parked norms (the caller packs and disposes them).</summary>

@@ -84,7 +84,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         bool resumesRun = Directory.Exists(runDirectory) && Directory.EnumerateFiles(runDirectory).Any(EventFileName.IsEventFile);
 
         // Fails fast: an unwritable log directory throws here, before training starts.
-        _writer = new SummaryWriter(runDirectory, options.Writer with { Logger = options.Writer.Logger ?? options.Logger });
+        _writer = new SummaryWriter(runDirectory, options.Writer with { Logger = options.Writer.Logger ?? options.Logger, BuildOnCallerThread = true });
 
         // One set of hooks for everything that needs the forward pass: statistics, alerts, graph, pictures, projector.
         var measure = options.WatchActivations ? new ActivationSettings(options.HistogramBins, options.ActivationSampleLimit, options.HostKernels) : null;

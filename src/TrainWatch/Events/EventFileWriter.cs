@@ -122,6 +122,16 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     public void WriteDeferred(long step, Func<Summary?> build, long estimatedBytes, double? wallTime = null)
     {
         ArgumentNullException.ThrowIfNull(build);
+        if (_options.BuildOnCallerThread)
+        {
+            if (build() is { } summary)
+            {
+                Write(new Event { Step = step, WallTime = wallTime ?? WallClock.Now(), Summary = summary });
+            }
+
+            return;
+        }
+
         Enqueue(PendingEvent.ForSummary(step, wallTime ?? WallClock.Now(), build, Math.Max(0, estimatedBytes)));
     }
 

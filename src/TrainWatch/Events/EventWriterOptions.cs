@@ -80,6 +80,15 @@ public sealed record EventWriterOptions
     /// <summary>Appended to the event file's name.</summary>
     public string? FileSuffix { get; init; }
 
+    /// <summary>
+    /// Builds deferred summaries (<see cref="SummaryWriter.AddDeferred"/>, images) on the thread that logs them instead
+    /// of the writer thread, so that the writer thread allocates no managed memory once it runs steadily. Set it when the
+    /// process calls native code that is unsafe under a garbage collection started by another thread: TorchSharp 0.107
+    /// passes temporary <c>Scalar</c>s to libtorch that a collection on another thread can finalize mid-call
+    /// (docs/reliability.md). TrainWatch's watcher sets it.
+    /// </summary>
+    public bool BuildOnCallerThread { get; init; }
+
     /// <summary>Where errors are reported. Without one they go to standard error, once.</summary>
     public ILogger? Logger { get; init; }
 

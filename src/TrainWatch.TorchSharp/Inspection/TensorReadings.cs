@@ -61,7 +61,16 @@ internal static class TensorReadings
     // comparison per tensor is enough. NaN compares false and is not counted.
     private static Tensor CountsBelowNormal(IReadOnlyList<Tensor> values, Device device)
     {
-        var counts = values.Select(v => v.detach().abs().lt(SmallestNormal(v.dtype)).sum()).Select(c => c.device == device ? c : c.to(device)).ToArray();
+        var counts = new Tensor[values.Count];
+        for (int i = 0; i < values.Count; i++)
+        {
+            // Each tensor's temporaries (a copy of it) are freed before the next one's: a large model never holds
+            // more than one tensor's worth of them. Only the count outlives the scope.
+            using var scope = NewDisposeScope();
+            var count = values[i].detach().abs().lt(SmallestNormal(values[i].dtype)).sum();
+            counts[i] = (count.device == device ? count : count.to(device)).MoveToOuterDisposeScope();
+        }
+
         return stack(counts).to(ScalarType.Float64);
     }
 

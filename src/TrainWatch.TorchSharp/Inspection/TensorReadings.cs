@@ -1,5 +1,6 @@
 using TorchSharp;
 using TrainWatch.TorchSharp.Sampling;
+using TrainWatch.TorchSharp.Sampling.HostKernels;
 using static TorchSharp.torch;
 
 namespace TrainWatch.TorchSharp.Inspection;
@@ -7,7 +8,8 @@ namespace TrainWatch.TorchSharp.Inspection;
 /// <summary>
 /// Measures every checked tensor the way a sample step measures its weights (<see cref="ParameterRows"/>: host kernels
 /// for CPU tensors, batched device reductions elsewhere), plus one count per tensor of values below its dtype's
-/// smallest normal magnitude, all copied to the host in one transfer. Only when a tensor holds NaN or ±∞ is it reduced
+/// smallest normal magnitude (<see cref="HostBelowNormalCount"/> for CPU tensors), all copied to the host in one
+/// transfer. Only when a tensor holds NaN or ±∞ is it reduced
 /// again, robustly, in a second transfer — as in a sample step.
 /// </summary>
 internal static class TensorReadings
@@ -29,7 +31,21 @@ internal static class TensorReadings
         var device = tensors[0].Values.device;
         var values = tensors.Select(t => t.Values).ToList();
         var parts = rows.Rows(values);
-        parts.Add(CountsBelowNormal(values, device));
+
+        // Below-normal counts: CPU tensors counted in place on the host, the others on their device and copied with
+        // the rows.
+        var belowNormal = new double[tensors.Count];
+        var onDevice = Enumerable.Range(0, tensors.Count).Where(i => !(hostKernels && HostView.Applies(values[i]))).ToList();
+        foreach (int i in Enumerable.Range(0, tensors.Count).Except(onDevice))
+        {
+            belowNormal[i] = HostBelowNormalCount.Of(values[i]);
+        }
+
+        if (onDevice.Count > 0)
+        {
+            parts.Add(CountsBelowNormal(onDevice.Select(i => values[i]).ToList(), device));
+        }
+
         double[] host = transfer.Copy(parts.Select(p => p.device == device ? p : p.to(device)).ToList());
 
         int rowLength = StatisticsRow.FastLength(Bins, hasChannels: false);
@@ -54,7 +70,12 @@ internal static class TensorReadings
         }
 
         int countsStart = tensors.Count * rowLength;
-        return tensors.Select((t, i) => new TensorReading(t, stats[i]!, Math.Max(0, host[countsStart + i] - stats[i]!.Zeros))).ToList();
+        for (int k = 0; k < onDevice.Count; k++)
+        {
+            belowNormal[onDevice[k]] = host[countsStart + k];
+        }
+
+        return tensors.Select((t, i) => new TensorReading(t, stats[i]!, Math.Max(0, belowNormal[i] - stats[i]!.Zeros))).ToList();
     }
 
     // |x| below the smallest normal counts zeros and denormals; the zeros are in the statistics row already, so one

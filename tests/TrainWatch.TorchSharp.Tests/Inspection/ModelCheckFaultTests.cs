@@ -169,19 +169,23 @@ public sealed class ModelCheckFaultTests
     public void Denormals_are_those_of_the_tensors_own_dtype(ScalarType dtype, double tiny, bool denormal)
     {
         manual_seed(9);
-        using var model = Sequential(("fc", Linear(4, 4)));
+        using var model = Sequential(("fc", Linear(7, 5)));
         model.to(dtype);
         using (no_grad())
         {
-            ((Linear)model[0]).weight![1, 2] = tiny;
+            ((Linear)model[0]).weight![1, 2] = tiny; // in the host count's vectors
+            ((Linear)model[0]).weight![4, 6] = -tiny; // in its scalar tail (35 elements)
         }
 
-        var findings = Findings(model);
-
-        Assert.Equal(denormal, findings.ContainsKey("fc.weight"));
-        if (denormal)
+        foreach (bool hostKernels in new[] { true, false })
         {
-            Assert.StartsWith($"fc.weight holds 1 denormal value (nonzero, smaller than any normal {dtype})", findings["fc.weight"]);
+            var findings = Findings(model, hostKernels);
+
+            Assert.Equal(denormal, findings.ContainsKey("fc.weight"));
+            if (denormal)
+            {
+                Assert.StartsWith($"fc.weight holds 2 denormal values (nonzero, smaller than any normal {dtype})", findings["fc.weight"]);
+            }
         }
     }
 

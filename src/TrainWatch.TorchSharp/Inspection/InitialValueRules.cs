@@ -65,9 +65,13 @@ internal static class InitialValueRules
         double nonFinite = t.IsBuffer ? stats.NaNCount : reading.NonFinite;
         if (nonFinite > 0)
         {
-            symptom = stats.InfCount > 0 && !t.IsBuffer
-                ? Invariant($"holds {stats.NaNCount} NaN and {stats.InfCount} ±∞ of its {stats.Numel} values before training: uninitialised memory, or a bad checkpoint load?")
-                : Invariant($"holds {stats.NaNCount} NaN of its {stats.Numel} values before training: uninitialised memory, or a bad checkpoint load?");
+            string what = (stats.NaNCount, t.IsBuffer ? 0 : stats.InfCount) switch
+            {
+                (> 0, > 0) => Invariant($"{stats.NaNCount} NaN and {stats.InfCount} ±∞"),
+                (> 0, _) => Invariant($"{stats.NaNCount} NaN"),
+                _ => Invariant($"{stats.InfCount} ±∞"),
+            };
+            symptom = Invariant($"holds {what} of its {stats.Numel} values before training: uninitialised memory, or a bad checkpoint load?");
             value = nonFinite;
         }
         else if (reading.AbsMax > MagnitudeLimit(t))

@@ -214,7 +214,7 @@ public sealed class ModelCheckFaultTests
         }
 
         Assert.Equal(Findings(model, hostKernels: true), Findings(model, hostKernels: false));
-        Assert.Contains("0.weight", Findings(model, hostKernels: false).Keys);
+        Assert.StartsWith("0.weight holds 1 ±∞ of its 192 values before training", Findings(model, hostKernels: false)["0.weight"]);
     }
 
     [Fact]

@@ -9,8 +9,8 @@ namespace TrainWatch.TorchSharp.Inspection;
 /// Measures every checked tensor the way a sample step measures its weights (<see cref="ParameterRows"/>: host kernels
 /// for CPU tensors, batched device reductions elsewhere), plus one count per tensor of values below its dtype's
 /// smallest normal magnitude (<see cref="HostBelowNormalCount"/> for CPU tensors), all copied to the host in one
-/// transfer. Only when a tensor holds NaN or ±∞ is it reduced
-/// again, robustly, in a second transfer — as in a sample step.
+/// transfer. Only when a tensor holds NaN or ±∞ is it reduced again, robustly, in a second transfer — as in a sample
+/// step.
 /// </summary>
 internal static class TensorReadings
 {

@@ -43,6 +43,15 @@ internal static class DeviceScalars
     /// <summary>How far from zero a tanh output counts as saturated (|y| above 0.99).</summary>
     public static readonly Scalar TanhSaturation = 0.99;
 
+    /// <summary>The smallest normal float32 (and bfloat16) magnitude, 2⁻¹²⁶: anything nonzero below it is denormal.</summary>
+    public static readonly Scalar SmallestNormalSingle = 1.1754943508222875e-38;
+
+    /// <summary>The smallest normal float64 magnitude, 2⁻¹⁰²².</summary>
+    public static readonly Scalar SmallestNormalDouble = 2.2250738585072014e-308;
+
+    /// <summary>The smallest normal float16 magnitude, 2⁻¹⁴.</summary>
+    public static readonly Scalar SmallestNormalHalf = 6.103515625e-05;
+
     private static readonly ConcurrentDictionary<int, Scalar> Integers = new();
 
     /// <summary>An integer constant such as a bucket count; one instance per value.</summary>

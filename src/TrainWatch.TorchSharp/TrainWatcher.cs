@@ -101,6 +101,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
 
         var context = new WatchContext(model, _writer, options, _advisor.Warn, _recorder);
         AddExtensions(context);
+        CheckModel(model); // TrainWatcher.ModelCheck.cs: suspect initial values, as alerts at the first step
     }
 
     // Features beyond statistics (pictures, graph, projector, ...) plug in here, one line each.
@@ -168,6 +169,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
     /// </summary>
     public void Step(Tensor? loss = null)
     {
+        RaiseAttachAlerts();
         var (step, sampled) = _schedule.Advance();
         if (sampled)
         {

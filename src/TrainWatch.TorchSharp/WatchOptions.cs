@@ -97,6 +97,13 @@ public sealed record WatchOptions
     public HistoryOptions? History { get; init; } = new();
 
     /// <summary>
+    /// Check every parameter and buffer once at attach, before the first step: NaN or ±∞, denormals, magnitudes no
+    /// initialiser produces, one value everywhere, an all-zero weight feeding a ReLU (uninitialised memory, a bad
+    /// checkpoint). Findings are alerts at the first step. Costs about one sample step's weight statistics.
+    /// </summary>
+    public bool CheckModel { get; init; } = true;
+
+    /// <summary>
     /// Whether CPU tensors are reduced by the host kernels (in place, multi-threaded) rather than by libtorch ops as on
     /// a GPU. Only tests and benchmarks turn it off, to compare the two paths.
     /// </summary>

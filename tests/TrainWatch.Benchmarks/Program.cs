@@ -18,5 +18,11 @@ if (args.Length > 0 && args[0] == "soak")
     return SoakRunner.Run(args[1..]);
 }
 
+//   dotnet run -c Release --project tests/TrainWatch.Benchmarks -- modelcheck [ROUNDS]   (the model check's cost at attach)
+if (args.Length > 0 && args[0] == "modelcheck")
+{
+    return ModelCheckCost.Run(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

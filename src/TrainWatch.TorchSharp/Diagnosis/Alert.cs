@@ -32,6 +32,12 @@ public enum AlertKind
 
     /// <summary>Informational: a learning rate rose by a large factor between two samples.</summary>
     LearningRateJump,
+
+    /// <summary>
+    /// Before training, a parameter or buffer held values no initialiser produces: NaN or ±∞, denormals, absurd
+    /// magnitudes, one value everywhere, or an all-zero weight feeding a ReLU (checked once, at attach).
+    /// </summary>
+    SuspectParameters,
 }
 
 /// <summary>One detected problem.</summary>
@@ -54,6 +60,7 @@ public sealed record Alert(AlertKind Kind, string Layer, long Step, double Value
         AlertKind.LossNotDecreasing => "alerts/loss_not_decreasing",
         AlertKind.LossDiverging => "alerts/loss_diverging",
         AlertKind.OscillatingLoss => "alerts/oscillating_loss",
+        AlertKind.SuspectParameters => "alerts/suspect_parameters",
         _ => "alerts/learning_rate_jump",
     };
 

@@ -27,4 +27,17 @@ internal sealed class AlertPublisher(WatchOptions options, Action<Exception> rep
             reportFailure(e);
         }
     }
+
+    /// <summary>Only the <c>AlertRaised</c> handlers, for an alert already logged (the model check's, raised at the first step).</summary>
+    public void Raise(object sender, Alert alert, EventHandler<AlertEventArgs>? handlers)
+    {
+        try
+        {
+            handlers?.Invoke(sender, new AlertEventArgs(alert));
+        }
+        catch (Exception e)
+        {
+            reportFailure(e);
+        }
+    }
 }

@@ -21,8 +21,9 @@ internal interface IWatchExtension : IDisposable
 /// <param name="Writer">The run's writer.</param>
 /// <param name="Options">The watcher's options.</param>
 /// <param name="Warn">Reports a problem to the user (logger or standard error).</param>
+/// <param name="HookFailures">Where a hook of the extension's own counts an exception it caught.</param>
 /// <param name="Recorder">The forward recorder: the order modules ran in on the last sampled step.</param>
-internal sealed record WatchContext(global::TorchSharp.torch.nn.Module Model, SummaryWriter Writer, WatchOptions Options, Action<string> Warn, Recording.ForwardRecorder? Recorder = null)
+internal sealed record WatchContext(global::TorchSharp.torch.nn.Module Model, SummaryWriter Writer, WatchOptions Options, Action<string> Warn, Recording.HookFailures HookFailures, Recording.ForwardRecorder? Recorder = null)
 {
     /// <summary>The last recorded training forward pass, or null before the first.</summary>
     public Recording.ForwardRecording? LastRecording => Recorder?.Last;

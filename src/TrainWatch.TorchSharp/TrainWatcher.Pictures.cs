@@ -20,6 +20,11 @@ public sealed partial class TrainWatcher
     public void SetProbe(Tensor inputs, Tensor? labels = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        if (_disposed)
+        {
+            return; // after Dispose every method does nothing (see Dispose)
+        }
+
         if (inputs.dim() < 1 || inputs.shape[0] < 1)
         {
             throw new ArgumentException("The probe needs a batch dimension with at least one input.", nameof(inputs));

@@ -18,10 +18,15 @@ public sealed partial class TrainWatcher
     /// <param name="finalMetrics">Extra metric columns and their values (<c>accuracy</c>), if known now.</param>
     /// <exception cref="ArgumentException">No hyper-parameter, or an empty name or metric tag.</exception>
     /// <exception cref="InvalidOperationException">Hyper-parameters were already logged for this run.</exception>
+    /// <remarks>After <see cref="Dispose"/> it does nothing.</remarks>
     public void LogHParams(IReadOnlyDictionary<string, object> hparams, IReadOnlyDictionary<string, double>? finalMetrics = null)
     {
         ArgumentNullException.ThrowIfNull(hparams);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_disposed)
+        {
+            return; // after Dispose every method does nothing (see Dispose)
+        }
+
         _extensions.OfType<HParamsSession>().FirstOrDefault()?.Log(hparams, finalMetrics);
     }
 
@@ -37,7 +42,11 @@ public sealed partial class TrainWatcher
     public void SetProjectorProbe(Tensor inputs, Tensor? labels = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_disposed)
+        {
+            return;
+        }
+
         _extensions.OfType<ProjectorExtension>().FirstOrDefault()?.SetProbe(inputs, labels);
     }
 }

@@ -3,6 +3,7 @@ using TorchSharp.Modules;
 using TrainWatch.Events;
 using TrainWatch.TorchSharp.Diagnosis;
 using TrainWatch.TorchSharp.Distributed;
+using TrainWatch.TorchSharp.Lifecycle;
 using TrainWatch.TorchSharp.Recording;
 using TrainWatch.TorchSharp.Reporting;
 using TrainWatch.TorchSharp.Sampling;
@@ -51,6 +52,8 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
     private readonly UsageAdvisor _advisor;
     private readonly List<IWatchExtension> _extensions = [];
     private readonly List<Alert> _alerts = [];
+    private readonly HookFailures _hookFailures = new();
+    private int _hookFailuresWritten;
     private long _sampleIndex;
     private long _lastFailedStep = -1;
     private bool _disposed;
@@ -82,27 +85,45 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
             : logDirectory;
 
         bool resumesRun = Directory.Exists(runDirectory) && Directory.EnumerateFiles(runDirectory).Any(EventFileName.IsEventFile);
-
-        // Fails fast: an unwritable log directory throws here, before training starts.
-        _writer = new SummaryWriter(runDirectory, options.Writer with { Logger = options.Writer.Logger ?? options.Logger, BuildOnCallerThread = true });
-
-        // One set of hooks for everything that needs the forward pass: statistics, alerts, graph, pictures, projector.
-        var measure = options.WatchActivations ? new ActivationSettings(options.HistogramBins, options.ActivationSampleLimit, options.HostKernels) : null;
-        _recorder = new ForwardRecorder(model, measure, options.ModuleFilter, _advisor.Warn);
-        if (_schedule.NextIsSampled)
+        var footprint = RunDirectoryFootprint.Take(runDirectory);
+        try
         {
-            _recorder.Arm(_schedule.Current); // the first step is sampled
+            // Fails fast: an unwritable log directory throws here, before training starts. Summaries are built on the
+            // training thread (docs/reliability.md: a collection started by another thread can crash TorchSharp code).
+            Reached(AttachStage.OpeningWriter);
+            _writer = new SummaryWriter(runDirectory, options.Writer with { Logger = options.Writer.Logger ?? options.Logger, BuildOnCallerThread = true });
+
+            // One set of hooks for everything that needs the forward pass: statistics, alerts, graph, pictures, projector.
+            Reached(AttachStage.RegisteringHooks);
+            var measure = options.WatchActivations ? new ActivationSettings(options.HistogramBins, options.ActivationSampleLimit, options.HostKernels) : null;
+            _recorder = new ForwardRecorder(model, measure, options.ModuleFilter, _advisor.Warn, _hookFailures, options.InsideForwardHook);
+            if (_schedule.NextIsSampled)
+            {
+                _recorder.Arm(_schedule.Current); // the first step is sampled
+            }
+
+            Reached(AttachStage.AddingExtensions);
+            AddExtensions(new WatchContext(model, _writer, options, _advisor.Warn, _hookFailures, _recorder));
+
+            Reached(AttachStage.CheckingModel);
+            CheckModel(model); // TrainWatcher.ModelCheck.cs: suspect initial values, as alerts at the first step
+        }
+        catch
+        {
+            // Nothing half-attached survives: hooks off the user's model, writer closed, directory as it was found.
+            ReleaseTrainingSide();
+            CloseWriter();
+            footprint.Restore();
+            throw;
         }
 
         if (resumesRun && options.InitialStep == 0)
         {
             _advisor.ResumedAtZero(runDirectory);
         }
-
-        var context = new WatchContext(model, _writer, options, _advisor.Warn, _recorder);
-        AddExtensions(context);
-        CheckModel(model); // TrainWatcher.ModelCheck.cs: suspect initial values, as alerts at the first step
     }
+
+    private void Reached(AttachStage stage) => _options.AttachStageReached?.Invoke(stage);
 
     // Features beyond statistics (pictures, graph, projector, ...) plug in here, one line each.
     private void AddExtensions(WatchContext context)
@@ -146,10 +167,32 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
 
     /// <summary>Attaches to <paramref name="model"/> trained by <paramref name="optimizer"/>, writing to <paramref name="logDirectory"/>.</summary>
     /// <exception cref="IOException">The log directory cannot be created or written.</exception>
-    public static TrainWatcher Attach(Module model, torch.optim.Optimizer optimizer, string logDirectory, int every = 100, WatchOptions? options = null)
+    /// <param name="model">The model to watch.</param>
+    /// <param name="optimizer">The optimizer that trains it (its learning rates are logged).</param>
+    /// <param name="logDirectory">The run directory (created if needed).</param>
+    /// <param name="every">Sample every N-th step; when null, <see cref="WatchOptions.Every"/> (default 100).</param>
+    /// <param name="options">Everything else; <see cref="WatchOptions.Default"/> when null.</param>
+    /// <exception cref="ArgumentException"><paramref name="every"/> and <see cref="WatchOptions.Every"/> are both given and differ, or an option is invalid.</exception>
+    public static TrainWatcher Attach(Module model, torch.optim.Optimizer optimizer, string logDirectory, int? every = null, WatchOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
-        return Attach(model, [optimizer], logDirectory, (options ?? WatchOptions.Default) with { Every = every });
+        return Attach(model, [optimizer], logDirectory, WithEvery(options ?? WatchOptions.Default, every));
+    }
+
+    // One source of truth for the interval: the argument when given, else the options; both given must agree.
+    private static WatchOptions WithEvery(WatchOptions options, int? every)
+    {
+        if (every is not { } interval)
+        {
+            return options;
+        }
+
+        if (options.EveryIsSet && options.Every != interval)
+        {
+            throw new ArgumentException($"Attach was given every: {interval} and WatchOptions.Every = {options.Every}; give the sampling interval once.", nameof(every));
+        }
+
+        return options with { Every = interval };
     }
 
     /// <summary>Attaches to a model trained by several optimizers (their learning rates are all logged).</summary>
@@ -193,12 +236,23 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Writes what is pending and closes the run.</summary>
+    /// <summary>
+    /// The first error met while closing the run (the last events could not be written, say), or null. Dispose never
+    /// throws, so that it cannot hide the exception that ended a training loop inside <c>using</c>; it reports the error
+    /// through the logger (or standard error) and keeps it here.
+    /// </summary>
+    public Exception? CloseError { get; private set; }
+
+    /// <summary>
+    /// Writes what is pending and closes the run. Never throws (see <see cref="CloseError"/>). After it, every method of
+    /// the watcher does nothing: <see cref="Step"/>, <see cref="LogHParams"/>, <see cref="SetProbe"/> and
+    /// <see cref="SetProjectorProbe"/> return at once.
+    /// </summary>
     public void Dispose()
     {
         if (ReleaseTrainingSide())
         {
-            _writer?.Dispose();
+            CloseWriter();
         }
     }
 
@@ -207,11 +261,37 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
     {
         if (ReleaseTrainingSide() && _writer is not null)
         {
-            await _writer.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                await _writer.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                NoteCloseError(e);
+            }
         }
     }
 
+    private void CloseWriter()
+    {
+        try
+        {
+            _writer?.Dispose();
+        }
+        catch (Exception e)
+        {
+            NoteCloseError(e);
+        }
+    }
+
+    private void NoteCloseError(Exception e)
+    {
+        CloseError ??= e;
+        _advisor.Warn($"TrainWatch: closing the run failed ({e.GetType().Name}: {e.Message}); the last events may be missing. Training's own result is unaffected.");
+    }
+
     // Everything but the writer: the last update ratio, extensions, hooks and device copies. False when already done.
+    // Each part is guarded: one that fails must not keep the hooks on the user's model.
     private bool ReleaseTrainingSide()
     {
         if (_disposed)
@@ -220,11 +300,18 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         }
 
         _disposed = true;
-        WritePendingUpdate();
-        DisposeExtensions();
-        _recorder?.Dispose();
-        _updates.Dispose();
-        _collector.Dispose();
+        foreach (var release in new Action[] { WritePendingUpdate, DisposeExtensions, () => _recorder?.Dispose(), _updates.Dispose, _collector.Dispose })
+        {
+            try
+            {
+                release();
+            }
+            catch (Exception e)
+            {
+                NoteCloseError(e);
+            }
+        }
+
         return true;
     }
 
@@ -270,6 +357,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
             }
 
             _history?.Record(sample, _sampleIndex);
+            ReportHookFailures(step);
         });
 
         foreach (var alert in alerts)
@@ -315,6 +403,24 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
             var updates = new UpdateSample(updateStep, ratios);
             _writer.AddDeferred(updateStep, () => SampleSummaries.BuildUpdates(updates), 64L * ratios.Count);
         });
+    }
+
+    // A forward hook catches what it throws (it runs inside the user's forward pass); the count is not hidden.
+    private void ReportHookFailures(long step)
+    {
+        int failures = _hookFailures.Count;
+        if (failures == _hookFailuresWritten)
+        {
+            return;
+        }
+
+        if (_hookFailuresWritten == 0 && _hookFailures.First is { } first)
+        {
+            _advisor.Warn($"TrainWatch: a forward hook failed ({first.GetType().Name}: {first.Message}); that module's statistics are missing from the step. The forward pass itself was not affected; the count is written as {SummaryTags.HookFailures}.");
+        }
+
+        _hookFailuresWritten = failures;
+        _writer!.AddScalar(SummaryTags.HookFailures, failures, step);
     }
 
     private void DisposeExtensions()

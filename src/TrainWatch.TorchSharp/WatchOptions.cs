@@ -11,8 +11,20 @@ public sealed record WatchOptions
     /// <summary>The defaults.</summary>
     public static WatchOptions Default { get; } = new();
 
-    /// <summary>Sample every N-th step (step 0 included). Unsampled steps cost one integer comparison.</summary>
-    public int Every { get; init; } = 100;
+    /// <summary>The sampling interval when none is given.</summary>
+    public const int DefaultEvery = 100;
+
+    // Null until set, so Attach can tell "left at the default" from "set to 100" when its every argument differs.
+    private readonly int? _every;
+
+    /// <summary>
+    /// Sample every N-th step (step 0 included; default 100). Unsampled steps cost one integer comparison. Give it here
+    /// or as <c>Attach</c>'s <c>every</c> argument; giving both with different values is an error.
+    /// </summary>
+    public int Every { get => _every ?? DefaultEvery; init => _every = value; }
+
+    /// <summary>Whether <see cref="Every"/> was set rather than left at its default.</summary>
+    internal bool EveryIsSet => _every.HasValue;
 
     /// <summary>
     /// The step of the first <see cref="TrainWatcher.Step"/> call. When training resumes from a checkpoint into the same
@@ -109,6 +121,12 @@ public sealed record WatchOptions
     /// </summary>
     internal bool HostKernels { get; init; } = true;
 
+    /// <summary>Test seam: called inside the forward hook after each module call, with the module's path.</summary>
+    internal Action<string>? InsideForwardHook { get; init; }
+
+    /// <summary>Test seam: called at each stage of <c>Attach</c>, so a test can make any stage fail.</summary>
+    internal Action<AttachStage>? AttachStageReached { get; init; }
+
     internal void Validate()
     {
         if (Every < 1)
@@ -129,6 +147,17 @@ public sealed record WatchOptions
         if (HistogramBins is < 1 or > 10_000)
         {
             throw new ArgumentOutOfRangeException(nameof(HistogramBins), HistogramBins, "HistogramBins must be between 1 and 10,000.");
+        }
+
+        // The nested options too, before Attach opens a file or hooks a module: a bad value must leave nothing behind.
+        ArgumentNullException.ThrowIfNull(Alerts, nameof(Alerts));
+        ArgumentNullException.ThrowIfNull(Writer, nameof(Writer));
+        Projector?.Validate();
+        Pictures?.Validate();
+        History?.Validate();
+        if (HParams is { } hparams)
+        {
+            Tabs.HParamsSession.Validate(hparams);
         }
     }
 }

@@ -23,7 +23,7 @@ internal sealed class PictureExtension : IWatchExtension
         _context = context;
         _options = options;
         _schedule = new Sampling.StepInterval(options.EverySteps);
-        _probe = new ProbeBatch(context.Model, options.ProbeSize);
+        _probe = new ProbeBatch(context.Model, options.ProbeSize, context.HookFailures);
     }
 
     /// <summary>Picture steps written so far.</summary>

@@ -1,3 +1,4 @@
+using TrainWatch.TorchSharp.Recording;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -11,14 +12,16 @@ namespace TrainWatch.TorchSharp.Pictures;
 /// <remarks>The probe tensors are detached from every dispose scope: this class owns and disposes them.</remarks>
 internal sealed class ProbeBatch : IDisposable
 {
+    private readonly HookFailures _failures;
     private readonly int _size;
     private readonly Module _model;
     private Module<Tensor, Tensor>.HookRemover? _capture;
     private Tensor? _inputs;
     private Tensor? _labels;
 
-    public ProbeBatch(Module model, int size)
+    public ProbeBatch(Module model, int size, HookFailures failures)
     {
+        _failures = failures;
         _size = size;
         _model = model;
         StartCapturing();
@@ -90,8 +93,9 @@ internal sealed class ProbeBatch : IDisposable
                     Keep(input, null, input.device);
                 }
             }
-            catch (Exception)
+            catch (Exception e)
             {
+                _failures.Record(e);
                 // The hook runs inside the user's forward pass and must never fail it; no probe means no probe pictures,
                 // which the picture step reports.
             }

@@ -25,6 +25,8 @@ internal sealed class ForwardRecorder : IDisposable
     public const string ModelName = "model";
 
     private readonly Module _model;
+    private readonly HookFailures _failures;
+    private readonly Action<string>? _insideHook;
     private readonly ActivationSettings? _measure;
     private readonly List<ModuleHookSet> _hooks = [];
     private readonly HashSet<string> _measured = new(StringComparer.Ordinal);
@@ -40,8 +42,12 @@ internal sealed class ForwardRecorder : IDisposable
     /// <param name="measure">How to measure activations, or null to record the order only.</param>
     /// <param name="moduleFilter">Which measured modules to keep, by path (null: all).</param>
     /// <param name="warn">Where to say that a module cannot be hooked.</param>
-    public ForwardRecorder(Module model, ActivationSettings? measure, Func<string, bool>? moduleFilter, Action<string> warn)
+    /// <param name="failures">Where exceptions caught inside the hooks are counted.</param>
+    /// <param name="insideHook">Test seam: runs inside the hook after each module call.</param>
+    public ForwardRecorder(Module model, ActivationSettings? measure, Func<string, bool>? moduleFilter, Action<string> warn, HookFailures failures, Action<string>? insideHook = null)
     {
+        _failures = failures;
+        _insideHook = insideHook;
         _model = model;
         _measure = measure;
         var modules = model.named_modules().Prepend(("", model)).ToList();
@@ -159,17 +165,24 @@ internal sealed class ForwardRecorder : IDisposable
 
     private void OnStart(string path)
     {
-        if (!Recording)
+        try
         {
-            return;
-        }
+            if (!Recording)
+            {
+                return;
+            }
 
-        if (path.Length == 0 && ++_passes > 1)
+            if (path.Length == 0 && ++_passes > 1)
+            {
+                return; // a second training pass of the same step: the first speaks for it
+            }
+
+            _current!.Started(path);
+        }
+        catch (Exception e)
         {
-            return; // a second training pass of the same step: the first speaks for it
+            _failures.Record(e); // as in OnFinish: never fail the user's forward pass
         }
-
-        _current!.Started(path);
     }
 
     private void OnFinish(string path, Module module, bool leaf, object?[] inputs, object? output)
@@ -182,6 +195,7 @@ internal sealed class ForwardRecorder : IDisposable
                 return;
             }
 
+            _insideHook?.Invoke(path);
             var recording = _current!;
             bool first = recording.FinishIndex(path) is null;
             var outputs = ModuleOutputs.Flatten(module.GetType().Name, output);
@@ -198,9 +212,10 @@ internal sealed class ForwardRecorder : IDisposable
                 Measure(path, module.GetType().Name, outputs);
             }
         }
-        catch (Exception)
+        catch (Exception e)
         {
-            // A monitor must not break the forward pass it watches; this call is simply missing from the record.
+            // A monitor must not break the forward pass it watches; this call is missing from the record, and counted.
+            _failures.Record(e);
         }
     }
 

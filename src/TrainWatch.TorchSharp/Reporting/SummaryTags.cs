@@ -18,6 +18,9 @@ public static class SummaryTags
     /// <summary>Number of alerts raised so far.</summary>
     public const string AlertCount = "alerts/count";
 
+    /// <summary>Exceptions caught inside TrainWatch's forward hooks so far (written when the count grows).</summary>
+    public const string HookFailures = "trainwatch/hook_failures";
+
     /// <summary>Learning rate of a parameter group.</summary>
     public static string LearningRate(string group) => group.Length == 0 ? "train/lr" : $"train/lr/{group}";
 

@@ -25,6 +25,19 @@ internal sealed class HParamsSession : IWatchExtension
     /// <summary>The metrics every session shows: the loss the watcher writes.</summary>
     public static IReadOnlyList<string> DefaultMetrics { get; } = [SummaryTags.Loss];
 
+    /// <summary>Throws what <see cref="Log"/> would throw for these hyper-parameters, without writing anything.</summary>
+    public static void Validate(IReadOnlyDictionary<string, object> hparams)
+    {
+        if (hparams.Count == 0)
+        {
+            throw new ArgumentException("Log at least one hyper-parameter.", nameof(hparams));
+        }
+
+        var values = hparams.ToDictionary(h => h.Key, h => (object?)h.Value, StringComparer.Ordinal);
+        _ = HParamsSummary.Experiment(values, DefaultMetrics);
+        _ = HParamsSummary.SessionStart(values);
+    }
+
     public void Log(IReadOnlyDictionary<string, object> hparams, IReadOnlyDictionary<string, double>? finalMetrics)
     {
         ArgumentNullException.ThrowIfNull(hparams);

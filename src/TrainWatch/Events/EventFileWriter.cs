@@ -124,7 +124,21 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(build);
         if (_options.BuildOnCallerThread)
         {
-            if (build() is { } summary)
+            Summary? summary;
+            try
+            {
+                summary = build();
+            }
+            catch (Exception e)
+            {
+                // As on the writer thread: a builder that throws costs its own event, reported, never the caller's work.
+                _counters.RecordError(e);
+                _counters.AddLost(1);
+                _reporter.EventFailed(e);
+                return;
+            }
+
+            if (summary is not null)
             {
                 Write(new Event { Step = step, WallTime = wallTime ?? WallClock.Now(), Summary = summary });
             }

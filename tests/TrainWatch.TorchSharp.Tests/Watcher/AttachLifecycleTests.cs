@@ -1,0 +1,253 @@
+using TrainWatch.Events;
+using TrainWatch.TorchSharp.Projector;
+using TrainWatch.TorchSharp.Tests.Support;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace TrainWatch.TorchSharp.Tests.Watcher;
+
+/// <summary>
+/// Issue 23: Attach is all or nothing, the sampling interval has one source of truth, Dispose never throws, and after
+/// Dispose every method does nothing.
+/// </summary>
+public sealed class AttachLifecycleTests
+{
+    private static readonly WatchOptions Quiet = new() { AlertsToConsole = false, Logger = new ListLogger() };
+
+    [Fact]
+    public void The_options_interval_is_kept_when_Attach_is_not_given_one()
+    {
+        var steps = SampledSteps((model, optimizer, dir) => TrainWatcher.Attach(model, optimizer, dir, options: Quiet with { Every = 3 }), 7);
+        Assert.Equal([0L, 3L, 6L], steps);
+    }
+
+    [Fact]
+    public void The_argument_interval_is_used_when_the_options_leave_it_at_its_default()
+    {
+        var steps = SampledSteps((model, optimizer, dir) => TrainWatcher.Attach(model, optimizer, dir, every: 2, Quiet), 5);
+        Assert.Equal([0L, 2L, 4L], steps);
+    }
+
+    [Fact]
+    public void Two_different_intervals_are_an_error_that_leaves_nothing_behind()
+    {
+        using var dir = new TempDirectory();
+        string run = Path.Combine(dir.Path, "run");
+        using var model = new SmallCnn();
+        using var optimizer = optim.SGD(model.parameters(), 0.01);
+        var e = Assert.Throws<ArgumentException>(() => TrainWatcher.Attach(model, optimizer, run, every: 5, Quiet with { Every = 10 }));
+        Assert.Contains("every: 5", e.Message);
+        Assert.Contains("Every = 10", e.Message);
+        Assert.False(Directory.Exists(run));
+        Assert.Equal(0, HookCount.Of(model));
+
+        // The same value twice is no contradiction.
+        using var watch = TrainWatcher.Attach(model, optimizer, run, every: 10, Quiet with { Every = 10 });
+        Assert.True(HookCount.Of(model) > 0);
+    }
+
+    public static TheoryData<string> BadNestedOptions => new() { "projector", "pictures", "history", "hparams" };
+
+    [Theory]
+    [MemberData(nameof(BadNestedOptions))]
+    public void A_bad_nested_option_throws_before_anything_is_opened_or_hooked(string which)
+    {
+        using var dir = new TempDirectory();
+        string run = Path.Combine(dir.Path, "a", "run");
+        using var model = new SmallCnn();
+        using var optimizer = optim.SGD(model.parameters(), 0.01);
+        var options = which switch
+        {
+            "projector" => Quiet with { Projector = new ProjectorOptions { MaxSnapshots = 1 } },
+            "pictures" => Quiet with { Pictures = new TrainWatch.TorchSharp.Pictures.PictureOptions { EverySteps = 0 } },
+            "history" => Quiet with { History = new HistoryOptions { MaxColumns = 3 } },
+            _ => Quiet with { HParams = new Dictionary<string, object>() },
+        };
+
+        Assert.ThrowsAny<ArgumentException>(() => TrainWatcher.Attach(model, optimizer, run, every: 1, options));
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "a")));
+        Assert.Equal(0, HookCount.Of(model));
+    }
+
+    public static TheoryData<string> Stages => new(Enum.GetNames<AttachStage>());
+
+    [Theory]
+    [MemberData(nameof(Stages))]
+    public void A_failure_at_any_stage_of_Attach_undoes_the_stages_before_it(string stage)
+    {
+        var failing = Enum.Parse<AttachStage>(stage);
+        using var dir = new TempDirectory();
+        using var model = new SmallCnn();
+        using var optimizer = optim.SGD(model.parameters(), 0.01);
+        var reached = new List<AttachStage>();
+        var options = Quiet with
+        {
+            HParams = new Dictionary<string, object> { ["lr"] = 0.01 }, // something written at attach, to be undone
+            AttachStageReached = at =>
+            {
+                reached.Add(at);
+                if (at == failing)
+                {
+                    throw new InvalidOperationException($"injected at {at}");
+                }
+            },
+        };
+
+        // A run directory that did not exist (with a missing parent) and one that held a file of the user's.
+        string fresh = Path.Combine(dir.Path, "new", "run");
+        string existing = Path.Combine(dir.Path, "old");
+        Directory.CreateDirectory(Path.Combine(existing, "notes"));
+        File.WriteAllText(Path.Combine(existing, "keep.txt"), "mine");
+        foreach (string run in new[] { fresh, existing })
+        {
+            reached.Clear();
+            var e = Assert.Throws<InvalidOperationException>(() => TrainWatcher.Attach(model, optimizer, run, every: 1, options));
+            Assert.Equal($"injected at {failing}", e.Message);
+            Assert.Equal(failing, reached[^1]);
+            Assert.Equal(0, HookCount.Of(model));
+        }
+
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "new")));
+        Assert.Equal(["keep.txt"], Directory.EnumerateFiles(existing).Select(Path.GetFileName));
+        Assert.True(Directory.Exists(Path.Combine(existing, "notes")));
+
+        // And the model trains unwatched as before: no hook of ours fires into a disposed recorder.
+        using var scope = NewDisposeScope();
+        var (x, y) = SmallCnn.Batch(4, new Generator(1));
+        functional.cross_entropy(model.call(x), y).backward();
+    }
+
+    [Fact]
+    public void Every_stage_is_reached_by_a_successful_attach_in_order()
+    {
+        using var dir = new TempDirectory();
+        using var model = new SmallCnn();
+        using var optimizer = optim.SGD(model.parameters(), 0.01);
+        var reached = new List<AttachStage>();
+        using (TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, Quiet with { AttachStageReached = reached.Add }))
+        {
+            Assert.Equal(Enum.GetValues<AttachStage>(), reached);
+        }
+
+        Assert.Equal(0, HookCount.Of(model)); // Dispose removes them too
+    }
+
+    [Fact]
+    public void Dispose_never_throws_it_logs_and_keeps_the_close_error()
+    {
+        using var dir = new TempDirectory();
+        var logger = new ListLogger();
+        using var model = new SmallCnn();
+        using var optimizer = optim.SGD(model.parameters(), 0.01);
+        var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, Quiet with { Logger = logger, Writer = new EventWriterOptions { ThrowOnError = true } });
+        Train(model, optimizer, watch, 2);
+
+        // Strict mode makes the writer's Dispose throw once an error was recorded; a builder that fails records one.
+        watch.Writer!.AddDeferred(1, () => throw new InvalidOperationException("bad builder"), 0);
+        watch.Dispose();
+
+        Assert.IsType<EventWriterException>(watch.CloseError);
+        Assert.Contains(logger.Messages, m => m.Contains("closing the run failed"));
+        Assert.Equal(0, HookCount.Of(model));
+        watch.Dispose(); // twice is fine
+    }
+
+    [Fact]
+    public async Task After_Dispose_every_method_does_nothing()
+    {
+        using var dir = new TempDirectory();
+        using var model = new SmallCnn();
+        using var optimizer = optim.SGD(model.parameters(), 0.01);
+        var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, Quiet);
+        Train(model, optimizer, watch, 2);
+        watch.Dispose();
+        var files = Directory.EnumerateFiles(dir.Path, "*", SearchOption.AllDirectories).ToDictionary(f => f, f => new FileInfo(f).Length);
+
+        using (var scope = NewDisposeScope())
+        {
+            var (x, y) = SmallCnn.Batch(4, new Generator(2));
+            watch.Step(functional.cross_entropy(model.call(x), y));
+            watch.LogHParams(new Dictionary<string, object> { ["lr"] = 0.01 });
+            watch.SetProbe(x);
+            watch.SetProjectorProbe(x.flatten(1));
+        }
+
+        watch.Dispose();
+        await watch.DisposeAsync();
+        Assert.Equal(files, Directory.EnumerateFiles(dir.Path, "*", SearchOption.AllDirectories).ToDictionary(f => f, f => new FileInfo(f).Length));
+    }
+
+    private static List<long> SampledSteps(Func<SmallCnn, optim.Optimizer, string, TrainWatcher> attach, int steps)
+    {
+        using var dir = new TempDirectory();
+        using var model = new SmallCnn();
+        using var optimizer = optim.SGD(model.parameters(), 0.01);
+        using (var watch = attach(model, optimizer, dir.Path))
+        {
+            for (int i = 0; i < steps; i++)
+            {
+                watch.Step();
+            }
+        }
+
+        // Weight histograms are written at every sampled step, loss or not.
+        return RunReader.Values(dir.Path).Where(v => v.Value.Tag.StartsWith("weights/", StringComparison.Ordinal)).Select(v => v.Step).Distinct().Order().ToList();
+    }
+
+    private static void Train(Module<Tensor, Tensor> model, optim.Optimizer optimizer, TrainWatcher watch, int steps)
+    {
+        var generator = new Generator(1);
+        for (int i = 0; i < steps; i++)
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            var (x, y) = SmallCnn.Batch(4, generator);
+            var loss = functional.cross_entropy(model.call(x), y);
+            loss.backward();
+            watch.Step(loss);
+            optimizer.step();
+        }
+    }
+}
+
+public sealed class HookFailureTests
+{
+    [Fact]
+    public void A_failing_hook_is_counted_warned_once_and_written_while_the_forward_pass_goes_on()
+    {
+        using var dir = new TempDirectory();
+        var logger = new ListLogger();
+        using var model = new SmallCnn();
+        using var optimizer = optim.SGD(model.parameters(), 0.01);
+        var options = new WatchOptions
+        {
+            Logger = logger,
+            AlertsToConsole = false,
+            InsideForwardHook = path => _ = path == "classifier.1" ? throw new InvalidOperationException("hook bug") : 0,
+        };
+        var generator = new Generator(3);
+        using (var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 2, options))
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                using var scope = NewDisposeScope();
+                optimizer.zero_grad();
+                var (x, y) = SmallCnn.Batch(4, generator);
+                var loss = functional.cross_entropy(model.call(x), y); // the failing hook does not fail this
+                loss.backward();
+                watch.Step(loss);
+                optimizer.step();
+            }
+
+            Assert.Equal(0, watch.FailedSamples); // the rest of each sample step was recorded
+        }
+
+        var values = RunReader.Values(dir.Path);
+        var failures = values.Where(v => v.Value.Tag == "trainwatch/hook_failures").ToList();
+        Assert.Equal([0L, 2L, 4L], failures.Select(f => f.Step));
+        Assert.Equal([1f, 2f, 3f], failures.Select(f => f.Value.SimpleValue));
+        Assert.Single(logger.Messages, m => m.Contains("a forward hook failed") && m.Contains("hook bug"));
+        Assert.Contains(values, v => v.Value.Tag == "activations/features.0" && v.Step == 4); // other modules measured
+        Assert.DoesNotContain(values, v => v.Value.Tag == "activations/classifier.1");
+    }
+}

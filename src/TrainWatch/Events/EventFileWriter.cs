@@ -86,7 +86,8 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         _counters.Errors,
         _sink.Length,
         _counters.FirstError,
-        _stepOrder.OutOfOrder);
+        _stepOrder.OutOfOrder,
+        _counters.LoopAllocated);
 
     /// <summary>Queues a ready-made event.</summary>
     public void Write(Event evt)

@@ -9,6 +9,9 @@ namespace TrainWatch.Events;
 /// <param name="FirstError">The first write error, if any.</param>
 /// <param name="StepsOutOfOrder">Summary values written at a step not after their tag's previous step (a repeat or a step
 /// backwards, as after resuming a run into the same directory); they are written as given.</param>
+/// <param name="WriterThreadAllocatedBytes">Managed memory the writer's background loop has allocated since it started.
+/// With <see cref="EventWriterOptions.BuildOnCallerThread"/> it stops growing once the writer runs steadily: a loop that
+/// allocates can start a garbage collection while the caller's thread is inside native code (docs/reliability.md).</param>
 public readonly record struct EventWriterStatistics(
     long EventsWritten,
     long EventsDropped,
@@ -16,4 +19,5 @@ public readonly record struct EventWriterStatistics(
     long WriteErrors,
     long BytesWritten,
     Exception? FirstError,
-    long StepsOutOfOrder);
+    long StepsOutOfOrder,
+    long WriterThreadAllocatedBytes = 0);

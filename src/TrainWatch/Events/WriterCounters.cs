@@ -13,6 +13,14 @@ internal sealed class WriterCounters
 
     public long Written => Interlocked.Read(ref _written);
 
+    private long _loopAllocated;
+
+    /// <summary>Managed bytes the writer loop has allocated on its own threads (see <see cref="AddLoopAllocated"/>).</summary>
+    public long LoopAllocated => Interlocked.Read(ref _loopAllocated);
+
+    /// <summary>Adds what one stretch of the loop allocated, measured on the thread that ran it.</summary>
+    public void AddLoopAllocated(long bytes) => Interlocked.Add(ref _loopAllocated, bytes);
+
     public long Dropped => Interlocked.Read(ref _dropped);
 
     public long Lost => Interlocked.Read(ref _lost);

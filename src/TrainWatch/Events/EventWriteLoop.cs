@@ -15,6 +15,8 @@ internal sealed class EventWriteLoop
     // by how fast training produces events.
     internal const int BatchWriteThreshold = 1 << 20;
 
+    private static readonly TimeSpan OneMillisecond = TimeSpan.FromMilliseconds(1);
+
     private readonly EventWriterOptions _options;
     private readonly EventFileSink _sink;
     private readonly EventQueue _queue;
@@ -80,7 +82,7 @@ internal sealed class EventWriteLoop
                     var wait = _queue.WaitToReadAsync();
                     if (!wait.IsCompleted)
                     {
-                        flushTimer.Change(due ?? Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                        flushTimer.Change(due is { } untilDue ? TimerWait(untilDue) : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                     }
 
                     if (!await wait)
@@ -113,6 +115,11 @@ internal sealed class EventWriteLoop
             await DrainAsync();
         }
     }
+
+    // Timers count whole milliseconds and fire at once for less: a shorter wait would let the loop spin until the clock
+    // reached the due time (up to a millisecond of CPU on the real clock, for ever on a simulated one, which does not
+    // move by itself).
+    private static TimeSpan TimerWait(TimeSpan wait) => wait < OneMillisecond ? OneMillisecond : wait;
 
     // How many more record bytes the batch takes before its byte bound makes it due (see EventQueue.BatchRoom).
     private long BatchRoom()
@@ -205,7 +212,7 @@ internal sealed class EventWriteLoop
                 }
 
                 var wait = _backoff.UntilNextAttempt;
-                await Task.Delay(wait < left ? wait : left, _time);
+                await Task.Delay(TimerWait(wait < left ? wait : left), _time);
             }
 
             if (!_backoff.Failing)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using TrainWatch.Events;
 using TrainWatch.Summaries;
 using TrainWatch.Tests.Support;
@@ -18,7 +19,7 @@ public sealed class FailingDiskTests
     [Fact]
     public void The_retry_delay_doubles_from_the_first_delay_up_to_the_cap_and_a_success_resets_it()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider();
         var backoff = new RetryBackoff(clock, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(8));
         Assert.True(backoff.AttemptDue);
 
@@ -45,7 +46,7 @@ public sealed class FailingDiskTests
     public void A_disk_full_for_five_seconds_is_tried_on_the_backoff_schedule_and_gets_every_event_when_it_recovers()
     {
         using var dir = new TempDirectory();
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider();
         var streams = new List<FaultyStream>();
         var writer = new EventFileWriter(dir.Path, new EventWriterOptions { Time = clock, OpenStream = FaultyStream.Factory(_ => { }, streams) });
         streams[0].Budget = 100; // full after a part of the next write lands (it is cut back)
@@ -79,7 +80,7 @@ public sealed class FailingDiskTests
     public void When_the_cut_back_fails_too_a_new_file_is_opened_at_most_once_per_retry()
     {
         using var dir = new TempDirectory();
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider();
         bool refused = false;
         var options = new EventWriterOptions
         {
@@ -177,10 +178,10 @@ public sealed class FailingDiskTests
         Assert.Equal(["after"], EventFiles.Values(EventFiles.ReadIntact(dir.Path)).Select(v => v.Value.Tag));
     }
 
-    private static void FlushEveryTickUntil(EventFileWriter writer, ManualClock clock, TimeSpan until)
+    private static void FlushEveryTickUntil(EventFileWriter writer, FakeTimeProvider clock, TimeSpan until)
     {
         writer.Flush();
-        while (clock.Elapsed < until)
+        while (clock.GetUtcNow() - clock.Start < until)
         {
             clock.Advance(Tick);
             writer.Flush();

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using TrainWatch.Benchmarks.HeadToHead;
 using TrainWatch.Benchmarks.Soak;
+using TrainWatch.Benchmarks.Visibility;
 
 // Two ways in:
 //   dotnet run -c Release --project tests/TrainWatch.Benchmarks -- headtohead [--out docs/benchmarks.md] [--quick]
@@ -22,6 +23,12 @@ if (args.Length > 0 && args[0] == "soak")
 if (args.Length > 0 && args[0] == "modelcheck")
 {
     return ModelCheckCost.Run(args[1..]);
+}
+
+//   dotnet run -c Release --project tests/TrainWatch.Benchmarks -- visibility [EVENTS] [LIMIT_S]   (scripts/visibility.sh)
+if (args.Length > 0 && args[0] == "visibility")
+{
+    return VisibilityRunner.Run(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -68,7 +68,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
         _queue = new EventQueue(_options.QueueCapacity, _options.MaxQueuedBytes);
         _writeLoop = new EventWriteLoop(_options, _sink, _queue, _counters, _reporter, _stepOrder);
-        _loop = Task.Run(_writeLoop.RunAsync);
+        _loop = Task.Factory.StartNew(_writeLoop.RunAsync, CancellationToken.None, TaskCreationOptions.DenyChildAttach, _options.Scheduler ?? TaskScheduler.Default).Unwrap();
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
 

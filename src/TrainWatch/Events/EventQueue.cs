@@ -8,10 +8,14 @@ namespace TrainWatch.Events;
 /// Built for the writer's most frequent case, thousands of tiny events per second: callers append under one lock,
 /// and the writer takes everything queued at once (<see cref="TakeAll"/>), so per event it touches no memory the
 /// callers are writing to. (A channel read per event made the two cores pass the same cache lines back and forth for
-/// every scalar: most of a scalar's cost.) The writer is woken only when there is something to do now: always for
-/// the first event of an empty batch (see <see cref="WakeOnEveryItem"/>), otherwise for a flush, a summary to build,
-/// a large item, a queue half full, blocked callers, or closing; the rest waits for the batch's flush timer. (Waking
-/// it for every few thousand events as well, to encode beside the caller, measured no faster.)
+/// every scalar: most of a scalar's cost.) The writer is woken only when there is something to do now: when the
+/// queued records may fill the room left in its batch (see <see cref="BatchRoom"/>; for an empty batch that is the
+/// first event, which starts the flush timer), for a flush, a summary to build, a large item, a queue half full,
+/// blocked callers, its flush timer (<see cref="Wake"/>), or closing. (Waking it for every few thousand events as
+/// well, to encode beside the caller, measured no faster.)
+/// Every one of those reasons is one condition, <see cref="ReaderHasWork"/>, checked both when an item arrives and
+/// when the writer asks whether to sleep: a reason known to only one of the two is a wake-up lost (issue 23: a batch
+/// filled by small items once waited an hour for its flush timer, because only the writer knew about the batch bound).
 /// </remarks>
 internal sealed class EventQueue
 {
@@ -29,9 +33,11 @@ internal sealed class EventQueue
     private readonly long _maxBytes;
     private List<PendingEvent> _items = [];
     private long _queuedBytes;
+    private long _queuedRecordBytes;
+    private long _batchRoom;
     private bool _closed;
     private bool _urgent;
-    private bool _wakeOnEveryItem = true;
+    private bool _wakeRequested;
     private int _blockedProducers;
     private TaskCompletionSource<bool>? _readerWake;
 
@@ -42,20 +48,34 @@ internal sealed class EventQueue
     }
 
     /// <summary>
-    /// Whether any new item wakes the writer (its batch is empty, so a new event starts the flush timer), or only
-    /// items that need it now. Setting it to true wakes a waiting writer when items are already queued.
+    /// Bytes of records the writer's batch takes before it is due (its byte bound less what it holds): queued items
+    /// whose records may add up to this much wake the writer. Zero for an empty batch, so that any new item wakes it
+    /// (the first event starts the flush timer); <see cref="long.MaxValue"/> when size cannot make the batch due (a
+    /// failing disk waits for its retry). Lowering it wakes a waiting writer when the queued items already fill it.
     /// </summary>
-    public bool WakeOnEveryItem
+    public long BatchRoom
     {
         set
         {
             lock (_lock)
             {
-                _wakeOnEveryItem = value;
-                if (value && _items.Count > 0)
+                _batchRoom = value;
+                if (ReaderHasWork())
                 {
                     WakeReader(true);
                 }
+            }
+        }
+    }
+
+    /// <summary>Test seam: callers waiting for room right now.</summary>
+    internal int BlockedProducers
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _blockedProducers;
             }
         }
     }
@@ -72,13 +92,15 @@ internal sealed class EventQueue
                     return false;
                 }
 
-                // Blocking the caller is what Block means; the writer must be awake to make room.
+                // Blocking the caller is what Block means; the writer must be awake to make room. It is counted before
+                // the wake, so a writer that asks whether to sleep sees it too.
                 _blockedProducers++;
                 WakeReader(true);
                 try
                 {
-                    // The timeout only guards against a missed pulse; the writer pulses whenever room appears.
-                    Monitor.Wait(_lock, 50);
+                    // No timeout: room appears only in TakeAll and Taken, and both pulse under this lock, as does Close.
+                    // (A timed poll here once hid a writer that slept through a blocked caller.)
+                    Monitor.Wait(_lock);
                 }
                 finally
                 {
@@ -112,8 +134,9 @@ internal sealed class EventQueue
     }
 
     /// <summary>
-    /// Completes with true when there is something for the writer to take now (see <see cref="WakeOnEveryItem"/>),
-    /// with false once the queue is closed (the writer then drains what is left).
+    /// Completes with true when there is something for the writer to do now (see <see cref="ReaderHasWork"/>; the
+    /// writer then looks at its queue and its timer), with false once the queue is closed (the writer then drains what
+    /// is left).
     /// </summary>
     public Task<bool> WaitToReadAsync()
     {
@@ -124,14 +147,28 @@ internal sealed class EventQueue
                 return s_closed;
             }
 
-            if (_items.Count > 0 && (_wakeOnEveryItem || _urgent))
+            if (ReaderHasWork())
             {
+                _wakeRequested = false;
                 return s_itemsReady;
             }
 
             // Continuations run on the pool, never inside a caller's Add.
             _readerWake ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             return _readerWake.Task;
+        }
+    }
+
+    /// <summary>
+    /// Wakes the writer whether or not items are queued (its flush timer is due). A wake that comes while the writer is
+    /// not waiting is kept for its next <see cref="WaitToReadAsync"/>, never lost.
+    /// </summary>
+    public void Wake()
+    {
+        lock (_lock)
+        {
+            _wakeRequested = true;
+            WakeReader(true);
         }
     }
 
@@ -146,6 +183,8 @@ internal sealed class EventQueue
             var taken = _items;
             _items = empty;
             _urgent = false;
+            _wakeRequested = false;
+            _queuedRecordBytes = 0;
             foreach (var item in taken)
             {
                 if (item.EstimatedBytes < LargeItemBytes)
@@ -196,10 +235,18 @@ internal sealed class EventQueue
     private bool HasRoom(long bytes) =>
         _items.Count < _capacity && (_queuedBytes + bytes <= _maxBytes || _queuedBytes == 0);
 
+    // The one answer to "should the writer be awake?" (under the lock). A blocked caller with nothing queued needs no
+    // writer: its room is held by large items the writer is processing (it pulses as it finishes each), or it was
+    // pulsed already and has yet to get the lock back.
+    private bool ReaderHasWork() =>
+        _wakeRequested ||
+        (_items.Count > 0 && (_urgent || _blockedProducers > 0 || _queuedRecordBytes >= _batchRoom));
+
     private void Add(PendingEvent item)
     {
         _items.Add(item);
         _queuedBytes += item.EstimatedBytes;
+        _queuedRecordBytes += item.MaxRecordBytes;
 
         // Work the writer should start at once: a flush someone waits for, a summary to build (it runs beside the
         // caller, not after it), a large item, or a queue filling up (so Drop does not drop while the writer sleeps).
@@ -209,7 +256,7 @@ internal sealed class EventQueue
             _urgent = true;
         }
 
-        if (_urgent || _wakeOnEveryItem)
+        if (ReaderHasWork())
         {
             WakeReader(true);
         }

@@ -13,7 +13,9 @@ internal sealed class EventWriteLoop
 {
     // A batch is written once it holds this much, even before the flush interval: memory stays bounded by size, not
     // by how fast training produces events.
-    private const int BatchWriteThreshold = 1 << 20;
+    internal const int BatchWriteThreshold = 1 << 20;
+
+    private static readonly TimeSpan OneMillisecond = TimeSpan.FromMilliseconds(1);
 
     private readonly EventWriterOptions _options;
     private readonly EventFileSink _sink;
@@ -24,6 +26,7 @@ internal sealed class EventWriteLoop
     private readonly TimeProvider _time;
     private readonly EventBatch _batch;
     private readonly RetryBackoff _backoff;
+    private readonly TaskScheduler _scheduler;
     private List<PendingEvent> _spare = [];
     private long _lastStep;
     private long _droppedWrittenToRun;
@@ -42,6 +45,7 @@ internal sealed class EventWriteLoop
         _time = options.Time ?? TimeProvider.System;
         _batch = new EventBatch(_time);
         _backoff = new RetryBackoff(_time, options.RetryDelay, options.EffectiveMaxRetryDelay);
+        _scheduler = options.Scheduler ?? TaskScheduler.Default;
     }
 
     /// <summary>Marks the start of the drain, from which <see cref="EventWriterOptions.DrainTimeout"/> counts. Call before closing the queue.</summary>
@@ -51,37 +55,39 @@ internal sealed class EventWriteLoop
         Volatile.Write(ref _draining, 1);
     }
 
+    /// <summary>Runs until the queue is closed, then drains.</summary>
+    /// <remarks>
+    /// Its awaits resume on the scheduler the loop was started on, deliberately without <c>ConfigureAwait(false)</c>:
+    /// that is the pool in production (no synchronization context there, so nothing changes), and in tests a scheduler
+    /// the test runs by hand. Resumptions are then queued to it by whoever wakes the loop (a caller, the timer, the
+    /// clock), so a test that runs it until nothing is queued knows the loop is asleep, and a wake-up that should have
+    /// come and did not is a failed assertion, not a slow test.
+    /// </remarks>
     public async Task RunAsync()
     {
-        Task<bool>? waitForItems = null;
+        // The flush timer only wakes the loop (through the queue, which keeps a wake that comes between two waits); the
+        // loop decides what is due from the clock, so an early, late or stale fire costs one look, never a write.
+        using var flushTimer = _time.CreateTimer(static queue => ((EventQueue)queue!).Wake(), _queue, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         try
         {
             while (true)
             {
-                var wake = TimeUntilWriteDue();
-                if (wake is null || wake > TimeSpan.Zero)
+                var due = TimeUntilWriteDue();
+                if (due != TimeSpan.Zero)
                 {
-                    // An empty batch wakes for its first event (that starts the flush timer); a waiting batch only for
-                    // work that cannot wait, so a burst of scalars costs no wake-ups until it is due.
-                    _queue.WakeOnEveryItem = wake is null;
-                    waitForItems ??= _queue.WaitToReadAsync();
-                    if (wake is { } timeout)
+                    // Told before asking whether to sleep, so the queue wakes the loop for exactly what it cannot wait
+                    // for: an empty batch for its first event (that starts the flush timer), a waiting batch for records
+                    // that may fill it, so a burst of scalars costs no wake-ups until the batch is due.
+                    _queue.BatchRoom = BatchRoom();
+                    var wait = _queue.WaitToReadAsync();
+                    if (!wait.IsCompleted)
                     {
-                        await Task.WhenAny(waitForItems, Task.Delay(timeout, _time)).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        await waitForItems.ConfigureAwait(false);
+                        flushTimer.Change(due is { } untilDue ? TimerWait(untilDue) : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                     }
 
-                    if (waitForItems.IsCompleted)
+                    if (!await wait)
                     {
-                        bool more = await waitForItems.ConfigureAwait(false);
-                        waitForItems = null;
-                        if (!more)
-                        {
-                            break;
-                        }
+                        break;
                     }
                 }
 
@@ -94,13 +100,37 @@ internal sealed class EventWriteLoop
         }
         catch (Exception e)
         {
-            // A bug in the loop must not stop the process; record it like a write error so strict mode can see it.
+            // A bug in the loop must not stop the process; record it like a write error so strict mode can see it. The
+            // queue is closed so that no caller waits on a loop that is gone (a Flush would wait forever).
             _counters.RecordError(e);
+            if (Volatile.Read(ref _draining) == 0)
+            {
+                BeginDrain();
+            }
+
+            _queue.Close();
         }
         finally
         {
-            await DrainAsync().ConfigureAwait(false);
+            await DrainAsync();
         }
+    }
+
+    // Timers count whole milliseconds and fire at once for less: a shorter wait would let the loop spin until the clock
+    // reached the due time (up to a millisecond of CPU on the real clock, for ever on a simulated one, which does not
+    // move by itself).
+    private static TimeSpan TimerWait(TimeSpan wait) => wait < OneMillisecond ? OneMillisecond : wait;
+
+    // How many more record bytes the batch takes before its byte bound makes it due (see EventQueue.BatchRoom).
+    private long BatchRoom()
+    {
+        if (_batch.Events == 0 || _stopped)
+        {
+            return 0;
+        }
+
+        // A failing disk is tried on its retry schedule however large the batch (the timer wakes the loop for that).
+        return _backoff.Failing ? long.MaxValue : Math.Max(1, BatchWriteThreshold - _batch.Bytes);
     }
 
     // Everything queued, in order, taken in one go; a batch is written as soon as it is large enough.
@@ -182,7 +212,7 @@ internal sealed class EventWriteLoop
                 }
 
                 var wait = _backoff.UntilNextAttempt;
-                await Task.Delay(wait < left ? wait : left, _time).ConfigureAwait(false);
+                await Task.Delay(TimerWait(wait < left ? wait : left), _time);
             }
 
             if (!_backoff.Failing)

@@ -95,6 +95,12 @@ public sealed record EventWriterOptions
     /// <summary>Test seam: the clock of the flush timer, the retry backoff and the drain limit.</summary>
     internal TimeProvider? Time { get; init; }
 
+    /// <summary>
+    /// Test seam: where the writer loop runs and resumes after each wait (the thread pool when null). A test that runs
+    /// it by hand, with <see cref="Time"/> simulated, sees every interleaving of callers and loop it chooses to make.
+    /// </summary>
+    internal TaskScheduler? Scheduler { get; init; }
+
     internal TimeSpan EffectiveMaxRetryDelay => MaxRetryDelay ?? (FlushInterval * 4 > RetryDelay ? FlushInterval * 4 : RetryDelay);
 
     /// <summary>Test seam: opens the stream an event file is written to (fault injection).</summary>

@@ -1,4 +1,5 @@
 using TrainWatch.Protos;
+using TrainWatch.Records;
 
 namespace TrainWatch.Events;
 
@@ -14,7 +15,7 @@ internal sealed class PendingEvent
     /// </summary>
     private const long ScalarEstimatedBytes = 64;
 
-    private PendingEvent(long step, double wallTime, Event? ready, Func<Summary?>? build, FlushRequest? flush, long estimatedBytes)
+    private PendingEvent(long step, double wallTime, Event? ready, Func<Summary?>? build, FlushRequest? flush, long estimatedBytes, long maxRecordBytes)
     {
         Step = step;
         WallTime = wallTime;
@@ -22,10 +23,11 @@ internal sealed class PendingEvent
         Build = build;
         Flush = flush;
         EstimatedBytes = estimatedBytes;
+        MaxRecordBytes = maxRecordBytes;
     }
 
     private PendingEvent(long step, double wallTime, string scalarTag, float scalarValue)
-        : this(step, wallTime, null, null, null, ScalarEstimatedBytes)
+        : this(step, wallTime, null, null, null, ScalarEstimatedBytes, ScalarEventEncoder.MaxFramedLength(scalarTag))
     {
         ScalarTag = scalarTag;
         ScalarValue = scalarValue;
@@ -52,21 +54,32 @@ internal sealed class PendingEvent
     public long EstimatedBytes { get; }
 
     /// <summary>
+    /// At least the bytes its framed record adds to the writer's batch, so the queue can wake the writer before the
+    /// batch passes its byte bound (an estimate below the truth would let a batch of small items outgrow it unseen).
+    /// Zero for flushes; for summaries still to be built it is unknown, but those wake the writer anyway.
+    /// </summary>
+    public long MaxRecordBytes { get; }
+
+    /// <summary>
     /// When the caller queued it (a <see cref="TimeProvider"/> timestamp), set once just before queuing. The flush
     /// interval counts from here, not from when the writer thread got to it: "written at most 2 s after it was
     /// logged" must hold when that thread runs late on a loaded machine.
     /// </summary>
     public long EnqueuedAt { get; set; }
 
-    public static PendingEvent ForEvent(Event evt) => new(evt.Step, evt.WallTime, evt, null, null, evt.CalculateSize());
+    public static PendingEvent ForEvent(Event evt)
+    {
+        long size = evt.CalculateSize();
+        return new(evt.Step, evt.WallTime, evt, null, null, size, size + TfRecordFormat.Overhead);
+    }
 
     /// <summary>A scalar; <paramref name="tag"/> must already be validated.</summary>
     public static PendingEvent ForScalar(long step, double wallTime, string tag, float value) => new(step, wallTime, tag, value);
 
     public static PendingEvent ForSummary(long step, double wallTime, Func<Summary?> build, long estimatedBytes) =>
-        new(step, wallTime, null, build, null, estimatedBytes);
+        new(step, wallTime, null, build, null, estimatedBytes, 0);
 
-    public static PendingEvent ForFlush(FlushRequest request) => new(0, 0, null, null, request, 0);
+    public static PendingEvent ForFlush(FlushRequest request) => new(0, 0, null, null, request, 0, 0);
 
     /// <summary>Makes the event to write, or null when the builder had nothing to say.</summary>
     public Event? ToEvent()

@@ -79,6 +79,18 @@ internal static class ScalarEventEncoder
         return framed;
     }
 
+    /// <summary>
+    /// An upper bound of <see cref="AppendFramed"/>'s length for <paramref name="tag"/>, in constant time (no UTF-8
+    /// pass over the tag): every field present, every varint at its longest, every char three UTF-8 bytes.
+    /// </summary>
+    public static int MaxFramedLength(string tag) =>
+        TfRecordFormat.Overhead
+        + 1 + sizeof(double) // wall_time
+        + 1 + 10 // step, a varint of up to 64 bits
+        + 3 * (1 + 5) // keys and length varints of summary, value and tag
+        + Encoding.UTF8.GetMaxByteCount(tag.Length)
+        + 1 + sizeof(float); // simple_value
+
     private static int VarintLength(ulong value)
     {
         int length = 1;

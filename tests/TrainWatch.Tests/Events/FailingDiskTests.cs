@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using TrainWatch.Events;
 using TrainWatch.Summaries;
 using TrainWatch.Tests.Support;
@@ -14,11 +14,12 @@ namespace TrainWatch.Tests.Events;
 public sealed class FailingDiskTests
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan Millisecond = TimeSpan.FromMilliseconds(1);
 
     [Fact]
     public void The_retry_delay_doubles_from_the_first_delay_up_to_the_cap_and_a_success_resets_it()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider();
         var backoff = new RetryBackoff(clock, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(8));
         Assert.True(backoff.AttemptDue);
 
@@ -45,7 +46,7 @@ public sealed class FailingDiskTests
     public void A_disk_full_for_five_seconds_is_tried_on_the_backoff_schedule_and_gets_every_event_when_it_recovers()
     {
         using var dir = new TempDirectory();
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider();
         var streams = new List<FaultyStream>();
         var writer = new EventFileWriter(dir.Path, new EventWriterOptions { Time = clock, OpenStream = FaultyStream.Factory(_ => { }, streams) });
         streams[0].Budget = 100; // full after a part of the next write lands (it is cut back)
@@ -79,7 +80,7 @@ public sealed class FailingDiskTests
     public void When_the_cut_back_fails_too_a_new_file_is_opened_at_most_once_per_retry()
     {
         using var dir = new TempDirectory();
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider();
         bool refused = false;
         var options = new EventWriterOptions
         {
@@ -103,78 +104,63 @@ public sealed class FailingDiskTests
     [Fact]
     public async Task Dispose_on_a_disk_that_never_recovers_returns_at_the_drain_limit_and_reports_the_loss_once()
     {
-        using var dir = new TempDirectory();
-        var clock = new ManualClock();
         var logger = new ListLogger();
         var streams = new List<FaultyStream>();
-        var writer = new EventFileWriter(dir.Path, new EventWriterOptions { Time = clock, Logger = logger, OpenStream = FaultyStream.Factory(_ => { }, streams) });
-        writer.Write(0, ScalarSummary.Build("loss", 0));
-        writer.Flush();
-        byte[] before = File.ReadAllBytes(writer.FilePath);
+        using var sim = new SimulatedWriter(new EventWriterOptions { Logger = logger }, FaultyStream.Factory(_ => { }, streams));
+        sim.Writer.Write(0, ScalarSummary.Build("loss", 0));
+        var flushed = sim.Writer.FlushAsync();
+        sim.Settle();
+        await flushed.WaitAsync(TimeSpan.FromSeconds(60)); // done above; FlushAsync's last lines run on the pool
+        byte[] before = File.ReadAllBytes(sim.Writer.FilePath);
         streams[0].Budget = 0;
         for (int i = 1; i <= 100; i++)
         {
-            writer.Write(i, ScalarSummary.Build("loss", i));
+            sim.Writer.Write(i, ScalarSummary.Build("loss", i));
         }
 
-        // DisposeAsync starts the drain on this thread, at simulated time zero, before it first waits.
-        var disposing = writer.DisposeAsync().AsTask();
+        // The drain starts at simulated time zero: an attempt at once, then at 0.25, 0.75, 1.75 and 3.75 s (the
+        // backoff), and at 5 s it gives up (timers count milliseconds: the clock moves a millisecond at a time).
+        var disposing = sim.BeginDispose();
         var limit = EventWriterOptions.Default.DrainTimeout;
-        while (clock.Elapsed < limit - Tick)
-        {
-            clock.Advance(Tick);
-            Thread.Sleep(1);
-        }
-
+        sim.AdvanceInSteps(limit - Millisecond, Millisecond);
         Assert.False(disposing.IsCompleted, "the disk kept failing, so Dispose retries until the limit");
+        Assert.Equal(0, sim.Writer.Statistics.EventsLost); // counted when the drain gives up
+        Assert.Equal(5, sim.Writer.Statistics.WriteErrors);
 
-        // Past the limit Dispose must return. The clock keeps moving until it does: a wait that the loop starts just as
-        // the test moves the clock counts from the new time, and would otherwise never end.
-        var realTime = Stopwatch.StartNew();
-        while (!disposing.IsCompleted)
-        {
-            Assert.True(realTime.Elapsed < TimeSpan.FromSeconds(30), "Dispose must return once the drain limit has passed");
-            clock.Advance(Tick);
-            await Task.WhenAny(disposing, Task.Delay(10));
-        }
-
-        await disposing;
-
-        var stats = writer.Statistics;
+        sim.Advance(Millisecond);
+        await disposing.WaitAsync(TimeSpan.FromSeconds(60)); // the drain ended above; Dispose's last lines run on the pool
+        var stats = sim.Writer.Statistics;
         Assert.Equal(100, stats.EventsLost);
         Assert.Equal(1, stats.EventsWritten);
-        Assert.InRange(stats.WriteErrors, 1, 5); // at 0, then at most on the schedule 0.25, 0.75, 1.75, 3.75 s
+        Assert.Equal(5, stats.WriteErrors);
         Assert.Single(logger.Messages, m => m.Contains("100 events not written", StringComparison.Ordinal) && m.Contains("No space left on device", StringComparison.Ordinal));
-        Assert.Equal(before, File.ReadAllBytes(writer.FilePath)); // nothing already on disk is damaged
+        Assert.Equal(before, File.ReadAllBytes(sim.Writer.FilePath)); // nothing already on disk is damaged
     }
 
     [Fact]
-    public void Dispose_on_a_failing_disk_takes_about_the_drain_limit_in_real_time()
+    public async Task Dispose_on_a_failing_disk_takes_the_drain_limit_on_the_clock_and_tries_on_the_backoff_schedule()
     {
-        using var dir = new TempDirectory();
         var logger = new ListLogger();
-        var options = new EventWriterOptions
-        {
-            Logger = logger,
-            DrainTimeout = TimeSpan.FromSeconds(1),
-            OpenStream = FaultyStream.Factory(s => s.Budget = 200),
-        };
-        var writer = new EventFileWriter(dir.Path, options);
+        var options = new EventWriterOptions { Logger = logger, DrainTimeout = TimeSpan.FromSeconds(1) };
+        using var sim = new SimulatedWriter(options, FaultyStream.Factory(s => s.Budget = 200));
         for (int i = 0; i < 1_000; i++)
         {
-            writer.Write(i, ScalarSummary.Build("loss", i));
+            sim.Writer.Write(i, ScalarSummary.Build("loss", i));
         }
 
-        var clock = Stopwatch.StartNew();
-        writer.Dispose();
-        clock.Stop();
+        // Attempts at 0, 0.25 and 0.75 s; the next would be at 1.75 s, past the limit, so none at 1 s: a handful of
+        // attempts, not a busy loop, and Dispose returns at the limit, not after the next retry.
+        var disposing = sim.BeginDispose();
+        sim.AdvanceInSteps(options.DrainTimeout - Millisecond, Millisecond);
+        Assert.False(disposing.IsCompleted);
+        Assert.Equal(0, sim.Writer.Statistics.EventsLost); // counted when the drain gives up
+        sim.Advance(Millisecond);
+        await disposing.WaitAsync(TimeSpan.FromSeconds(60)); // the drain ended above; Dispose's last lines run on the pool
 
-        // Generous above: a loaded two-core machine may be slow to wake the loop; the old writer never returned.
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(6));
-        Assert.InRange(writer.Statistics.WriteErrors, 1, 6); // 0.25 s, then 0.5 s: a handful, not a busy loop
-        Assert.Equal(1_000, writer.Statistics.EventsLost);
+        Assert.Equal(3, sim.Writer.Statistics.WriteErrors);
+        Assert.Equal(1_000, sim.Writer.Statistics.EventsLost);
         Assert.Contains(logger.Messages, m => m.Contains("1000 events not written", StringComparison.Ordinal));
-        Assert.Equal(EventFileState.Intact, EventFileReader.ReadAll(writer.FilePath).State);
+        Assert.Equal(EventFileState.Intact, EventFileReader.ReadAll(sim.Writer.FilePath).State);
     }
 
     [Fact]
@@ -192,10 +178,10 @@ public sealed class FailingDiskTests
         Assert.Equal(["after"], EventFiles.Values(EventFiles.ReadIntact(dir.Path)).Select(v => v.Value.Tag));
     }
 
-    private static void FlushEveryTickUntil(EventFileWriter writer, ManualClock clock, TimeSpan until)
+    private static void FlushEveryTickUntil(EventFileWriter writer, FakeTimeProvider clock, TimeSpan until)
     {
         writer.Flush();
-        while (clock.Elapsed < until)
+        while (clock.GetUtcNow() - clock.Start < until)
         {
             clock.Advance(Tick);
             writer.Flush();

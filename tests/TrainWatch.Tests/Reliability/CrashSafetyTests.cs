@@ -42,18 +42,25 @@ public class CrashSafetyTests(Xunit.Abstractions.ITestOutputHelper output)
             long flushed = 0;
             using (var child = Start(run, "forever"))
             {
-                var sawFlush = new ManualResetEventSlim();
+                // The kill comes after the child's k-th flush (k from the seeded random): an explicit signal, not a sleep,
+                // so each trial kills a child that has flushed, and where in its cycle (logging, histogram, write, next
+                // flush) the kill lands still varies, which is the point.
+                int killAfterFlush = random.Next(1, 8);
+                var flushes = new SemaphoreSlim(0); // not disposed: the output thread may still release it as the child dies
                 child.OutputDataReceived += (_, e) =>
                 {
                     if (e.Data?.StartsWith("flushed ") == true)
                     {
                         Interlocked.Exchange(ref flushed, long.Parse(e.Data["flushed ".Length..]));
-                        sawFlush.Set();
+                        flushes.Release();
                     }
                 };
                 child.BeginOutputReadLine();
-                Assert.True(sawFlush.Wait(TimeSpan.FromSeconds(60)), "the trial program never flushed");
-                Thread.Sleep(random.Next(0, 300));
+                for (int seen = 0; seen < killAfterFlush; seen++)
+                {
+                    Assert.True(flushes.Wait(TimeSpan.FromSeconds(60)), $"the trial program stopped after {seen} flushes");
+                }
+
                 long flushedBeforeKill = Interlocked.Read(ref flushed);
                 child.Kill(); // SIGKILL: no handler runs
                 child.WaitForExit();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using TrainWatch.Events;
 using TrainWatch.Summaries;
 using TrainWatch.Tests.Support;
@@ -23,7 +24,7 @@ public sealed class PermissionLossTests
 
         // A clock that does not move: the retry backoff allows exactly one attempt while permission is denied, and
         // closing makes one more, whatever the machine's speed.
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider();
         var options = new EventWriterOptions
         {
             Logger = logger,

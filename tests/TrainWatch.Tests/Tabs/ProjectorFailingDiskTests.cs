@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using TrainWatch.Events;
 using TrainWatch.Imaging;
 using TrainWatch.Projector;
@@ -23,7 +24,7 @@ public sealed class ProjectorFailingDiskTests
     public void A_failed_snapshot_is_removed_and_later_ones_wait_for_the_retry_delay()
     {
         using var dir = new TempDirectory();
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider();
         var writer = new ProjectorWriter(dir.Path, int.MaxValue, clock);
         writer.Add("0", Embedding(0));
         string config = dir.Combine(ProjectorWriter.ConfigFileName);

@@ -25,8 +25,6 @@ internal sealed class EventQueue
     /// </summary>
     internal const long LargeItemBytes = 64 * 1024;
 
-    private static readonly Task<bool> s_itemsReady = Task.FromResult(true);
-    private static readonly Task<bool> s_closed = Task.FromResult(false);
 
     private readonly object _lock = new();
     private readonly int _capacity;
@@ -39,7 +37,7 @@ internal sealed class EventQueue
     private bool _urgent;
     private bool _wakeRequested;
     private int _blockedProducers;
-    private TaskCompletionSource<bool>? _readerWake;
+    private readonly ReaderWake _readerWake = new();
 
     public EventQueue(int capacity, long maxBytes)
     {
@@ -138,24 +136,23 @@ internal sealed class EventQueue
     /// writer then looks at its queue and its timer), with false once the queue is closed (the writer then drains what
     /// is left).
     /// </summary>
-    public Task<bool> WaitToReadAsync()
+    public ValueTask<bool> WaitToReadAsync()
     {
         lock (_lock)
         {
             if (_closed)
             {
-                return s_closed;
+                return new ValueTask<bool>(false);
             }
 
             if (ReaderHasWork())
             {
                 _wakeRequested = false;
-                return s_itemsReady;
+                return new ValueTask<bool>(true);
             }
 
-            // Continuations run on the pool, never inside a caller's Add.
-            _readerWake ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            return _readerWake.Task;
+            // One reusable awaitable, not a task per sleep: the writer loop allocates nothing while it waits.
+            return _readerWake.Wait();
         }
     }
 
@@ -262,10 +259,5 @@ internal sealed class EventQueue
         }
     }
 
-    private void WakeReader(bool itemsReady)
-    {
-        var wake = _readerWake;
-        _readerWake = null;
-        wake?.TrySetResult(itemsReady);
-    }
+    private void WakeReader(bool itemsReady) => _readerWake.Wake(itemsReady);
 }

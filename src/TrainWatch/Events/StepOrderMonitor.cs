@@ -24,9 +24,11 @@ internal sealed class StepOrderMonitor(WriterErrorReporter reporter)
             return;
         }
 
-        foreach (var value in evt.Summary.Value)
+        // By index: RepeatedField's enumerator is an object, and the writer thread must allocate nothing (issue 27).
+        var values = evt.Summary.Value;
+        for (int i = 0; i < values.Count; i++)
         {
-            Observe(value.Tag, evt.Step);
+            Observe(values[i].Tag, evt.Step);
         }
     }
 

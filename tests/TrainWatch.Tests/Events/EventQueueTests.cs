@@ -104,7 +104,7 @@ public sealed class EventQueueTests
         Assert.False(wait.IsCompleted);
 
         var caller = Task.Run(() => queue.TryEnqueue(large, block: true));
-        Assert.True(await wait.WaitAsync(HangGuard), "the blocked caller did not wake the writer");
+        Assert.True(await wait.AsTask().WaitAsync(HangGuard), "the blocked caller did not wake the writer");
         Assert.False(caller.IsCompleted);
         Assert.Equal(true, Outcome(queue.WaitToReadAsync())); // asked again while the caller is still blocked: work to do
 
@@ -127,7 +127,7 @@ public sealed class EventQueueTests
     }
 
     // True: woken to work; false: woken because the queue closed; null: still asleep.
-    private static bool? Outcome(Task<bool> wait) => wait.IsCompletedSuccessfully ? wait.Result : null;
+    private static bool? Outcome(ValueTask<bool> wait) => wait.IsCompletedSuccessfully ? wait.Result : null;
 
     private static PendingEvent Text(int step, int chars) =>
         PendingEvent.ForEvent(new Event { Step = step, WallTime = 1.5, Summary = TextSummary.Build("t", new string('x', chars)) });

@@ -1,0 +1,65 @@
+using TrainWatch.Events;
+using TrainWatch.Imaging;
+using TrainWatch.Protos;
+using TrainWatch.Summaries;
+using TrainWatch.Tests.Support;
+
+namespace TrainWatch.Tests.Events;
+
+/// <summary>
+/// Issue 27: a writer thread that allocates can start a garbage collection while the caller's thread is inside native
+/// code that is unsafe under it (TorchSharp's temporary Scalars). With <see cref="EventWriterOptions.BuildOnCallerThread"/>
+/// the loop must allocate nothing once warm, whatever it is given: scalars, ready summaries, histograms, images,
+/// deferred builds and flushes.
+/// </summary>
+public class WriterThreadAllocationTests
+{
+    [Fact]
+    public void With_caller_builds_the_writer_loop_allocates_nothing_once_warm()
+    {
+        using var dir = new TempDirectory();
+        using var writer = new SummaryWriter(dir.Path, new EventWriterOptions { BuildOnCallerThread = true });
+        var values = Enumerable.Range(0, 5_000).Select(i => MathF.Sin(i)).ToArray();
+        var pixels = new byte[64 * 64];
+        void Round(long step)
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                writer.AddScalar($"scalar/{i % 20}", i, step);
+            }
+
+            writer.AddHistogram("histogram", values, step);
+            writer.AddImage("image", pixels, 64, 64, PixelFormat.Gray8, step);
+            writer.AddText("text", $"step {step}", step);
+            writer.AddDeferred(step, () => TextSummary.Build("deferred", "built by the caller"), 64);
+            writer.Flush();
+        }
+
+        for (long step = 0; step < 5; step++)
+        {
+            Round(step); // warm-up: the batch buffer grows, tags are first seen
+        }
+
+        long warm = writer.Statistics.WriterThreadAllocatedBytes;
+        for (long step = 5; step < 25; step++)
+        {
+            Round(step);
+        }
+
+        Assert.Equal(25 * 204, writer.Statistics.EventsWritten); // 200 scalars and 4 summaries a round
+        Assert.Equal(warm, writer.Statistics.WriterThreadAllocatedBytes);
+    }
+
+    [Fact]
+    public void Builds_on_the_writer_thread_are_counted_as_its_allocations()
+    {
+        // The positive control: the counter sees what a deferred build allocates on the writer thread.
+        using var dir = new TempDirectory();
+        using var writer = new SummaryWriter(dir.Path);
+        writer.Flush();
+        long before = writer.Statistics.WriterThreadAllocatedBytes;
+        writer.AddDeferred(0, () => TextSummary.Build("big", new string('x', 100_000)), 200_000);
+        writer.Flush();
+        Assert.True(writer.Statistics.WriterThreadAllocatedBytes - before >= 200_000);
+    }
+}

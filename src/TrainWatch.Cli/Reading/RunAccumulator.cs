@@ -13,8 +13,10 @@ internal sealed class RunAccumulator(RunData data, ReadOptions options, IValueSi
     private readonly Dictionary<string, bool> _tagSelected = new(StringComparer.Ordinal);
 
     // Tail keeps only the latest histogram per tag: an arena would keep every one ever read alive.
-    // Summaries keep no histogram: each is decoded into the same scratch space, rewound before the next.
     private readonly HistogramArena? _arena = options.LatestOnly ? null : new HistogramArena();
+
+    // Summaries and sinks keep no histogram: each is decoded into the same space, rewound before the next.
+    private readonly HistogramArena _scratch = new();
 
     /// <summary>What has been gathered so far.</summary>
     public RunData Data { get; } = data;
@@ -94,8 +96,8 @@ internal sealed class RunAccumulator(RunData data, ReadOptions options, IValueSi
                 break;
             case ValueKind.Histogram when options.KeepHistograms && sink is not null:
                 // The sink is done with it when it returns: every histogram of the run can share one chunk.
-                _arena!.Rewind();
-                if (Decode(value, _arena) is { } streamed)
+                _scratch.Rewind();
+                if (Decode(value, _scratch) is { } streamed)
                 {
                     sink.Histogram(value.Tag, new HistogramPoint(step, wallTime, streamed));
                 }
@@ -129,8 +131,8 @@ internal sealed class RunAccumulator(RunData data, ReadOptions options, IValueSi
 
     private void Summarize(TagInfo tag, Summary.Types.Value value, long step)
     {
-        _arena!.Rewind();
-        if (Decode(value, _arena) is { } decoded)
+        _scratch.Rewind();
+        if (Decode(value, _scratch) is { } decoded)
         {
             // Listed only once decoded, as kept histograms are: a tag with nothing decodable is no histogram tag to compare.
             GetList(Data.HistogramStats, value.Tag).Add(HistogramStats.Of(step, decoded));

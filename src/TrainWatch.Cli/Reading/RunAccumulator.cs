@@ -121,8 +121,17 @@ internal sealed class RunAccumulator(RunData data, ReadOptions options, IValueSi
             case ValueKind.Text when options.KeepTexts:
                 if (value.Tensor is not null && TensorValues.FirstString(value.Tensor) is { } text)
                 {
-                    // Texts are always appended, even with LatestOnly: tail shows every new alert, not just the last.
-                    GetList(Data.Texts, value.Tag).Add(new TextPoint(step, wallTime, text));
+                    // With LatestOnly, every text of the tags that ask for it (tail shows every new alert, not just the
+                    // last) and the latest of the others: a run that logs a text each step must not grow tail's memory.
+                    var point = new TextPoint(step, wallTime, text);
+                    if (options.LatestOnly && options.EveryText?.Matches(value.Tag) != true)
+                    {
+                        Append(Data.Texts, value.Tag, point, latestKept: 1);
+                    }
+                    else
+                    {
+                        GetList(Data.Texts, value.Tag).Add(point);
+                    }
                 }
 
                 break;

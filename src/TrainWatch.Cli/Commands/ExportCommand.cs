@@ -41,7 +41,7 @@ internal static class ExportCommand
 
         // Each value becomes its row as it is read; the rows wait in a spool per run (memory, then a temporary file)
         // only to come out grouped by tag, so memory does not grow with the run.
-        var spools = found.Select(_ => new ExportSpool()).ToArray();
+        var spools = found.Select(_ => new ExportSpool(ExportSpool.MemoryBytesFor(found.Count))).ToArray();
         try
         {
             var rows = found.Select((run, i) => new ExportRows(run.Name, json, spools[i])).ToArray();

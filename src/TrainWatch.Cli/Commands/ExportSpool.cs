@@ -11,6 +11,15 @@ internal sealed class ExportSpool : IDisposable
     /// <summary>Rows kept in memory before they go to the temporary file.</summary>
     public const long DefaultMemoryBytes = 8L << 20;
 
+    /// <summary>The rows all spools of one export keep in memory together.</summary>
+    public const long TotalMemoryBytes = 16L << 20;
+
+    /// <summary>
+    /// The budget of each of <paramref name="runs"/> spools: an export of many runs keeps every spool until the end, so
+    /// they share <see cref="TotalMemoryBytes"/> (at most <see cref="DefaultMemoryBytes"/> each, at least 256 KB).
+    /// </summary>
+    public static long MemoryBytesFor(int runs) => Math.Clamp(TotalMemoryBytes / Math.Max(1, runs), 256L << 10, DefaultMemoryBytes);
+
     private readonly long _memoryBytes;
     private readonly Dictionary<(bool Histogram, string Tag), Rows> _rows = [];
     private long _buffered;

@@ -49,6 +49,15 @@ public class ExportSpoolTests
     }
 
     [Fact]
+    public void Many_runs_share_one_memory_budget()
+    {
+        Assert.Equal(8L << 20, ExportSpool.MemoryBytesFor(1));
+        Assert.Equal(8L << 20, ExportSpool.MemoryBytesFor(2));
+        Assert.Equal(4L << 20, ExportSpool.MemoryBytesFor(4));
+        Assert.Equal(256L << 10, ExportSpool.MemoryBytesFor(1000));
+    }
+
+    [Fact]
     public void An_empty_spool_has_no_tags_and_writes_no_file()
     {
         using var spool = new ExportSpool(1);

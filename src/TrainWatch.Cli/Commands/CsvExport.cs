@@ -6,11 +6,15 @@ namespace TrainWatch.Cli.Commands;
 /// <summary>
 /// Export as one CSV table: <c>kind,run,tag,step,wall_time,value,min,max,num,mean,std,p1..p99</c>. Scalar rows fill
 /// <c>value</c>; histogram rows fill the statistics; the other cells stay empty. One table so a single file holds a run.
+/// Every run's scalars come first, then its histograms, tags in ordinal order, values in file order
+/// (<see cref="ExportCommand"/> puts the rows in that order).
 /// </summary>
 internal static class CsvExport
 {
-    /// <summary>Writes every run's scalars, then its histograms, tags in ordinal order, values in file order.</summary>
-    public static void Write(TextWriter writer, IReadOnlyList<RunData> runs)
+    private static readonly int s_statisticsColumns = 5 + ExportPercentiles.Values.Length;
+
+    /// <summary>Writes the header line.</summary>
+    public static void WriteHeader(TextWriter writer)
     {
         writer.Write("kind,run,tag,step,wall_time,value,min,max,num,mean,std");
         foreach (int p in ExportPercentiles.Values)
@@ -19,44 +23,37 @@ internal static class CsvExport
         }
 
         writer.WriteLine();
-        int statisticsColumns = 5 + ExportPercentiles.Values.Length;
-        foreach (var run in runs)
+    }
+
+    /// <summary>Writes one scalar's line.</summary>
+    public static void WriteScalar(TextWriter writer, string run, string tag, ScalarPoint point)
+    {
+        WriteKey(writer, "scalar", run, tag, point.Step, point.WallTime);
+        writer.Write(',');
+        writer.Write(NumberText.RoundTrip(point.Value));
+        writer.Write(new string(',', s_statisticsColumns));
+        writer.WriteLine();
+    }
+
+    /// <summary>Writes one histogram's line.</summary>
+    public static void WriteHistogram(TextWriter writer, string run, string tag, HistogramPoint point)
+    {
+        var h = point.Histogram;
+        WriteKey(writer, "histogram", run, tag, point.Step, point.WallTime);
+        writer.Write(',');
+        foreach (double value in new[] { h.Min, h.Max, h.Num, h.Mean, h.StandardDeviation })
         {
-            foreach (var (tag, points) in run.Scalars.OrderBy(s => s.Key, StringComparer.Ordinal))
-            {
-                foreach (var point in points)
-                {
-                    WriteKey(writer, "scalar", run.Name, tag, point.Step, point.WallTime);
-                    writer.Write(',');
-                    writer.Write(NumberText.RoundTrip(point.Value));
-                    writer.Write(new string(',', statisticsColumns));
-                    writer.WriteLine();
-                }
-            }
-
-            foreach (var (tag, points) in run.Histograms.OrderBy(s => s.Key, StringComparer.Ordinal))
-            {
-                foreach (var point in points)
-                {
-                    var h = point.Histogram;
-                    WriteKey(writer, "histogram", run.Name, tag, point.Step, point.WallTime);
-                    writer.Write(',');
-                    foreach (double value in new[] { h.Min, h.Max, h.Num, h.Mean, h.StandardDeviation })
-                    {
-                        writer.Write(',');
-                        writer.Write(NumberText.RoundTrip(value));
-                    }
-
-                    foreach (int p in ExportPercentiles.Values)
-                    {
-                        writer.Write(',');
-                        writer.Write(NumberText.RoundTrip(h.Quantile(p / 100.0)));
-                    }
-
-                    writer.WriteLine();
-                }
-            }
+            writer.Write(',');
+            writer.Write(NumberText.RoundTrip(value));
         }
+
+        foreach (int p in ExportPercentiles.Values)
+        {
+            writer.Write(',');
+            writer.Write(NumberText.RoundTrip(h.Quantile(p / 100.0)));
+        }
+
+        writer.WriteLine();
     }
 
     private static void WriteKey(TextWriter writer, string kind, string run, string tag, long step, double wallTime)

@@ -28,32 +28,39 @@ internal static class DiffCommand
             Description = "Flag a norm as exploding when its exponential fit grows by at least this factor over the last half of the run.",
             DefaultValueFactory = _ => ExplosionDetector.DefaultFactor,
         };
+        var maxPoints = new Option<int>("--max-points-per-tag")
+        {
+            Description = $"Report at most this many common steps per tag (evenly spaced, with the onset and the maximum; 0 = all). Verdicts always use every step. Default {DiffOptions.DefaultMaxPointsPerTag}.",
+            DefaultValueFactory = _ => DiffOptions.DefaultMaxPointsPerTag,
+        };
         var tags = CommonOptions.Tags();
         var report = new Option<string?>("--report") { Description = "Also write a self-contained HTML report to this file." };
         var tensorBoardOut = new Option<string?>("--tb-out") { Description = "Also write the distances as a TensorBoard run (scalars diff/<tag>) into this directory." };
         var json = CommonOptions.Json();
         var command = new Command("diff", "Compare two runs: root cause of a divergence, NaN/Inf, learning rates and loss, and histogram distances per tag and step.")
         {
-            runA, runB, threshold, explodeFactor, tags, report, tensorBoardOut, json,
+            runA, runB, threshold, explodeFactor, maxPoints, tags, report, tensorBoardOut, json,
         };
         command.SetAction((parse, cancellation) => Task.FromResult(Run(context, parse.GetValue(runA)!, parse.GetValue(runB)!,
-            new DiffOptions(parse.GetValue(threshold), TagGlob.Parse(parse.GetValue(tags)), parse.GetValue(explodeFactor)),
+            new DiffOptions(parse.GetValue(threshold), TagGlob.Parse(parse.GetValue(tags)), parse.GetValue(explodeFactor), parse.GetValue(maxPoints)),
             parse.GetValue(report), parse.GetValue(tensorBoardOut), parse.GetValue(json), cancellation)));
         return command;
     }
 
     private static int Run(CliContext context, string pathA, string pathB, DiffOptions options, string? reportPath, string? tensorBoardOut, bool asJson, CancellationToken cancellation)
     {
-        if (!(options.Threshold >= 0) || !(options.ExplodeFactor > 1))
+        if (!(options.Threshold >= 0) || !(options.ExplodeFactor > 1) || options.MaxPointsPerTag < 0)
         {
-            throw new CliException("--threshold must be 0 or more and --explode-factor more than 1.");
+            throw new CliException("--threshold and --max-points-per-tag must be 0 or more and --explode-factor more than 1.");
         }
 
         var runs = new[] { RunLocator.FindSingleRun(pathA), RunLocator.FindSingleRun(pathB) };
-        var loaded = RunSetLoader.Load(runs, new ReadOptions(KeepScalars: true, KeepHistograms: true, KeepTexts: false, options.Tags, ScalarTags: TagGlob.Parse(NonFiniteDetector.ScalarTags)), context, cancellation);
+        // First reading: each histogram's stats only, never its buckets (those are read again, pair by pair, in Compare).
+        var read = new ReadOptions(KeepScalars: true, KeepHistograms: false, KeepTexts: false, options.Tags, ScalarTags: TagGlob.Parse(NonFiniteDetector.ScalarTags), SummarizeHistograms: true);
+        var loaded = RunSetLoader.Load(runs, read, context, cancellation);
         bool readProblems = ReadProblems.Report(loaded, context);
 
-        var result = DiffAnalysis.Compare(loaded[0], loaded[1], options);
+        var result = DiffAnalysis.Compare(runs[0], loaded[0], runs[1], loaded[1], options, charts: reportPath is not null, cancellation);
         if (asJson)
         {
             using (var stream = new TextWriterStream(context.Out))

@@ -36,44 +36,108 @@ internal static class ExportCommand
 
     private static int Run(CliContext context, string path, string format, TagGlob tags, string? outputPath, CancellationToken cancellation)
     {
-        var runs = RunSetLoader.Load(RunLocator.FindRuns(path), new ReadOptions(KeepScalars: true, KeepHistograms: true, KeepTexts: false, tags), context, cancellation);
-        bool problems = ReadProblems.Report(runs, context);
-        if (runs.All(r => r.Scalars.Count == 0 && r.Histograms.Count == 0))
-        {
-            context.Warn(tags.Patterns is null ? "no scalar or histogram values to export." : $"no scalar or histogram tag matches '{tags.Patterns}'.");
-        }
+        bool json = format == "json";
+        var found = RunLocator.FindRuns(path);
 
-        if (outputPath is null)
+        // Each value becomes its row as it is read; the rows wait in a spool per run (memory, then a temporary file)
+        // only to come out grouped by tag, so memory does not grow with the run.
+        var spools = found.Select(_ => new ExportSpool(ExportSpool.MemoryBytesFor(found.Count))).ToArray();
+        try
         {
-            WriteTo(context.Out, runs, format);
-        }
-        else
-        {
-            using var file = new StreamWriter(outputPath, append: false, new UTF8Encoding(false));
-            WriteTo(file, runs, format);
-        }
-
-        return problems ? ExitCodes.ProblemsFound : ExitCodes.Ok;
-    }
-
-    private static void WriteTo(TextWriter writer, IReadOnlyList<RunData> runs, string format)
-    {
-        if (format == "json")
-        {
-            using (var stream = new TextWriterStream(writer))
-            // Compact: an export of a long run is large, and it is read by programs.
-            using (var json = JsonOutput.Create(stream, indented: false))
+            var rows = found.Select((run, i) => new ExportRows(run.Name, json, spools[i])).ToArray();
+            IReadOnlyList<RunData> runs;
+            try
             {
-                JsonExport.Write(json, runs);
+                runs = RunSetLoader.Load(found, new ReadOptions(KeepScalars: true, KeepHistograms: true, KeepTexts: false, tags), context, cancellation, rows);
+            }
+            finally
+            {
+                foreach (var sink in rows)
+                {
+                    sink.Dispose();
+                }
             }
 
-            writer.WriteLine();
+            bool problems = ReadProblems.Report(runs, context);
+            if (spools.All(s => s.IsEmpty))
+            {
+                context.Warn(tags.Patterns is null ? "no scalar or histogram values to export." : $"no scalar or histogram tag matches '{tags.Patterns}'.");
+            }
+
+            if (outputPath is null)
+            {
+                WriteTo(context.Out, spools, json);
+            }
+            else
+            {
+                using var file = new StreamWriter(outputPath, append: false, new UTF8Encoding(false));
+                WriteTo(file, spools, json);
+            }
+
+            return problems ? ExitCodes.ProblemsFound : ExitCodes.Ok;
         }
-        else
+        finally
         {
-            CsvExport.Write(writer, runs);
+            foreach (var spool in spools)
+            {
+                spool.Dispose();
+            }
+        }
+    }
+
+    private static void WriteTo(TextWriter writer, IReadOnlyList<ExportSpool> spools, bool json)
+    {
+        using (var stream = new TextWriterStream(writer))
+        {
+            if (json)
+            {
+                // Compact, one line: an export of a long run is large, and it is read by programs.
+                stream.Write("{\"scalars\":["u8);
+                WriteArray(stream, spools, histograms: false);
+                stream.Write("],\"histograms\":["u8);
+                WriteArray(stream, spools, histograms: true);
+                stream.Write("]}"u8);
+            }
+            else
+            {
+                CsvExport.WriteHeader(writer);
+                foreach (var spool in spools)
+                {
+                    foreach (bool histograms in new[] { false, true })
+                    {
+                        foreach (string tag in spool.Tags(histograms))
+                        {
+                            spool.CopyTo(histograms, tag, stream);
+                        }
+                    }
+                }
+            }
+        }
+
+        if (json)
+        {
+            writer.WriteLine();
         }
 
         writer.Flush();
+    }
+
+    // One JSON array's elements: every run's objects of one kind, tags in ordinal order, commas between them.
+    private static void WriteArray(Stream stream, IReadOnlyList<ExportSpool> spools, bool histograms)
+    {
+        bool first = true;
+        foreach (var spool in spools)
+        {
+            foreach (string tag in spool.Tags(histograms))
+            {
+                if (!first)
+                {
+                    stream.Write(","u8);
+                }
+
+                spool.CopyTo(histograms, tag, stream);
+                first = false;
+            }
+        }
     }
 }

@@ -6,47 +6,23 @@ namespace TrainWatch.Cli.Commands;
 
 /// <summary>
 /// Export as JSON: <c>{"scalars": [{run, tag, step, wall_time, value}], "histograms": [{run, tag, step, wall_time, min,
-/// max, num, mean, std, percentiles: {p1: ...}, buckets: [[left, right, count], ...]}]}</c>.
+/// max, num, mean, std, percentiles: {p1: ...}, buckets: [[left, right, count], ...]}]}</c>: every run's scalars, then every
+/// run's histograms, tags in ordinal order, values in file order (<see cref="ExportCommand"/> puts the objects in that
+/// order and writes the document around them).
 /// </summary>
 internal static class JsonExport
 {
-    /// <summary>Writes every run's scalars and histograms.</summary>
-    public static void Write(Utf8JsonWriter json, IReadOnlyList<RunData> runs)
+    /// <summary>Writes one scalar as an object of the <c>scalars</c> array.</summary>
+    public static void WriteScalar(Utf8JsonWriter json, string run, string tag, ScalarPoint point)
     {
         json.WriteStartObject();
-        json.WriteStartArray("scalars");
-        foreach (var run in runs)
-        {
-            foreach (var (tag, points) in run.Scalars.OrderBy(s => s.Key, StringComparer.Ordinal))
-            {
-                foreach (var point in points)
-                {
-                    json.WriteStartObject();
-                    WriteKey(json, run.Name, tag, point.Step, point.WallTime);
-                    json.WriteDouble("value", point.Value);
-                    json.WriteEndObject();
-                }
-            }
-        }
-
-        json.WriteEndArray();
-        json.WriteStartArray("histograms");
-        foreach (var run in runs)
-        {
-            foreach (var (tag, points) in run.Histograms.OrderBy(s => s.Key, StringComparer.Ordinal))
-            {
-                foreach (var point in points)
-                {
-                    WriteHistogram(json, run.Name, tag, point);
-                }
-            }
-        }
-
-        json.WriteEndArray();
+        WriteKey(json, run, tag, point.Step, point.WallTime);
+        json.WriteDouble("value", point.Value);
         json.WriteEndObject();
     }
 
-    private static void WriteHistogram(Utf8JsonWriter json, string run, string tag, HistogramPoint point)
+    /// <summary>Writes one histogram as an object of the <c>histograms</c> array.</summary>
+    public static void WriteHistogram(Utf8JsonWriter json, string run, string tag, HistogramPoint point)
     {
         var h = point.Histogram;
         json.WriteStartObject();

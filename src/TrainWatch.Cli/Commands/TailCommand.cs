@@ -72,7 +72,7 @@ internal static class TailCommand
 
         using var stopAfter = settings.Duration is { } seconds ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds)) : new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation, stopAfter.Token);
-        using var follower = new RunFollower(settings.LogDirectory, new ReadOptions(KeepScalars: true, KeepHistograms: true, KeepTexts: true, settings.Tags, LatestOnly: true, RecentScalars: s_recentScalars));
+        using var follower = new RunFollower(settings.LogDirectory, new ReadOptions(KeepScalars: true, KeepHistograms: true, KeepTexts: true, settings.Tags, LatestOnly: true, RecentScalars: s_recentScalars, EveryText: TagGlob.Parse(TailSnapshot.AlertPrefix + "*")));
         var snapshot = new TailSnapshot();
         var loop = new TailLoop(context, settings, follower, snapshot, stop.Token);
 

@@ -1,4 +1,5 @@
 using TrainWatch.Cli.Reading;
+using TrainWatch.Events;
 
 namespace TrainWatch.Cli.Diff;
 
@@ -8,19 +9,39 @@ namespace TrainWatch.Cli.Diff;
 /// </summary>
 internal static class DiffAnalysis
 {
-    /// <summary>Compares <paramref name="a"/> and <paramref name="b"/> (loaded with their histograms).</summary>
-    public static DiffResult Compare(RunData a, RunData b, DiffOptions options)
+    /// <summary>
+    /// Compares <paramref name="a"/> and <paramref name="b"/>, read with <see cref="ReadOptions.SummarizeHistograms"/>
+    /// from <paramref name="runA"/> and <paramref name="runB"/>; their files are read a second time for the distances.
+    /// </summary>
+    /// <param name="runA">Run A's files.</param>
+    /// <param name="a">Run A as read.</param>
+    /// <param name="runB">Run B's files.</param>
+    /// <param name="b">Run B as read.</param>
+    /// <param name="options">The settings.</param>
+    /// <param name="charts">Whether to collect what the HTML report draws of each distribution.</param>
+    /// <param name="cancellation">Stops the second reading.</param>
+    public static DiffResult Compare(EventRun runA, RunData a, EventRun runB, RunData b, DiffOptions options, bool charts = false, CancellationToken cancellation = default)
     {
-        var tagsA = a.Histograms.Keys.Where(options.Tags.Matches).ToHashSet(StringComparer.Ordinal);
-        var tagsB = b.Histograms.Keys.Where(options.Tags.Matches).ToHashSet(StringComparer.Ordinal);
+        var tagsA = a.HistogramStats.Keys.Where(options.Tags.Matches).ToHashSet(StringComparer.Ordinal);
+        var tagsB = b.HistogramStats.Keys.Where(options.Tags.Matches).ToHashSet(StringComparer.Ordinal);
         var common = tagsA.Intersect(tagsB).Order(StringComparer.Ordinal).ToArray();
 
         var stepsOfB = LogRatioSeries.StepsOf(b);
-        var comparisons = new TagComparison[common.Length];
-        Parallel.For(0, common.Length, i => comparisons[i] = CompareTag(common[i], a, b, options, stepsOfB));
+        var comparisons = CompareTags(runA, a, runB, b, common, options, charts, stepsOfB, cancellation);
 
         var layers = RootCauseAnalysis.Layers(a, b, options.Tags, stepsOfB, comparisons);
-        long interval = DivergenceOrder.Interval(layers.Select(l => l.Gradient.Steps).Concat(comparisons.Select(t => t.Steps)));
+        var gaps = new StepGaps();
+        foreach (var layer in layers)
+        {
+            gaps.Add(layer.Gradient.Steps);
+        }
+
+        foreach (var tag in comparisons)
+        {
+            gaps.Add(tag.CommonGaps);
+        }
+
+        long interval = DivergenceOrder.Interval(gaps);
 
         // The tags that diverge, cause first; then the rest by how far apart they got.
         var diverging = DivergenceOrder.Order(comparisons, t => t.DivergenceStep, (t, step) => t.Norms.DepartureAt(step), interval, t => t.Tag);
@@ -64,38 +85,53 @@ internal static class DiffAnalysis
         };
     }
 
-    private static TagComparison CompareTag(string tag, RunData a, RunData b, DiffOptions options, IReadOnlySet<long> stepsOfB)
+    // Its own method so the alignments, needed only until each tag is compared, can be collected before the rest runs.
+    private static TagComparison[] CompareTags(EventRun runA, RunData a, EventRun runB, RunData b, string[] tags, DiffOptions options, bool charts, IReadOnlySet<long> stepsOfB, CancellationToken cancellation)
     {
-        var alignment = StepAlignment.Align(a.Histograms[tag], b.Histograms[tag]);
+        var alignments = new StepAlignment[tags.Length];
+        Parallel.For(0, tags.Length, i => alignments[i] = StepAlignment.Align(a.HistogramStats[tags[i]], b.HistogramStats[tags[i]]));
+        var paired = HistogramPairing.Measure(runA, a, runB, b, tags, alignments, charts, cancellation);
+        var comparisons = new TagComparison[tags.Length];
+        Parallel.For(0, tags.Length, i =>
+        {
+            comparisons[i] = CompareTag(tags[i], a, b, options, stepsOfB, alignments[i], paired, i);
+
+            // Each tag's full-resolution series go as soon as it is compared (the comparison keeps what it reports).
+            alignments[i] = StepAlignment.Empty;
+            paired.Release(i);
+        });
+        return comparisons;
+    }
+
+    private static TagComparison CompareTag(string tag, RunData a, RunData b, DiffOptions options, IReadOnlySet<long> stepsOfB, StepAlignment alignment, PairedHistograms paired, int slot)
+    {
+        var distances = paired.Distances[slot];
+        var statsA = a.HistogramStats[tag];
+        var statsB = b.HistogramStats[tag];
         int n = alignment.CommonSteps.Length;
-        var distances = new double[n];
-        var normRatios = new double[n];
-        var stdRatios = new double[n];
-        long? onset = null;
-        long? maxStep = null;
+        int? onsetIndex = null, maxIndex = null;
         double max = 0;
         for (int i = 0; i < n; i++)
         {
-            var histogramA = alignment.HistogramsA[i];
-            var histogramB = alignment.HistogramsB[i];
-            double d = NormalizedDistance.Between(histogramA, histogramB);
-            distances[i] = d;
-            normRatios[i] = Ratio(histogramB.Norm, histogramA.Norm);
-            stdRatios[i] = Ratio(histogramB.StandardDeviation, histogramA.StandardDeviation);
-            if (d > options.Threshold && onset is null)
+            double d = distances[i];
+            if (d > options.Threshold && onsetIndex is null)
             {
-                onset = alignment.CommonSteps[i];
+                onsetIndex = i;
             }
 
             // Strictly greater: identical runs report no step of maximum at all rather than "step 0".
             if (d > max)
             {
                 max = d;
-                maxStep = alignment.CommonSteps[i];
+                maxIndex = i;
             }
         }
 
-        var norms = LogRatioSeries.Compare(tag, LogRatioSeries.Norms(a.Histograms[tag]), LogRatioSeries.Norms(b.Histograms[tag]), stepsOfB);
+        var gaps = new StepGaps();
+        gaps.Add(alignment.CommonSteps);
+        var kept = ReportThinning.Indices(n, options.MaxPointsPerTag, onsetIndex, maxIndex);
+
+        var norms = LogRatioSeries.Compare(tag, LogRatioSeries.Norms(statsA), LogRatioSeries.Norms(statsB), stepsOfB);
 
         // The explosion's start is the change point of B/A, not the fitted window (which starts at the run's half).
         long? growsInB = norms.Onset is { Departure: > 0 } up ? up.Step : null;
@@ -104,25 +140,25 @@ internal static class DiffAnalysis
         {
             Tag = tag,
             Norms = norms,
-            Steps = alignment.CommonSteps,
-            Distances = distances,
-            NormRatios = normRatios,
-            StdRatios = stdRatios,
-            OnsetStep = onset,
+            Steps = ReportThinning.Take(alignment.CommonSteps, kept),
+            CommonStepCount = n,
+            CommonGaps = gaps,
+            Distances = ReportThinning.Take(distances, kept),
+            NormRatios = [.. (kept ?? Enumerable.Range(0, n)).Select(i => HistogramPairing.Ratio(statsB[alignment.CommonB[i]].Norm, statsA[alignment.CommonA[i]].Norm))],
+            StdRatios = ReportThinning.Take(paired.StdRatios[slot], kept),
+            OnsetStep = onsetIndex is int o ? alignment.CommonSteps[o] : null,
             MaxDistance = max,
-            MaxDistanceStep = maxStep,
-            GridA = StepGrid.Describe(alignment.StepsA),
-            GridB = StepGrid.Describe(alignment.StepsB),
+            MaxDistanceStep = maxIndex is int m ? alignment.CommonSteps[m] : null,
+            GridA = alignment.GridA,
+            GridB = alignment.GridB,
             StepsOnlyInA = alignment.OnlyInA,
             StepsOnlyInB = alignment.OnlyInB,
             ExplodingInA = ExplosionDetector.Examine("A", tag, a, options.ExplodeFactor) is { } inA ? inA with { OnsetStep = growsInA } : null,
+            ColumnsA = paired.ColumnsA[slot],
+            ColumnsB = paired.ColumnsB[slot],
             ExplodingInB = ExplosionDetector.Examine("B", tag, b, options.ExplodeFactor) is { } inB ? inB with { OnsetStep = growsInB } : null,
         };
     }
-
-    // Same value is ratio 1 (0/0 included): "no change" is what a user expects to read for two zero biases.
-    private static double Ratio(double numerator, double denominator) =>
-        numerator == denominator ? 1 : numerator / denominator;
 
     private static List<string> ExplainAlignment(IReadOnlyList<TagComparison> comparisons, int tagCountA, int tagCountB)
     {
@@ -138,12 +174,12 @@ internal static class DiffAnalysis
 
         // Group tags by their pair of grids so 100 tags logged the same way give one sentence, not 100.
         foreach (var group in comparisons.Where(t => t.StepsOnlyInA > 0 || t.StepsOnlyInB > 0)
-                     .GroupBy(t => (t.GridA, t.GridB, NoCommon: t.Steps.Length == 0)))
+                     .GroupBy(t => (t.GridA, t.GridB, NoCommon: t.CommonStepCount == 0)))
         {
             string tags = DescribeTags(group.Select(t => t.Tag).ToList());
             notes.Add(group.Key.NoCommon
                 ? $"no common steps for {tags}: run A logged {group.Key.GridA}, run B logged {group.Key.GridB}; nothing to compare."
-                : $"step grids differ for {tags}: run A logged {group.Key.GridA}, run B logged {group.Key.GridB}; compared on the {group.First().Steps.Length} steps both logged (exact matches only).");
+                : $"step grids differ for {tags}: run A logged {group.Key.GridA}, run B logged {group.Key.GridB}; compared on the {group.First().CommonStepCount} steps both logged (exact matches only).");
         }
 
         return notes;

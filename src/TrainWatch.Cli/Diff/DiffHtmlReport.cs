@@ -14,15 +14,8 @@ namespace TrainWatch.Cli.Diff;
 /// </summary>
 internal static class DiffHtmlReport
 {
-    // Why downsample: 100 tags × 1,000 steps of bands would make a 20 MB page; 300 columns is more than a chart shows.
-    private const int MaxColumns = 300;
-
     // The cause and its first followers; a page with 100 layer charts hides the one that matters.
     private const int MaxLayerCharts = 8;
-
-    // TensorBoard's distribution bands: min–max, ~±1.5σ, ~±1σ, ~±0.5σ around the median (in normal-quantile terms).
-    private static readonly (double Low, double High, double Opacity)[] s_bands =
-        [(0.0, 1.0, 0.15), (0.0668, 0.9332, 0.25), (0.1587, 0.8413, 0.35), (0.3085, 0.6915, 0.45)];
 
     /// <summary>Writes the report to <paramref name="path"/>.</summary>
     public static void Write(DiffResult result, string path)
@@ -100,11 +93,8 @@ internal static class DiffHtmlReport
 
     private static string NormChart(string layer, LogRatioSeries series)
     {
-        // Only finite, positive norms can be drawn on a log axis; where B is NaN its line simply ends.
-        static List<KeyValuePair<long, double>> Drawable(SortedList<long, double> values) =>
-            values.Where(p => double.IsFinite(p.Value) && p.Value > 0).ToList();
-        var a = Thin(Drawable(series.ValuesA));
-        var b = Thin(Drawable(series.ValuesB));
+        var a = series.ChartA;
+        var b = series.ChartB;
         var all = a.Concat(b).ToList();
         if (all.Count == 0)
         {
@@ -130,9 +120,6 @@ internal static class DiffHtmlReport
         return plot.ToString();
     }
 
-    private static List<KeyValuePair<long, double>> Thin(List<KeyValuePair<long, double>> points) =>
-        DownsampleIndices(points.Count).Select(i => points[i]).ToList();
-
     private static void AppendSummaryTable(StringBuilder html, DiffResult result)
     {
         html.Append("<table><tr><th>#</th><th>tag</th><th>max d</th><th>onset</th><th>norm B/A (last)</th><th>std B/A (last)</th><th>exploding</th></tr>");
@@ -150,11 +137,12 @@ internal static class DiffHtmlReport
 
     private static void AppendTag(StringBuilder html, DiffResult result, TagComparison tag, int rank)
     {
-        var seriesA = Downsample(LastPerStep(result.RunA.Histograms[tag.Tag]));
-        var seriesB = Downsample(LastPerStep(result.RunB.Histograms[tag.Tag]));
+        // Collected while the runs were read (see HistogramPairing): the same downsampled steps as DownsampleIndices picks.
+        var seriesA = tag.ColumnsA;
+        var seriesB = tag.ColumnsB;
         var all = seriesA.Concat(seriesB).ToList();
         double xMin = all.Min(p => p.Step), xMax = all.Max(p => p.Step);
-        double yMin = all.Min(p => p.Histogram.Min), yMax = all.Max(p => p.Histogram.Max);
+        double yMin = all.Min(p => p.Min), yMax = all.Max(p => p.Max);
 
         html.Append(CultureInfo.InvariantCulture, $"<div class=\"tag\" id=\"t{rank}\"><h2>{rank}. {Encode(tag.Tag)}</h2><p>max d {NumberText.Short(tag.MaxDistance)} at step {tag.MaxDistanceStep?.ToString(CultureInfo.InvariantCulture) ?? "-"}; onset {tag.OnsetStep?.ToString(CultureInfo.InvariantCulture) ?? "none"}; run A {Encode(tag.GridA)}, run B {Encode(tag.GridB)}.</p>");
         foreach (var finding in new[] { tag.ExplodingInA, tag.ExplodingInB }.Where(f => f is not null))
@@ -169,16 +157,16 @@ internal static class DiffHtmlReport
         html.Append("</div></div>");
     }
 
-    private static string Distribution(List<HistogramPoint> series, string title, string color, double xMin, double xMax, double yMin, double yMax)
+    private static string Distribution(IReadOnlyList<DistributionColumn> series, string title, string color, double xMin, double xMax, double yMin, double yMax)
     {
         var plot = new SvgPlot(420, 220, xMin, xMax, yMin, yMax, $"{title}: quantiles over steps");
         var xs = series.Select(p => (double)p.Step).ToList();
-        foreach (var (low, high, opacity) in s_bands)
+        foreach (var (low, high, opacity) in DistributionColumn.Bands)
         {
-            plot.Band(xs, series.Select(p => p.Histogram.Quantile(low)).ToList(), series.Select(p => p.Histogram.Quantile(high)).ToList(), color, opacity);
+            plot.Band(xs, series.Select(p => p.Quantile(low)).ToList(), series.Select(p => p.Quantile(high)).ToList(), color, opacity);
         }
 
-        plot.Line(xs, series.Select(p => p.Histogram.Quantile(0.5)).ToList(), color);
+        plot.Line(xs, series.Select(p => p.Quantile(DistributionColumn.Median)).ToList(), color);
         return plot.ToString();
     }
 
@@ -187,7 +175,7 @@ internal static class DiffHtmlReport
         double yMax = Math.Max(threshold * 1.5, tag.Distances.DefaultIfEmpty(0).Max());
         var plot = new SvgPlot(420, 220, xMin, xMax, 0, yMax, "normalised distance d");
         plot.Line([xMin, xMax], [threshold, threshold], "#888", 1, dashed: true);
-        var indices = DownsampleIndices(tag.Steps.Length);
+        var indices = ChartSampling.DownsampleIndices(tag.Steps.Length);
         plot.Line(indices.Select(i => (double)tag.Steps[i]).ToList(), indices.Select(i => tag.Distances[i]).ToList(), "#b00020");
         if (tag.OnsetStep is { } onset)
         {
@@ -195,23 +183,6 @@ internal static class DiffHtmlReport
         }
 
         return plot.ToString();
-    }
-
-    private static List<HistogramPoint> LastPerStep(List<HistogramPoint> points) =>
-        points.GroupBy(p => p.Step).Select(g => g.Last()).OrderBy(p => p.Step).ToList();
-
-    private static List<HistogramPoint> Downsample(List<HistogramPoint> points) =>
-        DownsampleIndices(points.Count).Select(i => points[i]).ToList();
-
-    // Evenly spaced indices, always keeping the first and the last.
-    private static List<int> DownsampleIndices(int count)
-    {
-        if (count <= MaxColumns)
-        {
-            return Enumerable.Range(0, count).ToList();
-        }
-
-        return Enumerable.Range(0, MaxColumns).Select(i => (int)Math.Round(i * (count - 1) / (double)(MaxColumns - 1))).Distinct().ToList();
     }
 
     private static void AppendOnlyIn(StringBuilder html, string run, IReadOnlyList<string> tags)

@@ -15,6 +15,7 @@ internal static class DiffJsonReport
         json.WriteString("distance", "W1 / sqrt((E_A[x^2] + E_B[x^2]) / 2)");
         json.WriteDouble("threshold", result.Options.Threshold);
         json.WriteDouble("explode_factor", result.Options.ExplodeFactor);
+        json.WriteNumber("max_points_per_tag", result.Options.MaxPointsPerTag);
         json.WriteBoolean("findings", result.HasFindings);
         json.WriteString("summary", DiffTextReport.Summarize(result));
         WriteRootCause(json, result);
@@ -62,6 +63,7 @@ internal static class DiffJsonReport
         json.WriteNumber("steps_only_in_b", tag.StepsOnlyInB);
         WriteExplosion(json, "exploding_in_a", tag.ExplodingInA);
         WriteExplosion(json, "exploding_in_b", tag.ExplodingInB);
+        json.WriteNumber("common_steps", tag.CommonStepCount);
         json.WriteStartArray("steps");
         foreach (long step in tag.Steps)
         {

@@ -81,7 +81,7 @@ internal static class DiffTextReport
                     tag.NormOnsetStep?.ToString(c) ?? "-",
                     tag.Steps.Length > 0 ? NumberText.Short(tag.NormRatios[^1]) : "-",
                     tag.Steps.Length > 0 ? NumberText.Short(tag.StdRatios[^1]) : "-",
-                    tag.Steps.Length.ToString(c),
+                    tag.CommonStepCount.ToString(c),
                     Markup.Escape(exploding.Length > 0 ? exploding : "-"));
             }
 

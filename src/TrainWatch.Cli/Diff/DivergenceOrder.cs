@@ -36,24 +36,6 @@ internal static class DivergenceOrder
         return ordered;
     }
 
-    /// <summary>The typical spacing of <paramref name="steps"/> (median of consecutive differences; 1 when unknown).</summary>
-    public static long Interval(IEnumerable<long[]> steps)
-    {
-        var gaps = new List<long>();
-        foreach (var series in steps)
-        {
-            for (int i = 1; i < series.Length; i++)
-            {
-                gaps.Add(series[i] - series[i - 1]);
-            }
-        }
-
-        if (gaps.Count == 0)
-        {
-            return 1;
-        }
-
-        gaps.Sort();
-        return Math.Max(1, gaps[gaps.Count / 2]);
-    }
+    /// <summary>The typical spacing of the steps counted in <paramref name="gaps"/> (their median; 1 when unknown).</summary>
+    public static long Interval(StepGaps gaps) => Math.Max(1, gaps.Median() ?? 1);
 }

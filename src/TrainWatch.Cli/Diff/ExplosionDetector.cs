@@ -23,14 +23,14 @@ internal static class ExplosionDetector
     /// <summary>The finding for one tag of one run, or null when its norm is tame.</summary>
     public static ExplosionFinding? Examine(string run, string tag, RunData data, double factor)
     {
-        var points = data.Histograms.GetValueOrDefault(tag) ?? [];
+        IReadOnlyList<HistogramStats> points = data.HistogramStats.GetValueOrDefault(tag) ?? (IReadOnlyList<HistogramStats>)[];
         long? nonFiniteStep = FirstNonFiniteStep(tag, data, points);
 
         // Only finite, positive norms can be fitted on a log scale; last value wins per step.
         var byStep = new SortedList<long, double>();
         foreach (var point in points)
         {
-            double norm = point.Histogram.Norm;
+            double norm = point.Norm;
             if (double.IsFinite(norm) && norm > 0)
             {
                 byStep[point.Step] = norm;
@@ -79,7 +79,7 @@ internal static class ExplosionDetector
         return variance > 0 ? covariance / variance : 0;
     }
 
-    private static long? FirstNonFiniteStep(string tag, RunData data, IReadOnlyList<HistogramPoint> points)
+    private static long? FirstNonFiniteStep(string tag, RunData data, IReadOnlyList<HistogramStats> points)
     {
         long? first = null;
         foreach (string suffix in s_nonFiniteSuffixes)
@@ -92,7 +92,7 @@ internal static class ExplosionDetector
 
         foreach (var point in points)
         {
-            if (!double.IsFinite(point.Histogram.SumSquares))
+            if (!double.IsFinite(point.SumSquares))
             {
                 first = Math.Min(first ?? long.MaxValue, point.Step);
                 break;

@@ -13,8 +13,8 @@ internal sealed class LogRatioSeries
     private LogRatioSeries(string tag, long[] steps, double[] logRatios, SortedList<long, double> valuesA, SortedList<long, double> valuesB)
     {
         Tag = tag;
-        ValuesA = valuesA;
-        ValuesB = valuesB;
+        ChartA = ChartSampling.NormChart(valuesA);
+        ChartB = ChartSampling.NormChart(valuesB);
         Steps = steps;
         LogRatios = logRatios;
         Onset = ChangePoint.Find(steps, logRatios);
@@ -23,11 +23,14 @@ internal sealed class LogRatioSeries
     /// <summary>The tag the values came from (in run A).</summary>
     public string Tag { get; }
 
-    /// <summary>Run A's values per step (for charts).</summary>
-    public SortedList<long, double> ValuesA { get; }
+    /// <summary>
+    /// Run A's values as the report's chart draws them (<see cref="ChartSampling.NormChart"/>). Not every value: a diff
+    /// keeps a series per layer and tag, and the values of every step would be most of its memory.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<long, double>> ChartA { get; }
 
-    /// <summary>Run B's values per step (for charts).</summary>
-    public SortedList<long, double> ValuesB { get; }
+    /// <summary>Run B's values as the chart draws them.</summary>
+    public IReadOnlyList<KeyValuePair<long, double>> ChartB { get; }
 
     /// <summary>The compared steps, ascending.</summary>
     public long[] Steps { get; }
@@ -81,12 +84,12 @@ internal sealed class LogRatioSeries
     }
 
     /// <summary>A histogram tag's L2 norms, last per step (+∞ when the sum of squares overflowed).</summary>
-    public static SortedList<long, double> Norms(IEnumerable<HistogramPoint> points)
+    public static SortedList<long, double> Norms(IEnumerable<HistogramStats> points)
     {
         var byStep = new SortedList<long, double>();
         foreach (var point in points)
         {
-            byStep[point.Step] = point.Histogram.Norm;
+            byStep[point.Step] = point.Norm;
         }
 
         return byStep;
@@ -108,7 +111,7 @@ internal sealed class LogRatioSeries
     public static HashSet<long> StepsOf(RunData run)
     {
         var steps = new HashSet<long>();
-        foreach (var points in run.Histograms.Values)
+        foreach (var points in run.HistogramStats.Values)
         {
             steps.UnionWith(points.Select(p => p.Step));
         }

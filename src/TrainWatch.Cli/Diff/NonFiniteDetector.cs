@@ -58,7 +58,7 @@ internal static class NonFiniteDetector
         }
 
         var runSteps = LogRatioSeries.StepsOf(run).Order().ToArray();
-        foreach (var (tag, points) in run.Histograms)
+        foreach (var (tag, points) in run.HistogramStats)
         {
             if (!histogramTags.Matches(tag) || points.Count == 0)
             {
@@ -68,7 +68,7 @@ internal static class NonFiniteDetector
             var (role, layer) = RoleOf(tag);
             foreach (var point in points)
             {
-                if (!double.IsFinite(point.Histogram.SumSquares))
+                if (!double.IsFinite(point.SumSquares))
                 {
                     signals.Add(new NonFiniteSignal(point.Step, role, layer, Ordinal(run, tag), $"{tag}: sum of squares overflows"));
                     break;
@@ -78,7 +78,7 @@ internal static class NonFiniteDetector
             long last = points.Max(p => p.Step);
             int next = Array.BinarySearch(runSteps, last + 1);
             next = next >= 0 ? next : ~next;
-            if (next < runSteps.Length && other.Histograms.TryGetValue(tag, out var otherPoints) && otherPoints.Any(p => p.Step >= runSteps[next]))
+            if (next < runSteps.Length && other.HistogramStats.TryGetValue(tag, out var otherPoints) && otherPoints.Any(p => p.Step >= runSteps[next]))
             {
                 signals.Add(new NonFiniteSignal(runSteps[next], role, layer, Ordinal(run, tag), $"{tag} stops after step {last} (an all-NaN/Inf tensor writes no histogram)"));
             }

@@ -40,7 +40,7 @@ internal static class RootCauseAnalysis
     public static List<LayerDivergence> Layers(RunData a, RunData b, TagGlob tags, IReadOnlySet<long> stepsOfB, IEnumerable<TagComparison> comparisons)
     {
         bool watcher = a.Scalars.Keys.Any(t => t.StartsWith(GradientNorm, StringComparison.Ordinal))
-            || a.Histograms.Keys.Any(t => t.StartsWith(GradientHistogram, StringComparison.Ordinal));
+            || a.HistogramStats.Keys.Any(t => t.StartsWith(GradientHistogram, StringComparison.Ordinal));
         var layers = new List<LayerDivergence>();
         if (!watcher)
         {
@@ -52,7 +52,7 @@ internal static class RootCauseAnalysis
         else
         {
             var names = a.Scalars.Keys.Where(t => t.StartsWith(GradientNorm, StringComparison.Ordinal)).Select(t => t[GradientNorm.Length..])
-                .Concat(a.Histograms.Keys.Where(t => t.StartsWith(GradientHistogram, StringComparison.Ordinal)).Select(t => t[GradientHistogram.Length..]))
+                .Concat(a.HistogramStats.Keys.Where(t => t.StartsWith(GradientHistogram, StringComparison.Ordinal)).Select(t => t[GradientHistogram.Length..]))
                 .Distinct(StringComparer.Ordinal)
                 .Where(p => tags.Matches(GradientHistogram + p) || tags.Matches(GradientNorm + p));
             foreach (string name in names)
@@ -210,7 +210,7 @@ internal static class RootCauseAnalysis
             return LogRatioSeries.Compare(scalarTag, LogRatioSeries.Values(scalarsA), LogRatioSeries.Values(scalarsB), stepsOfB);
         }
 
-        if (a.Histograms.TryGetValue(histogramTag, out var histogramsA) && b.Histograms.TryGetValue(histogramTag, out var histogramsB))
+        if (a.HistogramStats.TryGetValue(histogramTag, out var histogramsA) && b.HistogramStats.TryGetValue(histogramTag, out var histogramsB))
         {
             return LogRatioSeries.Compare(histogramTag, LogRatioSeries.Norms(histogramsA), LogRatioSeries.Norms(histogramsB), stepsOfB);
         }

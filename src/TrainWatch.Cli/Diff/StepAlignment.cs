@@ -5,57 +5,63 @@ namespace TrainWatch.Cli.Diff;
 /// <summary>
 /// One tag's histograms of both runs, paired on the exact intersection of their steps. Runs sampled on different grids
 /// are compared only where both logged (no nearest-step matching: a histogram 5 steps later is a different network).
-/// When a run logged a step twice (a restart), the value read last wins.
+/// When a run logged a step twice (a restart), the value read last wins. Works on the runs' <see cref="HistogramStats"/>
+/// and names each histogram by its index in them, so the buckets can be read back later for just these steps. Keeps
+/// only what is needed afterwards (the common steps, the grids in words, the report's chart columns): every step of
+/// both runs would cost more than the rest of the tag's comparison.
 /// </summary>
 internal sealed class StepAlignment
 {
-    private StepAlignment(long[] stepsA, long[] stepsB, long[] common, BucketHistogram[] histogramsA, BucketHistogram[] histogramsB)
+    /// <summary>No steps at all: what a tag's alignment is replaced by once it has been used.</summary>
+    public static StepAlignment Empty { get; } = new()
     {
-        StepsA = stepsA;
-        StepsB = stepsB;
-        CommonSteps = common;
-        HistogramsA = histogramsA;
-        HistogramsB = histogramsB;
-    }
-
-    /// <summary>Every step run A logged the tag at, ascending.</summary>
-    public long[] StepsA { get; }
-
-    /// <summary>Every step run B logged the tag at, ascending.</summary>
-    public long[] StepsB { get; }
+        CommonSteps = [], CommonA = [], CommonB = [], GridA = string.Empty, GridB = string.Empty, OnlyInA = 0, OnlyInB = 0, ChartA = [], ChartB = [],
+    };
 
     /// <summary>The steps both logged, ascending.</summary>
-    public long[] CommonSteps { get; }
+    public required long[] CommonSteps { get; init; }
 
-    /// <summary>Run A's histogram at each common step.</summary>
-    public BucketHistogram[] HistogramsA { get; }
+    /// <summary>The index of run A's histogram at each common step.</summary>
+    public required int[] CommonA { get; init; }
 
-    /// <summary>Run B's histogram at each common step.</summary>
-    public BucketHistogram[] HistogramsB { get; }
+    /// <summary>The index of run B's histogram at each common step.</summary>
+    public required int[] CommonB { get; init; }
+
+    /// <summary>How run A logged the tag (<see cref="StepGrid.Describe"/>).</summary>
+    public required string GridA { get; init; }
+
+    /// <summary>How run B logged the tag.</summary>
+    public required string GridB { get; init; }
 
     /// <summary>Steps only run A has.</summary>
-    public int OnlyInA => StepsA.Length - CommonSteps.Length;
+    public required int OnlyInA { get; init; }
 
     /// <summary>Steps only run B has.</summary>
-    public int OnlyInB => StepsB.Length - CommonSteps.Length;
+    public required int OnlyInB { get; init; }
+
+    /// <summary>The index of run A's histogram at each step its distribution chart draws (<see cref="ChartSampling"/>).</summary>
+    public required int[] ChartA { get; init; }
+
+    /// <summary>The same for run B.</summary>
+    public required int[] ChartB { get; init; }
 
     /// <summary>Pairs <paramref name="a"/> and <paramref name="b"/> by step.</summary>
-    public static StepAlignment Align(IReadOnlyList<HistogramPoint> a, IReadOnlyList<HistogramPoint> b)
+    public static StepAlignment Align(IReadOnlyList<HistogramStats> a, IReadOnlyList<HistogramStats> b)
     {
-        var byStepA = LastPerStep(a);
-        var byStepB = LastPerStep(b);
+        var (stepsA, lastA) = LastPerStep(a);
+        var (stepsB, lastB) = LastPerStep(b);
         var common = new List<long>();
-        var histogramsA = new List<BucketHistogram>();
-        var histogramsB = new List<BucketHistogram>();
+        var commonA = new List<int>();
+        var commonB = new List<int>();
         int i = 0, j = 0;
-        while (i < byStepA.Count && j < byStepB.Count)
+        while (i < stepsA.Length && j < stepsB.Length)
         {
-            long stepA = byStepA.Keys[i], stepB = byStepB.Keys[j];
+            long stepA = stepsA[i], stepB = stepsB[j];
             if (stepA == stepB)
             {
                 common.Add(stepA);
-                histogramsA.Add(byStepA.Values[i++]);
-                histogramsB.Add(byStepB.Values[j++]);
+                commonA.Add(lastA[i++]);
+                commonB.Add(lastB[j++]);
             }
             else if (stepA < stepB)
             {
@@ -67,17 +73,46 @@ internal sealed class StepAlignment
             }
         }
 
-        return new StepAlignment([.. byStepA.Keys], [.. byStepB.Keys], [.. common], [.. histogramsA], [.. histogramsB]);
+        return new StepAlignment
+        {
+            CommonSteps = [.. common],
+            CommonA = [.. commonA],
+            CommonB = [.. commonB],
+            GridA = StepGrid.Describe(stepsA),
+            GridB = StepGrid.Describe(stepsB),
+            OnlyInA = stepsA.Length - common.Count,
+            OnlyInB = stepsB.Length - common.Count,
+            ChartA = [.. ChartSampling.DownsampleIndices(lastA.Length).Select(k => lastA[k])],
+            ChartB = [.. ChartSampling.DownsampleIndices(lastB.Length).Select(k => lastB[k])],
+        };
     }
 
-    private static SortedList<long, BucketHistogram> LastPerStep(IReadOnlyList<HistogramPoint> points)
+    /// <summary>The distinct steps of <paramref name="points"/>, ascending, each with the index of its last value.</summary>
+    public static (long[] Steps, int[] Last) LastPerStep(IReadOnlyList<HistogramStats> points)
     {
-        var byStep = new SortedList<long, BucketHistogram>(points.Count);
-        foreach (var point in points)
+        var steps = new long[points.Count];
+        var indices = new int[points.Count];
+        for (int i = 0; i < points.Count; i++)
         {
-            byStep[point.Step] = point.Histogram;
+            steps[i] = points[i].Step;
+            indices[i] = i;
         }
 
-        return byStep;
+        // The sort is not stable; the value read last at a step is the one with the largest index.
+        Array.Sort(steps, indices);
+        int distinct = 0;
+        for (int i = 0; i < steps.Length; i++)
+        {
+            if (distinct > 0 && steps[distinct - 1] == steps[i])
+            {
+                indices[distinct - 1] = Math.Max(indices[distinct - 1], indices[i]);
+                continue;
+            }
+
+            steps[distinct] = steps[i];
+            indices[distinct++] = indices[i];
+        }
+
+        return distinct == steps.Length ? (steps, indices) : (steps[..distinct], indices[..distinct]);
     }
 }

@@ -6,16 +6,25 @@ internal sealed class TagComparison
     /// <summary>The tag.</summary>
     public required string Tag { get; init; }
 
-    /// <summary>The steps both runs logged, ascending.</summary>
+    /// <summary>
+    /// The steps both runs logged, ascending; thinned to <see cref="DiffOptions.MaxPointsPerTag"/> evenly spaced ones
+    /// (always the first, the last, the onset and the maximum) when there are more.
+    /// </summary>
     public required long[] Steps { get; init; }
 
-    /// <summary>The normalised distance d at each common step (see <see cref="NormalizedDistance"/>).</summary>
+    /// <summary>How many steps both runs logged (<see cref="Steps"/> may hold fewer).</summary>
+    public required int CommonStepCount { get; init; }
+
+    /// <summary>The spacings of all common steps, for the sampling interval.</summary>
+    public required StepGaps CommonGaps { get; init; }
+
+    /// <summary>The normalised distance d at each of <see cref="Steps"/> (see <see cref="NormalizedDistance"/>).</summary>
     public required double[] Distances { get; init; }
 
-    /// <summary>norm_B / norm_A at each common step, norm = sqrt(sum of squares).</summary>
+    /// <summary>norm_B / norm_A at each of <see cref="Steps"/>, norm = sqrt(sum of squares).</summary>
     public required double[] NormRatios { get; init; }
 
-    /// <summary>std_B / std_A at each common step.</summary>
+    /// <summary>std_B / std_A at each of <see cref="Steps"/>.</summary>
     public required double[] StdRatios { get; init; }
 
     /// <summary>The first common step where d exceeds the threshold; null when it never does.</summary>
@@ -53,6 +62,12 @@ internal sealed class TagComparison
 
     /// <summary>Exploding norm in run B, if any.</summary>
     public ExplosionFinding? ExplodingInB { get; init; }
+
+    /// <summary>Run A's distribution over steps as the HTML report draws it (empty when no report was asked for).</summary>
+    public IReadOnlyList<DistributionColumn> ColumnsA { get; init; } = [];
+
+    /// <summary>Run B's.</summary>
+    public IReadOnlyList<DistributionColumn> ColumnsB { get; init; } = [];
 
     /// <summary>Whether the tag crossed the threshold, its norm diverged, or it exploded in either run.</summary>
     public bool IsFlagged => OnsetStep is not null || NormOnsetStep is not null || ExplodingInA is not null || ExplodingInB is not null;

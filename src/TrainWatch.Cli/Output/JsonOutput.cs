@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -11,6 +12,9 @@ internal static class JsonOutput
 
     /// <summary>A JSON writer over <paramref name="stream"/>; <paramref name="indented"/> false gives one document per line.</summary>
     public static Utf8JsonWriter Create(Stream stream, bool indented = true) => new(stream, indented ? s_indented : s_compact);
+
+    /// <summary>A JSON writer into <paramref name="output"/>, with the same settings.</summary>
+    public static Utf8JsonWriter Create(IBufferWriter<byte> output, bool indented = true) => new(output, indented ? s_indented : s_compact);
 
     /// <summary>
     /// Writes a number; NaN and ±∞ (a diverged loss is real data) become the strings "NaN", "Infinity", "-Infinity",

@@ -13,6 +13,12 @@ internal sealed class HistogramArena
     private double[] _chunk = [];
     private int _used;
 
+    /// <summary>
+    /// Hands the current chunk out again from its start. For a reader that is done with every histogram it decoded so
+    /// far (diff's first pass keeps only their stats): one chunk then serves the whole run.
+    /// </summary>
+    public void Rewind() => _used = 0;
+
     /// <summary>A slice of <paramref name="length"/> doubles: the array and the slice's offset in it.</summary>
     public (double[] Store, int Offset) Allocate(int length)
     {

@@ -21,6 +21,15 @@ internal sealed class RunData(string name, string directory)
     /// <summary>Histograms per tag, in file order.</summary>
     public Dictionary<string, List<HistogramPoint>> Histograms { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Histogram stats per tag, in file order (read with <see cref="ReadOptions.SummarizeHistograms"/>).</summary>
+    public Dictionary<string, ChunkedList<HistogramStats>> HistogramStats { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Per tag, the positions among its histogram values (counting every value of the tag, in file order) of those that
+    /// could not be decoded and so have no stats: a second reading of the run tells which value is which by them.
+    /// </summary>
+    public Dictionary<string, List<int>> UndecodableHistograms { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Text values per tag, in file order.</summary>
     public Dictionary<string, List<TextPoint>> Texts { get; } = new(StringComparer.Ordinal);
 }

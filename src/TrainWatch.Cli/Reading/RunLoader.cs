@@ -13,9 +13,10 @@ internal static class RunLoader
     /// <param name="options">What to keep.</param>
     /// <param name="bytesRead">Called with the number of bytes just consumed, for a progress display.</param>
     /// <param name="cancellation">Stops between events.</param>
-    public static RunData Load(EventRun run, ReadOptions options, Action<long>? bytesRead = null, CancellationToken cancellation = default)
+    /// <param name="sink">Takes the scalars and histograms instead of the returned run (see <see cref="IValueSink"/>).</param>
+    public static RunData Load(EventRun run, ReadOptions options, Action<long>? bytesRead = null, CancellationToken cancellation = default, IValueSink? sink = null)
     {
-        var accumulator = new RunAccumulator(new RunData(run.Name, run.Directory), options);
+        var accumulator = new RunAccumulator(new RunData(run.Name, run.Directory), options, sink);
         foreach (string file in run.Files)
         {
             accumulator.Data.Files.Add(ReadFile(file, accumulator, bytesRead, cancellation));

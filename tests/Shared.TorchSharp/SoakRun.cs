@@ -30,7 +30,9 @@ public static class SoakRun
         var generator = new Generator(2);
         var clock = Stopwatch.StartNew();
         var points = new List<SoakPoint>();
-        using var watch = TrainWatcher.Attach(model, optimizer, logDirectory, every: every, new WatchOptions { AlertsToConsole = false });
+        // Block, not Drop: a leak test must not depend on whether the writer kept up on a loaded machine.
+        var writer = new TrainWatch.Events.EventWriterOptions { Backpressure = TrainWatch.Events.BackpressurePolicy.Block };
+        using var watch = TrainWatcher.Attach(model, optimizer, logDirectory, every: every, new WatchOptions { AlertsToConsole = false, Writer = writer });
         for (long step = 1; step <= steps; step++)
         {
             using (var scope = NewDisposeScope())

@@ -99,7 +99,8 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
             _advisor.ResumedAtZero(runDirectory);
         }
 
-        var context = new WatchContext(model, _writer, options, _advisor.Warn, _recorder);
+        FeatureNotes.Announce(options, runDirectory); // the one line a run prints besides its alerts
+        var context = new WatchContext(model, _writer, options, _advisor.Warn, _recorder, new FeatureNotes(_writer, () => _schedule.Current));
         AddExtensions(context);
         CheckModel(model); // TrainWatcher.ModelCheck.cs: suspect initial values, as alerts at the first step
     }

@@ -22,10 +22,21 @@ internal sealed class KernelPictures
         var pictures = new KernelPictures();
         for (int i = 0; i < layers.Convs.Count; i++)
         {
-            var (name, conv, _) = layers.Convs[i];
-            var weight = conv.weight;
+            var layer = layers.Convs[i];
+            var weight = layer.Weight;
             if (weight is null || weight.dim() != 4)
             {
+                continue;
+            }
+
+            string name = layer.Name;
+            if (layer.Transposed)
+            {
+                // ConvTranspose2d keeps its weight as [in, out/groups, kh, kw]: already one grid row per input channel.
+                int rows = (int)Math.Min(weight.shape[0], options.MaxKernelInputChannels);
+                int columns = (int)Math.Min(weight.shape[1], options.MaxKernelOutputChannels);
+                var kernels = weight.detach().narrow(0, 0, rows).narrow(1, 0, columns);
+                pictures._grids.Add(new Grid(name, transfer.Add(kernels), false, rows, columns, (int)weight.shape[2], (int)weight.shape[3]));
                 continue;
             }
 

@@ -16,6 +16,8 @@ internal sealed class PictureExtension : IWatchExtension
     private PictureLayers? _layers;
     private readonly ProbeBatch _probe;
     private bool _probeUnusable;
+    private long _lastSampleStep = -1;
+    private long _lastPictureStep = -1;
     private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
 
     private PictureExtension(WatchContext context, PictureOptions options)
@@ -56,16 +58,37 @@ internal sealed class PictureExtension : IWatchExtension
     public void OnSampleStep(long step, long sampleIndex)
     {
         _probe.StopCapturingIfDone();
+        _lastSampleStep = step;
         if (!_schedule.IsDue(step))
         {
             return;
         }
 
+        _lastPictureStep = step;
         PictureSteps++;
         Write(step);
     }
 
-    public void Dispose() => _probe.Dispose();
+    /// <summary>
+    /// Writes the final set first: without it a run shorter than <see cref="PictureOptions.EverySteps"/> would show only
+    /// the untrained model (step 0). The pictures are of the trained weights, at the last sample step.
+    /// </summary>
+    public void Dispose()
+    {
+        try
+        {
+            if (_lastSampleStep > _lastPictureStep)
+            {
+                _lastPictureStep = _lastSampleStep;
+                PictureSteps++;
+                Write(_lastSampleStep);
+            }
+        }
+        finally
+        {
+            _probe.Dispose();
+        }
+    }
 
     private void Write(long step)
     {
@@ -128,9 +151,10 @@ internal sealed class PictureExtension : IWatchExtension
             return null;
         }
 
-        if ((_options.Saliency || _options.GradCam) && outputs.Predictions is null && probe.dim() == 4)
+        if ((_options.Saliency || _options.GradCam) && !outputs.IsClassifier && probe.dim() == 4)
         {
-            WarnOnce("classifier", "TrainWatch: saliency and Grad-CAM need a model output of shape [batch, classes]; they are skipped.");
+            // Not a mistake to act on: an autoencoder or a segmentation model has no class score to explain.
+            _context.StandDown("saliency", "saliency and Grad-CAM", $"the model's output is not [batch, classes] (an autoencoder, a segmentation model){(outputs.ImageOutput is not null ? "; probe/output_vs_input shows its output instead" : "")}");
         }
 
         using (no_grad())
@@ -139,7 +163,7 @@ internal sealed class PictureExtension : IWatchExtension
         }
     }
 
-    private bool WantsProbePass() => _options.ActivationMaps || _options.Saliency || _options.GradCam;
+    private bool WantsProbePass() => _options.ActivationMaps || _options.Saliency || _options.GradCam || _options.OutputVsInput;
 
     private Module<Tensor, Tensor>? ProbeModel()
     {

@@ -74,6 +74,29 @@ public sealed class AutoencoderPictureTests
             Assert.Equal(ColorKey.SizeBelow(layout.Width, layout.Height), (kernels.Width, kernels.Height));
         }
 
+        // enc1_act's maps: 2 probe rows × 16 channels, each tile under a strip with its channel number in light text.
+        using (var maps = PictureRun.Image(values, "activation_maps/enc1_act", 10))
+        {
+            var layout = PictureGrids.ActivationMaps(new float[2 * 16 * 8 * 8], 2, 16, 8, 8);
+            Assert.Equal((layout.Width, layout.Height), (maps.Width, maps.Height));
+            int strip = layout.TileOrigin(0).Y - layout.Options.Padding; // the label strip above each tile
+            Assert.True(strip > 0, "no label strip");
+            foreach (int tile in new[] { 0, 7, 31 })
+            {
+                var (x, y) = layout.TileOrigin(tile);
+                bool lettered = false;
+                for (int dy = 1; dy <= strip && !lettered; dy++)
+                {
+                    for (int dx = 0; dx < 8 * layout.Scale && !lettered; dx++)
+                    {
+                        lettered = PictureRun.Pixel(maps, x + dx, y - dy).R > 150;
+                    }
+                }
+
+                Assert.True(lettered, $"no channel number above tile {tile}");
+            }
+        }
+
         // Output vs input at the last step: the input tile is the probe itself (0 → black, 1 → white), the output tile
         // the trained model's output on the same scale.
         using var pairs = PictureRun.Image(values, PictureTags.OutputVsInput, 10);

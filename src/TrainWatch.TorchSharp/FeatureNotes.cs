@@ -10,50 +10,28 @@ namespace TrainWatch.TorchSharp;
 /// Why not warnings: a warning is something the user must act on. An autoencoder has no classes for saliency to
 /// explain and a U-Net no Linear layer to project; nothing is wrong, so the terminal stays quiet and the run says it.
 /// </remarks>
-internal sealed class FeatureNotes
+internal static class FeatureNotes
 {
-    /// <summary>The text tags the notes are written under (one per feature, so each is written once, at its own step).</summary>
+    /// <summary>The text tags the notes are written under: one per feature, each written once (its caller keeps it once).</summary>
     public const string Tag = "trainwatch/features";
 
-    private readonly SummaryWriter _writer;
-    private readonly Func<long> _currentStep;
-    private readonly List<string> _lines = [];
-    private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
-
-    public FeatureNotes(SummaryWriter writer, Func<long> currentStep)
-    {
-        _writer = writer;
-        _currentStep = currentStep;
-    }
-
-    /// <summary>The features that stood down so far, one line each.</summary>
-    public IReadOnlyList<string> Lines => _lines;
-
-    /// <summary>Notes once that <paramref name="feature"/> is off for this model (text tag <c>trainwatch/features/&lt;key&gt;</c>).</summary>
+    /// <summary>Notes that <paramref name="feature"/> is off for this model (text tag <c>trainwatch/features/&lt;key&gt;</c>).</summary>
+    /// <param name="context">The run.</param>
+    /// <param name="step">The step the note is written at (the one where the feature found it does not apply).</param>
     /// <param name="key">A short tag-safe name (<c>saliency</c>, <c>projector</c>).</param>
     /// <param name="feature">The feature's name as the user knows it.</param>
     /// <param name="reason">Why it does not apply, in words the user can check.</param>
-    public void StandDown(string key, string feature, string reason)
-    {
-        if (_keys.Contains(key))
-        {
-            return;
-        }
-
-        _keys.Add(key);
-        string line = $"**{feature}**: off for this model, because {reason}. Nothing to fix.";
-        _lines.Add(line);
-        _writer.AddText($"{Tag}/{key}", line, _currentStep());
-    }
+    public static void StandDown(WatchContext context, long step, string key, string feature, string reason) =>
+        context.Writer.AddText($"{Tag}/{key}", $"**{feature}**: off for this model, because {reason}. Nothing to fix.", step);
 
     /// <summary>
     /// The start-up line: where the run goes, what is sampled how often, which extra tabs are on or off. Logged at
     /// Information through <see cref="WatchOptions.Logger"/>, else printed to standard error.
     /// </summary>
-    public static void Announce(WatchOptions options, string runDirectory)
+    public static void Announce(WatchContext context)
     {
-        string line = StartupLine(options, runDirectory);
-        if (options.Logger is { } logger)
+        string line = StartupLine(context.Options, context.Writer.LogDirectory);
+        if (context.Options.Logger is { } logger)
         {
             logger.LogInformation("{Line}", line);
         }

@@ -22,15 +22,8 @@ internal interface IWatchExtension : IDisposable
 /// <param name="Options">The watcher's options.</param>
 /// <param name="Warn">Reports a problem to the user (logger or standard error).</param>
 /// <param name="Recorder">The forward recorder: the order modules ran in on the last sampled step.</param>
-/// <param name="Notes">Where features that do not apply to the model say so, quietly (see <see cref="StandDown"/>).</param>
-internal sealed record WatchContext(global::TorchSharp.torch.nn.Module Model, SummaryWriter Writer, WatchOptions Options, Action<string> Warn, Recording.ForwardRecorder? Recorder = null, FeatureNotes? Notes = null)
+internal sealed record WatchContext(global::TorchSharp.torch.nn.Module Model, SummaryWriter Writer, WatchOptions Options, Action<string> Warn, Recording.ForwardRecorder? Recorder = null)
 {
-    /// <summary>
-    /// A feature that does not apply to this model (saliency on an autoencoder, the projector without a Linear layer)
-    /// stands down: it is noted once in the run's text tab, not warned about, since there is nothing to fix.
-    /// </summary>
-    public void StandDown(string key, string feature, string reason) => Notes?.StandDown(key, feature, reason);
-
     /// <summary>The last recorded training forward pass, or null before the first.</summary>
     public Recording.ForwardRecording? LastRecording => Recorder?.Last;
 }

@@ -99,8 +99,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
             _advisor.ResumedAtZero(runDirectory);
         }
 
-        FeatureNotes.Announce(options, runDirectory); // the one line a run prints besides its alerts
-        var context = new WatchContext(model, _writer, options, _advisor.Warn, _recorder, new FeatureNotes(_writer, () => _schedule.Current));
+        var context = new WatchContext(model, _writer, options, _advisor.Warn, _recorder);
         AddExtensions(context);
         CheckModel(model); // TrainWatcher.ModelCheck.cs: suspect initial values, as alerts at the first step
     }
@@ -112,6 +111,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         _extensions.AddRange(Pictures.PictureExtension.For(context));
         AddHistory(context);
         _extensions.AddRange(ModelSummaries.ModelSummaryExtension.For(context));
+        FeatureNotes.Announce(context); // the one line a run prints besides its alerts
     }
 
     /// <summary>Raised on the training thread for each new alert. Exceptions from handlers are caught and logged.</summary>

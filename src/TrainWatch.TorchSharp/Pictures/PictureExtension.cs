@@ -108,7 +108,7 @@ internal sealed class PictureExtension : IWatchExtension
 
         if (WantsProbePass() && !_probeUnusable && ProbeModel() is { } model && _probe.Inputs is { } probe)
         {
-            probePictures = TryProbePictures(model, layers, probe, transfer);
+            probePictures = TryProbePictures(model, layers, probe, transfer, step);
         }
 
         float[] host = transfer.CopyToHost();
@@ -125,7 +125,7 @@ internal sealed class PictureExtension : IWatchExtension
 
     // A probe the model cannot run (wrong shape or dtype) must not cost the kernel and weight pictures of every picture
     // step: a user's probe is dropped for the next training batch; a probe taken from training itself is given up.
-    private ProbePictures? TryProbePictures(Module<Tensor, Tensor> model, PictureLayers layers, Tensor probe, PictureTransfer transfer)
+    private ProbePictures? TryProbePictures(Module<Tensor, Tensor> model, PictureLayers layers, Tensor probe, PictureTransfer transfer, long step)
     {
         ProbeOutputs outputs;
         try
@@ -151,10 +151,10 @@ internal sealed class PictureExtension : IWatchExtension
             return null;
         }
 
-        if ((_options.Saliency || _options.GradCam) && !outputs.IsClassifier && probe.dim() == 4)
+        if ((_options.Saliency || _options.GradCam) && !outputs.IsClassifier && probe.dim() == 4 && _warned.Add("classifier"))
         {
             // Not a mistake to act on: an autoencoder or a segmentation model has no class score to explain.
-            _context.StandDown("saliency", "saliency and Grad-CAM", $"the model's output is not [batch, classes] (an autoencoder, a segmentation model){(outputs.ImageOutput is not null ? "; probe/output_vs_input shows its output instead" : "")}");
+            FeatureNotes.StandDown(_context, step, "saliency", "saliency and Grad-CAM", $"the model's output is not [batch, classes] (an autoencoder, a segmentation model){(outputs.ImageOutput is not null ? "; probe/output_vs_input shows its output instead" : "")}");
         }
 
         using (no_grad())

@@ -99,7 +99,7 @@ internal sealed class ProjectorExtension : IWatchExtension
             {
                 // A model without a Linear layer (a conv autoencoder, a U-Net) has no embedding to project by default.
                 _disabled = true;
-                _context.StandDown("projector", "the projector", "the model has no Linear layer whose input to project (ProjectorOptions.ModuleName picks another module)");
+                FeatureNotes.StandDown(_context, step, "projector", "the projector", "the model has no Linear layer whose input to project (ProjectorOptions.ModuleName picks another module)");
                 return;
             }
 

@@ -12,7 +12,11 @@
 #   4. the same consumer built with -p:TorchSharpNativeFix=false must fail to load TorchSharp on a system whose
 #      libstdc++ lacks GLIBCXX_3.4.32 (Debian 12): proof that the package's build step is what makes it work;
 #   5. dotnet publish -r linux-x64 --self-contained, and the published consumer trains too;
-#   6. dotnet tool install TrainWatch.Cli from the same feed into a tool path; `trainwatch inspect` reads the run.
+#   6. dotnet tool install TrainWatch.Cli from the same feed into a tool path; `trainwatch inspect` reads the run;
+#   7. the README's Install and Attach sections verbatim, as a new user on a fresh machine (own HOME): its pack command
+#      made the feed of step 1; a new console project runs its install commands (local source, --prerelease, the
+#      Linux-only libtorch package, the global tool), its Attach block is the whole Program.cs, and the run it trains
+#      is checked; the program prints no TrainWatch line but its start-up line and alerts.
 #
 # usage: scripts/package-smoke.sh            (KEEP_SMOKE_DIR=1 keeps the temporary directory for a look afterwards)
 # Called by .ci/run after the tests. Linux x64 only (the consumer publishes for linux-x64).
@@ -39,14 +43,35 @@ cleanup() {
   if [ "${KEEP_SMOKE_DIR:-}" = 1 ]; then echo "== package smoke: kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
-feed="$work/feed" packages="$work/packages" tools="$work/tools" runs="$work/runs"
+# The README's commands write to ~: a fresh home of our own is the new user's machine (and keeps the real one clean).
+home="$work/home"
+mkdir -p "$home"
+feed="$home/trainwatch-packages" packages="$work/packages" tools="$work/tools" runs="$work/runs"
 
 # The machine's own packages folder, found before NUGET_PACKAGES is pointed at the private one below.
 machine_cache="$(dotnet nuget locals global-packages --list | sed -n 's/^global-packages: *//p')"
 machine_cache="${machine_cache%/}"
 
-step "pack the solution into $feed"
-dotnet pack "$repo/TrainWatch.sln" -c Release -o "$feed" -tl:off -v:minimal >"$work/pack.log" 2>&1 \
+# The README's code blocks, by position in a section: Install 0 is the pack command (run in this repository),
+# Install 1 the install commands (run in the user's project), Attach 0 the program.
+readme_block() {
+  python3 - "$repo/README.md" "$1" "$2" <<'EOF'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+section = text.split("\n## " + sys.argv[2] + "\n", 1)[1].split("\n## ", 1)[0]
+blocks = re.findall(r"^```(\w*)\n(.*?)^```", section, re.S | re.M)
+print(blocks[int(sys.argv[3])][1], end="")
+EOF
+}
+readme_pack="$(readme_block Install 0 | sed 's/[[:space:]]*#.*$//' | grep -v '^[[:space:]]*$')"
+case "$readme_pack" in
+  "dotnet pack "*) ;;
+  *) fail "the README's first Install block is not its pack command: $readme_pack" ;;
+esac
+
+step "pack the solution as the README says: $readme_pack"
+# The machine's packages folder for the repository's own restore (the new user's first restore downloads them).
+(cd "$repo" && HOME="$home" NUGET_PACKAGES="$machine_cache" bash -euo pipefail -c "$readme_pack -tl:off -v:minimal") >"$work/pack.log" 2>&1 \
   || { cat "$work/pack.log"; fail "dotnet pack failed"; }
 shopt -s nullglob
 nupkgs=("$feed"/TrainWatch.TorchSharp.[0-9]*.nupkg)
@@ -237,5 +262,44 @@ case "$reported" in
 esac
 "$tools/trainwatch" inspect "$runs/built" | tee "$work/inspect.txt" || fail "trainwatch inspect failed on $runs/built"
 grep -q "train/loss" "$work/inspect.txt" || fail "trainwatch inspect does not list train/loss"
+
+step "the README's Install and Attach sections verbatim, in a new console project with HOME=$home"
+fresh="$(mktemp -d "${TMPDIR:-/tmp}/trainwatch-readme.XXXXXX")"
+trap 'cleanup; [ "${KEEP_SMOKE_DIR:-}" = 1 ] && echo "== package smoke: kept $fresh" || rm -rf "$fresh"' EXIT
+# Outside $work: its nuget.config and MSBuild stubs are not the new user's. Our own stubs stop MSBuild's upward search.
+for f in Directory.Build.props Directory.Build.targets Directory.Packages.props; do echo '<Project />' >"$fresh/$f"; done
+# A packages folder of its own, seeded with hard links to the machine's packages (never a TrainWatch one) so that
+# libtorch is not downloaded again: a cache, not a source, so what is restored is decided by the README's commands.
+mkdir -p "$fresh/packages"
+for dir in "$machine_cache"/*; do
+  case "$(basename "$dir")" in trainwatch*) continue ;; esac
+  cp -al "$dir" "$fresh/packages/" 2>/dev/null || cp -a "$dir" "$fresh/packages/"
+done
+readme_install="$(readme_block Install 1)"
+readme_attach="$(readme_block Attach 0)"
+echo "$readme_install" | grep -q -- "--prerelease" || fail "the README's install commands do not say --prerelease"
+(
+  export HOME="$home" NUGET_PACKAGES="$fresh/packages"
+  cd "$fresh"
+  dotnet new console -o MyTrainer >"$fresh/new.log" 2>&1 || { cat "$fresh/new.log"; exit 1; }
+  cd MyTrainer
+  bash -euo pipefail -c "$readme_install" >"$fresh/install.log" 2>&1 || { cat "$fresh/install.log"; exit 1; }
+  printf '%s' "$readme_attach" >Program.cs
+  dotnet build -c Release -tl:off -v:minimal >"$fresh/build.log" 2>&1 || { cat "$fresh/build.log"; exit 1; }
+  dotnet run -c Release --no-build >"$fresh/run.log" 2>&1 || { cat "$fresh/run.log"; exit 1; }
+) || fail "the README's install and attach sections do not work as written"
+grep -q 'Include="libtorch-cpu-linux-x64"' "$fresh/MyTrainer/MyTrainer.csproj" || fail "libtorch-cpu-linux-x64 was not added"
+cat "$fresh/run.log"
+unexpected="$(grep "TrainWatch" "$fresh/run.log" | grep -v "^TrainWatch: writing \|^TrainWatch alert" || true)"
+[ -z "$unexpected" ] || fail "the README's program printed TrainWatch lines other than its start-up line and alerts: $unexpected"
+[ "$(grep -c "^TrainWatch: writing " "$fresh/run.log")" = 1 ] || fail "the README's program did not print one start-up line"
+python3 "$checker" "$fresh/MyTrainer/runs/exp1" | tail -n 1 || fail "tfevents-check rejected the README program's run"
+"$home/.dotnet/tools/trainwatch" inspect "$fresh/MyTrainer/runs/exp1" >"$fresh/inspect.txt" || fail "the globally installed trainwatch failed"
+grep -q "probe/output_vs_input" "$fresh/inspect.txt" || { cat "$fresh/inspect.txt"; fail "the README program's run has no output-vs-input picture"; }
+# The smallest package set the README names: libtorch for Linux only, not TorchSharp-cpu's Windows and macOS ones.
+if grep -q '"libtorch-cpu-win-x64/\|"libtorch-cpu-osx-arm64/' "$fresh/MyTrainer/obj/project.assets.json"; then
+  fail "the README's install brought the Windows or macOS libtorch"
+fi
+echo "README install and attach: trained, checked, inspected; libtorch for Linux x64 only"
 
 step "passed in $((SECONDS - started))s (version $version)"

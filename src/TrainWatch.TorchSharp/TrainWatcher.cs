@@ -132,6 +132,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         _extensions.AddRange(Pictures.PictureExtension.For(context));
         AddHistory(context);
         _extensions.AddRange(ModelSummaries.ModelSummaryExtension.For(context));
+        FeatureNotes.Announce(context); // the one line a run prints besides its alerts
     }
 
     /// <summary>Raised on the training thread for each new alert. Exceptions from handlers are caught and logged.</summary>

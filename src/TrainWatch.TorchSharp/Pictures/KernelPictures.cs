@@ -1,4 +1,5 @@
 using TrainWatch.Imaging;
+using TrainWatch.Summaries;
 using static TorchSharp.torch;
 
 namespace TrainWatch.TorchSharp.Pictures;
@@ -22,10 +23,21 @@ internal sealed class KernelPictures
         var pictures = new KernelPictures();
         for (int i = 0; i < layers.Convs.Count; i++)
         {
-            var (name, conv, _) = layers.Convs[i];
-            var weight = conv.weight;
+            var layer = layers.Convs[i];
+            var weight = layer.Weight;
             if (weight is null || weight.dim() != 4)
             {
+                continue;
+            }
+
+            string name = layer.Name;
+            if (layer.Transposed)
+            {
+                // ConvTranspose2d keeps its weight as [in, out/groups, kh, kw]: already one grid row per input channel.
+                int rows = (int)Math.Min(weight.shape[0], options.MaxKernelInputChannels);
+                int columns = (int)Math.Min(weight.shape[1], options.MaxKernelOutputChannels);
+                var kernels = weight.detach().narrow(0, 0, rows).narrow(1, 0, columns);
+                pictures._grids.Add(new Grid(name, transfer.Add(kernels), false, rows, columns, (int)weight.shape[2], (int)weight.shape[3]));
                 continue;
             }
 
@@ -49,16 +61,32 @@ internal sealed class KernelPictures
         return pictures;
     }
 
+    // Drawn with its key on the writer thread: the grid and the key's bound are all it needs.
+    private static void AddSignedGrid(SummaryWriter writer, string tag, TileGrid tiles, float bound, long step)
+    {
+        string checkedTag = SummaryTag.Validate(tag);
+        var (width, height) = ColorKey.SizeBelow(tiles.Width, tiles.Height);
+        writer.AddDeferred(
+            step,
+            () => ImageSummary.Build(checkedTag, ColorKey.Below(tiles.Render(), ColorMap.Diverging, ColorKey.Signed(bound, '-'), "0", ColorKey.Signed(bound, '+'), tiles.Options.Background).EncodePng()),
+            4L * width * height);
+    }
+
     /// <summary>Hands the copied kernels to the writer: grids rendered on its thread, smoothness scored here (small).</summary>
     public void Write(SummaryWriter writer, float[] host, long step)
     {
         foreach (var grid in _grids)
         {
             ReadOnlySpan<float> values = grid.Values.In(host);
-            var tiles = grid.Rgb
-                ? PictureGrids.RgbKernels(values, grid.Outputs, grid.Height, grid.Width)
-                : PictureGrids.GrayKernels(values, grid.Inputs, grid.Outputs, grid.Height, grid.Width);
-            writer.AddImageGrid(PictureTags.Kernels(grid.Layer), tiles, step);
+            if (grid.Rgb)
+            {
+                writer.AddImageGrid(PictureTags.Kernels(grid.Layer), PictureGrids.RgbKernels(values, grid.Outputs, grid.Height, grid.Width), step);
+            }
+            else
+            {
+                AddSignedGrid(writer, PictureTags.Kernels(grid.Layer), PictureGrids.GrayKernels(values, grid.Inputs, grid.Outputs, grid.Height, grid.Width), PictureGrids.LargestMagnitude(values), step);
+            }
+
             double smoothness = FilterSmoothness.Score(values, grid.Inputs * grid.Outputs, grid.Height, grid.Width);
             writer.AddScalar(PictureTags.KernelSmoothness(grid.Layer), smoothness, step);
         }

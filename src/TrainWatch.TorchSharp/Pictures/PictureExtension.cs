@@ -16,6 +16,8 @@ internal sealed class PictureExtension : IWatchExtension
     private PictureLayers? _layers;
     private readonly ProbeBatch _probe;
     private bool _probeUnusable;
+    private long _lastSampleStep = -1;
+    private long _lastPictureStep = -1;
     private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
 
     private PictureExtension(WatchContext context, PictureOptions options)
@@ -56,16 +58,37 @@ internal sealed class PictureExtension : IWatchExtension
     public void OnSampleStep(long step, long sampleIndex)
     {
         _probe.StopCapturingIfDone();
+        _lastSampleStep = step;
         if (!_schedule.IsDue(step))
         {
             return;
         }
 
+        _lastPictureStep = step;
         PictureSteps++;
         Write(step);
     }
 
-    public void Dispose() => _probe.Dispose();
+    /// <summary>
+    /// Writes the final set first: without it a run shorter than <see cref="PictureOptions.EverySteps"/> would show only
+    /// the untrained model (step 0). The pictures are of the trained weights, at the last sample step.
+    /// </summary>
+    public void Dispose()
+    {
+        try
+        {
+            if (_lastSampleStep > _lastPictureStep)
+            {
+                _lastPictureStep = _lastSampleStep;
+                PictureSteps++;
+                Write(_lastSampleStep);
+            }
+        }
+        finally
+        {
+            _probe.Dispose();
+        }
+    }
 
     private void Write(long step)
     {
@@ -85,7 +108,7 @@ internal sealed class PictureExtension : IWatchExtension
 
         if (WantsProbePass() && !_probeUnusable && ProbeModel() is { } model && _probe.Inputs is { } probe)
         {
-            probePictures = TryProbePictures(model, layers, probe, transfer);
+            probePictures = TryProbePictures(model, layers, probe, transfer, step);
         }
 
         float[] host = transfer.CopyToHost();
@@ -102,7 +125,7 @@ internal sealed class PictureExtension : IWatchExtension
 
     // A probe the model cannot run (wrong shape or dtype) must not cost the kernel and weight pictures of every picture
     // step: a user's probe is dropped for the next training batch; a probe taken from training itself is given up.
-    private ProbePictures? TryProbePictures(Module<Tensor, Tensor> model, PictureLayers layers, Tensor probe, PictureTransfer transfer)
+    private ProbePictures? TryProbePictures(Module<Tensor, Tensor> model, PictureLayers layers, Tensor probe, PictureTransfer transfer, long step)
     {
         ProbeOutputs outputs;
         try
@@ -128,9 +151,10 @@ internal sealed class PictureExtension : IWatchExtension
             return null;
         }
 
-        if ((_options.Saliency || _options.GradCam) && outputs.Predictions is null && probe.dim() == 4)
+        if ((_options.Saliency || _options.GradCam) && !outputs.IsClassifier && probe.dim() == 4 && _warned.Add("classifier"))
         {
-            WarnOnce("classifier", "TrainWatch: saliency and Grad-CAM need a model output of shape [batch, classes]; they are skipped.");
+            // Not a mistake to act on: an autoencoder or a segmentation model has no class score to explain.
+            FeatureNotes.StandDown(_context, step, "saliency", "saliency and Grad-CAM", $"the model's output is not [batch, classes] (an autoencoder, a segmentation model){(outputs.ImageOutput is not null ? "; probe/output_vs_input shows its output instead" : "")}");
         }
 
         using (no_grad())
@@ -139,7 +163,7 @@ internal sealed class PictureExtension : IWatchExtension
         }
     }
 
-    private bool WantsProbePass() => _options.ActivationMaps || _options.Saliency || _options.GradCam;
+    private bool WantsProbePass() => _options.ActivationMaps || _options.Saliency || _options.GradCam || _options.OutputVsInput;
 
     private Module<Tensor, Tensor>? ProbeModel()
     {

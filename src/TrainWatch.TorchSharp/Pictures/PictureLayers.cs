@@ -3,11 +3,13 @@ using static TorchSharp.torch.nn;
 
 namespace TrainWatch.TorchSharp.Pictures;
 
-/// <summary>A Conv2d layer and the module whose output its activation map shows.</summary>
+/// <summary>A Conv2d or ConvTranspose2d layer and the module whose output its activation map shows.</summary>
 /// <param name="Name">The conv layer's path (<c>features.0</c>).</param>
 /// <param name="Conv">The layer.</param>
+/// <param name="Weight">Its weight: <c>[out, in, kh, kw]</c> for a conv, <c>[in, out, kh, kw]</c> for a transposed conv.</param>
+/// <param name="Transposed">Whether it is a ConvTranspose2d (a decoder's upsampling layer).</param>
 /// <param name="Activation">The activation after it (see <see cref="PictureLayers"/>), with its path; null when there is none.</param>
-internal sealed record ConvLayer(string Name, global::TorchSharp.Modules.Conv2d Conv, (string Name, Module<Tensor, Tensor> Module)? Activation);
+internal sealed record ConvLayer(string Name, Module<Tensor, Tensor> Conv, Tensor? Weight, bool Transposed, (string Name, Module<Tensor, Tensor> Module)? Activation);
 
 /// <summary>
 /// The layers pictures are made of, in the order the training forward pass ran them (the forward recorder's leaves):
@@ -36,7 +38,7 @@ internal sealed class PictureLayers
         Linears = linears;
     }
 
-    /// <summary>Conv2d layers in execution order.</summary>
+    /// <summary>Conv2d and ConvTranspose2d layers in execution order.</summary>
     public IReadOnlyList<ConvLayer> Convs { get; }
 
     /// <summary>Linear layers in execution order.</summary>
@@ -54,7 +56,11 @@ internal sealed class PictureLayers
             switch (leaves[i].module)
             {
                 case global::TorchSharp.Modules.Conv2d conv:
-                    convs.Add(new ConvLayer(leaves[i].name, conv, ActivationAfter(leaves, i)));
+                    convs.Add(new ConvLayer(leaves[i].name, conv, conv.weight, false, ActivationAfter(leaves, i)));
+                    break;
+                case global::TorchSharp.Modules.ConvTranspose2d deconv:
+                    // A decoder's layers: an autoencoder's or U-Net's second half is as much the model as its encoder.
+                    convs.Add(new ConvLayer(leaves[i].name, deconv, deconv.weight, true, ActivationAfter(leaves, i)));
                     break;
                 case global::TorchSharp.Modules.Linear linear:
                     linears.Add((leaves[i].name, linear));

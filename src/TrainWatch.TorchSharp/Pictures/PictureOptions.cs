@@ -51,6 +51,12 @@ public sealed record PictureOptions
     /// <summary>Write Grad-CAM of the last conv layer over the probe batch (<c>gradcam/…</c>).</summary>
     public bool GradCam { get; init; } = true;
 
+    /// <summary>
+    /// Write the model's output next to each probe input (<c>probe/output_vs_input</c>) when the output has the input's
+    /// layout <c>[n, c, H, W]</c>: an autoencoder's reconstruction, a segmentation map.
+    /// </summary>
+    public bool OutputVsInput { get; init; } = true;
+
     /// <summary>How saliency and Grad-CAM heat is laid over the probe images ('hot' colours, half transparent).</summary>
     public OverlayOptions Overlay { get; init; } = OverlayOptions.Default;
 

@@ -21,4 +21,6 @@ internal static class PictureTags
     public static string GradCam(string layer) => $"gradcam/{layer}";
 
     public const string ProbePredictions = "probe/predictions";
+
+    public const string OutputVsInput = "probe/output_vs_input";
 }

@@ -12,7 +12,17 @@ internal sealed record ProbeOutputs(
     IReadOnlyList<(string Name, Tensor Map)> ActivationMaps,
     Tensor? Saliency,
     (string Layer, Tensor Cam)? GradCam,
-    Tensor? Predictions);
+    Tensor? Predictions)
+{
+    /// <summary>
+    /// The model's output when it has the probe's own layout <c>[n, c, H, W]</c> (an autoencoder's reconstruction, a
+    /// segmentation map), for the output-vs-input picture; null for any other output.
+    /// </summary>
+    public Tensor? ImageOutput { get; init; }
+
+    /// <summary>Whether the output is <c>[batch, classes]</c>, which saliency and Grad-CAM explain.</summary>
+    public bool IsClassifier => Predictions is not null;
+}
 
 /// <summary>
 /// One extra forward pass of the probe batch, in eval mode, with forward hooks on the conv layers and the activations
@@ -64,12 +74,14 @@ internal static class ProbePass
             var maps = options.ActivationMaps ? ActivationMaps(layers, convOutputs, activationOutputs, options) : [];
             bool classifier = output.dim() == 2 && output.shape[0] == probe.shape[0];
             var predictions = classifier ? output.detach().argmax(1, false) : null;
+            var imageOutput = options.OutputVsInput && SameImageLayout(output, probe) ? output.detach() : null;
             if (!wantGradients || predictions is null || !output.requires_grad)
             {
-                return new ProbeOutputs(maps, null, null, predictions);
+                return new ProbeOutputs(maps, null, null, predictions) { ImageOutput = imageOutput };
             }
 
-            var lastConv = layers.Convs.LastOrDefault(c => convOutputs.TryGetValue(c.Name, out var fired) && fired.Count > 0);
+            // Grad-CAM explains the last layer that still sees features, not a decoder's upsampling back to pixels.
+            var lastConv = layers.Convs.LastOrDefault(c => !c.Transposed && convOutputs.TryGetValue(c.Name, out var fired) && fired.Count > 0);
             var activationForCam = options.GradCam && lastConv is not null ? convOutputs[lastConv.Name][0] : null;
             if (activationForCam is not null && (activationForCam.dim() != 4 || !activationForCam.requires_grad))
             {
@@ -101,6 +113,11 @@ internal static class ProbePass
             return new ProbeOutputs(maps, saliency, cam, predictions);
         }
     }
+
+    /// <summary>Whether <paramref name="output"/> is a batch of images the probe's size: <c>[n, c, H, W]</c> for a probe <c>[n, c', H, W]</c>.</summary>
+    private static bool SameImageLayout(Tensor output, Tensor probe) =>
+        output.dim() == 4 && probe.dim() == 4 && output.shape[0] == probe.shape[0]
+        && output.shape[2] == probe.shape[2] && output.shape[3] == probe.shape[3];
 
     /// <summary>
     /// Grad-CAM: channel weights are the spatial mean of the gradient, the map is ReLU(Σ weight·activation), each

@@ -21,6 +21,7 @@ internal sealed class ProbePictures
     private (string Layer, HostSlice Values)? _gradCam;
     private HostSlice? _predictions;
     private HostSlice? _labels;
+    private (HostSlice Values, int Count, int Height, int Width)? _outputVsInput;
     private int _count, _height, _width;
 
     /// <summary>Prepares everything on the device and queues it for the host copy.</summary>
@@ -36,6 +37,12 @@ internal sealed class ProbePictures
         {
             pictures._predictions = transfer.Add(predicted);
             pictures._labels = labels is not null && labels.numel() == predicted.numel() ? transfer.Add(labels.reshape(-1)) : null;
+        }
+
+        if (outputs.ImageOutput is { } imageOutput)
+        {
+            var pairs = OutputVsInput.Pairs(probe, imageOutput);
+            pictures._outputVsInput = (transfer.Add(pairs), (int)probe.shape[0], (int)probe.shape[2], (int)probe.shape[3]);
         }
 
         if (outputs.Saliency is null && outputs.GradCam is null)
@@ -77,6 +84,11 @@ internal sealed class ProbePictures
         if (_predictions is { } predictions)
         {
             writer.AddText(PictureTags.ProbePredictions, PredictionTable(predictions.In(host), _labels is { } l ? l.In(host) : default), step);
+        }
+
+        if (_outputVsInput is { } pairs)
+        {
+            writer.AddImageGrid(PictureTags.OutputVsInput, OutputVsInput.Grid(pairs.Values.In(host), pairs.Count, pairs.Height, pairs.Width), step);
         }
 
         if (_images is not { } imageSlice)

@@ -95,9 +95,15 @@ internal sealed class ProjectorExtension : IWatchExtension
 
         if (FindTarget() is not { } target)
         {
-            Disable(_options.ModuleName is null
-                ? "TrainWatch: the projector found no Linear module; set ProjectorOptions.ModuleName to the module whose input to project."
-                : $"TrainWatch: the projector's module '{_options.ModuleName}' does not exist or is not a Module<Tensor, Tensor>.");
+            if (_options.ModuleName is null)
+            {
+                // A model without a Linear layer (a conv autoencoder, a U-Net) has no embedding to project by default.
+                _disabled = true;
+                FeatureNotes.StandDown(_context, step, "projector", "the projector", "the model has no Linear layer whose input to project (ProjectorOptions.ModuleName picks another module)");
+                return;
+            }
+
+            Disable($"TrainWatch: the projector's module '{_options.ModuleName}' does not exist or is not a Module<Tensor, Tensor>.");
             return;
         }
 

@@ -22,7 +22,7 @@ public class HistoryImageTests
         }
 
         using var png = DecodedPng.Of(HistoryImage.Render(history, buckets.AxisLabels()));
-        var layout = HistoryImage.Plan(buckets.Count, 8);
+        var layout = HistoryImage.Plan(buckets.Count, 8, recorded.Count);
         Assert.Equal((layout.Width, layout.Height), (png.Width, png.Height));
         double largest = recorded.SelectMany(c => c).Max();
         for (int column = 0; column < recorded.Count; column++)
@@ -46,8 +46,14 @@ public class HistoryImageTests
             Assert.Equal(column == 4, strip == Rgba.Magenta);
         }
 
-        // Columns not yet filled are background.
-        Assert.Equal(HistoryImage.Background, png[layout.ColumnX(7), layout.BucketY(buckets.ZeroBucket)]);
+        // 6 of 8 columns fill the whole plot: the last column reaches its right edge, where the gap before the colour
+        // bar begins; the bar's top is the brightest colour, its bottom the darkest.
+        int right = layout.ColumnX(recorded.Count);
+        Assert.Equal(layout.PlotLeft + layout.PlotWidth, right);
+        Assert.NotEqual(HistoryImage.Background, png[right - 1, layout.NonFiniteTop]); // the last column's strip is drawn
+        Assert.Equal(HistoryImage.Background, png[right + 1, layout.BucketY(buckets.ZeroBucket)]);
+        Assert.Equal(ColorMap.Viridis.Map(1f), png[layout.ColourBarLeft, layout.PlotTop]);
+        Assert.Equal(ColorMap.Viridis.Map(0f), png[layout.ColourBarLeft + layout.ColourBarWidth - 1, layout.PlotBottom - 1]);
     }
 
     [Fact]

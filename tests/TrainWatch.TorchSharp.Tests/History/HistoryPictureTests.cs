@@ -107,7 +107,7 @@ public sealed class HistoryPictureTests
         }
 
         using var png = Decode(values, HistoryTags.Activation("classifier.1"), 7);
-        var layout = HistoryImage.Plan(buckets.Count, history.MaxColumns);
+        var layout = HistoryImage.Plan(buckets.Count, history.MaxColumns, expected.Columns.Count);
         Assert.Equal(HistoryImage.Background, Pixel(png, layout.ColumnX(0), layout.BucketY(buckets.Count - 1)));
         Assert.NotEqual(HistoryImage.Background, Pixel(png, layout.ColumnX(5), layout.BucketY(buckets.Count - 1)));
         AssertPictureShows(values, HistoryTags.Activation("classifier.1"), 7, expected);
@@ -181,14 +181,14 @@ public sealed class HistoryPictureTests
     private static void AssertPictureShows(IReadOnlyList<(long Step, Summary.Types.Value Value)> values, string tag, long step, BucketHistory expected)
     {
         using var png = Decode(values, tag, step);
-        var layout = HistoryImage.Plan(expected.Buckets, expected.MaxColumns);
+        var layout = HistoryImage.Plan(expected.Buckets, expected.MaxColumns, expected.Columns.Count);
         Assert.Equal((layout.Width, layout.Height), (png.Width, png.Height));
         double largest = expected.Columns.SelectMany(c => Enumerable.Range(0, expected.Buckets).Select(c.MeanCount)).Max();
-        for (int column = 0; column < expected.MaxColumns; column++)
+        for (int column = 0; column < expected.Columns.Count; column++)
         {
             for (int bucket = 0; bucket < expected.Buckets; bucket++)
             {
-                double count = column < expected.Columns.Count ? expected.Columns[column].MeanCount(bucket) : 0;
+                double count = expected.Columns[column].MeanCount(bucket);
                 var colour = count > 0 ? ColorMap.Viridis.Map((float)(Math.Log(1 + count) / Math.Log(1 + largest))) : HistoryImage.Background;
                 var actual = Pixel(png, layout.ColumnX(column) + (layout.ColumnWidth / 2), layout.BucketY(bucket) + (layout.RowHeight / 2));
                 Assert.True(colour == actual, $"{tag} step {step}: column {column}, bucket {bucket} (count {count}): expected {colour}, got {actual}");

@@ -27,8 +27,9 @@ public sealed class PictureScheduleTests
         }
 
         var values = RunReader.Values(dir.Path);
-        // Sample steps 0, 2, 4, ...; pictures at 0, then at the first sample step at or past 5, 10, 15, ...
-        long[] expected = [0, 6, 10, 16, 20, 26];
+        // Sample steps 0, 2, 4, ..., 28; pictures at 0, then at the first sample step at or past 5, 10, 15, ..., and the
+        // final set at the last sample step (28), written when the watcher is disposed.
+        long[] expected = [0, 6, 10, 16, 20, 26, 28];
         string[] tags =
         [
             "kernels/features.0", "kernel_smoothness/features.0", "heatmaps/classifier.1.weight", "heatmaps/classifier.3.weight",

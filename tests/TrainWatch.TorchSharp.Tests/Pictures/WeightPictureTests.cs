@@ -52,7 +52,7 @@ public sealed class WeightPictureTests
     }
 
     [Fact]
-    public void Deeper_kernels_are_grayscale_one_row_per_input_channel_limited_in_count()
+    public void Deeper_kernels_are_signed_one_row_per_input_channel_limited_in_count_with_a_key()
     {
         using var dir = new TempDirectory();
         using var model = Sequential(("0", Conv2d(1, 80, 3)), ("1", Conv2d(80, 70, 3)));
@@ -74,13 +74,20 @@ public sealed class WeightPictureTests
 
         using var png = PictureRun.Image(RunReader.Values(dir.Path), "kernels/1", 0);
         var layout = PictureGrids.GrayKernels(new float[8 * 64 * 9], 8, 64, 3, 3);
-        Assert.Equal((layout.Width, layout.Height), (png.Width, png.Height)); // 8 input rows × 64 output columns
+        // 8 input rows × 64 output columns, tiles of at least 16 pixels, and the key below.
+        Assert.Equal(ColorKey.SizeBelow(layout.Width, layout.Height), (png.Width, png.Height));
+        Assert.True(layout.Scale * 3 >= 16, $"tiles of {layout.Scale * 3} pixels");
         int s = layout.Scale;
-        var (x, y) = layout.TileOrigin((2 * 64) + 2); // input 2, output 2
-        Assert.Equal(Rgba.White, PictureRun.Pixel(png, x + (s / 2), y + (s / 2)));
-        Assert.Equal(Rgba.Black, PictureRun.Pixel(png, x + s + (s / 2), y + (s / 2)));
+        var (x, y) = layout.TileOrigin((2 * 64) + 2); // input 2, output 2: +1 (the layer's largest) in its left column
+        Assert.Equal(ColorMap.Diverging.Map(1f), PictureRun.Pixel(png, x + (s / 2), y + (s / 2)));
+        Assert.Equal(ColorMap.Diverging.Map(0.5f), PictureRun.Pixel(png, x + s + (s / 2), y + (s / 2))); // 0: the white midpoint
         (x, y) = layout.TileOrigin((2 * 64) + 3); // input 2, output 3: an all-zero kernel is marked dead
         Assert.Equal(Rgba.Red, PictureRun.Pixel(png, x, y));
+
+        // The key: the diverging map from its lowest colour at the left end of the bar to its highest at the right.
+        int barY = layout.Height + 4 + 4;
+        Assert.Equal(ColorMap.Diverging.Map(0f), PictureRun.Pixel(png, 4, barY));
+        Assert.Equal(ColorMap.Diverging.Map(1f), PictureRun.Pixel(png, 4 + 239, barY));
     }
 
     [Fact]

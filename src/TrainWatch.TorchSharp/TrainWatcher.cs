@@ -86,6 +86,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
 
         bool resumesRun = Directory.Exists(runDirectory) && Directory.EnumerateFiles(runDirectory).Any(EventFileName.IsEventFile);
         var footprint = RunDirectoryFootprint.Take(runDirectory);
+        WatchContext context;
         try
         {
             // Fails fast: an unwritable log directory throws here, before training starts. Summaries are built on the
@@ -103,7 +104,8 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
             }
 
             Reached(AttachStage.AddingExtensions);
-            AddExtensions(new WatchContext(model, _writer, options, _advisor.Warn, _hookFailures, _recorder));
+            context = new WatchContext(model, _writer, options, _advisor.Warn, _hookFailures, _recorder);
+            AddExtensions(context);
 
             Reached(AttachStage.CheckingModel);
             CheckModel(model); // TrainWatcher.ModelCheck.cs: suspect initial values, as alerts at the first step
@@ -117,6 +119,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
             throw;
         }
 
+        FeatureNotes.Announce(context); // the one line a run prints besides its alerts, once the attach has succeeded
         if (resumesRun && options.InitialStep == 0)
         {
             _advisor.ResumedAtZero(runDirectory);
@@ -132,7 +135,6 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         _extensions.AddRange(Pictures.PictureExtension.For(context));
         AddHistory(context);
         _extensions.AddRange(ModelSummaries.ModelSummaryExtension.For(context));
-        FeatureNotes.Announce(context); // the one line a run prints besides its alerts
     }
 
     /// <summary>Raised on the training thread for each new alert. Exceptions from handlers are caught and logged.</summary>

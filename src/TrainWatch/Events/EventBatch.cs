@@ -8,14 +8,15 @@ namespace TrainWatch.Events;
 /// Framed records waiting to be written in one go, and when the oldest of them arrived (for the flush timer). Only
 /// the writer loop touches it.
 /// </summary>
-internal sealed class EventBatch(TimeProvider time)
+internal sealed class EventBatch(TimeProvider time, int initialCapacity = EventBatch.DefaultCapacity)
 {
-    private const int InitialCapacity = 64 * 1024;
+    /// <summary>What a batch starts with unless told otherwise; it grows as records need.</summary>
+    public const int DefaultCapacity = 64 * 1024;
 
     // A buffer grown past this by one huge event is not kept for the rest of the run.
     private const int KeepCapacity = 4 << 20;
 
-    private ArrayBufferWriter<byte> _buffer = new(InitialCapacity);
+    private ArrayBufferWriter<byte> _buffer = new(initialCapacity);
     private long _startedAt;
 
     public int Events { get; private set; }
@@ -23,6 +24,9 @@ internal sealed class EventBatch(TimeProvider time)
     public int Bytes => _buffer.WrittenCount;
 
     public ReadOnlySpan<byte> Records => _buffer.WrittenSpan;
+
+    /// <summary>Bytes the batch takes before its buffer must grow.</summary>
+    public int FreeCapacity => _buffer.FreeCapacity;
 
     /// <summary>Appends one whole record that arrives now.</summary>
     public void Append(Event evt) => Append(evt, time.GetTimestamp());
@@ -72,7 +76,7 @@ internal sealed class EventBatch(TimeProvider time)
         // Why: one huge histogram should not pin its buffer for the rest of the run.
         if (_buffer.Capacity > KeepCapacity)
         {
-            _buffer = new ArrayBufferWriter<byte>(InitialCapacity);
+            _buffer = new ArrayBufferWriter<byte>(initialCapacity);
         }
         else
         {

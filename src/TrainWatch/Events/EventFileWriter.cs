@@ -261,6 +261,21 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         if (!_queue.TryEnqueue(item, _options.Backpressure == BackpressurePolicy.Block))
         {
             Drop(Volatile.Read(ref _disposed) != 0 ? "the writer is closed" : "the queue is full (the disk is slower than training produces data)");
+            return;
+        }
+
+        // The step-order check keeps a table of every tag; when the loop must not allocate, the caller keeps it (a new
+        // tag can grow the table).
+        if (_options.BuildOnCallerThread)
+        {
+            if (item.ScalarTag is { } tag)
+            {
+                _stepOrder.Observe(tag, item.Step);
+            }
+            else if (item.Ready is { } evt)
+            {
+                _stepOrder.Observe(evt);
+            }
         }
     }
 

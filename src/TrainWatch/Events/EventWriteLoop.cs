@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using TrainWatch.Protos;
+using TrainWatch.Records;
 
 namespace TrainWatch.Events;
 
@@ -14,6 +15,9 @@ internal sealed class EventWriteLoop
     // A batch is written once it holds this much, even before the flush interval: memory stays bounded by size, not
     // by how fast training produces events.
     internal const int BatchWriteThreshold = 1 << 20;
+
+    // Room beyond the threshold in a preallocated batch: most records fit without writing the batch early.
+    private const int PreallocatedSlack = 256 << 10;
 
     private static readonly TimeSpan OneMillisecond = TimeSpan.FromMilliseconds(1);
 
@@ -43,7 +47,9 @@ internal sealed class EventWriteLoop
         _reporter = reporter;
         _stepOrder = stepOrder;
         _time = options.Time ?? TimeProvider.System;
-        _batch = new EventBatch(_time);
+        // A writer whose loop must not allocate (BuildOnCallerThread) gets a buffer for a whole batch now, on the thread
+        // that opens it, and makes room before each record instead of growing (issue 27).
+        _batch = options.BuildOnCallerThread ? new EventBatch(_time, BatchWriteThreshold + PreallocatedSlack) : new EventBatch(_time);
         _backoff = new RetryBackoff(_time, options.RetryDelay, options.EffectiveMaxRetryDelay);
         _scheduler = options.Scheduler ?? TaskScheduler.Default;
     }
@@ -270,9 +276,13 @@ internal sealed class EventWriteLoop
             if (item.ScalarTag is { } tag)
             {
                 // The most frequent item: encoded straight into the batch, no messages built.
+                MakeRoom(item.MaxRecordBytes);
                 _batch.AppendScalar(item.Step, item.WallTime, tag, item.ScalarValue, item.EnqueuedAt);
                 _lastStep = Math.Max(_lastStep, item.Step);
-                _stepOrder.Observe(tag, item.Step);
+                if (!_options.BuildOnCallerThread)
+                {
+                    _stepOrder.Observe(tag, item.Step); // else the caller did (EventFileWriter.Enqueue)
+                }
                 return;
             }
 
@@ -282,9 +292,13 @@ internal sealed class EventWriteLoop
                 return;
             }
 
+            MakeRoom(item.Ready is not null ? item.MaxRecordBytes : evt.CalculateSize() + TfRecordFormat.Overhead);
             _batch.Append(evt, item.EnqueuedAt);
             _lastStep = Math.Max(_lastStep, evt.Step);
-            _stepOrder.Observe(evt);
+            if (!_options.BuildOnCallerThread)
+            {
+                _stepOrder.Observe(evt);
+            }
         }
         catch (IOException e)
         {
@@ -303,6 +317,17 @@ internal sealed class EventWriteLoop
             _counters.RecordError(e);
             _counters.AddLost(1);
             _reporter.EventFailed(e);
+        }
+    }
+
+    // With a preallocated batch (BuildOnCallerThread), a record that would not fit writes the batch first, so the
+    // buffer never grows on this thread. Only a record larger than the whole buffer (over 1.25 MiB), or a batch held
+    // back by a failing disk, still grows it.
+    private void MakeRoom(long recordBytes)
+    {
+        if (_options.BuildOnCallerThread && _batch.Events > 0 && recordBytes > _batch.FreeCapacity)
+        {
+            WriteBatch();
         }
     }
 

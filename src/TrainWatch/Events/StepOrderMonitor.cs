@@ -38,6 +38,16 @@ internal sealed class StepOrderMonitor(WriterErrorReporter reporter)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Observe(string tag, long step)
     {
+        // Uncontended in the common case (one thread observes); callers observe from their own threads when the writer
+        // loop must not allocate (EventWriterOptions.BuildOnCallerThread).
+        lock (_lastStepByTag)
+        {
+            ObserveLocked(tag, step);
+        }
+    }
+
+    private void ObserveLocked(string tag, long step)
+    {
         // One hash lookup per value: this runs for every value the writer writes.
         ref long last = ref CollectionsMarshal.GetValueRefOrAddDefault(_lastStepByTag, tag, out bool seen);
         if (seen && step <= last)

@@ -51,6 +51,34 @@ public class WriterThreadAllocationTests
     }
 
     [Fact]
+    public void A_batch_larger_than_any_before_does_not_grow_on_the_writer_thread()
+    {
+        // The crash of issue 27 came at step 1,000 of 1,500: the pictures of that step made the largest batch of the
+        // run, and the writer thread grew its buffer, a large-object allocation that started a collection.
+        using var dir = new TempDirectory();
+        using var writer = new SummaryWriter(dir.Path, new EventWriterOptions { BuildOnCallerThread = true });
+        var random = new Random(5);
+        for (long step = 0; step < 5; step++)
+        {
+            writer.AddScalar("loss", step, step);
+            writer.Flush();
+        }
+
+        long warm = writer.Statistics.WriterThreadAllocatedBytes;
+        for (int i = 0; i < 6; i++)
+        {
+            var noise = new byte[400 * 400]; // PNG-incompressible: about 160 KB a record, 960 KB together
+            random.NextBytes(noise);
+            writer.AddImage($"picture/{i}", noise, 400, 400, PixelFormat.Gray8, 5);
+        }
+
+        writer.Flush();
+        Assert.Equal(11, writer.Statistics.EventsWritten);
+        Assert.True(writer.Statistics.BytesWritten > 900_000);
+        Assert.Equal(warm, writer.Statistics.WriterThreadAllocatedBytes);
+    }
+
+    [Fact]
     public void Builds_on_the_writer_thread_are_counted_as_its_allocations()
     {
         // The positive control: the counter sees what a deferred build allocates on the writer thread.

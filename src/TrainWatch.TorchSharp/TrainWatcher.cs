@@ -54,6 +54,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
     private readonly List<Alert> _alerts = [];
     private readonly HookFailures _hookFailures = new();
     private int _hookFailuresWritten;
+    private bool _holdsBlockingCollections;
     private long _sampleIndex;
     private long _lastFailedStep = -1;
     private bool _disposed;
@@ -117,6 +118,12 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
             CloseWriter();
             footprint.Restore();
             throw;
+        }
+
+        if (options.BlockingGarbageCollections)
+        {
+            BlockingCollections.Acquire(); // last, so that a failed attach has nothing to give back
+            _holdsBlockingCollections = true;
         }
 
         FeatureNotes.Announce(context); // the one line a run prints besides its alerts, once the attach has succeeded
@@ -275,6 +282,15 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         }
     }
 
+    private void ReleaseBlockingCollections()
+    {
+        if (_holdsBlockingCollections)
+        {
+            _holdsBlockingCollections = false;
+            BlockingCollections.Release();
+        }
+    }
+
     private void CloseWriter()
     {
         try
@@ -303,7 +319,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         }
 
         _disposed = true;
-        foreach (var release in new Action[] { WritePendingUpdate, DisposeExtensions, () => _recorder?.Dispose(), _updates.Dispose, _collector.Dispose })
+        foreach (var release in new Action[] { WritePendingUpdate, DisposeExtensions, () => _recorder?.Dispose(), _updates.Dispose, _collector.Dispose, ReleaseBlockingCollections })
         {
             try
             {

@@ -116,6 +116,15 @@ public sealed record WatchOptions
     public bool CheckModel { get; init; } = true;
 
     /// <summary>
+    /// Keep garbage collections blocking while attached (<see cref="System.Runtime.GCLatencyMode.Batch"/>; the mode found
+    /// is restored when the last watcher is disposed). On by default: TorchSharp 0.107 passes libtorch temporary
+    /// <c>Scalar</c>s that a background collection can free in the middle of the call, which kills training inside
+    /// <c>optimizer.step()</c> (docs/reliability.md, "Never crash the training it watches"). Turn it off only if your
+    /// process needs background collections and does not use TorchSharp's implicit scalars.
+    /// </summary>
+    public bool BlockingGarbageCollections { get; init; } = true;
+
+    /// <summary>
     /// Whether CPU tensors are reduced by the host kernels (in place, multi-threaded) rather than by libtorch ops as on
     /// a GPU. Only tests and benchmarks turn it off, to compare the two paths.
     /// </summary>

@@ -1,0 +1,76 @@
+using TrainWatch.TorchSharp.Diagnosis;
+
+namespace TrainWatch.Examples.Population;
+
+/// <summary>One alert as a run raised it, kept for scoring.</summary>
+public sealed record AlertRecord(string Kind, string Layer, long Step, string Message)
+{
+    public static AlertRecord From(Alert a) => new(a.Kind.ToString(), a.Layer, a.Step, a.Message);
+}
+
+/// <summary>What one population run did: its setup, fault, alerts and loss curve (one JSON line per run).</summary>
+public sealed record RunRecord(
+    string Set,
+    int Seed,
+    string Setup,
+    string Family,
+    int Every,
+    int Steps,
+    string? Fault,
+    string? ExpectedKind,
+    string? ExpectedLayer,
+    string? Cause,
+    bool Gradual,
+    long Onset,
+    IReadOnlyList<AlertRecord> Alerts,
+    IReadOnlyList<double> Losses,
+    double Seconds,
+    string? Error)
+{
+    /// <summary>
+    /// For runs without a fault: <c>healthy</c>, or broken by construction — <c>nan-from-start</c> (the loss is NaN
+    /// within the first samples) or <c>not-learning</c> (its median over the last quarter is not 5 % below its first
+    /// samples'), <c>diverged</c> (NaN or ∞ later); <c>crashed</c> when training threw.
+    /// </summary>
+    public string Class
+    {
+        get
+        {
+            if (Error is not null)
+            {
+                return "crashed";
+            }
+
+            if (Fault is not null)
+            {
+                return "faulted";
+            }
+
+            if (Losses.Take(3).Any(l => !double.IsFinite(l)))
+            {
+                return "nan-from-start";
+            }
+
+            var finite = Losses.Where(double.IsFinite).ToList();
+            if (finite.Count < 4)
+            {
+                return "nan-from-start";
+            }
+
+            if (finite.Count < Losses.Count)
+            {
+                return "diverged";
+            }
+
+            double start = Median(finite.Take(3));
+            double end = Median(finite.Skip(finite.Count * 3 / 4));
+            return end < 0.95 * start ? "healthy" : "not-learning";
+        }
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted[sorted.Length / 2];
+    }
+}

@@ -40,6 +40,19 @@ public enum AlertKind
     SuspectParameters,
 }
 
+/// <summary>How much an alert asks of a person.</summary>
+public enum AlertSeverity
+{
+    /// <summary>Worth knowing, nothing wrong by itself (a learning-rate change).</summary>
+    Info,
+
+    /// <summary>Training is going wrong or will: look at it.</summary>
+    Warning,
+
+    /// <summary>Training is broken: NaN or ±∞ where numbers should be.</summary>
+    Error,
+}
+
 /// <summary>One detected problem.</summary>
 /// <param name="Kind">What kind of problem.</param>
 /// <param name="Layer">Where: a parameter or module path, or <c>(global)</c>/<c>loss</c>.</param>
@@ -48,6 +61,14 @@ public enum AlertKind
 /// <param name="Message">A sentence for people.</param>
 public sealed record Alert(AlertKind Kind, string Layer, long Step, double Value, string Message)
 {
+    /// <summary>Info for a learning-rate change, error for NaN/±∞ (and parameters holding them at attach), warning otherwise.</summary>
+    public AlertSeverity Severity => Kind switch
+    {
+        AlertKind.LearningRateJump => AlertSeverity.Info,
+        AlertKind.NonFinite => AlertSeverity.Error,
+        _ => AlertSeverity.Warning,
+    };
+
     /// <summary>The TensorBoard tag the alert is written under.</summary>
     public string Tag => Kind switch
     {

@@ -57,10 +57,17 @@ public sealed record AlertOptions
     public double SaturatedFraction { get; init; } = 0.5;
 
     /// <summary>
-    /// The loss is diverging when its median over the last three samples is above twice its lowest such median and
+    /// The loss is diverging when its median over the last five samples is above twice its lowest such median and
     /// has climbed back this fraction of the way from that lowest point to where the run started.
     /// </summary>
     public double LossDivergingFraction { get; init; } = 0.5;
+
+    /// <summary>
+    /// A diverging loss must also have risen this many times its own noise where it was lowest (a robust standard
+    /// deviation of the raw sample losses), and stay so on two samples: a task that levels off at a loss of 0.3 with
+    /// mini-batches swinging it to 0.9 is noisy, not diverging.
+    /// </summary>
+    public double LossNoiseFactor { get; init; } = 4;
 
     /// <summary>
     /// Samples after which a loss that never went 5 % below its start is reported as not decreasing. Long, because a

@@ -14,10 +14,16 @@ internal sealed class AlertPublisher(WatchOptions options, Action<Exception> rep
     {
         try
         {
-            options.Logger?.LogWarning("TrainWatch alert at step {Step}: {Message}", alert.Step, alert.Message);
+            var level = alert.Severity switch
+            {
+                AlertSeverity.Info => LogLevel.Information,
+                AlertSeverity.Error => LogLevel.Error,
+                _ => LogLevel.Warning,
+            };
+            options.Logger?.Log(level, "TrainWatch alert at step {Step}: {Message}", alert.Step, alert.Message);
             if (options.AlertsToConsole && _shownOnConsole.Add((alert.Kind, alert.Layer)))
             {
-                Console.Error.WriteLine($"TrainWatch alert: {alert}");
+                Console.Error.WriteLine($"TrainWatch {alert.Severity.ToString().ToLowerInvariant()}: {alert}");
             }
 
             handlers?.Invoke(sender, new AlertEventArgs(alert));

@@ -32,7 +32,7 @@ internal sealed class Diagnostician(AlertOptions options)
         _loss.Add(sample.Loss);
         var findings = new List<Finding>();
         _gradients.Check(sample, _loss, findings);
-        _activations.Check(sample, findings);
+        _activations.Check(sample, _loss, findings);
         _training.Check(sample, _loss, findings);
         alerts.AddRange(_latch.Onsets(findings, f => (f.Kind, f.Layer)).Select(f => new Alert(f.Kind, f.Layer, sample.Step, f.Value, f.Message)));
         return alerts;

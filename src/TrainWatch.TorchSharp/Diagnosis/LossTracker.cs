@@ -1,34 +1,54 @@
 namespace TrainWatch.TorchSharp.Diagnosis;
 
 /// <summary>
-/// The loss at sample steps, smoothed over three samples (a mini-batch loss is noisy): where it started, the lowest
-/// it reached, and how far it fell over the recent window — the scale the gradient and loss rules judge against.
+/// The loss at sample steps, judged through a robust smoother: the median of the last five samples, and the noise
+/// of the raw losses (a robust standard deviation from the median absolute change between the last nine). A mini-batch loss is
+/// noisy, and the lowest of a noisy series is lower than where the loss really got: rules compare rises with the
+/// noise measured where the loss was lowest, so minibatch noise on a task that levels off is not divergence.
 /// </summary>
 internal sealed class LossTracker(int window)
 {
+    private const int SmoothingSamples = 5;
+    private const int NoiseSamples = 9;
+
+    // Median absolute deviation × 1.4826 estimates a normal distribution's standard deviation, ignoring outliers.
+    private const double MadToSigma = 1.4826;
+
     private readonly List<double> _recent = [];
     private readonly SeriesHistory _smoothedHistory = new(window);
 
     /// <summary>Median of the first three finite losses; NaN before them.</summary>
     public double Start { get; private set; } = double.NaN;
 
-    /// <summary>Median of the last three finite losses; NaN before any.</summary>
+    /// <summary>Median of the last five finite losses; NaN before any.</summary>
     public double Smoothed { get; private set; } = double.NaN;
 
     /// <summary>The lowest <see cref="Smoothed"/> so far.</summary>
     public double Lowest { get; private set; } = double.PositiveInfinity;
 
+    /// <summary>The raw losses' noise (a robust standard deviation) when <see cref="Lowest"/> was reached.</summary>
+    public double NoiseAtLowest { get; private set; }
+
+    /// <summary>The raw losses' noise now (a robust standard deviation over the last nine).</summary>
+    public double Noise { get; private set; }
+
     /// <summary>Finite losses seen.</summary>
     public int Count { get; private set; }
 
     /// <summary>The last eight finite losses, oldest first.</summary>
-    public IReadOnlyList<double> Last8 => _recent;
+    public IReadOnlyList<double> Last8 => _recent.Count <= 8 ? _recent : _recent.GetRange(_recent.Count - 8, 8);
 
     /// <summary>How many times the loss fell over the recent window (its median then over now; 1 when unknown).</summary>
     public double RecentFall => _smoothedHistory.Count == 0 || !(Smoothed > 0) ? 1 : Math.Max(1, _smoothedHistory.Median / Smoothed);
 
     /// <summary>How many times the loss fell since the start (1 when unknown).</summary>
     public double FallSinceStart => double.IsNaN(Start) || !(Smoothed > 0) ? 1 : Math.Max(1, Start / Smoothed);
+
+    /// <summary>
+    /// Whether the loss is solved: a thousandth of where it started, or within float noise of zero. Gradients are about
+    /// zero then because nothing is left to learn, not because they vanished or the weights froze.
+    /// </summary>
+    public bool Solved => Count >= 3 && (Smoothed <= 1e-3 * Math.Abs(Start) || Math.Abs(Smoothed) < 1e-6);
 
     public void Add(double? loss)
     {
@@ -39,25 +59,33 @@ internal sealed class LossTracker(int window)
 
         Count++;
         _recent.Add(value);
-        if (_recent.Count > 8)
+        if (_recent.Count > NoiseSamples)
         {
             _recent.RemoveAt(0);
         }
 
-        Smoothed = MedianOfLast(3);
         if (Count == 3)
         {
-            Start = Smoothed;
+            Start = Median(_recent.Skip(_recent.Count - 3));
         }
 
-        Lowest = Math.Min(Lowest, Smoothed);
+        Smoothed = Median(_recent.Skip(Math.Max(0, _recent.Count - SmoothingSamples)));
+        // Noise from successive differences: a loss that is still falling has a trend, not noise, and its spread
+        // around one median would mistake the descent for noise. A difference of two draws has √2 times their spread.
+        Noise = _recent.Count < 3 ? 0 : MadToSigma / Math.Sqrt(2) * Median(_recent.Zip(_recent.Skip(1), (a, b) => Math.Abs(b - a)));
+        if (Smoothed < Lowest)
+        {
+            Lowest = Smoothed;
+            NoiseAtLowest = Noise;
+        }
+
         _smoothedHistory.Add(Smoothed);
     }
 
-    private double MedianOfLast(int n)
+    private static double Median(IEnumerable<double> values)
     {
-        var last = _recent.Skip(Math.Max(0, _recent.Count - n)).Order().ToArray();
-        int mid = last.Length / 2;
-        return last.Length % 2 == 1 ? last[mid] : (last[mid - 1] + last[mid]) / 2;
+        var sorted = values.Order().ToArray();
+        int mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 }

@@ -91,7 +91,9 @@ public sealed class TensorStats
         double shift = row[StatisticsRow.FastShift];
         double shiftedSum = row[StatisticsRow.FastShiftedSum], shiftedSquares = row[StatisticsRow.FastShiftedSumOfSquares];
         double min = row[StatisticsRow.FastMin], max = row[StatisticsRow.FastMax];
-        if (!double.IsFinite(shift) || !double.IsFinite(shiftedSum) || !double.IsFinite(shiftedSquares) || !double.IsFinite(min) || !double.IsFinite(max))
+        // aminmax propagates NaN and shows ±∞: finite bounds mean every value is finite, and sums that overflowed
+        // only say the values are huge (activations of a run blowing up), not that any is NaN or ±∞.
+        if (!double.IsFinite(shift) || !double.IsFinite(min) || !double.IsFinite(max))
         {
             return null;
         }
@@ -99,8 +101,9 @@ public sealed class TensorStats
         // Back from d = x − shift to x (see StatisticsRow), in float64.
         double n = shape.SampleCount;
         double sum = shiftedSum + n * shift;
-        double sumOfSquares = Math.Max(0, shiftedSquares + shift * (2 * shiftedSum + n * shift));
-        double centred = shiftedSquares - shiftedSum * shiftedSum / n;
+        bool overflowed = !double.IsFinite(shiftedSum) || !double.IsFinite(shiftedSquares);
+        double sumOfSquares = overflowed ? double.PositiveInfinity : Math.Max(0, shiftedSquares + shift * (2 * shiftedSum + n * shift));
+        double centred = overflowed ? double.PositiveInfinity : shiftedSquares - shiftedSum * shiftedSum / n;
         return new TensorStats(
             shape,
             finite: n,

@@ -94,7 +94,8 @@ public sealed class Net : Module<Tensor, Tensor>
         {
             case Norm.BatchNorm:
                 return conv ? BatchNorm2d(w) : BatchNorm1d(w);
-            case Norm.LayerNorm when !conv:
+            case Norm.LayerNorm or Norm.GroupNorm when !conv:
+                // TorchSharp's GroupNorm rejects [N, C] inputs: a layer norm is group norm with one group there.
                 return LayerNorm(w);
             case Norm.LayerNorm or Norm.GroupNorm:
                 // GroupNorm's weight and bias are uninitialised in TorchSharp 0.107: set them, as users must.

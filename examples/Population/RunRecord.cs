@@ -3,9 +3,16 @@ using TrainWatch.TorchSharp.Diagnosis;
 namespace TrainWatch.Examples.Population;
 
 /// <summary>One alert as a run raised it, kept for scoring.</summary>
-public sealed record AlertRecord(string Kind, string Layer, long Step, string Message)
+/// <param name="Incident">The incident it belongs to.</param>
+/// <param name="Root">Whether it is its incident's root (the headline a person reads).</param>
+/// <param name="Cause">For a root: the cause class of its incident.</param>
+public sealed record AlertRecord(string Kind, string Layer, long Step, string Message, int Incident = 0, bool Root = false, string? Cause = null)
 {
-    public static AlertRecord From(Alert a) => new(a.Kind.ToString(), a.Layer, a.Step, a.Message);
+    public static AlertRecord From(Alert a, IReadOnlyList<Incident> incidents)
+    {
+        bool root = incidents.Any(i => ReferenceEquals(i.Root, a) || i.Root == a);
+        return new(a.Kind.ToString(), a.Layer, a.Step, a.Message, a.Incident, root, root ? CauseTable.For(a).Class : null);
+    }
 }
 
 /// <summary>What one population run did: its setup, fault, alerts and loss curve (one JSON line per run).</summary>

@@ -59,7 +59,7 @@ public static class Runner
                     }
                 }
 
-                alerts.AddRange(watch.Alerts.Select(AlertRecord.From));
+                alerts.AddRange(watch.Alerts.Select(a => AlertRecord.From(a, watch.Incidents)));
             }
 
             fixedBatch?.X.Dispose();

@@ -5,8 +5,21 @@ public sealed record FaultScore(RunRecord Run)
 {
     private long FirstSample => (Run.Onset + Run.Every - 1) / Run.Every * Run.Every;
 
-    /// <summary>The first alert at or after the onset: what a person reads first.</summary>
-    public AlertRecord? Headline => Run.Alerts.Where(a => a.Step >= Run.Onset).OrderBy(a => a.Step).FirstOrDefault();
+    /// <summary>
+    /// What a person reads first: the root of the first incident started at or after the onset (runs recorded before
+    /// incidents existed: the first alert).
+    /// </summary>
+    public AlertRecord? Headline => HasIncidents
+        ? Run.Alerts.Where(a => a.Root && a.Step >= Run.Onset).OrderBy(a => a.Step).FirstOrDefault()
+        : Run.Alerts.Where(a => a.Step >= Run.Onset).OrderBy(a => a.Step).FirstOrDefault();
+
+    private bool HasIncidents => Run.Alerts.Any(a => a.Incident > 0);
+
+    /// <summary>Incidents started at or after the onset (alerts, for runs recorded before incidents existed).</summary>
+    public int IncidentsAfterOnset => HasIncidents ? Run.Alerts.Count(a => a.Root && a.Step >= Run.Onset) : AlertsAfterOnset;
+
+    /// <summary>Whether the headline's cause class is the planted fault's; null when unknown.</summary>
+    public bool? CauseRight => Headline?.Cause is { } cause ? cause == Run.Cause : HasIncidents ? false : null;
 
     /// <summary>The first alert of the expected kind at or after the onset.</summary>
     public AlertRecord? Detection => Run.Alerts.FirstOrDefault(a => a.Kind == Run.ExpectedKind && a.Step >= Run.Onset);

@@ -5,13 +5,13 @@ namespace TrainWatch.TorchSharp.Diagnosis;
 
 /// <summary>
 /// Dead units and saturated sigmoid/tanh outputs, from each module's output statistics. A condition that is there
-/// from the first samples (a few dead ReLUs or a saturated tanh at initialisation) is reported only when training
+/// from the first sample (a few dead ReLUs or a saturated tanh at initialisation) is reported only when training
 /// cannot proceed: it still holds after twice <see cref="AlertOptions.WarmupSamples"/> samples and the loss has not fallen
 /// 10 % below its start. One that appears later, after the layer was fine, is reported at once.
 /// </summary>
 internal sealed class ActivationRules(AlertOptions options)
 {
-    // Conditions that held on every sample since the first: judged by whether training proceeds despite them.
+    // Conditions that held on the first sample and every one since: judged by whether training proceeds despite them.
     private readonly HashSet<(AlertKind, string)> _sinceStart = [];
     private int _samples;
 
@@ -33,7 +33,7 @@ internal sealed class ActivationRules(AlertOptions options)
         }
 
         var holding = found.Select(f => (f.Kind, f.Layer)).ToHashSet();
-        if (_samples < options.WarmupSamples)
+        if (_samples == 0)
         {
             _sinceStart.UnionWith(holding);
         }

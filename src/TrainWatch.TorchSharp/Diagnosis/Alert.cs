@@ -61,6 +61,9 @@ public enum AlertSeverity
 /// <param name="Message">A sentence for people.</param>
 public sealed record Alert(AlertKind Kind, string Layer, long Step, double Value, string Message)
 {
+    /// <summary>The incident it belongs to (numbered from 1 in a run; 0 for the model check's alerts at attach).</summary>
+    public int Incident { get; init; }
+
     /// <summary>Info for a learning-rate change, error for NaN/±∞ (and parameters holding them at attach), warning otherwise.</summary>
     public AlertSeverity Severity => Kind switch
     {
@@ -92,6 +95,9 @@ public sealed record Alert(AlertKind Kind, string Layer, long Step, double Value
 /// <summary>Carries an <see cref="Alert"/> to <see cref="TrainWatcher.AlertRaised"/> handlers.</summary>
 public sealed class AlertEventArgs(Alert alert) : EventArgs
 {
-    /// <summary>The alert.</summary>
+    /// <summary>The alert: the root finding of <see cref="Incident"/> when there is one.</summary>
     public Alert Alert { get; } = alert;
+
+    /// <summary>The incident the alert starts, with the consequences seen on the same sample; null for the model check's alerts.</summary>
+    public Incident? Incident { get; init; }
 }

@@ -75,6 +75,9 @@ public sealed record AlertOptions
     /// </summary>
     public int LossPlateauSamples { get; init; } = 50;
 
+    /// <summary>And at least this many training steps: sampling every step, 50 samples are no plateau.</summary>
+    public int LossPlateauSteps { get; init; } = 400;
+
     /// <summary>
     /// The loss oscillates when, over the last 8 samples, it changed direction at least 5 times and swung by more than
     /// this fraction of its starting value.
@@ -95,4 +98,10 @@ public sealed record AlertOptions
     /// clear for this many samples in a row, so a value wobbling around a threshold gives one alert, not one a sample.
     /// </summary>
     public int RearmAfterSamples { get; init; } = 5;
+
+    /// <summary>
+    /// Alerts join the open incident as its consequences until this many samples in a row raised none; the next
+    /// alert then starts a new incident.
+    /// </summary>
+    public int IncidentQuietSamples { get; init; } = 5;
 }

@@ -50,13 +50,21 @@ internal sealed class LossTracker(int window)
     /// </summary>
     public bool Solved => Count >= 3 && (Smoothed <= 1e-3 * Math.Abs(Start) || Math.Abs(Smoothed) < 1e-6);
 
-    public void Add(double? loss)
+    /// <summary>Training steps from the first finite loss to the latest.</summary>
+    public long StepsSeen => _firstStep is { } first ? _lastStep - first : 0;
+
+    private long? _firstStep;
+    private long _lastStep;
+
+    public void Add(double? loss, long step)
     {
         if (loss is not { } value || !double.IsFinite(value))
         {
             return;
         }
 
+        _firstStep ??= step;
+        _lastStep = step;
         Count++;
         _recent.Add(value);
         if (_recent.Count > NoiseSamples)

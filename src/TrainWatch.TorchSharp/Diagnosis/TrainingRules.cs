@@ -40,9 +40,10 @@ internal sealed class TrainingRules(AlertOptions options)
 
         _lossRising = rising;
 
-        if (loss.Count >= options.LossPlateauSamples && loss.Lowest >= 0.95 * loss.Start)
+        // Samples and steps: sampling every step, 50 samples are 50 steps, too few to call anything a plateau.
+        if (loss.Count >= options.LossPlateauSamples && loss.StepsSeen >= options.LossPlateauSteps && loss.Lowest >= 0.95 * loss.Start)
         {
-            findings.Add(new(AlertKind.LossNotDecreasing, "loss", loss.Smoothed, Invariant($"after {loss.Count} samples the loss ({loss.Smoothed:G4}) has not gone 5 % below where it started ({loss.Start:G4})")));
+            findings.Add(new(AlertKind.LossNotDecreasing, "loss", loss.Smoothed, Invariant($"after {loss.Count} samples ({loss.StepsSeen} steps) the loss ({loss.Smoothed:G4}) has not gone 5 % below where it started ({loss.Start:G4})")));
         }
 
         // Mini-batch noise changes direction half the time too; a bouncing loss alternates on every sample, by a

@@ -110,7 +110,7 @@ public static class SampleSummaries
             var text = new StringBuilder();
             foreach (var alert in group)
             {
-                text.Append("**step ").Append(alert.Step).Append("** · `").Append(alert.Layer).Append("` · ").Append(alert.Message).Append("  \n");
+                text.Append("**step ").Append(alert.Step).Append("** · `").Append(alert.Layer).Append("` · ").Append(alert.Message).Append(" · incident ").Append(alert.Incident).Append("  \n");
             }
 
             summary.Value.Add(TextSummary.ToValue(group.Key, text.ToString()));

@@ -91,9 +91,9 @@ public sealed class TensorStats
         double shift = row[StatisticsRow.FastShift];
         double shiftedSum = row[StatisticsRow.FastShiftedSum], shiftedSquares = row[StatisticsRow.FastShiftedSumOfSquares];
         double min = row[StatisticsRow.FastMin], max = row[StatisticsRow.FastMax];
-        // aminmax propagates NaN and shows ±∞: finite bounds mean every value is finite, and sums that overflowed
-        // only say the values are huge (activations of a run blowing up), not that any is NaN or ±∞.
-        if (!double.IsFinite(shift) || !double.IsFinite(min) || !double.IsFinite(max))
+        // A NaN makes its sums NaN, and a ±∞ shows in the bounds: sums that are ±∞ (not NaN) under finite bounds
+        // only overflowed, from huge finite values (activations of a run blowing up), and no element is NaN or ±∞.
+        if (!double.IsFinite(shift) || double.IsNaN(shiftedSum) || double.IsNaN(shiftedSquares) || !double.IsFinite(min) || !double.IsFinite(max))
         {
             return null;
         }

@@ -12,7 +12,7 @@ internal sealed class FaultPlanter : IDisposable
     private static readonly Scalar NaN = float.NaN;
     private static readonly Scalar Infinity = float.PositiveInfinity;
     private static readonly Scalar Ten = 10f;
-    private static readonly Scalar Growth = 1.05f;
+    private static readonly Scalar Zero = 0f;
 
     private readonly FaultDraw? _fault;
     private readonly Net _net;
@@ -92,6 +92,10 @@ internal sealed class FaultPlanter : IDisposable
         return input;
     }
 
+    /// <summary>The step's loss, possibly made by a numerically unsafe loss function: log(0) of the outputs.</summary>
+    public Tensor Loss(Tensor loss, Tensor output) =>
+        Active && _fault!.Kind.Name == "loss-log0" ? loss.add(output.mul(Zero).sum().log()) : loss;
+
     public void AfterBackward()
     {
         if (!Active || Parameter($"{Block}.fc.weight").grad is not { } grad)
@@ -126,10 +130,6 @@ internal sealed class FaultPlanter : IDisposable
             Parameter($"{Block}.fc.weight").copy_(_frozenWeights);
         }
 
-        if (_fault!.Kind.Name == "weight-decay-flip")
-        {
-            Parameter($"{Block}.fc.weight").mul_(Growth);
-        }
     }
 
     public void Dispose()

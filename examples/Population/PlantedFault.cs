@@ -26,7 +26,7 @@ public sealed record FaultKind(string Name, AlertKind Expected, string Cause, bo
         new("frozen", AlertKind.UnchangedWeights, "frozen", false, "a block's weights put back after every optimizer step (left out of the optimizer)"),
         new("saturate", AlertKind.SaturatedActivation, "saturation", false, "the weights and bias right before a block's tanh ×50"),
         new("unsafe-op", AlertKind.NonFinite, "unsafe-op", false, "ours: a block's activation output passed through log(x − 10) from the onset (NaN from finite inputs)"),
-        new("weight-decay-flip", AlertKind.ExplodingGradient, "exploding-layer", true, "ours: a block's weights ×1.05 after every optimizer step (a negative weight decay on one layer)"),
+        new("loss-log0", AlertKind.NonFinite, "unsafe-loss", false, "ours: a hand-written loss that takes log(0) from the onset (−∞ from finite outputs)"),
     ];
 
     /// <summary>Whether the fault is localised on a sample step only (NaN spreads to every weight within one optimizer step).</summary>
@@ -63,6 +63,7 @@ public sealed record FaultDraw(FaultKind Kind, int Block, long Onset, double Rat
     {
         "lr-x10" or "lr-x100" or "lr-x1000" => "lr",
         "nan-input" => "input",
+        "loss-log0" => "loss",
         "dead-relu" or "saturate" or "unsafe-op" => $"{Net.BlockPath(Block)}.act",
         _ => $"{Net.BlockPath(Block)}.fc",
     };

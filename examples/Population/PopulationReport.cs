@@ -19,7 +19,7 @@ public static class PopulationReport
         Row(text, "unfaulted: healthy / not learning / NaN from start / diverged / crashed", s => $"{s.Healthy.Count} / {s.Unfaulted.Count(r => r.Class == "not-learning")} / {s.Unfaulted.Count(r => r.Class == "nan-from-start")} / {s.Unfaulted.Count(r => r.Class == "diverged")} / {s.Unfaulted.Count(r => r.Class == "crashed")}", "", tuning, heldout);
         Row(text, "healthy runs with a warning or error alert", s => Ratio(s.HealthyWithWarning, s.Healthy.Count), "≤ 1 %", tuning, heldout);
         Row(text, "warnings and errors on healthy runs, in all", s => s.Healthy.Sum(r => SetFigures.Warnings(r).Count()).ToString(CultureInfo.InvariantCulture), "0", tuning, heldout);
-        Row(text, "faulted runs that crashed (TorchSharp's temporary-Scalar hazard), left out below", s => s.Runs.Count(r => r.Fault is not null && r.Error is not null).ToString(CultureInfo.InvariantCulture), "", tuning, heldout);
+        Row(text, "faulted runs that crashed (an exception in training), left out below", s => s.Runs.Count(r => r.Fault is not null && r.Error is not null).ToString(CultureInfo.InvariantCulture), "", tuning, heldout);
         Row(text, "planted faults detected (expected kind, at or after the onset)", s => Ratio(s.Faults.Count(f => f.Detected), s.Faults.Count), "≥ 98 %", tuning, heldout);
         Row(text, "planted faults with any alert at or after the onset", s => Ratio(s.Faults.Count(f => f.AnyAlert), s.Faults.Count), "", tuning, heldout);
         Row(text, "the headline (first incident's root after the onset) names the planted place", s => Ratio(s.Faults.Count(f => f.HeadlineLayerRight), s.Faults.Count), "≥ 95 %", tuning, heldout);
@@ -81,6 +81,18 @@ public static class PopulationReport
         foreach (var fault in FaultKind.All)
         {
             text.AppendLine(Invariant($"- `{fault.Name}` ({(fault.Gradual ? "gradual" : "abrupt")}): {fault.Description} — expected `{fault.Expected}`, cause class `{fault.Cause}`."));
+        }
+
+        text.AppendLine();
+        text.AppendLine("## Causes and what to try");
+        text.AppendLine();
+        text.AppendLine("Every incident names one row of this fixed table, chosen by its root finding (`CauseTable`); the population scores it against the planted fault's cause class.");
+        text.AppendLine();
+        text.AppendLine("| cause class | likely cause | what to try |");
+        text.AppendLine("|---|---|---|");
+        foreach (var cause in TrainWatch.TorchSharp.Diagnosis.CauseTable.All)
+        {
+            text.AppendLine(Invariant($"| `{cause.Class}` | {cause.Description} | {cause.WhatToTry} |"));
         }
 
         text.AppendLine();

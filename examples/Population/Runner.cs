@@ -47,7 +47,8 @@ public static class Runner
                     planter.BeforeForward(step);
                     var (x, y) = fixedBatch ?? task.Batch();
                     optimizer.zero_grad();
-                    var loss = task.Loss(net.call(planter.Input(x)), y);
+                    var output = net.call(planter.Input(x));
+                    var loss = planter.Loss(task.Loss(output, y), output);
                     loss.backward();
                     planter.AfterBackward();
                     watch.Step(loss);

@@ -25,6 +25,9 @@ public static class CauseTable
     private static readonly Cause LossProblem = new("loss-behaviour", "the loss does not behave (diverges, oscillates or stalls)", "lower the learning rate; check labels and loss function");
     private static readonly Cause BadInitialValues = new("bad-init", "parameters held values no initialiser produces before training", "initialise them (for example GroupNorm: weight 1, bias 0)");
 
+    /// <summary>Every cause of the table, in the order a person would check them.</summary>
+    public static IReadOnlyList<Cause> All { get; } = [LearningRateTooHigh, ExplodingLayer, BadInput, NonFiniteWeight, UnsafeOp, UnsafeLoss, DeadRelu, Saturation, Frozen, VanishingGradient, LossProblem, BadInitialValues];
+
     /// <summary>The cause of an incident whose root is <paramref name="root"/>.</summary>
     public static Cause For(Alert root) => root.Kind switch
     {

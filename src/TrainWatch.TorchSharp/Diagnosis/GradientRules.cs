@@ -135,7 +135,7 @@ internal sealed class GradientRules(AlertOptions options)
 
         double norm = grad.Norm;
         return shares.Count >= 2 * options.WarmupSamples && Share(norm, global) > options.ExplodingFactor * shares.Median
-            && norm > AloneRise * history.Median && norm > history.Max;
+            && norm > AloneRise * history.Median && norm > AloneJump * history.Max;
     }
 
     private static double Share(double norm, double global)
@@ -144,8 +144,10 @@ internal sealed class GradientRules(AlertOptions options)
         return others > 0 ? norm / others : double.PositiveInfinity;
     }
 
-    // How far a layer's own norm must rise above its running median to count as rising alone.
+    // How far a layer's own norm must rise above its running median, and above the largest of its recent norms, to
+    // count as rising alone: a norm layer's gain drifting 1.4× past its recent high is training, not a blow-up.
     private const double AloneRise = 3;
+    private const double AloneJump = 2;
 
     // A layer's gradient below this fraction of the largest global norm of the run is too small to be exploding.
     private const double RunScaleFraction = 1e-3;

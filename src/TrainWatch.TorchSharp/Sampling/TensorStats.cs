@@ -91,9 +91,7 @@ public sealed class TensorStats
         double shift = row[StatisticsRow.FastShift];
         double shiftedSum = row[StatisticsRow.FastShiftedSum], shiftedSquares = row[StatisticsRow.FastShiftedSumOfSquares];
         double min = row[StatisticsRow.FastMin], max = row[StatisticsRow.FastMax];
-        // A NaN makes its sums NaN, and a ±∞ shows in the bounds: sums that are ±∞ (not NaN) under finite bounds
-        // only overflowed, from huge finite values (activations of a run blowing up), and no element is NaN or ±∞.
-        if (!double.IsFinite(shift) || double.IsNaN(shiftedSum) || double.IsNaN(shiftedSquares) || !double.IsFinite(min) || !double.IsFinite(max))
+        if (!double.IsFinite(shift) || !double.IsFinite(shiftedSum) || !double.IsFinite(shiftedSquares) || !double.IsFinite(min) || !double.IsFinite(max))
         {
             return null;
         }
@@ -101,9 +99,8 @@ public sealed class TensorStats
         // Back from d = x − shift to x (see StatisticsRow), in float64.
         double n = shape.SampleCount;
         double sum = shiftedSum + n * shift;
-        bool overflowed = !double.IsFinite(shiftedSum) || !double.IsFinite(shiftedSquares);
-        double sumOfSquares = overflowed ? double.PositiveInfinity : Math.Max(0, shiftedSquares + shift * (2 * shiftedSum + n * shift));
-        double centred = overflowed ? double.PositiveInfinity : shiftedSquares - shiftedSum * shiftedSum / n;
+        double sumOfSquares = Math.Max(0, shiftedSquares + shift * (2 * shiftedSum + n * shift));
+        double centred = shiftedSquares - shiftedSum * shiftedSum / n;
         return new TensorStats(
             shape,
             finite: n,
@@ -131,6 +128,36 @@ public sealed class TensorStats
         row[StatisticsRow.NaN],
         row[StatisticsRow.DeadChannels],
         row[StatisticsRow.HistogramStart..].ToArray());
+
+    /// <summary>
+    /// A fast row rejected by <see cref="FromFastRow"/> whose tensor is gone (an activation): when only its sums
+    /// overflowed float32 — a NaN makes them NaN, a ±∞ shows in the bounds — every element is finite, only huge (a
+    /// run blowing up), and its NaN and ±∞ counts are 0. Null when the row shows a real NaN or ±∞.
+    /// </summary>
+    internal static TensorStats? FromOverflowedFastRow(ReadOnlySpan<double> row, RowShape shape)
+    {
+        double shift = row[StatisticsRow.FastShift];
+        double shiftedSum = row[StatisticsRow.FastShiftedSum], shiftedSquares = row[StatisticsRow.FastShiftedSumOfSquares];
+        double min = row[StatisticsRow.FastMin], max = row[StatisticsRow.FastMax];
+        if (!double.IsFinite(shift) || double.IsNaN(shiftedSum) || double.IsNaN(shiftedSquares) || !double.IsFinite(min) || !double.IsFinite(max))
+        {
+            return null;
+        }
+
+        double n = shape.SampleCount;
+        return new TensorStats(
+            shape,
+            finite: n,
+            double.IsFinite(shiftedSum) ? shiftedSum + (n * shift) : shiftedSum,
+            double.PositiveInfinity,
+            double.PositiveInfinity,
+            min,
+            max,
+            zeros: row[StatisticsRow.FastZeros],
+            nan: 0,
+            shape.HasChannels ? row[StatisticsRow.FastDeadChannels] : -1,
+            row[StatisticsRow.FastHistogramStart(shape.HasChannels)..].ToArray());
+    }
 
     /// <summary>A fast row showed a non-finite value but the tensor is gone: all that is known is that it had one.</summary>
     internal static TensorStats NonFiniteUnknown(RowShape shape, int bins) =>

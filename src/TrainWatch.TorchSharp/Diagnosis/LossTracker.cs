@@ -23,7 +23,7 @@ internal sealed class LossTracker(int window)
     /// <summary>Median of the last five finite losses; NaN before any.</summary>
     public double Smoothed { get; private set; } = double.NaN;
 
-    /// <summary>The lowest <see cref="Smoothed"/> so far.</summary>
+    /// <summary>The lowest <see cref="Smoothed"/> so far, over five samples at least (+∞ before).</summary>
     public double Lowest { get; private set; } = double.PositiveInfinity;
 
     /// <summary>The raw losses' noise (a robust standard deviation) when <see cref="Lowest"/> was reached.</summary>
@@ -81,7 +81,8 @@ internal sealed class LossTracker(int window)
         // Noise from successive differences: a loss that is still falling has a trend, not noise, and its spread
         // around one median would mistake the descent for noise. A difference of two draws has √2 times their spread.
         Noise = _recent.Count < 3 ? 0 : MadToSigma / Math.Sqrt(2) * Median(_recent.Zip(_recent.Skip(1), (a, b) => Math.Abs(b - a)));
-        if (Smoothed < Lowest)
+        // Only once the smoother is full: the median of the first one or two losses is one noisy batch, not a level.
+        if (_recent.Count >= SmoothingSamples && Smoothed < Lowest)
         {
             Lowest = Smoothed;
             NoiseAtLowest = Noise;

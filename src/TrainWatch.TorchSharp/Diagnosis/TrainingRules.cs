@@ -35,7 +35,7 @@ internal sealed class TrainingRules(AlertOptions options)
         if (rising && _lossRising)
         {
             findings.Add(new(AlertKind.LossDiverging, "loss", loss.Smoothed, Invariant(
-                $"the loss rose to {loss.Smoothed:G3} (median of the last 5 samples) from its lowest {loss.Lowest:G3}, {rise / Math.Max(loss.NoiseAtLowest, double.Epsilon):G2} times its noise there ({loss.NoiseAtLowest:G2}); it started at {loss.Start:G3}")));
+                $"the loss rose to {loss.Smoothed:G3} (median of the last 5 samples) from its lowest {loss.Lowest:G3}{(loss.NoiseAtLowest > 0 ? Invariant($", {rise / loss.NoiseAtLowest:G2} times its noise there ({loss.NoiseAtLowest:G2})") : "")}; it started at {loss.Start:G3}")));
         }
 
         _lossRising = rising;

@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 const string Usage = """
     usage: Population run --set tuning|heldout [--healthy 200] [--faulted 150] [--first 0] [--max-steps 2000] --out results.jsonl [--work DIR]
            Population report --tuning tuning.jsonl --heldout heldout.jsonl [--report docs/diagnosis.md]
+                             [--before-tuning a.jsonl --before-heldout b.jsonl --before-label "commit 7a02c77"]
     """;
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 for (int i = 1; i + 1 < args.Length; i += 2)
@@ -47,7 +48,9 @@ if (command == "report" && options.TryGetValue("tuning", out var tuningPath) && 
 {
     var tuning = new SetFigures(Read(tuningPath));
     var heldout = new SetFigures(Read(heldoutPath));
-    string report = PopulationReport.Build(tuning, heldout);
+    SetFigures? beforeTuning = options.TryGetValue("before-tuning", out var bt) ? new SetFigures(Read(bt)) : null;
+    SetFigures? beforeHeldout = options.TryGetValue("before-heldout", out var bh) ? new SetFigures(Read(bh)) : null;
+    string report = PopulationReport.Build(tuning, heldout, beforeTuning, beforeHeldout, options.GetValueOrDefault("before-label"));
     if (options.TryGetValue("report", out var reportPath))
     {
         File.WriteAllText(reportPath, report);

@@ -35,7 +35,7 @@ public sealed partial class TrainWatcher
             _writer!.AddDeferred(step, () => ModelCheckSummaries.Build(alerts, readings, totalAlerts), 512L * alerts.Count);
             foreach (var alert in alerts)
             {
-                _publisher.Publish(this, alert, handlers: null); // logger and console now
+                _publisher.Announce(alert); // logger and console now
             }
 
             _attachAlertsToRaise = alerts;

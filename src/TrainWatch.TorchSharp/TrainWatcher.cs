@@ -162,8 +162,11 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
     /// <summary>The step the next <see cref="Step"/> call will be.</summary>
     public long CurrentStep => _schedule.Current;
 
-    /// <summary>Alerts raised so far.</summary>
+    /// <summary>Alerts raised so far: every finding, each with its incident.</summary>
     public IReadOnlyList<Alert> Alerts => _alerts;
+
+    /// <summary>Incidents so far: one per fault, its root finding first in causal order, then its consequences.</summary>
+    public IReadOnlyList<Incident> Incidents => _diagnostician.Incidents;
 
     /// <summary>Sample steps that failed inside the watcher (training went on).</summary>
     public int FailedSamples => _advisor.FailedSamples;
@@ -379,10 +382,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
             ReportHookFailures(step);
         });
 
-        foreach (var alert in alerts)
-        {
-            _publisher.Publish(this, alert, AlertRaised);
-        }
+        _publisher.Publish(this, alerts, alerts.Count > 0 ? _diagnostician.Started : null, AlertRaised);
 
         long sampleIndex = _sampleIndex++;
         foreach (var extension in _extensions)

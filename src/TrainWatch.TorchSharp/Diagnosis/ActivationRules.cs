@@ -3,22 +3,36 @@ using TrainWatch.TorchSharp.Sampling;
 
 namespace TrainWatch.TorchSharp.Diagnosis;
 
-/// <summary>Dead units and saturated sigmoid/tanh outputs, from each module's output statistics.</summary>
+/// <summary>
+/// Dead units and saturated sigmoid/tanh outputs, from each module's output statistics. A layer that is all but
+/// entirely dead or saturated (<see cref="SevereFraction"/>) is reported at once: training cannot go on through it.
+/// A partly dead or saturated one (a few dead ReLUs or a saturated tanh at initialisation, half a deep ReLU stack's
+/// last block) is reported only when training does not proceed: after twice <see cref="AlertOptions.WarmupSamples"/>
+/// samples, while the loss has not fallen 10 % below its start.
+/// </summary>
 internal sealed class ActivationRules(AlertOptions options)
 {
-    public void Check(SampleData sample, List<Finding> findings)
+    // All but entirely: a planted dead ReLU or a saturating initialisation reach 96–100 %.
+    private const double SevereFraction = 0.9;
+    private int _samples;
+
+    public void Check(SampleData sample, LossTracker loss, List<Finding> findings)
     {
+        _samples++;
+        bool stuck = _samples > 2 * options.WarmupSamples && loss.Count >= 3 && !(loss.Smoothed < 0.9 * loss.Start);
+        string context = stuck ? Invariant($", and the loss ({loss.Smoothed:G3}) has not fallen from {loss.Start:G3}") : "";
         foreach (var a in sample.Activations)
         {
             var output = a.Output;
-            if (output.Channels > 0 && output.DeadChannels / output.Channels >= options.DeadUnitFraction)
+            double dead = output.Channels > 0 ? output.DeadChannels / output.Channels : 0;
+            if (dead >= options.DeadUnitFraction && (dead >= SevereFraction || stuck))
             {
-                findings.Add(new(AlertKind.DeadUnits, a.Name, output.DeadChannels, Invariant($"{a.Name}: {output.DeadChannels} of {output.Channels} units are zero for the whole batch (dead units)")));
+                findings.Add(new(AlertKind.DeadUnits, a.Name, output.DeadChannels, Invariant($"{a.Name}: {output.DeadChannels} of {output.Channels} units are zero for the whole batch (dead units){(dead >= SevereFraction ? "" : context)}")));
             }
 
-            if (a.SaturatedFraction is { } saturated && saturated >= options.SaturatedFraction)
+            if (a.SaturatedFraction is { } saturated && saturated >= options.SaturatedFraction && (saturated >= SevereFraction || stuck))
             {
-                findings.Add(new(AlertKind.SaturatedActivation, a.Name, saturated, Invariant($"{a.Name}: {saturated:P0} of its outputs are within 1 % of the activation's limits, where its gradient all but vanishes (saturated)")));
+                findings.Add(new(AlertKind.SaturatedActivation, a.Name, saturated, Invariant($"{a.Name}: {saturated:P0} of its outputs are within 1 % of the activation's limits, where its gradient all but vanishes (saturated){(saturated >= SevereFraction ? "" : context)}")));
             }
         }
     }

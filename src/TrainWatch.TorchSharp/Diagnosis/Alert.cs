@@ -40,6 +40,19 @@ public enum AlertKind
     SuspectParameters,
 }
 
+/// <summary>How much an alert asks of a person.</summary>
+public enum AlertSeverity
+{
+    /// <summary>Worth knowing, nothing wrong by itself (a learning-rate change).</summary>
+    Info,
+
+    /// <summary>Training is going wrong or will: look at it.</summary>
+    Warning,
+
+    /// <summary>Training is broken: NaN or ±∞ where numbers should be.</summary>
+    Error,
+}
+
 /// <summary>One detected problem.</summary>
 /// <param name="Kind">What kind of problem.</param>
 /// <param name="Layer">Where: a parameter or module path, or <c>(global)</c>/<c>loss</c>.</param>
@@ -48,6 +61,17 @@ public enum AlertKind
 /// <param name="Message">A sentence for people.</param>
 public sealed record Alert(AlertKind Kind, string Layer, long Step, double Value, string Message)
 {
+    /// <summary>The incident it belongs to (numbered from 1 in a run; 0 for the model check's alerts at attach).</summary>
+    public int Incident { get; init; }
+
+    /// <summary>Info for a learning-rate change, error for NaN/±∞ (and parameters holding them at attach), warning otherwise.</summary>
+    public AlertSeverity Severity => Kind switch
+    {
+        AlertKind.LearningRateJump => AlertSeverity.Info,
+        AlertKind.NonFinite => AlertSeverity.Error,
+        _ => AlertSeverity.Warning,
+    };
+
     /// <summary>The TensorBoard tag the alert is written under.</summary>
     public string Tag => Kind switch
     {
@@ -71,6 +95,9 @@ public sealed record Alert(AlertKind Kind, string Layer, long Step, double Value
 /// <summary>Carries an <see cref="Alert"/> to <see cref="TrainWatcher.AlertRaised"/> handlers.</summary>
 public sealed class AlertEventArgs(Alert alert) : EventArgs
 {
-    /// <summary>The alert.</summary>
+    /// <summary>The alert: the root finding of <see cref="Incident"/> when there is one.</summary>
     public Alert Alert { get; } = alert;
+
+    /// <summary>The incident the alert starts, with the consequences seen on the same sample; null for the model check's alerts.</summary>
+    public Incident? Incident { get; init; }
 }

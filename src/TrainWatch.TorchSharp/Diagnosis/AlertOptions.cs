@@ -57,16 +57,26 @@ public sealed record AlertOptions
     public double SaturatedFraction { get; init; } = 0.5;
 
     /// <summary>
-    /// The loss is diverging when its median over the last three samples is above twice its lowest such median and
+    /// The loss is diverging when its median over the last five samples is above twice its lowest such median and
     /// has climbed back this fraction of the way from that lowest point to where the run started.
     /// </summary>
     public double LossDivergingFraction { get; init; } = 0.5;
+
+    /// <summary>
+    /// A diverging loss must also have risen this many times its own noise where it was lowest (a robust standard
+    /// deviation of the raw sample losses), and stay so on two samples: a task that levels off at a loss of 0.3 with
+    /// mini-batches swinging it to 0.9 is noisy, not diverging.
+    /// </summary>
+    public double LossNoiseFactor { get; init; } = 4;
 
     /// <summary>
     /// Samples after which a loss that never went 5 % below its start is reported as not decreasing. Long, because a
     /// slow start is no failure (a small MLP on the zoo's data is still within 4 % of its start after 10 samples).
     /// </summary>
     public int LossPlateauSamples { get; init; } = 50;
+
+    /// <summary>And at least this many training steps: sampling every step, 50 samples are no plateau.</summary>
+    public int LossPlateauSteps { get; init; } = 400;
 
     /// <summary>
     /// The loss oscillates when, over the last 8 samples, it changed direction at least 5 times and swung by more than
@@ -88,4 +98,10 @@ public sealed record AlertOptions
     /// clear for this many samples in a row, so a value wobbling around a threshold gives one alert, not one a sample.
     /// </summary>
     public int RearmAfterSamples { get; init; } = 5;
+
+    /// <summary>
+    /// Alerts join the open incident as its consequences until this many samples in a row raised none; the next
+    /// alert then starts a new incident.
+    /// </summary>
+    public int IncidentQuietSamples { get; init; } = 5;
 }

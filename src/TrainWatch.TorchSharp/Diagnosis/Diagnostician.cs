@@ -15,7 +15,15 @@ internal sealed class Diagnostician(AlertOptions options)
     private readonly ActivationRules _activations = new(options);
     private readonly TrainingRules _training = new(options);
     private readonly AlertLatch _latch = new(options.RearmAfterSamples);
+    private readonly IncidentGrouper _incidents = new(options.IncidentQuietSamples);
+    private readonly List<Incident> _allIncidents = [];
     private bool _nonFiniteReported;
+
+    /// <summary>Every incident so far.</summary>
+    public IReadOnlyList<Incident> Incidents => _allIncidents;
+
+    /// <summary>The incident the last examined sample started, if it started one.</summary>
+    public Incident? Started { get; private set; }
 
     /// <summary>The alerts that start on <paramref name="sample"/>; <paramref name="order"/> is how its forward pass ran.</summary>
     public IReadOnlyList<Alert> Examine(SampleData sample, ForwardRecording? order)
@@ -29,12 +37,18 @@ internal sealed class Diagnostician(AlertOptions options)
             _nonFiniteReported = true;
         }
 
-        _loss.Add(sample.Loss);
+        _loss.Add(sample.Loss, sample.Step);
         var findings = new List<Finding>();
         _gradients.Check(sample, _loss, findings);
-        _activations.Check(sample, findings);
+        _activations.Check(sample, _loss, findings);
         _training.Check(sample, _loss, findings);
         alerts.AddRange(_latch.Onsets(findings, f => (f.Kind, f.Layer)).Select(f => new Alert(f.Kind, f.Layer, sample.Step, f.Value, f.Message)));
-        return alerts;
+        Started = _incidents.Group(alerts, order, out var numbered);
+        if (Started is not null)
+        {
+            _allIncidents.Add(Started);
+        }
+
+        return numbered;
     }
 }

@@ -21,18 +21,24 @@ internal sealed class GradientRules(AlertOptions options)
         bool overLimit = double.IsFinite(global) && global > options.GlobalGradientNormLimit;
 
         // All gradients at ~0 is what a loss near zero gives; it is vanishing only while the loss stays up.
-        if (global < options.GlobalVanishingNorm && loss.FallSinceStart < 1e3)
+        if (global < options.GlobalVanishingNorm && loss.FallSinceStart < 1e3 && !loss.Solved)
         {
             findings.Add(new(AlertKind.VanishingGradient, Global, global, Invariant($"global gradient norm {global:G3} is below {options.GlobalVanishingNorm:G3} while the loss stays at {loss.Smoothed:G3}")));
         }
 
         var globalHistory = History(Global);
         double globalMedian = globalHistory.Median;
+        // The run's own scale: a layer far below the largest global norm the run has seen is not exploding, whatever
+        // its own history says (1e-4 to 2e-4 on a converged model).
+        double floor = double.IsFinite(globalHistory.AllTimeMax) ? RunScaleFraction * globalHistory.AllTimeMax : 0;
         if (double.IsFinite(global))
         {
             globalHistory.Add(global);
         }
 
+        // Rising alone is exclusive: when several layers "rise alone" on one sample, they rise together (the loss
+        // moved, or a layer below them died), and none of them is the one blowing up.
+        var aloneLayers = sample.Parameters.Where(p => RisesAlone(p, global)).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var p in sample.Parameters)
         {
             // A gradient that overflowed to ±∞ while the weights are still finite is the end point of an explosion.
@@ -51,18 +57,12 @@ internal sealed class GradientRules(AlertOptions options)
             bool warm = history.Count >= options.WarmupSamples;
             bool significant = !double.IsFinite(global) || norm >= options.SignificantFraction * global;
 
-            // Its norm against all the others': a loss blip moves every layer together, a layer blowing up alone does not.
-            double others = Math.Sqrt(Math.Max(0, global * global - norm * norm));
-            double share = others > 0 ? norm / others : double.PositiveInfinity;
-            var shares = Share(p.Name);
-            // Alone means its own norm rose too, to a new recent high: another layer fading away also raises this
-            // one's share. And only on a settled history: the first samples of a run swing by more than that.
-            bool alone = shares.Count >= 2 * options.WarmupSamples && share > options.ExplodingFactor * shares.Median
-                && norm > AloneRise * history.Median && norm > history.Max;
-            CheckExploding(p.Name, norm, history, warm && significant, alone, overLimit, findings);
+            bool alone = aloneLayers.Count == 1 && aloneLayers.Contains(p.Name);
+            CheckExploding(p.Name, norm, history, warm && significant && norm > floor, alone, overLimit, findings);
+            double share = Share(norm, global);
             if (double.IsFinite(share))
             {
-                shares.Add(share);
+                Share(p.Name).Add(share);
             }
 
             // Only weight matrices and kernels: a bias's gradient is a sum of signed terms that can cancel to ~0 on a
@@ -70,11 +70,12 @@ internal sealed class GradientRules(AlertOptions options)
             double median = history.Median;
             bool mattered = median >= options.SignificantFraction * globalMedian;
             double fall = median / Math.Max(norm, double.Epsilon);
-            bool fading = warm && mattered && grad.Rank >= 2 && fall > options.VanishingFactor && fall > options.LossFollowFactor * loss.RecentFall;
+            bool fading = warm && mattered && grad.Rank >= 2 && fall > options.VanishingFactor && fall > options.LossFollowFactor * loss.RecentFall && !loss.Solved;
             if (fading && _fading.Contains(p.Name))
             {
-                findings.Add(new(AlertKind.VanishingGradient, p.Name, norm, Invariant(
-                    $"{p.Name} gradient norm {norm:G3} is {fall:G3}× below its running median {median:G3}, while the loss fell {loss.RecentFall:G3}×")));
+                string drop = norm > 0 ? Invariant($"{norm:G3}, {fall:G3}× below its running median {median:G3}") : Invariant($"exactly 0 (its running median {median:G3})");
+                string lossNow = loss.RecentFall >= 1.5 ? Invariant($"the loss fell only {loss.RecentFall:G3}× to {loss.Smoothed:G3}") : Invariant($"the loss stays at {loss.Smoothed:G3}");
+                findings.Add(new(AlertKind.VanishingGradient, p.Name, norm, Invariant($"{p.Name} gradient norm is {drop}, while {lossNow}")));
             }
 
             if (fading)
@@ -118,12 +119,38 @@ internal sealed class GradientRules(AlertOptions options)
         if (candidate && (alone || norm > factor * factor * recentMax || globalOverLimit || wasGrowing))
         {
             findings.Add(new(AlertKind.ExplodingGradient, name, norm, Invariant(
-                $"{name} gradient norm {norm:G4} is {norm / recentMax:F1}× the largest of its last {history.Count} samples ({recentMax:G4}){(alone ? ", rising alone against the other layers" : " and above any it had before")}")));
+                $"{name} gradient norm {norm:G3} is {norm / recentMax:G3}× the largest of its last {history.Count} samples ({recentMax:G3}){(alone ? ", rising alone against the other layers" : " and above any it had before")}")));
         }
     }
 
-    // How far a layer's own norm must rise above its running median to count as rising alone.
+    // Its norm against all the others': a loss blip moves every layer together, a layer blowing up alone does not.
+    // Alone means its own norm rose too, to a new recent high: another layer fading away also raises this one's
+    // share. And only on a settled history: the first samples of a run swing by more than that.
+    private bool RisesAlone(ParameterSample p, double global)
+    {
+        if (p.Gradient is not { HasNonFinite: false } grad || !_history.TryGetValue(p.Name, out var history) || !_shares.TryGetValue(p.Name, out var shares))
+        {
+            return false;
+        }
+
+        double norm = grad.Norm;
+        return shares.Count >= 2 * options.WarmupSamples && Share(norm, global) > options.ExplodingFactor * shares.Median
+            && norm > AloneRise * history.Median && norm > AloneJump * history.Max;
+    }
+
+    private static double Share(double norm, double global)
+    {
+        double others = Math.Sqrt(Math.Max(0, (global * global) - (norm * norm)));
+        return others > 0 ? norm / others : double.PositiveInfinity;
+    }
+
+    // How far a layer's own norm must rise above its running median, and above the largest of its recent norms, to
+    // count as rising alone: a norm layer's gain drifting 1.4× past its recent high is training, not a blow-up.
     private const double AloneRise = 3;
+    private const double AloneJump = 2;
+
+    // A layer's gradient below this fraction of the largest global norm of the run is too small to be exploding.
+    private const double RunScaleFraction = 1e-3;
 
     private SeriesHistory Share(string name) => Get(_shares, name);
 

@@ -1,28 +1,42 @@
 namespace TrainWatch.TorchSharp.Diagnosis;
 
 /// <summary>
-/// The loss at sample steps, smoothed over three samples (a mini-batch loss is noisy): where it started, the lowest
-/// it reached, and how far it fell over the recent window — the scale the gradient and loss rules judge against.
+/// The loss at sample steps, judged through a robust smoother: the median of the last five samples, and the noise
+/// of the raw losses (a robust standard deviation from the median absolute change between the last nine). A mini-batch loss is
+/// noisy, and the lowest of a noisy series is lower than where the loss really got: rules compare rises with the
+/// noise measured where the loss was lowest, so minibatch noise on a task that levels off is not divergence.
 /// </summary>
 internal sealed class LossTracker(int window)
 {
+    private const int SmoothingSamples = 5;
+    private const int NoiseSamples = 9;
+
+    // Median absolute deviation × 1.4826 estimates a normal distribution's standard deviation, ignoring outliers.
+    private const double MadToSigma = 1.4826;
+
     private readonly List<double> _recent = [];
     private readonly SeriesHistory _smoothedHistory = new(window);
 
     /// <summary>Median of the first three finite losses; NaN before them.</summary>
     public double Start { get; private set; } = double.NaN;
 
-    /// <summary>Median of the last three finite losses; NaN before any.</summary>
+    /// <summary>Median of the last five finite losses; NaN before any.</summary>
     public double Smoothed { get; private set; } = double.NaN;
 
-    /// <summary>The lowest <see cref="Smoothed"/> so far.</summary>
+    /// <summary>The lowest <see cref="Smoothed"/> so far, over five samples at least (+∞ before).</summary>
     public double Lowest { get; private set; } = double.PositiveInfinity;
+
+    /// <summary>The raw losses' noise (a robust standard deviation) when <see cref="Lowest"/> was reached.</summary>
+    public double NoiseAtLowest { get; private set; }
+
+    /// <summary>The raw losses' noise now (a robust standard deviation over the last nine).</summary>
+    public double Noise { get; private set; }
 
     /// <summary>Finite losses seen.</summary>
     public int Count { get; private set; }
 
     /// <summary>The last eight finite losses, oldest first.</summary>
-    public IReadOnlyList<double> Last8 => _recent;
+    public IReadOnlyList<double> Last8 => _recent.Count <= 8 ? _recent : _recent.GetRange(_recent.Count - 8, 8);
 
     /// <summary>How many times the loss fell over the recent window (its median then over now; 1 when unknown).</summary>
     public double RecentFall => _smoothedHistory.Count == 0 || !(Smoothed > 0) ? 1 : Math.Max(1, _smoothedHistory.Median / Smoothed);
@@ -30,34 +44,57 @@ internal sealed class LossTracker(int window)
     /// <summary>How many times the loss fell since the start (1 when unknown).</summary>
     public double FallSinceStart => double.IsNaN(Start) || !(Smoothed > 0) ? 1 : Math.Max(1, Start / Smoothed);
 
-    public void Add(double? loss)
+    /// <summary>
+    /// Whether the loss is solved: a thousandth of where it started, or within float noise of zero. Gradients are about
+    /// zero then because nothing is left to learn, not because they vanished or the weights froze.
+    /// </summary>
+    public bool Solved => Count >= 3 && (Smoothed <= 1e-3 * Math.Abs(Start) || Math.Abs(Smoothed) < 1e-6);
+
+    /// <summary>Training steps from the first finite loss to the latest.</summary>
+    public long StepsSeen => _firstStep is { } first ? _lastStep - first : 0;
+
+    private long? _firstStep;
+    private long _lastStep;
+
+    public void Add(double? loss, long step)
     {
         if (loss is not { } value || !double.IsFinite(value))
         {
             return;
         }
 
+        _firstStep ??= step;
+        _lastStep = step;
         Count++;
         _recent.Add(value);
-        if (_recent.Count > 8)
+        if (_recent.Count > NoiseSamples)
         {
             _recent.RemoveAt(0);
         }
 
-        Smoothed = MedianOfLast(3);
         if (Count == 3)
         {
-            Start = Smoothed;
+            Start = Median(_recent.Skip(_recent.Count - 3));
         }
 
-        Lowest = Math.Min(Lowest, Smoothed);
+        Smoothed = Median(_recent.Skip(Math.Max(0, _recent.Count - SmoothingSamples)));
+        // Noise from successive differences: a loss that is still falling has a trend, not noise, and its spread
+        // around one median would mistake the descent for noise. A difference of two draws has √2 times their spread.
+        Noise = _recent.Count < 3 ? 0 : MadToSigma / Math.Sqrt(2) * Median(_recent.Zip(_recent.Skip(1), (a, b) => Math.Abs(b - a)));
+        // Only once the smoother is full: the median of the first one or two losses is one noisy batch, not a level.
+        if (_recent.Count >= SmoothingSamples && Smoothed < Lowest)
+        {
+            Lowest = Smoothed;
+            NoiseAtLowest = Noise;
+        }
+
         _smoothedHistory.Add(Smoothed);
     }
 
-    private double MedianOfLast(int n)
+    private static double Median(IEnumerable<double> values)
     {
-        var last = _recent.Skip(Math.Max(0, _recent.Count - n)).Order().ToArray();
-        int mid = last.Length / 2;
-        return last.Length % 2 == 1 ? last[mid] : (last[mid - 1] + last[mid]) / 2;
+        var sorted = values.Order().ToArray();
+        int mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 }

@@ -101,6 +101,7 @@ internal static class NonFiniteOrigin
 
     private static string Counts(double nan, double inf) => (nan, inf) switch
     {
+        (double.NaN, _) or (_, double.NaN) => "NaN or ±∞ (not counted: the tensor was gone before a recount)",
         (> 0, > 0) => Invariant($"{nan} NaN, {inf} Inf"),
         (> 0, _) => Invariant($"{nan} NaN"),
         _ => Invariant($"{inf} Inf"),

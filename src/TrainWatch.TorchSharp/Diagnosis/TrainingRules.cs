@@ -10,11 +10,13 @@ namespace TrainWatch.TorchSharp.Diagnosis;
 internal sealed class TrainingRules(AlertOptions options)
 {
     private Dictionary<string, double> _lastRates = new(StringComparer.Ordinal);
+    private bool _lossRising;
+    private readonly Dictionary<string, SeriesHistory> _updates = new(StringComparer.Ordinal);
 
     public void Check(SampleData sample, LossTracker loss, List<Finding> findings)
     {
         CheckLoss(loss, findings);
-        CheckUnchangedWeights(sample, findings);
+        CheckUnchangedWeights(sample, loss, findings);
         CheckLearningRates(sample, findings);
     }
 
@@ -25,15 +27,23 @@ internal sealed class TrainingRules(AlertOptions options)
             return;
         }
 
+        // A rise is divergence when it is large against the run (twice the lowest, half way back to the start) and
+        // against the loss's own noise where it was lowest, and when it lasts two samples: one noisy window is not.
         double rise = loss.Smoothed - loss.Lowest;
-        if (loss.Smoothed > 2 * loss.Lowest && rise > options.LossDivergingFraction * Math.Max(loss.Start - loss.Lowest, 0) && rise > 0)
+        bool rising = loss.Smoothed > 2 * loss.Lowest && rise > options.LossDivergingFraction * Math.Max(loss.Start - loss.Lowest, 0) && rise > 0
+            && rise > options.LossNoiseFactor * loss.NoiseAtLowest;
+        if (rising && _lossRising)
         {
-            findings.Add(new(AlertKind.LossDiverging, "loss", loss.Smoothed, Invariant($"the loss rose to {loss.Smoothed:G4} from its lowest {loss.Lowest:G4} (it started at {loss.Start:G4})")));
+            findings.Add(new(AlertKind.LossDiverging, "loss", loss.Smoothed, Invariant(
+                $"the loss rose to {loss.Smoothed:G3} (median of the last 5 samples) from its lowest {loss.Lowest:G3}{(loss.NoiseAtLowest > 0 ? Invariant($", {rise / loss.NoiseAtLowest:G2} times its noise there ({loss.NoiseAtLowest:G2})") : "")}; it started at {loss.Start:G3}")));
         }
 
-        if (loss.Count >= options.LossPlateauSamples && loss.Lowest >= 0.95 * loss.Start)
+        _lossRising = rising;
+
+        // Samples and steps: sampling every step, 50 samples are 50 steps, too few to call anything a plateau.
+        if (loss.Count >= options.LossPlateauSamples && loss.StepsSeen >= options.LossPlateauSteps && loss.Lowest >= 0.95 * loss.Start)
         {
-            findings.Add(new(AlertKind.LossNotDecreasing, "loss", loss.Smoothed, Invariant($"after {loss.Count} samples the loss ({loss.Smoothed:G4}) has not gone 5 % below where it started ({loss.Start:G4})")));
+            findings.Add(new(AlertKind.LossNotDecreasing, "loss", loss.Smoothed, Invariant($"after {loss.Count} samples ({loss.StepsSeen} steps) the loss ({loss.Smoothed:G4}) has not gone 5 % below where it started ({loss.Start:G4})")));
         }
 
         // Mini-batch noise changes direction half the time too; a bouncing loss alternates on every sample, by a
@@ -51,7 +61,11 @@ internal sealed class TrainingRules(AlertOptions options)
 
     // Only gradients that matter (≥ SignificantFraction of the global norm): a conv bias before batch norm gets ~1e-8,
     // and lr × 1e-8 is below float32's resolution of the weight, so a healthy optimizer step leaves it exactly as is.
-    private void CheckUnchangedWeights(SampleData sample, List<Finding> findings)
+    // And only for a parameter the optimizer used to move visibly (its median update over its own earlier updates at
+    // least VisibleUpdate of its norm): a norm layer's gain of 1 with a tiny gradient under SGD is left exactly as it
+    // was by float32 rounding, rightly, and the first update of a run has no history to judge it by. A solved loss
+    // leaves nothing to learn: its parameters are not frozen.
+    private void CheckUnchangedWeights(SampleData sample, LossTracker loss, List<Finding> findings)
     {
         if (sample.Updates is not { } updates || !(sample.GlobalGradientNorm > 0))
         {
@@ -62,15 +76,32 @@ internal sealed class TrainingRules(AlertOptions options)
         var gradients = sample.Parameters.ToDictionary(p => p.Name, p => p.Gradient, StringComparer.Ordinal);
         foreach (var (name, updateNorm, weightNorm) in updates.Ratios)
         {
-            if (updateNorm == 0 && weightNorm > 0 && gradients.GetValueOrDefault(name) is { HasNonFinite: false } gradient && gradient.Norm >= significant)
+            if (!_updates.TryGetValue(name, out var moved))
+            {
+                moved = new SeriesHistory(options.HistoryWindow);
+                _updates[name] = moved;
+            }
+
+            double ratio = weightNorm > 0 ? updateNorm / weightNorm : double.NaN;
+            bool usedToMove = moved.Count >= 2 && moved.Median >= VisibleUpdate;
+            if (updateNorm == 0 && weightNorm > 0 && usedToMove && !loss.Solved
+                && gradients.GetValueOrDefault(name) is { HasNonFinite: false } gradient && gradient.Norm >= significant)
             {
                 findings.Add(new(AlertKind.UnchangedWeights, name, gradient.Norm, Invariant(
-                    $"{name} has gradients (norm {gradient.Norm:G3}) but its weights did not change over the optimizer step after step {updates.Step}: frozen by mistake, not in the optimizer, or a learning rate of 0?")));
+                    $"{name} has gradients (norm {gradient.Norm:G3}) but its weights did not change over the optimizer step after step {updates.Step}, where earlier steps moved them by {moved.Median:G2} of their norm: frozen by mistake, not in the optimizer, or a learning rate of 0?")));
+            }
+
+            if (ratio > 0 && double.IsFinite(ratio))
+            {
+                moved.Add(ratio);
             }
         }
     }
 
     private const double OscillationRatio = 1.5;
+
+    // A relative update below this is mostly lost to float32 rounding (its resolution is 6e-8 of a value).
+    private const double VisibleUpdate = 1e-6;
 
     private static bool Alternates(IReadOnlyList<double> values, double ratio)
     {

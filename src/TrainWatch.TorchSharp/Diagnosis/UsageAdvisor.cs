@@ -35,7 +35,9 @@ internal sealed class UsageAdvisor(ILogger? logger)
     {
         // zero_grad() either drops the gradients (set_to_none) or zeroes them: both mean Step came at the wrong place.
         bool gradientsGone = sample.Parameters.All(p => p.Gradient is null || p.Gradient.ZeroFraction == 1);
-        if (!_warnedNoGradients && sample.Parameters.Count > 0 && gradientsGone && anyTrainable)
+        // A loss of exactly 0 has zero gradients too, and then the advice would be wrong: nothing is left to learn.
+        bool lossSolved = sample.Loss is { } loss && Math.Abs(loss) < 1e-12;
+        if (!_warnedNoGradients && sample.Parameters.Count > 0 && gradientsGone && anyTrainable && !lossSolved)
         {
             _warnedNoGradients = true;
             Warn($"TrainWatch: no parameter had a gradient at step {sample.Step} (all null or zero). Call watch.Step(loss) after loss.backward() and before optimizer.zero_grad().");

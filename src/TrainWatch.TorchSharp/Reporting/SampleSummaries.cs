@@ -68,7 +68,8 @@ public static class SampleSummaries
                 Scalar(SummaryTags.ActivationStatistic("dead_units", a.Name), output.DeadChannels);
             }
 
-            if (output.HasNonFinite)
+            // Counts are written only when counted: a tensor gone before its recount is known to hold NaN/±∞, no more.
+            if (output.HasNonFinite && double.IsFinite(output.NaNCount))
             {
                 Scalar(SummaryTags.ActivationStatistic("nan_count", a.Name), output.NaNCount);
                 Scalar(SummaryTags.ActivationStatistic("inf_count", a.Name), output.InfCount);
@@ -109,7 +110,7 @@ public static class SampleSummaries
             var text = new StringBuilder();
             foreach (var alert in group)
             {
-                text.Append("**step ").Append(alert.Step).Append("** · `").Append(alert.Layer).Append("` · ").Append(alert.Message).Append("  \n");
+                text.Append("**step ").Append(alert.Step).Append("** · `").Append(alert.Layer).Append("` · ").Append(alert.Message).Append(" · incident ").Append(alert.Incident).Append("  \n");
             }
 
             summary.Value.Add(TextSummary.ToValue(group.Key, text.ToString()));

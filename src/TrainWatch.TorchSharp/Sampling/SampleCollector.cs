@@ -138,7 +138,16 @@ internal sealed class SampleCollector : IDisposable
             }
         }
 
-        return stats.Select((s, i) => s ?? TensorStats.NonFiniteUnknown(measured[i].Shape, _bins)).ToList();
+        var offsets = new int[measured.Count];
+        for (int i = 1; i < measured.Count; i++)
+        {
+            offsets[i] = offsets[i - 1] + StatisticsRow.FastLength(_bins, measured[i - 1].Shape.HasChannels);
+        }
+
+        // Tensors gone before a recount (activations): a row that only overflowed is still finite, counts 0, not NaN.
+        return stats.Select((s, i) => s
+            ?? TensorStats.FromOverflowedFastRow(host.AsSpan(offsets[i], StatisticsRow.FastLength(_bins, measured[i].Shape.HasChannels)), measured[i].Shape)
+            ?? TensorStats.NonFiniteUnknown(measured[i].Shape, _bins)).ToList();
     }
 
     private static long SampleLimitOf(RowShape shape, Tensor source) =>

@@ -129,6 +129,36 @@ public sealed class TensorStats
         row[StatisticsRow.DeadChannels],
         row[StatisticsRow.HistogramStart..].ToArray());
 
+    /// <summary>
+    /// A fast row rejected by <see cref="FromFastRow"/> whose tensor is gone (an activation): when only its sums
+    /// overflowed float32 — a NaN makes them NaN, a ±∞ shows in the bounds — every element is finite, only huge (a
+    /// run blowing up), and its NaN and ±∞ counts are 0. Null when the row shows a real NaN or ±∞.
+    /// </summary>
+    internal static TensorStats? FromOverflowedFastRow(ReadOnlySpan<double> row, RowShape shape)
+    {
+        double shift = row[StatisticsRow.FastShift];
+        double shiftedSum = row[StatisticsRow.FastShiftedSum], shiftedSquares = row[StatisticsRow.FastShiftedSumOfSquares];
+        double min = row[StatisticsRow.FastMin], max = row[StatisticsRow.FastMax];
+        if (!double.IsFinite(shift) || double.IsNaN(shiftedSum) || double.IsNaN(shiftedSquares) || !double.IsFinite(min) || !double.IsFinite(max))
+        {
+            return null;
+        }
+
+        double n = shape.SampleCount;
+        return new TensorStats(
+            shape,
+            finite: n,
+            double.IsFinite(shiftedSum) ? shiftedSum + (n * shift) : shiftedSum,
+            double.PositiveInfinity,
+            double.PositiveInfinity,
+            min,
+            max,
+            zeros: row[StatisticsRow.FastZeros],
+            nan: 0,
+            shape.HasChannels ? row[StatisticsRow.FastDeadChannels] : -1,
+            row[StatisticsRow.FastHistogramStart(shape.HasChannels)..].ToArray());
+    }
+
     /// <summary>A fast row showed a non-finite value but the tensor is gone: all that is known is that it had one.</summary>
     internal static TensorStats NonFiniteUnknown(RowShape shape, int bins) =>
         new(shape, finite: 0, sum: 0, sumOfSquares: 0, centredSumOfSquares: 0, double.PositiveInfinity, double.NegativeInfinity, zeros: 0, nan: double.NaN, deadChannels: -1, new double[bins]);

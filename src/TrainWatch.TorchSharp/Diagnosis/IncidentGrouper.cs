@@ -1,0 +1,75 @@
+using TrainWatch.TorchSharp.Recording;
+
+namespace TrainWatch.TorchSharp.Diagnosis;
+
+/// <summary>
+/// Groups alerts into incidents. The alerts of a sample with no incident open start one, its root chosen in causal
+/// order: a learning-rate change, then the input, then weights and outputs in forward order, then the loss, then
+/// gradients nearest the loss. Alerts of the following samples join it as consequences while they keep coming (at
+/// most <see cref="AlertOptions.IncidentQuietSamples"/> samples apart): one fault, one incident.
+/// </summary>
+internal sealed class IncidentGrouper(int quietSamples)
+{
+    private Incident? _open;
+    private int _quiet;
+
+    /// <summary>Assigns this sample's alerts to incidents; returns the incident started on it, if any.</summary>
+    public Incident? Group(IReadOnlyList<Alert> alerts, ForwardRecording? order, out IReadOnlyList<Alert> numbered)
+    {
+        if (alerts.Count == 0)
+        {
+            if (_open is not null && ++_quiet > quietSamples)
+            {
+                _open = null;
+            }
+
+            numbered = alerts;
+            return null;
+        }
+
+        _quiet = 0;
+        Incident? started = null;
+        var sorted = alerts.Select((a, i) => (Alert: a, Index: i)).OrderBy(x => Rank(x.Alert, order)).ThenBy(x => x.Index).Select(x => x.Alert).ToList();
+        if (_open is null)
+        {
+            started = new Incident(_nextId++, sorted[0] with { Incident = _nextId - 1 });
+            _open = started;
+            sorted.RemoveAt(0);
+        }
+
+        var result = new List<Alert>(alerts.Count);
+        if (started is not null)
+        {
+            result.Add(started.Root);
+        }
+
+        foreach (var alert in sorted)
+        {
+            var joined = alert with { Incident = _open.Id };
+            _open.Add(joined);
+            result.Add(joined);
+        }
+
+        numbered = result;
+        return started;
+    }
+
+    private int _nextId = 1;
+
+    // Lower comes first: (class of the finding, position within the class).
+    private static (int, int) Rank(Alert alert, ForwardRecording? order)
+    {
+        // A module path (an activation finding) has its own time; a parameter has its owner's.
+        int time = order?.StartTime(alert.Layer) ?? order?.StartTime(NonFiniteOrigin.OwnerOf(alert.Layer, order)) ?? int.MaxValue / 2;
+        return alert.Kind switch
+        {
+            AlertKind.LearningRateJump => (0, 0),
+            AlertKind.NonFinite when alert.Layer == "input" => (1, 0),
+            AlertKind.NonFinite or AlertKind.SuspectParameters => (2, time),
+            AlertKind.DeadUnits or AlertKind.SaturatedActivation or AlertKind.UnchangedWeights => (3, time),
+            AlertKind.LossDiverging or AlertKind.LossNotDecreasing or AlertKind.OscillatingLoss => (4, 0),
+            _ when alert.Layer == "(global)" => (6, 0),
+            _ => (5, -time),
+        };
+    }
+}

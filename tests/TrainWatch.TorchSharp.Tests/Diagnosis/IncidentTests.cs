@@ -1,0 +1,60 @@
+using TrainWatch.TorchSharp.Diagnosis;
+using static TrainWatch.TorchSharp.Tests.Diagnosis.SyntheticSamples;
+
+namespace TrainWatch.TorchSharp.Tests.Diagnosis;
+
+/// <summary>
+/// One fault, one incident: the findings of a sample and of the samples that follow join the incident the first
+/// started, its root chosen in causal order, with a cause from the fixed table.
+/// </summary>
+public sealed class IncidentTests
+{
+    private readonly Diagnostician _rules = new(new AlertOptions());
+
+    [Fact]
+    public void A_learning_rate_jump_is_the_root_of_the_explosion_it_causes_and_later_findings_join_it()
+    {
+        for (int i = 0; i < 10; i++)
+        {
+            Examine(i, 1.0, 0.01, 1.0);
+        }
+
+        // The learning rate ×1000 and, on the same sample, one layer's gradient ×100: one incident, rooted at the lr.
+        Examine(10, 1.0, 10, 100);
+        var incident = Assert.Single(_rules.Incidents);
+        Assert.Same(incident, _rules.Started);
+        Assert.Equal(AlertKind.LearningRateJump, incident.Root.Kind);
+        Assert.Contains(incident.Consequences, a => a.Kind == AlertKind.ExplodingGradient && a.Layer == "b.weight");
+        Assert.Equal("lr-too-high", incident.Cause.Class);
+
+        // It grows on: its findings join the same incident.
+        Examine(11, 1.0, 10, 1e5);
+        Assert.Single(_rules.Incidents);
+        Assert.Null(_rules.Started);
+        Assert.All(incident.Consequences, a => Assert.Equal(incident.Id, a.Incident));
+        Assert.Contains("likely cause: the learning rate is too high", incident.Describe(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void After_quiet_samples_a_new_finding_starts_a_new_incident()
+    {
+        for (int i = 0; i < 10; i++)
+        {
+            Examine(i, 1.0, 0.1, 1.0);
+        }
+
+        Examine(10, 1.0, 0.1, 100);
+        for (int i = 11; i < 20; i++)
+        {
+            Examine(i, 1.0, 0.1, 1.0);
+        }
+
+        Examine(20, 1.0, 0.1, 1e3);
+        Assert.Equal(2, _rules.Incidents.Count);
+        Assert.All(_rules.Incidents, i => Assert.Equal(AlertKind.ExplodingGradient, i.Root.Kind));
+        Assert.Equal([1, 2], _rules.Incidents.Select(i => i.Id));
+    }
+
+    private void Examine(long i, double loss, double lr, double bNorm) =>
+        _rules.Examine(Sample(i * 10, loss, lr, ("a.weight", 1.0), ("b.weight", bNorm), ("c.weight", 1.0)), order: null);
+}

@@ -1,0 +1,52 @@
+using System.Runtime;
+using TrainWatch.TorchSharp.Tests.Support;
+using static TorchSharp.torch;
+
+namespace TrainWatch.TorchSharp.Tests.Watcher;
+
+/// <summary>
+/// Issue 27: a background garbage collection can free TorchSharp's temporary Scalars in the middle of a native call
+/// (docs/reliability.md), so garbage collections stay blocking while a watcher is attached, and the application's own
+/// mode comes back with the last Dispose. Runs alone: the latency mode is process-wide, and other tests attach too.
+/// </summary>
+[Collection(RunsAlone.Name)]
+public sealed class BlockingCollectionsTests
+{
+    [Fact]
+    public void Collections_are_blocking_while_attached_and_the_mode_found_comes_back_after_the_last_dispose()
+    {
+        var before = GCSettings.LatencyMode;
+        GCSettings.LatencyMode = GCLatencyMode.Interactive; // background collections on, as a console app starts
+        try
+        {
+            using var dir = new TempDirectory();
+            using var model = new SmallCnn();
+            using var optimizer = optim.SGD(model.parameters(), 0.01);
+            var options = new WatchOptions { AlertsToConsole = false, Logger = new ListLogger() };
+            var first = TrainWatcher.Attach(model, optimizer, Path.Combine(dir.Path, "a"), every: 1, options);
+            Assert.Equal(GCLatencyMode.Batch, GCSettings.LatencyMode);
+            var second = TrainWatcher.Attach(model, optimizer, Path.Combine(dir.Path, "b"), every: 1, options);
+            first.Dispose();
+            Assert.Equal(GCLatencyMode.Batch, GCSettings.LatencyMode); // the second watcher still needs it
+            second.Dispose();
+            Assert.Equal(GCLatencyMode.Interactive, GCSettings.LatencyMode);
+            second.Dispose(); // a second Dispose gives nothing back twice
+            Assert.Equal(GCLatencyMode.Interactive, GCSettings.LatencyMode);
+
+            // Off by option: the mode is left alone.
+            using (TrainWatcher.Attach(model, optimizer, Path.Combine(dir.Path, "c"), every: 1, options with { BlockingGarbageCollections = false }))
+            {
+                Assert.Equal(GCLatencyMode.Interactive, GCSettings.LatencyMode);
+            }
+
+            // A failed attach takes nothing.
+            Assert.Throws<InvalidOperationException>(() => TrainWatcher.Attach(model, optimizer, Path.Combine(dir.Path, "d"), every: 1,
+                options with { AttachStageReached = stage => _ = stage == AttachStage.CheckingModel ? throw new InvalidOperationException("injected") : 0 }));
+            Assert.Equal(GCLatencyMode.Interactive, GCSettings.LatencyMode);
+        }
+        finally
+        {
+            GCSettings.LatencyMode = before;
+        }
+    }
+}

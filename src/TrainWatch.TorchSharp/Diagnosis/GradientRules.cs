@@ -14,6 +14,7 @@ internal sealed class GradientRules(AlertOptions options)
     private readonly HashSet<string> _growing = new(StringComparer.Ordinal);
     private readonly HashSet<string> _fading = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SeriesHistory> _shares = new(StringComparer.Ordinal);
+    private readonly GradientCreep _creep = new(options);
 
     public void Check(SampleData sample, LossTracker loss, List<Finding> findings)
     {
@@ -39,6 +40,7 @@ internal sealed class GradientRules(AlertOptions options)
         // Rising alone is exclusive: when several layers "rise alone" on one sample, they rise together (the loss
         // moved, or a layer below them died), and none of them is the one blowing up.
         var aloneLayers = sample.Parameters.Where(p => RisesAlone(p, global)).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        double leastFall = LeastFall(sample, globalMedian);
         foreach (var p in sample.Parameters)
         {
             // A gradient that overflowed to ±∞ while the weights are still finite is the end point of an explosion.
@@ -58,6 +60,7 @@ internal sealed class GradientRules(AlertOptions options)
             bool significant = !double.IsFinite(global) || norm >= options.SignificantFraction * global;
 
             bool alone = aloneLayers.Count == 1 && aloneLayers.Contains(p.Name);
+            int before = findings.Count;
             CheckExploding(p.Name, norm, history, warm && significant && norm > floor, alone, overLimit, findings);
             double share = Share(norm, global);
             if (double.IsFinite(share))
@@ -65,12 +68,21 @@ internal sealed class GradientRules(AlertOptions options)
                 Share(p.Name).Add(share);
             }
 
+            // A slow climb, judged over steps; said once per sample and layer, the jump rule's words first.
+            if (_creep.Add(p.Name, sample.Step, norm, share, significant && norm > floor) is { } creep && findings.Count == before)
+            {
+                findings.Add(creep);
+            }
+
             // Only weight matrices and kernels: a bias's gradient is a sum of signed terms that can cancel to ~0 on a
             // healthy step; and only when it lasts two samples.
             double median = history.Median;
             bool mattered = median >= options.SignificantFraction * globalMedian;
             double fall = median / Math.Max(norm, double.Epsilon);
-            bool fading = warm && mattered && grad.Rank >= 2 && fall > options.VanishingFactor && fall > options.LossFollowFactor * loss.RecentFall && !loss.Solved;
+            // And it fell alone: when every weight layer's gradient falls together, the model is converging (the loss
+            // is near its floor), not losing its gradient on the way down to the early layers.
+            bool fading = warm && mattered && grad.Rank >= 2 && fall > options.VanishingFactor && fall > options.LossFollowFactor * loss.RecentFall
+                && fall > TogetherFactor * leastFall && !loss.Solved;
             if (fading && _fading.Contains(p.Name))
             {
                 string drop = norm > 0 ? Invariant($"{norm:G3}, {fall:G3}× below its running median {median:G3}") : Invariant($"exactly 0 (its running median {median:G3})");
@@ -138,6 +150,27 @@ internal sealed class GradientRules(AlertOptions options)
             && norm > AloneRise * history.Median && norm > AloneJump * history.Max;
     }
 
+    // How far the weight layer whose gradient fell least has fallen below its running median (1 with fewer than two
+    // weight layers to compare): vanishing is one part of the network losing its gradient against the rest.
+    private double LeastFall(SampleData sample, double globalMedian)
+    {
+        double least = double.PositiveInfinity;
+        int layers = 0;
+        foreach (var p in sample.Parameters)
+        {
+            if (p.Gradient is not { HasNonFinite: false, Rank: >= 2 } grad || !_history.TryGetValue(p.Name, out var history)
+                || history.Count < options.WarmupSamples || !(history.Median >= options.SignificantFraction * globalMedian))
+            {
+                continue;
+            }
+
+            least = Math.Min(least, history.Median / Math.Max(grad.Norm, double.Epsilon));
+            layers++;
+        }
+
+        return layers >= 2 ? least : 1;
+    }
+
     private static double Share(double norm, double global)
     {
         double others = Math.Sqrt(Math.Max(0, (global * global) - (norm * norm)));
@@ -148,6 +181,9 @@ internal sealed class GradientRules(AlertOptions options)
     // count as rising alone: a norm layer's gain drifting 1.4× past its recent high is training, not a blow-up.
     private const double AloneRise = 3;
     private const double AloneJump = 2;
+
+    // A weight layer has vanished only when its gradient fell this many times further than the layer that fell least.
+    private const double TogetherFactor = 10;
 
     // A layer's gradient below this fraction of the largest global norm of the run is too small to be exploding.
     private const double RunScaleFraction = 1e-3;

@@ -153,10 +153,10 @@ internal static class DiffAnalysis
             GridB = alignment.GridB,
             StepsOnlyInA = alignment.OnlyInA,
             StepsOnlyInB = alignment.OnlyInB,
-            ExplodingInA = ExplosionDetector.Examine("A", tag, a, options.ExplodeFactor) is { } inA ? inA with { OnsetStep = growsInA } : null,
+            ExplodingInA = ExplosionDetector.Examine("A", tag, a, options.ExplodeFactor, growsInA) is { } inA ? inA with { OnsetStep = growsInA } : null,
             ColumnsA = paired.ColumnsA[slot],
             ColumnsB = paired.ColumnsB[slot],
-            ExplodingInB = ExplosionDetector.Examine("B", tag, b, options.ExplodeFactor) is { } inB ? inB with { OnsetStep = growsInB } : null,
+            ExplodingInB = ExplosionDetector.Examine("B", tag, b, options.ExplodeFactor, growsInB) is { } inB ? inB with { OnsetStep = growsInB } : null,
         };
     }
 

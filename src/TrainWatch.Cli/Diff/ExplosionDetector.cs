@@ -21,7 +21,16 @@ internal static class ExplosionDetector
     private static readonly string[] s_nonFiniteSuffixes = ["/nan_count", "/pos_inf_count", "/neg_inf_count"];
 
     /// <summary>The finding for one tag of one run, or null when its norm is tame.</summary>
-    public static ExplosionFinding? Examine(string run, string tag, RunData data, double factor)
+    /// <param name="run">"A" or "B", for the finding's words.</param>
+    /// <param name="tag">The histogram tag.</param>
+    /// <param name="data">The run's histograms and scalars.</param>
+    /// <param name="factor">Growth over the window that counts as exploding.</param>
+    /// <param name="onsetStep">
+    /// Where this run's norm left the other run's (the diff's change point), if known: the window then starts there, so
+    /// the report's explosion and its onset name one step (a window starting at the run's half would start before a
+    /// late blow-up, or after an early one).
+    /// </param>
+    public static ExplosionFinding? Examine(string run, string tag, RunData data, double factor, long? onsetStep = null)
     {
         IReadOnlyList<HistogramStats> points = data.HistogramStats.GetValueOrDefault(tag) ?? (IReadOnlyList<HistogramStats>)[];
         long? nonFiniteStep = FirstNonFiniteStep(tag, data, points);
@@ -47,12 +56,32 @@ internal static class ExplosionDetector
             growth = Math.Exp(LogSlope(byStep, start) * (to - from));
         }
 
-        if (growth >= factor || nonFiniteStep is not null)
+        if (growth < factor && nonFiniteStep is null)
         {
-            return new ExplosionFinding(run, growth, from, to, nonFiniteStep);
+            return null;
         }
 
-        return null;
+        // Flagged on the run's own last half; described from the onset on, when two points of the window follow it.
+        int fromOnset = onsetStep is { } onset ? FirstIndexAtOrAfter(byStep, onset) : byStep.Count;
+        if (byStep.Count - fromOnset >= 2)
+        {
+            from = byStep.Keys[fromOnset];
+            to = byStep.Keys[^1];
+            growth = Math.Exp(LogSlope(byStep, fromOnset) * (to - from));
+        }
+
+        return new ExplosionFinding(run, growth, from, to, nonFiniteStep);
+    }
+
+    private static int FirstIndexAtOrAfter(SortedList<long, double> byStep, long step)
+    {
+        int index = 0;
+        while (index < byStep.Count && byStep.Keys[index] < step)
+        {
+            index++;
+        }
+
+        return index;
     }
 
     // Least-squares slope of ln(norm) over step for the points from `start` on.

@@ -163,6 +163,27 @@ public class DiffCommandTests
     }
 
     [Fact]
+    public void A_late_blow_up_is_described_from_its_onset_not_from_the_run_s_half()
+    {
+        // Healthy to step 200, then ×1.15 a step: the last-half window starts at 150, before the blow-up (issue 22:
+        // from_step said 220–310 while the onset said 400).
+        using var dir = new TempDirectory();
+        TestRuns.Write(dir.Combine("a"), HistogramForm.Proto, ["fc.weight"], s_steps, Healthy, seed: 6);
+        TestRuns.Write(dir.Combine("b"), HistogramForm.Proto, ["fc.weight"], s_steps,
+            (tag, step) => (0, Healthy(tag, step).Item2 * (step > 200 ? Math.Pow(1.15, step - 200) : 1)), seed: 6);
+
+        var result = TrainWatchCli.Run("diff", dir.Combine("a"), dir.Combine("b"), "--json");
+
+        var finding = Json(result).GetProperty("tags")[0].GetProperty("exploding_in_b");
+        long onset = finding.GetProperty("onset_step").GetInt64();
+        Assert.InRange(onset, 210, 220);
+        Assert.Equal(onset, finding.GetProperty("from_step").GetInt64());
+        Assert.Equal(300, finding.GetProperty("to_step").GetInt64());
+        // ×1.15 a step from the onset to step 300.
+        Assert.InRange(finding.GetProperty("growth_factor").GetDouble(), 0.7 * Math.Pow(1.15, 300 - onset), 1.4 * Math.Pow(1.15, 300 - onset));
+    }
+
+    [Fact]
     public void Values_that_turn_nan_are_flagged_with_the_first_such_step()
     {
         using var dir = new TempDirectory();

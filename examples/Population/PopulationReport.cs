@@ -45,6 +45,8 @@ public static class PopulationReport
         Row(text, "the expected alert names the planted place", s => Ratio(s.Faults.Count(f => f.DetectionLayerRight), s.Faults.Count(f => f.Detected)), "", tuning, heldout);
         Row(text, "abrupt faults detected within 1 interval", s => Ratio(s.Faults.Count(f => !f.Run.Gradual && f.InTime), s.Faults.Count(f => !f.Run.Gradual)), "≥ 95 %", tuning, heldout);
         Row(text, "gradual faults detected within 5 intervals", s => Ratio(s.Faults.Count(f => f.Run.Gradual && f.InTime), s.Faults.Count(f => f.Run.Gradual)), "", tuning, heldout);
+        Row(text, "gradual faults detected before the creep reached ×10", s => Ratio(s.Faults.Count(f => f.GrowthAtDetection is < 10), s.Faults.Count(f => f.Run.Gradual)), "", tuning, heldout);
+        Row(text, "gradual faults: steps from onset to detection (median)", s => MedianSteps(s.Faults.Where(f => f.Run.Gradual && f.Detection is not null).Select(f => f.Detection!.Step - f.Run.Onset)), "", tuning, heldout);
         Row(text, "alerts per fault after the onset (mean / max)", s => s.Faults.Count == 0 ? "—" : Invariant($"{s.Faults.Average(f => f.AlertsAfterOnset):F1} / {s.Faults.Max(f => f.AlertsAfterOnset)}"), "", tuning, heldout);
         Row(text, "incidents per fault after the onset (mean / max)", s => s.Faults.Count == 0 ? "—" : Invariant($"{s.Faults.Average(f => f.IncidentsAfterOnset):F2} / {s.Faults.Max(f => f.IncidentsAfterOnset)}"), "≤ 1.2", tuning, heldout);
         Row(text, "the first incident's cause class is the planted fault's", s => s.Faults.Any(f => f.CauseRight is not null) ? Ratio(s.Faults.Count(f => f.CauseRight == true), s.Faults.Count) : "not recorded", "≥ 90 %", tuning, heldout);
@@ -122,7 +124,7 @@ public static class PopulationReport
         text.AppendLine();
         text.AppendLine("- NaN and ∞ faults are planted on a sample step: one optimizer step after a NaN appears, every weight holds NaN, so no watcher sampling every k steps can name the layer it started in unless it saw that step.");
         text.AppendLine("- Run length is drawn from 300–2,000 steps and capped by `--max-steps` (the figures above say what was run); on a shared 2-core machine the population is run smaller than the issue's 200 + 150 per set. The script's counts are parameters.");
-        text.AppendLine("- Gradual faults (×1.02–1.05 per step) are judged within 5 intervals of the onset; a slow creep sampled often (every 1–5 steps) has grown only a few times by then, which no rule that is quiet on healthy runs can call an explosion.");
+        text.AppendLine("- Gradual faults (×1.02–1.05 per step) are judged within 5 intervals of the onset, as the issue asks, and also by how far the creep had grown when reported: sampled every 1–5 steps, a creep has grown 1.1–1.3× five intervals after its onset, inside the ±40 % a healthy layer's norm moves between minibatches, so no rule that stays quiet on healthy runs can call it then. The creep rule (`GradientCreep`) judges a layer's share of the gradient over the last 300 steps, whatever the interval.");
         text.AppendLine("- The healthy class excludes setups broken by construction: NaN from the start, a loss that diverges to NaN, or a loss whose last quarter is not 5 % below its start (not learning; `LossNotDecreasing` is right there).");
         text.AppendLine("- Incidents: `AlertRaised` fires once per incident (`AlertEventArgs.Incident`: root, consequences, likely cause); every finding is still written under `alerts/<kind>` with ` · incident N` in its text, so `tail`/`diff` can group them.");
         text.AppendLine("- The six hand-written models of `examples/FaultZoo` stay as fast regression tests (`FaultZooTests`); `scripts/diagnosis-zoo.sh --zoo` runs them all.");
@@ -130,6 +132,12 @@ public static class PopulationReport
 
     private static void Row(StringBuilder text, string label, Func<SetFigures, string> value, string target, SetFigures tuning, SetFigures heldout) =>
         text.AppendLine(Invariant($"| {label} | {value(tuning)} | {value(heldout)} | {target} |"));
+
+    private static string MedianSteps(IEnumerable<long> steps)
+    {
+        var sorted = steps.Order().ToArray();
+        return sorted.Length == 0 ? "—" : Invariant($"{(sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2.0):0.#}");
+    }
 
     private static string Ratio(int hits, int total) => total == 0 ? "—" : Invariant($"{hits} / {total} = {100.0 * hits / total:0.#} %");
 

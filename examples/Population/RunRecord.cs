@@ -32,7 +32,8 @@ public sealed record RunRecord(
     IReadOnlyList<AlertRecord> Alerts,
     IReadOnlyList<double> Losses,
     double Seconds,
-    string? Error)
+    string? Error,
+    double Rate = 1)
 {
     /// <summary>
     /// For runs without a fault: <c>healthy</c>, or broken by construction — <c>nan-from-start</c> (the loss is NaN

@@ -79,7 +79,8 @@ public static class Runner
         }
 
         return new RunRecord(set, seed, setup.Describe(), setup.Family.ToString(), setup.Every, setup.Steps, fault?.Kind.Name, fault?.Kind.Expected.ToString(), expectedLayer,
-            fault?.Kind.Cause, fault?.Kind.Gradual ?? false, fault?.Onset ?? -1, alerts, losses, clock.Elapsed.TotalSeconds, error);
+            fault?.Kind.Cause, fault?.Kind.Gradual ?? false, fault?.Onset ?? -1, alerts, losses, clock.Elapsed.TotalSeconds, error,
+            fault is { Kind.Gradual: true } ? fault.Rate : 1);
     }
 
     private static optim.Optimizer MakeOptimizer(Setup setup, Net net) => setup.Optimizer switch

@@ -37,6 +37,12 @@ public sealed record FaultScore(RunRecord Run)
 
     public bool InTime => Delay is { } delay && delay <= (Run.Gradual ? 5 : 1);
 
+    /// <summary>
+    /// For a gradual fault: how many times the planted factor had multiplied the gradient when it was reported (the
+    /// jump rule's own bar is ×10 between samples; a creep reported before ×10 was caught while still small).
+    /// </summary>
+    public double? GrowthAtDetection => Run.Gradual && Detection is { } d ? Math.Pow(Run.Rate, d.Step - Run.Onset) : null;
+
     public int AlertsAfterOnset => Run.Alerts.Count(a => a.Step >= Run.Onset);
 
     public int AlertsBeforeOnset => Run.Alerts.Count(a => a.Step < Run.Onset);

@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 // raised, as JSON lines (run), and the scores of a tuning and a held-out set side by side (report).
 const string Usage = """
     usage: Population run --set tuning|heldout [--healthy 200] [--faulted 150] [--first 0] [--max-steps 2000] --out results.jsonl [--work DIR]
+           Population check --results results.jsonl   (exit 1 on a warning on a healthy run or a fault missed)
            Population report --tuning tuning.jsonl --heldout heldout.jsonl [--report docs/diagnosis.md]
                              [--before-tuning a.jsonl --before-heldout b.jsonl --before-label "commit 7a02c77"]
     """;
@@ -62,6 +63,22 @@ if (command == "report" && options.TryGetValue("tuning", out var tuningPath) && 
     }
 
     return 0;
+}
+
+if (command == "check" && options.TryGetValue("results", out var resultsPath))
+{
+    // The CI gate on a small subset: every planted fault reported at its place, no warning on a healthy run, no crash.
+    // Deterministic (fixed seeds, one thread), so a failure here is a rule that changed, not noise.
+    var figures = new SetFigures(Read(resultsPath));
+    var problems = new List<string>();
+    problems.AddRange(figures.Healthy.Where(r => SetFigures.Warnings(r).Any())
+        .Select(r => $"healthy seed {r.Seed} ({r.Setup}) raised {SetFigures.Warnings(r).First().Kind} at step {SetFigures.Warnings(r).First().Step}: {SetFigures.Warnings(r).First().Message}"));
+    problems.AddRange(figures.Faults.Where(f => !f.Detected || !f.HeadlineLayerRight)
+        .Select(f => $"faulted seed {f.Run.Seed} ({f.Run.Fault} at {f.Run.ExpectedLayer}, step {f.Run.Onset}): " + (f.Detected ? $"headline names {f.Headline?.Layer}" : "not detected")));
+    problems.AddRange(figures.Runs.Where(r => r.Error is not null).Select(r => $"seed {r.Seed} crashed: {r.Error}"));
+    Console.WriteLine($"population check: {figures.Healthy.Count} healthy, {figures.Faults.Count} faulted, {problems.Count} problem(s)");
+    problems.ForEach(p => Console.WriteLine("  " + p));
+    return problems.Count == 0 ? 0 : 1;
 }
 
 Console.Error.WriteLine(Usage);

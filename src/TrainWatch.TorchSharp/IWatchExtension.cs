@@ -1,8 +1,12 @@
+using TrainWatch.TorchSharp.Sampling;
+
 namespace TrainWatch.TorchSharp;
 
 /// <summary>
-/// A feature that rides on the watcher's sampling schedule (pictures, graph, projector, ...). The watcher calls it on the
-/// training thread, catches what it throws, and disposes it with the watcher.
+/// A feature that rides on the watcher's sampling schedule (pictures, graph, projector, histories, ...). The watcher
+/// knows features only through this interface: it calls them on the training thread, catches what they throw, routes
+/// the user's feature calls to them as <see cref="WatchRequest"/>s, and disposes them with itself (the place for a
+/// feature's final write).
 /// </summary>
 internal interface IWatchExtension : IDisposable
 {
@@ -12,8 +16,29 @@ internal interface IWatchExtension : IDisposable
     /// </summary>
     void BeforeSampledForward(long step, long sampleIndex);
 
-    /// <summary>At the end of <see cref="TrainWatcher.Step"/> for sampled step <paramref name="step"/>, after the statistics.</summary>
-    void OnSampleStep(long step, long sampleIndex);
+    /// <summary>At the end of <see cref="TrainWatcher.Step"/> for a sampled step, after the statistics and alerts.</summary>
+    void OnSample(SampleStep sample);
+
+    /// <summary>A user's call for a feature (a probe batch, hyper-parameters); a feature ignores what is not its own.</summary>
+    void Receive(WatchRequest request)
+    {
+    }
+
+    /// <summary>What the feature has done so far, for tests and statistics.</summary>
+    ExtensionCounters Counters => default;
+}
+
+/// <summary>A sampled step as features see it.</summary>
+/// <param name="Step">The training step.</param>
+/// <param name="Index">How many samples came before it.</param>
+/// <param name="Data">Its host-side statistics, or null when collecting them failed (the failure is reported once).</param>
+internal readonly record struct SampleStep(long Step, long Index, SampleData? Data);
+
+/// <summary>Counts a feature keeps: picture steps written and the host copies they took (one per picture step).</summary>
+internal readonly record struct ExtensionCounters(long PictureSteps, long HostCopies)
+{
+    public static ExtensionCounters operator +(ExtensionCounters a, ExtensionCounters b) =>
+        new(a.PictureSteps + b.PictureSteps, a.HostCopies + b.HostCopies);
 }
 
 /// <summary>What an extension may use: the model, the run's writer, the options, and a one-line warning channel.</summary>

@@ -1,4 +1,3 @@
-using TrainWatch.TorchSharp.Pictures;
 using static TorchSharp.torch;
 
 namespace TrainWatch.TorchSharp;
@@ -6,12 +5,18 @@ namespace TrainWatch.TorchSharp;
 public sealed partial class TrainWatcher
 {
     /// <summary>Picture steps written and the host copies they made (tests prove one copy per picture step).</summary>
-    internal (long Steps, long HostCopies) PictureCounts =>
-        (_extensions.OfType<PictureExtension>().Sum(p => p.PictureSteps), _extensions.OfType<PictureExtension>().Sum(p => p.HostCopies));
+    internal (long Steps, long HostCopies) PictureCounts
+    {
+        get
+        {
+            var counters = _extensions.Aggregate(default(ExtensionCounters), (sum, e) => sum + e.Counters);
+            return (counters.PictureSteps, counters.HostCopies);
+        }
+    }
 
     /// <summary>
     /// Sets the probe batch that activation maps, saliency and Grad-CAM are drawn for, for the rest of the run (the first
-    /// <see cref="PictureOptions.ProbeSize"/> inputs are kept, copied). Without it the watcher takes the probe from the
+    /// <see cref="Pictures.PictureOptions.ProbeSize"/> inputs are kept, copied). Without it the watcher takes the probe from the
     /// first batch the model sees. <paramref name="labels"/>, if given, are written next to the predicted classes.
     /// </summary>
     /// <param name="inputs">A batch shaped as the model's input (<c>[N, C, H, W]</c> for images), on the model's device.</param>
@@ -30,9 +35,6 @@ public sealed partial class TrainWatcher
             throw new ArgumentException("The probe needs a batch dimension with at least one input.", nameof(inputs));
         }
 
-        foreach (var pictures in _extensions.OfType<PictureExtension>())
-        {
-            pictures.SetProbe(inputs, labels);
-        }
+        Route(new PictureProbeRequest(inputs, labels));
     }
 }

@@ -1,5 +1,3 @@
-using TrainWatch.TorchSharp.Projector;
-using TrainWatch.TorchSharp.Tabs;
 using static TorchSharp.torch;
 
 namespace TrainWatch.TorchSharp;
@@ -27,7 +25,7 @@ public sealed partial class TrainWatcher
             return; // after Dispose every method does nothing (see Dispose)
         }
 
-        _extensions.OfType<HParamsSession>().FirstOrDefault()?.Log(hparams, finalMetrics);
+        Route(new HParamsRequest(hparams, finalMetrics));
     }
 
     /// <summary>
@@ -47,6 +45,6 @@ public sealed partial class TrainWatcher
             return;
         }
 
-        _extensions.OfType<ProjectorExtension>().FirstOrDefault()?.SetProbe(inputs, labels);
+        Route(new ProjectorProbeRequest(inputs, labels));
     }
 }

@@ -135,13 +135,17 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
 
     private void Reached(AttachStage stage) => _options.AttachStageReached?.Invoke(stage);
 
-    // Features beyond statistics (pictures, graph, projector, ...) plug in here, one line each.
-    private void AddExtensions(WatchContext context)
+    // Features beyond statistics (pictures, graph, projector, ...) are listed in WatchFeatures.
+    private void AddExtensions(WatchContext context) => _extensions.AddRange(WatchFeatures.Create(context, () => _schedule.Current));
+
+    // A user's call for a feature goes to every feature; the one it is for acts on it. What it throws (a second
+    // LogHParams) reaches the caller: these are the user's own calls, outside the training step.
+    private void Route(WatchRequest request)
     {
-        _extensions.AddRange(Tabs.TensorBoardTabs.Create(context, () => _schedule.Current));
-        _extensions.AddRange(Pictures.PictureExtension.For(context));
-        AddHistory(context);
-        _extensions.AddRange(ModelSummaries.ModelSummaryExtension.For(context));
+        foreach (var extension in _extensions)
+        {
+            extension.Receive(request);
+        }
     }
 
     /// <summary>Raised on the training thread for each new alert. Exceptions from handlers are caught and logged.</summary>
@@ -340,6 +344,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
     private void Sample(long step, Tensor? loss)
     {
         IReadOnlyList<Alert> alerts = [];
+        SampleData? collected = null;
         Guard(() =>
         {
             _recorder?.Disarm();
@@ -360,6 +365,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
                 WatchedParameters.LearningRates(_optimizers),
                 _schedule.StepsPerSecond(step));
             _updates.Snapshot(_weights, step);
+            collected = sample;
 
             _advisor.Review(sample, _parameters.Any(p => p.Parameter.requires_grad), _recorder?.TakeSilentModules() ?? []);
             alerts = _diagnostician.Examine(sample, recording);
@@ -378,7 +384,6 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
                 _writer.AddDeferred(step, () => SampleSummaries.BuildAlerts(alerts, totalAlerts), 256L * alerts.Count);
             }
 
-            _history?.Record(sample, _sampleIndex);
             ReportHookFailures(step);
         });
 
@@ -387,7 +392,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         long sampleIndex = _sampleIndex++;
         foreach (var extension in _extensions)
         {
-            Guard(() => extension.OnSampleStep(step, sampleIndex));
+            Guard(() => extension.OnSample(new SampleStep(step, sampleIndex, collected)));
         }
 
         if (_options.StopOnNaN && alerts.FirstOrDefault(a => a.Kind == AlertKind.NonFinite) is { } nonFinite)

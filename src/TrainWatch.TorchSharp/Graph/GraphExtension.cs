@@ -20,7 +20,7 @@ internal sealed class GraphExtension : IWatchExtension
     {
     }
 
-    public void OnSampleStep(long step, long sampleIndex) => Write(step);
+    public void OnSample(SampleStep sample) => Write(sample.Step);
 
     public void Dispose() => Write(0);
 

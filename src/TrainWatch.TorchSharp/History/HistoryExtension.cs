@@ -21,17 +21,17 @@ internal sealed class HistoryExtension : IWatchExtension
     /// <summary>The histories (filled on the writer's thread).</summary>
     public DistributionHistories Histories { get; }
 
-    /// <summary>The extension for <paramref name="context"/>, or null when histories are turned off.</summary>
+    /// <summary>The extension for <paramref name="context"/>, or none when histories are turned off.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public static HistoryExtension? For(WatchContext context)
+    public static IEnumerable<IWatchExtension> For(WatchContext context)
     {
         if (context.Options.History is not { } options)
         {
-            return null;
+            return [];
         }
 
         options.Validate();
-        return new HistoryExtension(context, options);
+        return [new HistoryExtension(context, options)];
     }
 
     /// <summary>Adds a sample step (the <paramref name="sampleIndex"/>-th) to the histories; on picture steps, draws them.</summary>
@@ -57,9 +57,12 @@ internal sealed class HistoryExtension : IWatchExtension
         // Nothing to arm: the histories come from the statistics every sample step computes.
     }
 
-    public void OnSampleStep(long step, long sampleIndex)
+    public void OnSample(SampleStep sample)
     {
-        // Fed through Record, which receives the sample's statistics.
+        if (sample.Data is { } data)
+        {
+            Record(data, sample.Index);
+        }
     }
 
     /// <summary>At the end of the run the pictures include the last sampled steps, unless they were just drawn.</summary>

@@ -20,8 +20,9 @@ internal sealed class ModelSummaryExtension(WatchContext context) : IWatchExtens
         // Nothing to arm: the forward recorder records every sampled step.
     }
 
-    public void OnSampleStep(long step, long sampleIndex)
+    public void OnSample(SampleStep sample)
     {
+        long step = sample.Step;
         if (_written || context.LastRecording is not { } recording || recording.Step != step || recording.Calls.Count == 0)
         {
             return;

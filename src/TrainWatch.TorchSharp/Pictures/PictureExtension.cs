@@ -55,8 +55,19 @@ internal sealed class PictureExtension : IWatchExtension
         // Nothing to arm: pictures come from an extra pass of the probe batch, not from the training forward pass.
     }
 
-    public void OnSampleStep(long step, long sampleIndex)
+    public ExtensionCounters Counters => new(PictureSteps, HostCopies);
+
+    public void Receive(WatchRequest request)
     {
+        if (request is PictureProbeRequest probe)
+        {
+            SetProbe(probe.Inputs, probe.Labels);
+        }
+    }
+
+    public void OnSample(SampleStep sample)
+    {
+        long step = sample.Step;
         _probe.StopCapturingIfDone();
         _lastSampleStep = step;
         if (!_schedule.IsDue(step))

@@ -73,8 +73,17 @@ internal sealed class ProjectorExtension : IWatchExtension
     {
     }
 
-    public void OnSampleStep(long step, long sampleIndex)
+    public void Receive(WatchRequest request)
     {
+        if (request is ProjectorProbeRequest probe)
+        {
+            SetProbe(probe.Inputs, probe.Labels);
+        }
+    }
+
+    public void OnSample(SampleStep sample)
+    {
+        long step = sample.Step;
         RemoveCaptureHook();
         if (_disabled || !_schedule.IsDue(step))
         {

@@ -72,8 +72,16 @@ internal sealed class HParamsSession : IWatchExtension
     {
     }
 
-    public void OnSampleStep(long step, long sampleIndex)
+    public void OnSample(SampleStep sample)
     {
+    }
+
+    public void Receive(WatchRequest request)
+    {
+        if (request is HParamsRequest hparams)
+        {
+            Log(hparams.HParams, hparams.FinalMetrics);
+        }
     }
 
     public void Dispose()

@@ -1,5 +1,6 @@
 using TrainWatch.Imaging;
 using static TorchSharp.torch;
+using TrainWatch.RunFormat;
 
 namespace TrainWatch.TorchSharp.Pictures;
 

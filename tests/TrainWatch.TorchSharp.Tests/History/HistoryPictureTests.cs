@@ -7,6 +7,7 @@ using TrainWatch.TorchSharp.History;
 using TrainWatch.TorchSharp.Tests.Pictures;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
+using TrainWatch.RunFormat;
 
 namespace TrainWatch.TorchSharp.Tests.History;
 
@@ -29,19 +30,19 @@ public sealed class HistoryPictureTests
         RunSmallCnn(dir.Path, steps: 9, history); // samples 0..8; pictures at 0, 4, 8
 
         var values = RunReader.Values(dir.Path);
-        Assert.Equal([0L, 4, 8], values.Where(v => v.Value.Tag == HistoryTags.Activation("features.2")).Select(v => v.Step));
+        Assert.Equal([0L, 4, 8], values.Where(v => v.Value.Tag == LayerTags.ActivationHistory("features.2")).Select(v => v.Step));
 
         // A ReLU's output and a Linear's weight gradient, against their own histograms.
         var relu = Expected(values, "activations/features.2", history.ActivationBuckets, history.MaxColumns, lastStep: 8);
         Assert.Equal(9, relu.Columns.Count);
         Assert.All(relu.Columns, c => Assert.True(c.Counts[history.ActivationBuckets.ZeroBucket] > 0)); // ReLU makes exact zeros
-        AssertPictureShows(values, HistoryTags.Activation("features.2"), 8, relu);
+        AssertPictureShows(values, LayerTags.ActivationHistory("features.2"), 8, relu);
 
         var gradient = Expected(values, "grads/classifier.3.weight", history.GradientBuckets, history.MaxColumns, lastStep: 8);
-        AssertPictureShows(values, HistoryTags.Gradient("classifier.3.weight"), 8, gradient);
+        AssertPictureShows(values, LayerTags.GradientHistory("classifier.3.weight"), 8, gradient);
 
         // The picture of step 4 shows steps 0..4 only.
-        AssertPictureShows(values, HistoryTags.Activation("features.2"), 4, Expected(values, "activations/features.2", history.ActivationBuckets, history.MaxColumns, lastStep: 4));
+        AssertPictureShows(values, LayerTags.ActivationHistory("features.2"), 4, Expected(values, "activations/features.2", history.ActivationBuckets, history.MaxColumns, lastStep: 4));
     }
 
     [Fact]
@@ -52,10 +53,10 @@ public sealed class HistoryPictureTests
         RunSmallCnn(dir.Path, steps: 10, history); // samples 0..9: pictures at 0 and, on dispose, at 9
 
         var values = RunReader.Values(dir.Path);
-        Assert.Equal([0L, 9], values.Where(v => v.Value.Tag == HistoryTags.Activation("classifier.1")).Select(v => v.Step));
+        Assert.Equal([0L, 9], values.Where(v => v.Value.Tag == LayerTags.ActivationHistory("classifier.1")).Select(v => v.Step));
         var expected = Expected(values, "activations/classifier.1", history.ActivationBuckets, 4, lastStep: 9);
         Assert.Equal([(0L, 3L), (4L, 7L), (8L, 9L)], expected.Columns.Select(c => (c.FirstStep, c.LastStep)));
-        AssertPictureShows(values, HistoryTags.Activation("classifier.1"), 9, expected);
+        AssertPictureShows(values, LayerTags.ActivationHistory("classifier.1"), 9, expected);
 
         // Merging kept every count: the picture's history holds what the ten histograms held.
         double recorded = Enumerable.Range(0, 10).Sum(s => RunReader.Histogram(values, "activations/classifier.1", s).Num);
@@ -106,11 +107,11 @@ public sealed class HistoryPictureTests
             }
         }
 
-        using var png = Decode(values, HistoryTags.Activation("classifier.1"), 7);
+        using var png = Decode(values, LayerTags.ActivationHistory("classifier.1"), 7);
         var layout = HistoryImage.Plan(buckets.Count, history.MaxColumns, expected.Columns.Count);
         Assert.Equal(HistoryImage.Background, Pixel(png, layout.ColumnX(0), layout.BucketY(buckets.Count - 1)));
         Assert.NotEqual(HistoryImage.Background, Pixel(png, layout.ColumnX(5), layout.BucketY(buckets.Count - 1)));
-        AssertPictureShows(values, HistoryTags.Activation("classifier.1"), 7, expected);
+        AssertPictureShows(values, LayerTags.ActivationHistory("classifier.1"), 7, expected);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using TrainWatch.TorchSharp.Pictures;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using TrainWatch.RunFormat;
 
 namespace TrainWatch.TorchSharp.Tests.Pictures;
 

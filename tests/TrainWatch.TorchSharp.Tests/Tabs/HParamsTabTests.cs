@@ -4,6 +4,7 @@ using TrainWatch.Summaries;
 using TrainWatch.TorchSharp.Reporting;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
+using TrainWatch.RunFormat;
 
 namespace TrainWatch.TorchSharp.Tests.Tabs;
 
@@ -27,12 +28,12 @@ public sealed class HParamsTabTests
         var values = RunReader.Values(run);
         var hparams = values.Where(v => v.Value.Metadata?.PluginData?.PluginName == HParamsSummary.PluginName).ToList();
         Assert.Equal([HParamsSummary.ExperimentTag, HParamsSummary.SessionStartTag, HParamsSummary.SessionEndTag], hparams.Select(v => v.Value.Tag));
-        Assert.Contains(values, v => v.Value.Tag == SummaryTags.Loss);
+        Assert.Contains(values, v => v.Value.Tag == RunTags.Loss);
 
         var data = hparams.Select(v => HParamsSummary.Parse(v.Value.Metadata)).ToList();
         Assert.All(data, d => Assert.Equal(0, d.Version));
         Assert.Equal(["batch_size", "lr", "optimizer"], data[0].Experiment.HparamInfos.Select(h => h.Name));
-        Assert.Equal([SummaryTags.Loss], data[0].Experiment.MetricInfos.Select(m => m.Name.Tag));
+        Assert.Equal([RunTags.Loss], data[0].Experiment.MetricInfos.Select(m => m.Name.Tag));
         Assert.All(data[0].Experiment.MetricInfos, m => Assert.Equal("", m.Name.Group)); // the run's own scalars
         Assert.Equal("sgd", data[1].SessionStartInfo.Hparams["optimizer"].StringValue);
         Assert.Equal(8, data[1].SessionStartInfo.Hparams["batch_size"].NumberValue);
@@ -67,7 +68,7 @@ public sealed class HParamsTabTests
 
         var values = RunReader.Values(second);
         var metrics = HParamsSummary.Parse(values.Single(v => v.Value.Tag == HParamsSummary.ExperimentTag).Value.Metadata).Experiment.MetricInfos;
-        Assert.Equal([SummaryTags.Loss, "accuracy"], metrics.Select(m => m.Name.Tag));
+        Assert.Equal([RunTags.Loss, "accuracy"], metrics.Select(m => m.Name.Tag));
         Assert.Equal(0.75f, RunReader.Scalar(values, "accuracy", 2));
     }
 

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using TrainWatch.Events;
+using TrainWatch.RunFormat;
 using TrainWatch.TorchSharp.Diagnosis;
 using TrainWatch.TorchSharp.Distributed;
 using TrainWatch.TorchSharp.Lifecycle;
@@ -9,7 +10,6 @@ using TrainWatch.TorchSharp.Reporting;
 using TrainWatch.TorchSharp.Sampling;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
-using TrainWatch.RunFormat;
 
 namespace TrainWatch.TorchSharp;
 

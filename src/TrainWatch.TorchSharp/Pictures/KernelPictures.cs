@@ -1,7 +1,7 @@
 using TrainWatch.Imaging;
+using TrainWatch.RunFormat;
 using TrainWatch.Summaries;
 using static TorchSharp.torch;
-using TrainWatch.RunFormat;
 
 namespace TrainWatch.TorchSharp.Pictures;
 

@@ -1,6 +1,6 @@
 using TrainWatch.Imaging;
-using static TorchSharp.torch;
 using TrainWatch.RunFormat;
+using static TorchSharp.torch;
 
 namespace TrainWatch.TorchSharp.Pictures;
 

@@ -3,11 +3,11 @@ using TorchSharp;
 using TrainWatch.Distributions;
 using TrainWatch.Imaging;
 using TrainWatch.Protos;
+using TrainWatch.RunFormat;
 using TrainWatch.TorchSharp.History;
 using TrainWatch.TorchSharp.Tests.Pictures;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
-using TrainWatch.RunFormat;
 
 namespace TrainWatch.TorchSharp.Tests.History;
 
@@ -115,11 +115,25 @@ public sealed class HistoryPictureTests
     }
 
     [Fact]
-    public void Without_history_options_no_history_picture_is_written()
+    public void Without_history_options_none_of_the_history_pictures_the_same_run_writes_with_them_is_written()
     {
-        using var dir = new TempDirectory();
-        RunSmallCnn(dir.Path, steps: 2, history: null);
-        Assert.DoesNotContain(RunReader.Values(dir.Path), v => v.Value.Tag.Contains("_history/", StringComparison.Ordinal));
+        using var on = new TempDirectory();
+        using var off = new TempDirectory();
+        RunSmallCnn(on.Path, steps: 2, new HistoryOptions());
+        RunSmallCnn(off.Path, steps: 2, history: null);
+        var withHistory = RunReader.Values(on.Path);
+        var without = RunReader.Values(off.Path);
+
+        // The control: with history options both kinds of history picture are written.
+        var historyTags = withHistory.Where(v => v.Value.Image is not null).Select(v => v.Value.Tag)
+            .Where(t => t.StartsWith(LayerTags.ActivationHistoryPrefix, StringComparison.Ordinal) || t.StartsWith(LayerTags.GradientHistoryPrefix, StringComparison.Ordinal))
+            .ToHashSet();
+        Assert.Contains(LayerTags.ActivationHistory("classifier.1"), historyTags);
+        Assert.Contains(LayerTags.GradientHistory("classifier.3.weight"), historyTags);
+
+        var leaked = without.Select(v => v.Value.Tag).Where(historyTags.Contains).Distinct().ToList();
+        Assert.True(leaked.Count == 0, string.Join(", ", leaked));
+        Assert.Contains(without, v => v.Value.Tag == LayerTags.ActivationHistogram("classifier.1")); // the histograms they are made from still are
     }
 
     private static WatchOptions Options(HistoryOptions? history) => new()

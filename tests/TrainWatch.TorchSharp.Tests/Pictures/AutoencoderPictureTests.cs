@@ -1,9 +1,9 @@
 using TrainWatch.Imaging;
+using TrainWatch.RunFormat;
 using TrainWatch.TorchSharp.Pictures;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
-using TrainWatch.RunFormat;
 
 namespace TrainWatch.TorchSharp.Tests.Pictures;
 

@@ -1,10 +1,11 @@
 using TrainWatch.Events;
+using TrainWatch.Protos;
 using TrainWatch.Protos.Plugins.HParams;
+using TrainWatch.RunFormat;
 using TrainWatch.Summaries;
 using TrainWatch.TorchSharp.Reporting;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
-using TrainWatch.RunFormat;
 
 namespace TrainWatch.TorchSharp.Tests.Tabs;
 
@@ -39,7 +40,11 @@ public sealed class HParamsTabTests
         Assert.Equal(8, data[1].SessionStartInfo.Hparams["batch_size"].NumberValue);
         Assert.Equal(Status.Success, data[2].SessionEndInfo.Status);
         Assert.Equal(4, hparams[2].Step);
-        Assert.True(file.Length > 0);
+
+        // TensorBoard pairs a session with the scalars of its own run: the three records are in the run's one file, beside the loss.
+        var records = EventFileReader.ReadAll(file).Events.Select(e => e.Event.Summary).OfType<Summary>().SelectMany(s => s.Value).ToList();
+        Assert.Equal(3, records.Count(v => v.Metadata?.PluginData?.PluginName == HParamsSummary.PluginName));
+        Assert.Contains(records, v => v.Tag == RunTags.Loss);
     }
 
     [Fact]

@@ -1,9 +1,9 @@
 using TorchSharp;
+using TrainWatch.RunFormat;
 using TrainWatch.TorchSharp.Diagnosis;
 using TrainWatch.TorchSharp.Reporting;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
-using TrainWatch.RunFormat;
 
 namespace TrainWatch.TorchSharp.Tests.Watcher;
 

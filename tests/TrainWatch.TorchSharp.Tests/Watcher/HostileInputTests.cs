@@ -1,11 +1,11 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using TrainWatch.Events;
+using TrainWatch.RunFormat;
 using TrainWatch.TorchSharp.Reporting;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
-using TrainWatch.RunFormat;
 
 namespace TrainWatch.TorchSharp.Tests.Watcher;
 

@@ -1,8 +1,8 @@
+using TrainWatch.RunFormat;
 using TrainWatch.TorchSharp.Reporting;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
-using TrainWatch.RunFormat;
 
 namespace TrainWatch.TorchSharp.Tests.Watcher;
 

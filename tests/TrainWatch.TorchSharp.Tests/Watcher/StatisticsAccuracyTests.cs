@@ -1,8 +1,8 @@
 using TorchSharp;
+using TrainWatch.RunFormat;
 using TrainWatch.TorchSharp.Reporting;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
-using TrainWatch.RunFormat;
 
 namespace TrainWatch.TorchSharp.Tests.Watcher;
 

@@ -1,10 +1,10 @@
 using TorchSharp;
+using TrainWatch.RunFormat;
 using TrainWatch.TorchSharp.Distributed;
 using TrainWatch.TorchSharp.Reporting;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
-using TrainWatch.RunFormat;
 
 namespace TrainWatch.TorchSharp.Tests.Watcher;
 

@@ -25,6 +25,9 @@ public static class RunTags
     /// <summary>Exceptions caught inside TrainWatch's forward hooks so far (written when the count grows).</summary>
     public const string HookFailures = "trainwatch/hook_failures";
 
+    /// <summary>Events the core writer had to drop (a full queue under the default backpressure policy, <c>Drop</c>), written into the run.</summary>
+    public const string DroppedEvents = "trainwatch/dropped_events";
+
     /// <summary>The text tags of features that stood down for a model: <c>trainwatch/features/&lt;key&gt;</c>.</summary>
     public const string FeatureNotes = "trainwatch/features";
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using TrainWatch.RunFormat;
 
 namespace TrainWatch.TorchSharp;
 
@@ -12,9 +13,6 @@ namespace TrainWatch.TorchSharp;
 /// </remarks>
 internal static class FeatureNotes
 {
-    /// <summary>The text tags the notes are written under: one per feature, each written once (its caller keeps it once).</summary>
-    public const string Tag = "trainwatch/features";
-
     /// <summary>Notes that <paramref name="feature"/> is off for this model (text tag <c>trainwatch/features/&lt;key&gt;</c>).</summary>
     /// <param name="context">The run.</param>
     /// <param name="step">The step the note is written at (the one where the feature found it does not apply).</param>
@@ -22,7 +20,7 @@ internal static class FeatureNotes
     /// <param name="feature">The feature's name as the user knows it.</param>
     /// <param name="reason">Why it does not apply, in words the user can check.</param>
     public static void StandDown(WatchContext context, long step, string key, string feature, string reason) =>
-        context.Writer.AddText($"{Tag}/{key}", $"**{feature}**: off for this model, because {reason}. Nothing to fix.", step);
+        context.Writer.AddText(RunTags.FeatureNote(key), $"**{feature}**: off for this model, because {reason}. Nothing to fix.", step);
 
     /// <summary>
     /// The start-up line: where the run goes, what is sampled how often, which extra tabs are on or off. Logged at
@@ -51,7 +49,7 @@ internal static class FeatureNotes
         Add(options.Projector is not null, () => $"projector every {options.Projector!.EverySteps} steps", "projector");
         string offText = off.Count == 0 ? "" : $"; off by option: {string.Join(", ", off)}";
         return $"TrainWatch: writing {runDirectory} ({string.Join(", ", on)}{offText}); features that do not fit the model "
-            + $"stand down quietly (text tab {Tag}). View: tensorboard --logdir {runDirectory}";
+            + $"stand down quietly (text tab {RunTags.FeatureNotes}). View: tensorboard --logdir {runDirectory}";
 
         void Add(bool enabled, Func<string> onText, string name)
         {

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using TrainWatch.Events;
+using TrainWatch.RunFormat;
 using TrainWatch.TorchSharp.Diagnosis;
 using TrainWatch.TorchSharp.Distributed;
 using TrainWatch.TorchSharp.Lifecycle;
@@ -440,11 +441,11 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
 
         if (_hookFailuresWritten == 0 && _hookFailures.First is { } first)
         {
-            _advisor.Warn($"TrainWatch: a forward hook failed ({first.GetType().Name}: {first.Message}); that module's statistics are missing from the step. The forward pass itself was not affected; the count is written as {SummaryTags.HookFailures}.");
+            _advisor.Warn($"TrainWatch: a forward hook failed ({first.GetType().Name}: {first.Message}); that module's statistics are missing from the step. The forward pass itself was not affected; the count is written as {RunTags.HookFailures}.");
         }
 
         _hookFailuresWritten = failures;
-        _writer!.AddScalar(SummaryTags.HookFailures, failures, step);
+        _writer!.AddScalar(RunTags.HookFailures, failures, step);
     }
 
     private void DisposeExtensions()

@@ -31,6 +31,12 @@ public static class DiffProbe
             throw new InvalidOperationException($"trainwatch diff failed ({process.ExitCode}): {stderr.Result}");
         }
 
+        return Read(stdout, process.ExitCode);
+    }
+
+    /// <summary>The verdict in the JSON <c>trainwatch diff --json</c> printed (with <paramref name="exitCode"/>, its exit code).</summary>
+    public static DiffVerdict Read(string stdout, int exitCode)
+    {
         using var json = JsonDocument.Parse(stdout);
         var root = json.RootElement;
         string? kind = null, layer = null;
@@ -53,6 +59,6 @@ public static class DiffProbe
             kind ??= "non_finite";
         }
 
-        return new DiffVerdict(kind, layer, onset, process.ExitCode, nonFiniteStep);
+        return new DiffVerdict(kind, layer, onset, exitCode, nonFiniteStep);
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Spectre.Console;
 using TrainWatch.Cli.Output;
 using TrainWatch.Cli.Reading;
+using TrainWatch.RunFormat;
 
 namespace TrainWatch.Cli.Commands;
 
@@ -30,7 +31,7 @@ internal static class InspectCommand
     private static int Run(CliContext context, string path, bool asJson, CancellationToken cancellation)
     {
         // Structure only, plus the one text worth showing: the model summary the watcher writes.
-        var read = ReadOptions.Structure with { KeepTexts = true, Tags = TagGlob.Parse(ModelSummaryText.Tag) };
+        var read = ReadOptions.Structure with { KeepTexts = true, Tags = TagGlob.Parse(RunTags.ModelSummary) };
         var runs = RunSetLoader.Load(RunLocator.FindRuns(path), read, context, cancellation);
         bool problems = ReadProblems.Report(runs, context);
         if (asJson)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Spectre.Console;
 using TrainWatch.Cli.Output;
 using TrainWatch.Cli.Reading;
+using TrainWatch.RunFormat;
 
 namespace TrainWatch.Cli.Commands;
 
@@ -12,7 +13,7 @@ internal static class ModelSummaryView
     /// <summary>The run's model summary (the first one written) and its step, or null.</summary>
     public static (long Step, ModelSummary Summary)? Find(RunData run)
     {
-        if (run.Texts.TryGetValue(ModelSummaryText.Tag, out var texts))
+        if (run.Texts.TryGetValue(RunTags.ModelSummary, out var texts))
         {
             foreach (var text in texts)
             {

@@ -1,4 +1,5 @@
 using TrainWatch.Cli.Reading;
+using TrainWatch.RunFormat;
 
 namespace TrainWatch.Cli.Commands;
 
@@ -9,7 +10,7 @@ namespace TrainWatch.Cli.Commands;
 internal sealed class TailSnapshot
 {
     /// <summary>The tag prefix of alert text summaries.</summary>
-    public const string AlertPrefix = "alerts/";
+    public const string AlertPrefix = AlertTags.Prefix;
 
     private readonly Dictionary<(string Run, string Tag), int> _alertsShown = [];
     private readonly Dictionary<(string Run, string Tag), long> _stepShown = [];

@@ -1,4 +1,5 @@
 using TrainWatch.Cli.Reading;
+using TrainWatch.RunFormat;
 
 namespace TrainWatch.Cli.Dashboard;
 
@@ -35,8 +36,8 @@ internal static class HeadlineSelection
         }
 
         // A writer that logs both train/loss and a plain loss: the watcher's own tag is the loss, the other is dropped.
-        var loss = found.Where(h => h.Kind == HeadlineKind.Loss).OrderBy(h => h.Tag == "train/loss" ? 0 : 1).Take(1);
-        var gradientNorm = found.Where(h => h.Kind == HeadlineKind.GradientNorm).OrderBy(h => h.Tag == "train/grad_norm" ? 0 : 1).Take(1);
+        var loss = found.Where(h => h.Kind == HeadlineKind.Loss).OrderBy(h => h.Tag == RunTags.Loss ? 0 : 1).Take(1);
+        var gradientNorm = found.Where(h => h.Kind == HeadlineKind.GradientNorm).OrderBy(h => h.Tag == RunTags.GlobalGradientNorm ? 0 : 1).Take(1);
         return loss.Concat(gradientNorm)
             .Concat(found.Where(h => h.Kind is HeadlineKind.LearningRate or HeadlineKind.StepsPerSecond or HeadlineKind.EvalMetric).OrderBy(h => h.Kind))
             .Take(MaxHeadlines)
@@ -65,8 +66,8 @@ internal static class HeadlineSelection
         return tag switch
         {
             _ when name == "loss" => HeadlineKind.Loss,
-            "train/grad_norm" or "grad_norm" => HeadlineKind.GradientNorm,
-            _ when tag.StartsWith("train/lr/", StringComparison.Ordinal) || name is "lr" or "learning_rate" => HeadlineKind.LearningRate,
+            RunTags.GlobalGradientNorm or "grad_norm" => HeadlineKind.GradientNorm,
+            _ when RunTags.LearningRateGroup(tag) is { Length: > 0 } || name is "lr" or "learning_rate" => HeadlineKind.LearningRate,
             _ when name == "steps_per_second" => HeadlineKind.StepsPerSecond,
             _ => null,
         };
@@ -77,8 +78,8 @@ internal static class HeadlineSelection
         HeadlineKind.Loss => "loss",
         HeadlineKind.GradientNorm => "grad norm",
         HeadlineKind.StepsPerSecond => "steps/s",
-        HeadlineKind.LearningRate when tag.StartsWith("train/lr/", StringComparison.Ordinal) => "lr/" + tag["train/lr/".Length..],
+        HeadlineKind.LearningRate when RunTags.LearningRateGroup(tag) is { Length: > 0 } group => "lr/" + group,
         HeadlineKind.LearningRate => "lr",
-        _ => tag.StartsWith("train/", StringComparison.Ordinal) ? tag["train/".Length..] : tag,
+        _ => tag.StartsWith(RunTags.TrainPrefix, StringComparison.Ordinal) ? tag[RunTags.TrainPrefix.Length..] : tag,
     };
 }

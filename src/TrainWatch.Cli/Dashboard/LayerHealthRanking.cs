@@ -1,6 +1,7 @@
 using System.Globalization;
 using TrainWatch.Cli.Output;
 using TrainWatch.Cli.Reading;
+using TrainWatch.RunFormat;
 
 namespace TrainWatch.Cli.Dashboard;
 
@@ -44,10 +45,14 @@ internal static class LayerHealthRanking
     // Zero (weights that did not move) is scored as this ratio: far off, but not an infinite score that hides the rest.
     private const double SmallestRatio = 1e-12;
 
+    private static readonly string s_gradientNorm = LayerTags.GradientStatisticPrefix(TensorStatistic.Norm);
+    private static readonly string s_deadUnits = LayerTags.ActivationStatisticPrefix(TensorStatistic.DeadUnits);
+
     private static readonly (string Prefix, string What)[] s_nonFiniteCounts =
     [
-        ("grad_nan_count/", "gradient"), ("grad_inf_count/", "gradient"), ("weight_nan_count/", "weights"), ("weight_inf_count/", "weights"),
-        ("activation_nan_count/", "output"), ("activation_inf_count/", "output"),
+        (LayerTags.GradientStatisticPrefix(TensorStatistic.NaNCount), "gradient"), (LayerTags.GradientStatisticPrefix(TensorStatistic.InfCount), "gradient"),
+        (LayerTags.WeightStatisticPrefix(TensorStatistic.NaNCount), "weights"), (LayerTags.WeightStatisticPrefix(TensorStatistic.InfCount), "weights"),
+        (LayerTags.ActivationStatisticPrefix(TensorStatistic.NaNCount), "output"), (LayerTags.ActivationStatisticPrefix(TensorStatistic.InfCount), "output"),
     ];
 
     /// <summary>The layers of <paramref name="run"/>, worst first; <paramref name="alerts"/> are its alerts, newest first.</summary>
@@ -75,11 +80,11 @@ internal static class LayerHealthRanking
                 continue;
             }
 
-            if (ParameterOf(tag, "update_ratio/") is { } ratioParameter && !IsBias(ratioParameter))
+            if (ParameterOf(tag, LayerTags.UpdateRatioPrefix) is { } ratioParameter && !IsBias(ratioParameter))
             {
                 SignalsOf(LayerOfParameter(ratioParameter), tag).Add(UpdateRatio(points[^1].Value));
             }
-            else if (ParameterOf(tag, "grad_norm/") is { } normParameter && !IsBias(normParameter))
+            else if (ParameterOf(tag, s_gradientNorm) is { } normParameter && !IsBias(normParameter))
             {
                 var list = SignalsOf(LayerOfParameter(normParameter), tag);
                 if (GradientJump(points) is { } jump)
@@ -87,7 +92,7 @@ internal static class LayerHealthRanking
                     list.Add(jump);
                 }
             }
-            else if (ParameterOf(tag, "activation_dead_units/") is { } module)
+            else if (ParameterOf(tag, s_deadUnits) is { } module)
             {
                 double dead = points[^1].Value;
                 SignalsOf(LayerOfModule(module), tag).Add(new HealthSignal(

@@ -1,4 +1,5 @@
 using TrainWatch.Cli.Reading;
+using TrainWatch.RunFormat;
 
 namespace TrainWatch.Cli.Diff;
 
@@ -17,8 +18,6 @@ internal static class ExplosionDetector
 
     /// <summary>The default growth factor over the window that counts as exploding.</summary>
     public const double DefaultFactor = 10;
-
-    private static readonly string[] s_nonFiniteSuffixes = ["/nan_count", "/pos_inf_count", "/neg_inf_count"];
 
     /// <summary>The finding for one tag of one run, or null when its norm is tame.</summary>
     /// <param name="run">"A" or "B", for the finding's words.</param>
@@ -111,7 +110,7 @@ internal static class ExplosionDetector
     private static long? FirstNonFiniteStep(string tag, RunData data, IReadOnlyList<HistogramStats> points)
     {
         long? first = null;
-        foreach (string suffix in s_nonFiniteSuffixes)
+        foreach (string suffix in LayerTags.HistogramNonFiniteSuffixes)
         {
             if (data.Tags.TryGetValue(tag + suffix, out var info) && info.Count > 0)
             {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using TrainWatch.Cli.Reading;
+using TrainWatch.RunFormat;
 
 namespace TrainWatch.Cli.Diff;
 
@@ -19,16 +20,29 @@ namespace TrainWatch.Cli.Diff;
 internal static class NonFiniteDetector
 {
     /// <summary>The scalar tags diff reads for its verdicts (and nothing else: the watcher writes many more).</summary>
-    public const string ScalarTags = "train/*,grad_norm/*,weight_norm/*,update_ratio/*,*nan_count*,*inf_count*";
+    /// <remarks>The counts' globs (<c>*nan_count*</c>, <c>*inf_count*</c>) match the watcher's per-layer counts and the core writer's <c>&lt;tag&gt;/{nan,pos_inf,neg_inf}_count</c> alike.</remarks>
+    public static string ScalarTags { get; } = string.Join(",",
+        RunTags.TrainPrefix + "*",
+        LayerTags.GradientStatisticPrefix(TensorStatistic.Norm) + "*",
+        LayerTags.WeightStatisticPrefix(TensorStatistic.Norm) + "*",
+        LayerTags.UpdateRatioPrefix + "*",
+        "*" + TensorStatistic.NaNCount + "*",
+        "*" + TensorStatistic.InfCount + "*");
 
     private static readonly (string Prefix, TensorRole Role)[] s_countPrefixes =
     [
-        ("weight_nan_count/", TensorRole.Weight), ("weight_inf_count/", TensorRole.Weight),
-        ("activation_nan_count/", TensorRole.Activation), ("activation_inf_count/", TensorRole.Activation),
-        ("grad_nan_count/", TensorRole.Gradient), ("grad_inf_count/", TensorRole.Gradient),
+        (LayerTags.WeightStatisticPrefix(TensorStatistic.NaNCount), TensorRole.Weight), (LayerTags.WeightStatisticPrefix(TensorStatistic.InfCount), TensorRole.Weight),
+        (LayerTags.ActivationStatisticPrefix(TensorStatistic.NaNCount), TensorRole.Activation), (LayerTags.ActivationStatisticPrefix(TensorStatistic.InfCount), TensorRole.Activation),
+        (LayerTags.GradientStatisticPrefix(TensorStatistic.NaNCount), TensorRole.Gradient), (LayerTags.GradientStatisticPrefix(TensorStatistic.InfCount), TensorRole.Gradient),
     ];
 
-    private static readonly string[] s_countSuffixes = ["/nan_count", "/pos_inf_count", "/neg_inf_count"];
+    private static readonly (string Prefix, TensorRole Role)[] s_histogramPrefixes =
+    [
+        (LayerTags.WeightHistogramPrefix, TensorRole.Weight), (LayerTags.ActivationHistogramPrefix, TensorRole.Activation), (LayerTags.GradientHistogramPrefix, TensorRole.Gradient),
+    ];
+
+    private static readonly string s_gradientNorm = LayerTags.GradientStatisticPrefix(TensorStatistic.Norm);
+    private static readonly string s_weightNorm = LayerTags.WeightStatisticPrefix(TensorStatistic.Norm);
 
     /// <summary>The first non-finite step of <paramref name="run"/>, or null.</summary>
     /// <param name="name">"A" or "B".</param>
@@ -101,7 +115,7 @@ internal static class NonFiniteDetector
     /// <summary>The watcher's role and layer for a histogram tag (<c>grads/fc1.weight</c> → gradient of fc1.weight).</summary>
     public static (TensorRole Role, string Layer) RoleOf(string histogramTag)
     {
-        foreach (var (prefix, role) in new[] { ("weights/", TensorRole.Weight), ("activations/", TensorRole.Activation), ("grads/", TensorRole.Gradient) })
+        foreach (var (prefix, role) in s_histogramPrefixes)
         {
             if (histogramTag.StartsWith(prefix, StringComparison.Ordinal))
             {
@@ -122,7 +136,7 @@ internal static class NonFiniteDetector
             }
         }
 
-        foreach (string suffix in s_countSuffixes)
+        foreach (string suffix in LayerTags.HistogramNonFiniteSuffixes)
         {
             if (tag.EndsWith(suffix, StringComparison.Ordinal))
             {
@@ -133,9 +147,9 @@ internal static class NonFiniteDetector
 
         return tag switch
         {
-            ScalarComparison.LossTag or ScalarComparison.GlobalGradientNormTag => (TensorRole.Training, null, false),
-            _ when tag.StartsWith("grad_norm/", StringComparison.Ordinal) => (TensorRole.Gradient, tag["grad_norm/".Length..], false),
-            _ when tag.StartsWith("weight_norm/", StringComparison.Ordinal) => (TensorRole.Weight, tag["weight_norm/".Length..], false),
+            RunTags.Loss or RunTags.GlobalGradientNorm => (TensorRole.Training, null, false),
+            _ when LayerTags.LayerOf(tag, s_gradientNorm) is { } parameter => (TensorRole.Gradient, parameter, false),
+            _ when LayerTags.LayerOf(tag, s_weightNorm) is { } parameter => (TensorRole.Weight, parameter, false),
             _ => null,
         };
     }

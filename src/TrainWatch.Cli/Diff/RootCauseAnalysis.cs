@@ -1,5 +1,6 @@
 using System.Globalization;
 using TrainWatch.Cli.Reading;
+using TrainWatch.RunFormat;
 
 namespace TrainWatch.Cli.Diff;
 
@@ -12,11 +13,11 @@ namespace TrainWatch.Cli.Diff;
 /// </summary>
 internal static class RootCauseAnalysis
 {
-    private const string GradientHistogram = "grads/";
-    private const string GradientNorm = "grad_norm/";
-    private const string WeightHistogram = "weights/";
-    private const string WeightNorm = "weight_norm/";
-    private const string UpdateRatio = "update_ratio/";
+    private const string GradientHistogram = LayerTags.GradientHistogramPrefix;
+    private const string WeightHistogram = LayerTags.WeightHistogramPrefix;
+    private const string UpdateRatio = LayerTags.UpdateRatioPrefix;
+    private static readonly string s_gradientNorm = LayerTags.GradientStatisticPrefix(TensorStatistic.Norm);
+    private static readonly string s_weightNorm = LayerTags.WeightStatisticPrefix(TensorStatistic.Norm);
 
     /// <summary>
     /// Layers whose update ratio ‖Δw‖/‖w‖ (the watcher's <c>update_ratio/&lt;param&gt;</c>) left A's, earliest first, largest
@@ -39,7 +40,7 @@ internal static class RootCauseAnalysis
     /// <param name="comparisons">The histogram tags already compared (their norm series are reused for runs not written by the watcher).</param>
     public static List<LayerDivergence> Layers(RunData a, RunData b, TagGlob tags, IReadOnlySet<long> stepsOfB, IEnumerable<TagComparison> comparisons)
     {
-        bool watcher = a.Scalars.Keys.Any(t => t.StartsWith(GradientNorm, StringComparison.Ordinal))
+        bool watcher = a.Scalars.Keys.Any(t => t.StartsWith(s_gradientNorm, StringComparison.Ordinal))
             || a.HistogramStats.Keys.Any(t => t.StartsWith(GradientHistogram, StringComparison.Ordinal));
         var layers = new List<LayerDivergence>();
         if (!watcher)
@@ -51,16 +52,16 @@ internal static class RootCauseAnalysis
         }
         else
         {
-            var names = a.Scalars.Keys.Where(t => t.StartsWith(GradientNorm, StringComparison.Ordinal)).Select(t => t[GradientNorm.Length..])
+            var names = a.Scalars.Keys.Where(t => t.StartsWith(s_gradientNorm, StringComparison.Ordinal)).Select(t => t[s_gradientNorm.Length..])
                 .Concat(a.HistogramStats.Keys.Where(t => t.StartsWith(GradientHistogram, StringComparison.Ordinal)).Select(t => t[GradientHistogram.Length..]))
                 .Distinct(StringComparer.Ordinal)
-                .Where(p => tags.Matches(GradientHistogram + p) || tags.Matches(GradientNorm + p));
+                .Where(p => tags.Matches(GradientHistogram + p) || tags.Matches(s_gradientNorm + p));
             foreach (string name in names)
             {
-                if (NormSeries(a, b, GradientNorm + name, GradientHistogram + name, stepsOfB) is { } gradient)
+                if (NormSeries(a, b, s_gradientNorm + name, GradientHistogram + name, stepsOfB) is { } gradient)
                 {
-                    var weight = NormSeries(a, b, WeightNorm + name, WeightHistogram + name, stepsOfB);
-                    layers.Add(new LayerDivergence(name, gradient, weight, Math.Min(Ordinal(a, GradientNorm + name), Ordinal(a, GradientHistogram + name))));
+                    var weight = NormSeries(a, b, s_weightNorm + name, WeightHistogram + name, stepsOfB);
+                    layers.Add(new LayerDivergence(name, gradient, weight, Math.Min(Ordinal(a, s_gradientNorm + name), Ordinal(a, GradientHistogram + name))));
                 }
             }
         }

@@ -1,4 +1,5 @@
 using TrainWatch.Cli.Reading;
+using TrainWatch.RunFormat;
 
 namespace TrainWatch.Cli.Diff;
 
@@ -16,15 +17,6 @@ internal sealed record LearningRateChange(string Tag, long Step, double Ratio, d
 /// </summary>
 internal sealed class ScalarComparison
 {
-    /// <summary>Tags of the learning rates.</summary>
-    public const string LearningRatePrefix = "train/lr";
-
-    /// <summary>The loss.</summary>
-    public const string LossTag = "train/loss";
-
-    /// <summary>The global gradient norm.</summary>
-    public const string GlobalGradientNormTag = "train/grad_norm";
-
     // Learning rates are logged as float32: a relative difference of 1e-3 is far above rounding (6e-8), far below any
     // schedule change a person makes on purpose.
     private static readonly double s_learningRateTolerance = 1e-3;
@@ -45,7 +37,7 @@ internal sealed class ScalarComparison
     public static ScalarComparison Compare(RunData a, RunData b, IReadOnlySet<long> stepsOfB)
     {
         var changes = new List<LearningRateChange>();
-        foreach (string tag in a.Scalars.Keys.Where(IsLearningRate).Order(StringComparer.Ordinal))
+        foreach (string tag in a.Scalars.Keys.Where(RunTags.IsLearningRate).Order(StringComparer.Ordinal))
         {
             if (b.Scalars.TryGetValue(tag, out var pointsB) && FirstChange(tag, LogRatioSeries.Values(a.Scalars[tag]), LogRatioSeries.Values(pointsB)) is { } change)
             {
@@ -56,14 +48,10 @@ internal sealed class ScalarComparison
         return new ScalarComparison
         {
             LearningRateChanges = changes.OrderBy(c => c.Step).ThenBy(c => c.Tag, StringComparer.Ordinal).ToList(),
-            Loss = Series(LossTag, a, b, stepsOfB),
-            GlobalGradientNorm = Series(GlobalGradientNormTag, a, b, stepsOfB),
+            Loss = Series(RunTags.Loss, a, b, stepsOfB),
+            GlobalGradientNorm = Series(RunTags.GlobalGradientNorm, a, b, stepsOfB),
         };
     }
-
-    /// <summary>Whether <paramref name="tag"/> is a learning rate the watcher writes.</summary>
-    public static bool IsLearningRate(string tag) =>
-        tag == LearningRatePrefix || tag.StartsWith(LearningRatePrefix + "/", StringComparison.Ordinal);
 
     private static LogRatioSeries? Series(string tag, RunData a, RunData b, IReadOnlySet<long> stepsOfB) =>
         a.Scalars.TryGetValue(tag, out var pointsA) && b.Scalars.TryGetValue(tag, out var pointsB)

@@ -1,3 +1,5 @@
+using TrainWatch.RunFormat;
+
 namespace TrainWatch.TorchSharp.Diagnosis;
 
 /// <summary>The kinds of trouble the watcher recognises.</summary>
@@ -75,17 +77,17 @@ public sealed record Alert(AlertKind Kind, string Layer, long Step, double Value
     /// <summary>The TensorBoard tag the alert is written under.</summary>
     public string Tag => Kind switch
     {
-        AlertKind.ExplodingGradient => "alerts/exploding_gradient",
-        AlertKind.VanishingGradient => "alerts/vanishing_gradient",
-        AlertKind.NonFinite => "alerts/non_finite",
-        AlertKind.DeadUnits => "alerts/dead_units",
-        AlertKind.SaturatedActivation => "alerts/saturated_activation",
-        AlertKind.UnchangedWeights => "alerts/unchanged_weights",
-        AlertKind.LossNotDecreasing => "alerts/loss_not_decreasing",
-        AlertKind.LossDiverging => "alerts/loss_diverging",
-        AlertKind.OscillatingLoss => "alerts/oscillating_loss",
-        AlertKind.SuspectParameters => "alerts/suspect_parameters",
-        _ => "alerts/learning_rate_jump",
+        AlertKind.ExplodingGradient => AlertTags.ExplodingGradient,
+        AlertKind.VanishingGradient => AlertTags.VanishingGradient,
+        AlertKind.NonFinite => AlertTags.NonFinite,
+        AlertKind.DeadUnits => AlertTags.DeadUnits,
+        AlertKind.SaturatedActivation => AlertTags.SaturatedActivation,
+        AlertKind.UnchangedWeights => AlertTags.UnchangedWeights,
+        AlertKind.LossNotDecreasing => AlertTags.LossNotDecreasing,
+        AlertKind.LossDiverging => AlertTags.LossDiverging,
+        AlertKind.OscillatingLoss => AlertTags.OscillatingLoss,
+        AlertKind.SuspectParameters => AlertTags.SuspectParameters,
+        _ => AlertTags.LearningRateJump,
     };
 
     /// <inheritdoc/>

@@ -1,6 +1,7 @@
 using TrainWatch.Distributions;
 using TrainWatch.Imaging;
 using TrainWatch.Protos;
+using TrainWatch.RunFormat;
 using TrainWatch.Summaries;
 using TrainWatch.TorchSharp.Sampling;
 
@@ -32,7 +33,7 @@ internal sealed class DistributionHistories
             {
                 foreach (var activation in sample.Activations)
                 {
-                    Add(HistoryTags.Activation(activation.Name), _options.ActivationBuckets, sample.Step, activation.Output);
+                    Add(LayerTags.ActivationHistory(activation.Name), _options.ActivationBuckets, sample.Step, activation.Output);
                 }
             }
 
@@ -42,7 +43,7 @@ internal sealed class DistributionHistories
                 {
                     if (parameter.Gradient is { } gradient)
                     {
-                        Add(HistoryTags.Gradient(parameter.Name), _options.GradientBuckets, sample.Step, gradient);
+                        Add(LayerTags.GradientHistory(parameter.Name), _options.GradientBuckets, sample.Step, gradient);
                     }
                 }
             }

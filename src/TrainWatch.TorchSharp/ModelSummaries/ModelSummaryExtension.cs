@@ -1,3 +1,4 @@
+using TrainWatch.RunFormat;
 using TrainWatch.Summaries;
 
 namespace TrainWatch.TorchSharp.ModelSummaries;
@@ -30,7 +31,7 @@ internal sealed class ModelSummaryExtension(WatchContext context) : IWatchExtens
 
         _written = true;
         var table = ModelSummaryTable.From(context.Model, recording);
-        context.Writer.AddDeferred(step, () => TextSummary.Build(ModelSummaryMarkdown.Tag, ModelSummaryMarkdown.Format(table)), 128L * (table.Rows.Count + 1));
+        context.Writer.AddDeferred(step, () => TextSummary.Build(RunTags.ModelSummary, ModelSummaryText.Format(table.ToSummary())), 128L * (table.Rows.Count + 1));
     }
 
     public void Dispose()

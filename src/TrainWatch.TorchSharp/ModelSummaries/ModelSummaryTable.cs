@@ -1,3 +1,4 @@
+using TrainWatch.RunFormat;
 using TrainWatch.TorchSharp.Recording;
 using static TorchSharp.torch.nn;
 
@@ -18,6 +19,20 @@ internal sealed record ModelSummaryTable(long Step, long[]? InputShape, IReadOnl
 {
     /// <summary>Elements of parameters that do not require gradients.</summary>
     public long FrozenParameters => TotalParameters - TrainableParameters;
+
+    /// <summary>The table in the run format's terms, for <see cref="ModelSummaryText.Format"/>.</summary>
+    public ModelSummary ToSummary() =>
+        new(
+            Rows.Select(r => new ModelSummaryModule(
+                r.Path, r.Type, r.Outputs.Select(o => new ModelSummaryOutput(o.Name, o.Shape)).ToList(), r.Parameters, ModelSummaryModule.TrainableText(r.Parameters, r.Trainable))).ToList(),
+            TotalParameters,
+            TrainableParameters,
+            FrozenParameters)
+        {
+            InputShape = InputShape,
+            Step = Step,
+            NotCalled = NotCalled.Select(m => new ModelSummaryUnusedModule(m.Path, m.Parameters)).ToList(),
+        };
 
     /// <summary>Builds the table. Reads only metadata (shapes, flags): no tensor data, no device work.</summary>
     public static ModelSummaryTable From(Module model, ForwardRecording recording)

@@ -1,4 +1,5 @@
 using TrainWatch.Imaging;
+using TrainWatch.RunFormat;
 using TrainWatch.Summaries;
 using static TorchSharp.torch;
 

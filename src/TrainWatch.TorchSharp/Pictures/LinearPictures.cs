@@ -1,4 +1,5 @@
 using TrainWatch.Imaging;
+using TrainWatch.RunFormat;
 using static TorchSharp.torch;
 
 namespace TrainWatch.TorchSharp.Pictures;

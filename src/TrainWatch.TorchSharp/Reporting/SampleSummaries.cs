@@ -1,5 +1,6 @@
 using System.Text;
 using TrainWatch.Protos;
+using TrainWatch.RunFormat;
 using TrainWatch.Summaries;
 using TrainWatch.TorchSharp.Diagnosis;
 using TrainWatch.TorchSharp.Sampling;
@@ -27,55 +28,55 @@ public static class SampleSummaries
 
         if (sample.Loss is { } loss)
         {
-            Scalar(SummaryTags.Loss, loss);
+            Scalar(RunTags.Loss, loss);
         }
 
         double globalGradientNorm = sample.GlobalGradientNorm;
         if (!double.IsNaN(globalGradientNorm))
         {
-            Scalar(SummaryTags.GlobalGradientNorm, globalGradientNorm);
+            Scalar(RunTags.GlobalGradientNorm, globalGradientNorm);
         }
 
         if (double.IsFinite(sample.StepsPerSecond))
         {
-            Scalar(SummaryTags.StepsPerSecond, sample.StepsPerSecond);
+            Scalar(RunTags.StepsPerSecond, sample.StepsPerSecond);
         }
 
         foreach (var (group, rate) in sample.LearningRates)
         {
-            Scalar(SummaryTags.LearningRate(group), rate);
+            Scalar(RunTags.LearningRate(group), rate);
         }
 
         foreach (var p in sample.Parameters)
         {
-            AddTensorScalars(summary, p.Weight, s => SummaryTags.WeightStatistic(s, p.Name));
-            Histogram(SummaryTags.WeightHistogram(p.Name), p.Weight);
+            AddTensorScalars(summary, p.Weight, s => LayerTags.WeightStatistic(s, p.Name));
+            Histogram(LayerTags.WeightHistogram(p.Name), p.Weight);
             if (p.Gradient is { } grad)
             {
-                AddTensorScalars(summary, grad, s => SummaryTags.GradientStatistic(s, p.Name));
-                Histogram(SummaryTags.GradientHistogram(p.Name), grad);
+                AddTensorScalars(summary, grad, s => LayerTags.GradientStatistic(s, p.Name));
+                Histogram(LayerTags.GradientHistogram(p.Name), grad);
             }
         }
 
         foreach (var a in sample.Activations)
         {
             var output = a.Output;
-            Scalar(SummaryTags.ActivationStatistic("mean", a.Name), output.Mean);
-            Scalar(SummaryTags.ActivationStatistic("std", a.Name), output.Std);
-            Scalar(SummaryTags.ActivationStatistic("zero_fraction", a.Name), output.ZeroFraction);
+            Scalar(LayerTags.ActivationStatistic(TensorStatistic.Mean, a.Name), output.Mean);
+            Scalar(LayerTags.ActivationStatistic(TensorStatistic.Std, a.Name), output.Std);
+            Scalar(LayerTags.ActivationStatistic(TensorStatistic.ZeroFraction, a.Name), output.ZeroFraction);
             if (output.Channels > 0)
             {
-                Scalar(SummaryTags.ActivationStatistic("dead_units", a.Name), output.DeadChannels);
+                Scalar(LayerTags.ActivationStatistic(TensorStatistic.DeadUnits, a.Name), output.DeadChannels);
             }
 
             // Counts are written only when counted: a tensor gone before its recount is known to hold NaN/±∞, no more.
             if (output.HasNonFinite && double.IsFinite(output.NaNCount))
             {
-                Scalar(SummaryTags.ActivationStatistic("nan_count", a.Name), output.NaNCount);
-                Scalar(SummaryTags.ActivationStatistic("inf_count", a.Name), output.InfCount);
+                Scalar(LayerTags.ActivationStatistic(TensorStatistic.NaNCount, a.Name), output.NaNCount);
+                Scalar(LayerTags.ActivationStatistic(TensorStatistic.InfCount, a.Name), output.InfCount);
             }
 
-            Histogram(SummaryTags.ActivationHistogram(a.Name), output);
+            Histogram(LayerTags.ActivationHistogram(a.Name), output);
         }
 
         return summary;
@@ -94,7 +95,7 @@ public static class SampleSummaries
         {
             if (weightNorm > 0 && double.IsFinite(updateNorm) && double.IsFinite(weightNorm))
             {
-                summary.Value.Add(ScalarSummary.ToValue(SummaryTags.UpdateRatio(name), updateNorm / weightNorm));
+                summary.Value.Add(ScalarSummary.ToValue(LayerTags.UpdateRatio(name), updateNorm / weightNorm));
             }
         }
 
@@ -110,30 +111,30 @@ public static class SampleSummaries
             var text = new StringBuilder();
             foreach (var alert in group)
             {
-                text.Append("**step ").Append(alert.Step).Append("** · `").Append(alert.Layer).Append("` · ").Append(alert.Message).Append(" · incident ").Append(alert.Incident).Append("  \n");
+                text.Append(AlertLine.Format(alert.Step, alert.Layer, alert.Message, alert.Incident));
             }
 
             summary.Value.Add(TextSummary.ToValue(group.Key, text.ToString()));
         }
 
-        summary.Value.Add(ScalarSummary.ToValue(SummaryTags.AlertCount, totalAlerts));
+        summary.Value.Add(ScalarSummary.ToValue(AlertTags.Count, totalAlerts));
         return summary;
     }
 
     private static void AddTensorScalars(Summary summary, TensorStats stats, Func<string, string> tag)
     {
         void Scalar(string statistic, double value) => summary.Value.Add(ScalarSummary.ToValue(tag(statistic), value));
-        Scalar("norm", stats.Norm);
-        Scalar("mean", stats.Mean);
-        Scalar("std", stats.Std);
+        Scalar(TensorStatistic.Norm, stats.Norm);
+        Scalar(TensorStatistic.Mean, stats.Mean);
+        Scalar(TensorStatistic.Std, stats.Std);
         if (stats.Finite > 0)
         {
-            Scalar("min", stats.Min);
-            Scalar("max", stats.Max);
+            Scalar(TensorStatistic.Min, stats.Min);
+            Scalar(TensorStatistic.Max, stats.Max);
         }
 
-        Scalar("zero_fraction", stats.ZeroFraction);
-        Scalar("nan_count", stats.NaNCount);
-        Scalar("inf_count", stats.InfCount);
+        Scalar(TensorStatistic.ZeroFraction, stats.ZeroFraction);
+        Scalar(TensorStatistic.NaNCount, stats.NaNCount);
+        Scalar(TensorStatistic.InfCount, stats.InfCount);
     }
 }

@@ -28,7 +28,7 @@ internal static class DeviceStatistics
         var full = AsFloat(values.detach());
         var sample = DistributionSample(full, sampleLimit).reshape(-1);
 
-        // sum and dot are vectorised single passes (std_mean's Welford pass was ~30× slower on CPU); a float32
+        // sum and dot are vectorised single passes (std_mean's Welford pass is not vectorised on CPU); a float32
         // overflow shows as a non-finite value and sends the tensor to the float64 robust row.
         var shift = sample.narrow(0, 0, 1).reshape([]);
         var centred = sample.sub(shift);
@@ -132,7 +132,7 @@ internal static class DeviceStatistics
 
     // A unit (a feature along the unit axis: [N, F], [B, T, F], a channel of [N, C, ...]) is dead when its largest and
     // smallest values over the whole batch (and every other dimension) are both zero. Max/min reductions are
-    // vectorised; count_nonzero over the same dimensions measured 5-10× slower on CPU.
+    // vectorised, count_nonzero over the same dimensions is not.
     private static Tensor DeadUnits(Tensor full, int unitAxis)
     {
         // [before, units, after]: reshape is a view for contiguous outputs, whatever the axis.

@@ -1,4 +1,5 @@
 using TrainWatch.Protos.Plugins.HParams;
+using TrainWatch.RunFormat;
 using TrainWatch.Summaries;
 using TrainWatch.TorchSharp.Reporting;
 
@@ -23,7 +24,7 @@ internal sealed class HParamsSession : IWatchExtension
     }
 
     /// <summary>The metrics every session shows: the loss the watcher writes.</summary>
-    public static IReadOnlyList<string> DefaultMetrics { get; } = [SummaryTags.Loss];
+    public static IReadOnlyList<string> DefaultMetrics { get; } = [RunTags.Loss];
 
     /// <summary>Throws what <see cref="Log"/> would throw for these hyper-parameters, without writing anything.</summary>
     public static void Validate(IReadOnlyDictionary<string, object> hparams)

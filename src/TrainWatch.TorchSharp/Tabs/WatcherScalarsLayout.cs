@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using TrainWatch.Protos.Plugins.CustomScalar;
+using TrainWatch.RunFormat;
 using TrainWatch.Summaries;
 using TrainWatch.TorchSharp.Reporting;
 
@@ -8,7 +9,7 @@ namespace TrainWatch.TorchSharp.Tabs;
 /// <summary>
 /// The Custom Scalars tab layout for the watcher's own tags: every layer's gradient norm, weight norm, update ratio,
 /// zero fraction and dead units overlaid in one chart each (the Scalars tab draws one chart per layer), plus the training curves.
-/// The regexes are built from <see cref="SummaryTags"/>, so they follow the tags the watcher writes.
+/// The regexes are built from <see cref="LayerTags"/> and <see cref="RunTags"/>, so they follow the tags the watcher writes.
 /// </summary>
 internal static class WatcherScalarsLayout
 {
@@ -22,11 +23,11 @@ internal static class WatcherScalarsLayout
                 Title = "Layers compared",
                 Chart =
                 {
-                    CustomScalarsSummary.MultilineChart("gradient norm per layer", AllLayers(SummaryTags.GradientStatistic("norm", ""))),
-                    CustomScalarsSummary.MultilineChart("weight norm per layer", AllLayers(SummaryTags.WeightStatistic("norm", ""))),
-                    CustomScalarsSummary.MultilineChart("update ratio per layer (|Δw|/|w|)", AllLayers(SummaryTags.UpdateRatio(""))),
-                    CustomScalarsSummary.MultilineChart("zero fraction per layer", AllLayers(SummaryTags.ActivationStatistic("zero_fraction", ""))),
-                    CustomScalarsSummary.MultilineChart("dead units per layer", AllLayers(SummaryTags.ActivationStatistic("dead_units", ""))),
+                    CustomScalarsSummary.MultilineChart("gradient norm per layer", AllLayers(LayerTags.GradientStatisticPrefix(TensorStatistic.Norm))),
+                    CustomScalarsSummary.MultilineChart("weight norm per layer", AllLayers(LayerTags.WeightStatisticPrefix(TensorStatistic.Norm))),
+                    CustomScalarsSummary.MultilineChart("update ratio per layer (|Δw|/|w|)", AllLayers(LayerTags.UpdateRatioPrefix)),
+                    CustomScalarsSummary.MultilineChart("zero fraction per layer", AllLayers(LayerTags.ActivationStatisticPrefix(TensorStatistic.ZeroFraction))),
+                    CustomScalarsSummary.MultilineChart("dead units per layer", AllLayers(LayerTags.ActivationStatisticPrefix(TensorStatistic.DeadUnits))),
                 },
             },
             new Category
@@ -34,9 +35,9 @@ internal static class WatcherScalarsLayout
                 Title = "Training",
                 Chart =
                 {
-                    CustomScalarsSummary.MultilineChart("loss", Exactly(SummaryTags.Loss)),
-                    CustomScalarsSummary.MultilineChart("global gradient norm", Exactly(SummaryTags.GlobalGradientNorm)),
-                    CustomScalarsSummary.MultilineChart("learning rates", Regex.Escape(SummaryTags.LearningRate("")) + "(/.*)?$"),
+                    CustomScalarsSummary.MultilineChart("loss", Exactly(RunTags.Loss)),
+                    CustomScalarsSummary.MultilineChart("global gradient norm", Exactly(RunTags.GlobalGradientNorm)),
+                    CustomScalarsSummary.MultilineChart("learning rates", Regex.Escape(RunTags.LearningRateBase) + "(/.*)?$"),
                 },
             },
         },

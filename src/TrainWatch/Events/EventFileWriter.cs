@@ -1,4 +1,5 @@
 using TrainWatch.Protos;
+using TrainWatch.RunFormat;
 
 namespace TrainWatch.Events;
 
@@ -18,7 +19,7 @@ namespace TrainWatch.Events;
 public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 {
     /// <summary>The tag under which the number of dropped events is written into the run.</summary>
-    public const string DroppedEventsTag = "trainwatch/dropped_events";
+    public const string DroppedEventsTag = RunTags.DroppedEvents;
 
     // Process exit waits for a healthy disk this long at least (DrainTimeout may be shorter): the run's last events.
     private static readonly TimeSpan ProcessExitTimeout = TimeSpan.FromSeconds(5);

@@ -7,12 +7,11 @@ namespace TrainWatch.Events;
 /// <remarks>
 /// Built for the writer's most frequent case, thousands of tiny events per second: callers append under one lock,
 /// and the writer takes everything queued at once (<see cref="TakeAll"/>), so per event it touches no memory the
-/// callers are writing to. (A channel read per event made the two cores pass the same cache lines back and forth for
-/// every scalar: most of a scalar's cost.) The writer is woken only when there is something to do now: when the
+/// callers are writing to: cache lines passed back and forth between the cores would be most of a scalar's cost. The
+/// writer is woken only when there is something to do now: when the
 /// queued records may fill the room left in its batch (see <see cref="BatchRoom"/>; for an empty batch that is the
 /// first event, which starts the flush timer), for a flush, a summary to build, a large item, a queue half full,
-/// blocked callers, its flush timer (<see cref="Wake"/>), or closing. (Waking it for every few thousand events as
-/// well, to encode beside the caller, measured no faster.)
+/// blocked callers, its flush timer (<see cref="Wake"/>), or closing (what else was tried: docs/benchmarks.md).
 /// Every one of those reasons is one condition, <see cref="ReaderHasWork"/>, checked both when an item arrives and
 /// when the writer asks whether to sleep: a reason known to only one of the two is a wake-up lost (issue 23: a batch
 /// filled by small items once waited an hour for its flush timer, because only the writer knew about the batch bound).

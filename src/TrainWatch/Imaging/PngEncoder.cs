@@ -7,8 +7,8 @@ namespace TrainWatch.Imaging;
 public static class PngEncoder
 {
     // Why zlib level 3 with the Sub filter: monitoring images are written every few hundred steps on a shared writer
-    // thread; Skia's default (level 6, all filters) took ~0.5 s for a 1000×1000 noisy heat map, this is several
-    // times faster for files about 10-20 % larger. PNG stays lossless either way.
+    // thread, where Skia's default (level 6, all filters) is several times slower for files only a little smaller.
+    // PNG stays lossless either way.
     private static readonly SKPngEncoderOptions FastPng = new(SKPngEncoderFilterFlags.Sub, zLibLevel: 3);
 
     /// <summary>Encodes <paramref name="pixels"/> (rows top to bottom, no padding) as a PNG.</summary>

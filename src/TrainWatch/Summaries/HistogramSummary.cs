@@ -1,5 +1,6 @@
 using System.Numerics;
 using TrainWatch.Protos;
+using TrainWatch.RunFormat;
 
 namespace TrainWatch.Summaries;
 
@@ -89,17 +90,17 @@ public static class HistogramSummary
             summary.Value.Add(ToValue(tag, histogram));
         }
 
-        AddCount(summary, tag, "nan_count", nonFinite.NaN);
-        AddCount(summary, tag, "pos_inf_count", nonFinite.PositiveInfinity);
-        AddCount(summary, tag, "neg_inf_count", nonFinite.NegativeInfinity);
+        AddCount(summary, tag + LayerTags.HistogramNaNCountSuffix, nonFinite.NaN);
+        AddCount(summary, tag + LayerTags.HistogramPositiveInfinityCountSuffix, nonFinite.PositiveInfinity);
+        AddCount(summary, tag + LayerTags.HistogramNegativeInfinityCountSuffix, nonFinite.NegativeInfinity);
         return summary.Value.Count == 0 ? null : summary;
     }
 
-    private static void AddCount(Summary summary, string tag, string name, long count)
+    private static void AddCount(Summary summary, string countTag, long count)
     {
         if (count != 0)
         {
-            summary.Value.Add(ScalarSummary.ToValue($"{tag}/{name}", count));
+            summary.Value.Add(ScalarSummary.ToValue(countTag, count));
         }
     }
 }

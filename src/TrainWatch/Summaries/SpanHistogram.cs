@@ -23,10 +23,9 @@ internal static class SpanHistogram
     internal const int ChunkLength = 1 << 16;
 
     /// <summary>
-    /// Below this many values (four chunks) one thread does it all: the hand-off to the pool costs tens of
-    /// microseconds, a visible share of a smaller input. On the shared 2-core machine of issue 17 splitting gained up
-    /// to 1.6× at 16M values and stayed within the noise at 1M (the other core was rarely idle), so this is a safe
-    /// floor rather than a tuned optimum.
+    /// Below this many values (four chunks) one thread does it all: the hand-off to the pool is a fixed cost, a
+    /// visible share of a smaller input. A safe floor rather than a tuned optimum: on a busy machine the other core
+    /// is rarely idle (figures in docs/benchmarks.md, "Behind the code").
     /// </summary>
     internal const int ParallelThreshold = 1 << 18;
 

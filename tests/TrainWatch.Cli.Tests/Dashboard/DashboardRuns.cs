@@ -1,4 +1,5 @@
 using TrainWatch.Cli.Reading;
+using TrainWatch.RunFormat;
 
 namespace TrainWatch.Cli.Tests.Dashboard;
 
@@ -58,6 +59,6 @@ internal static class DashboardRuns
         return run;
     }
 
-    /// <summary>The watcher's form of one alert line.</summary>
-    public static string WatcherAlert(long step, string layer, string message) => $"**step {step}** · `{layer}` · {message}  \n";
+    /// <summary>One alert line as the watcher writes it (<see cref="AlertLine"/>), in incident 1.</summary>
+    public static string WatcherAlert(long step, string layer, string message) => AlertLine.Format(step, layer, message, incident: 1);
 }

@@ -1,11 +1,12 @@
 using TrainWatch.Events;
 using TrainWatch.Protos;
+using TrainWatch.RunFormat;
 using TrainWatch.Summaries;
 
 namespace TrainWatch.Cli.Tests.Support;
 
 /// <summary>
-/// A simulated training run as the TorchSharp watcher logs it: per sample step <c>train/loss</c>, <c>train/lr</c>,
+/// A simulated training run as the TorchSharp watcher logs it, tags from <see cref="RunTags"/> and <see cref="LayerTags"/>: per sample step <c>train/loss</c>, <c>train/lr</c>,
 /// <c>train/grad_norm</c>, and per parameter the <c>weight_/grad_{norm,nan_count,inf_count}/&lt;param&gt;</c> and <c>update_ratio/</c> scalars
 /// and the <c>weights/</c>, <c>grads/</c> histograms, in parameter order. Each layer has a healthy gradient and weight
 /// norm with multiplicative noise (seeded per run); a test multiplies them by its fault. NaN multiplies a tensor into
@@ -69,45 +70,44 @@ public sealed class WatcherRun
                 double gradientNorm = Noisy(0.1 / (1 + i * 0.3) / (1 + step / 2000.0) * gradient);
                 sumSquares += gradientNorm * gradientNorm;
                 logFault += Math.Log(Math.Abs(gradient)) / Layers;
-                AddTensor(values, described, "weight", "weights/", name, weightNorm, seed, i, step);
-                values.Add(ScalarSummary.ToValue($"update_ratio/{name}", Noisy(1e-3 * LearningRate(step) / 0.01) * Update(i, step)));
-                AddTensor(values, described, "grad", "grads/", name, gradientNorm, seed, i + 1000, step);
+                AddTensor(values, described, LayerTags.WeightStatistic, LayerTags.WeightHistogram(name), name, weightNorm, seed, i, step);
+                values.Add(ScalarSummary.ToValue(LayerTags.UpdateRatio(name), Noisy(1e-3 * LearningRate(step) / 0.01) * Update(i, step)));
+                AddTensor(values, described, LayerTags.GradientStatistic, LayerTags.GradientHistogram(name), name, gradientNorm, seed, i + 1000, step);
             }
 
             double loss = Noisy((2 * Math.Exp(-step / 500.0) + 0.1) * Math.Exp(logFault));
-            summary.Value.Add(ScalarSummary.ToValue("train/loss", loss));
+            summary.Value.Add(ScalarSummary.ToValue(RunTags.Loss, loss));
             if (!double.IsNaN(sumSquares))
             {
-                summary.Value.Add(ScalarSummary.ToValue("train/grad_norm", Math.Sqrt(sumSquares)));
+                summary.Value.Add(ScalarSummary.ToValue(RunTags.GlobalGradientNorm, Math.Sqrt(sumSquares)));
             }
 
-            summary.Value.Add(ScalarSummary.ToValue("train/steps_per_second", 100));
-            summary.Value.Add(ScalarSummary.ToValue("train/lr", LearningRate(step)));
+            summary.Value.Add(ScalarSummary.ToValue(RunTags.StepsPerSecond, 100));
+            summary.Value.Add(ScalarSummary.ToValue(RunTags.LearningRate(""), LearningRate(step)));
             summary.Value.AddRange(values);
             events.Write(step, summary);
         }
     }
 
-    private void AddTensor(List<Summary.Types.Value> values, HashSet<string> described, string statistic, string histogramPrefix, string name, double norm, int seed, int salt, long step)
+    private void AddTensor(List<Summary.Types.Value> values, HashSet<string> described, Func<string, string, string> statisticTag, string histogramTag, string name, double norm, int seed, int salt, long step)
     {
         bool nan = double.IsNaN(norm);
         if (NormScalars)
         {
-            values.Add(ScalarSummary.ToValue($"{statistic}_norm/{name}", norm));
+            values.Add(ScalarSummary.ToValue(statisticTag(TensorStatistic.Norm, name), norm));
         }
 
-        values.Add(ScalarSummary.ToValue($"{statistic}_nan_count/{name}", nan ? Elements : 0));
-        values.Add(ScalarSummary.ToValue($"{statistic}_inf_count/{name}", 0));
+        values.Add(ScalarSummary.ToValue(statisticTag(TensorStatistic.NaNCount, name), nan ? Elements : 0));
+        values.Add(ScalarSummary.ToValue(statisticTag(TensorStatistic.InfCount, name), 0));
         if (nan)
         {
             return; // an all-NaN tensor has no finite values to bucket: the watcher writes no histogram
         }
 
-        string tag = histogramPrefix + name;
         var sample = Histograms.Normal(unchecked(seed * 7919 + salt * 104_729 + (int)step), Elements, 0, norm / Math.Sqrt(Elements));
         values.Add(Form == HistogramForm.Proto
-            ? HistogramSummary.ToValue(tag, HistogramSummary.FromValues<float>(sample, out _)!)
-            : TestRuns.TensorHistogram(tag, Histograms.Bucket(sample, 30), Form, withMetadata: described.Add(tag)));
+            ? HistogramSummary.ToValue(histogramTag, HistogramSummary.FromValues<float>(sample, out _)!)
+            : TestRuns.TensorHistogram(histogramTag, Histograms.Bucket(sample, 30), Form, withMetadata: described.Add(histogramTag)));
     }
 
     private static double Gaussian(Random random) =>

@@ -3,6 +3,7 @@ using TorchSharp;
 using TrainWatch.Distributions;
 using TrainWatch.Imaging;
 using TrainWatch.Protos;
+using TrainWatch.RunFormat;
 using TrainWatch.TorchSharp.History;
 using TrainWatch.TorchSharp.Tests.Pictures;
 using TrainWatch.TorchSharp.Tests.Support;
@@ -29,19 +30,19 @@ public sealed class HistoryPictureTests
         RunSmallCnn(dir.Path, steps: 9, history); // samples 0..8; pictures at 0, 4, 8
 
         var values = RunReader.Values(dir.Path);
-        Assert.Equal([0L, 4, 8], values.Where(v => v.Value.Tag == HistoryTags.Activation("features.2")).Select(v => v.Step));
+        Assert.Equal([0L, 4, 8], values.Where(v => v.Value.Tag == LayerTags.ActivationHistory("features.2")).Select(v => v.Step));
 
         // A ReLU's output and a Linear's weight gradient, against their own histograms.
         var relu = Expected(values, "activations/features.2", history.ActivationBuckets, history.MaxColumns, lastStep: 8);
         Assert.Equal(9, relu.Columns.Count);
         Assert.All(relu.Columns, c => Assert.True(c.Counts[history.ActivationBuckets.ZeroBucket] > 0)); // ReLU makes exact zeros
-        AssertPictureShows(values, HistoryTags.Activation("features.2"), 8, relu);
+        AssertPictureShows(values, LayerTags.ActivationHistory("features.2"), 8, relu);
 
         var gradient = Expected(values, "grads/classifier.3.weight", history.GradientBuckets, history.MaxColumns, lastStep: 8);
-        AssertPictureShows(values, HistoryTags.Gradient("classifier.3.weight"), 8, gradient);
+        AssertPictureShows(values, LayerTags.GradientHistory("classifier.3.weight"), 8, gradient);
 
         // The picture of step 4 shows steps 0..4 only.
-        AssertPictureShows(values, HistoryTags.Activation("features.2"), 4, Expected(values, "activations/features.2", history.ActivationBuckets, history.MaxColumns, lastStep: 4));
+        AssertPictureShows(values, LayerTags.ActivationHistory("features.2"), 4, Expected(values, "activations/features.2", history.ActivationBuckets, history.MaxColumns, lastStep: 4));
     }
 
     [Fact]
@@ -52,10 +53,10 @@ public sealed class HistoryPictureTests
         RunSmallCnn(dir.Path, steps: 10, history); // samples 0..9: pictures at 0 and, on dispose, at 9
 
         var values = RunReader.Values(dir.Path);
-        Assert.Equal([0L, 9], values.Where(v => v.Value.Tag == HistoryTags.Activation("classifier.1")).Select(v => v.Step));
+        Assert.Equal([0L, 9], values.Where(v => v.Value.Tag == LayerTags.ActivationHistory("classifier.1")).Select(v => v.Step));
         var expected = Expected(values, "activations/classifier.1", history.ActivationBuckets, 4, lastStep: 9);
         Assert.Equal([(0L, 3L), (4L, 7L), (8L, 9L)], expected.Columns.Select(c => (c.FirstStep, c.LastStep)));
-        AssertPictureShows(values, HistoryTags.Activation("classifier.1"), 9, expected);
+        AssertPictureShows(values, LayerTags.ActivationHistory("classifier.1"), 9, expected);
 
         // Merging kept every count: the picture's history holds what the ten histograms held.
         double recorded = Enumerable.Range(0, 10).Sum(s => RunReader.Histogram(values, "activations/classifier.1", s).Num);
@@ -106,19 +107,33 @@ public sealed class HistoryPictureTests
             }
         }
 
-        using var png = Decode(values, HistoryTags.Activation("classifier.1"), 7);
+        using var png = Decode(values, LayerTags.ActivationHistory("classifier.1"), 7);
         var layout = HistoryImage.Plan(buckets.Count, history.MaxColumns, expected.Columns.Count);
         Assert.Equal(HistoryImage.Background, Pixel(png, layout.ColumnX(0), layout.BucketY(buckets.Count - 1)));
         Assert.NotEqual(HistoryImage.Background, Pixel(png, layout.ColumnX(5), layout.BucketY(buckets.Count - 1)));
-        AssertPictureShows(values, HistoryTags.Activation("classifier.1"), 7, expected);
+        AssertPictureShows(values, LayerTags.ActivationHistory("classifier.1"), 7, expected);
     }
 
     [Fact]
-    public void Without_history_options_no_history_picture_is_written()
+    public void Without_history_options_none_of_the_history_pictures_the_same_run_writes_with_them_is_written()
     {
-        using var dir = new TempDirectory();
-        RunSmallCnn(dir.Path, steps: 2, history: null);
-        Assert.DoesNotContain(RunReader.Values(dir.Path), v => v.Value.Tag.Contains("_history/", StringComparison.Ordinal));
+        using var on = new TempDirectory();
+        using var off = new TempDirectory();
+        RunSmallCnn(on.Path, steps: 2, new HistoryOptions());
+        RunSmallCnn(off.Path, steps: 2, history: null);
+        var withHistory = RunReader.Values(on.Path);
+        var without = RunReader.Values(off.Path);
+
+        // The control: with history options both kinds of history picture are written.
+        var historyTags = withHistory.Where(v => v.Value.Image is not null).Select(v => v.Value.Tag)
+            .Where(t => t.StartsWith(LayerTags.ActivationHistoryPrefix, StringComparison.Ordinal) || t.StartsWith(LayerTags.GradientHistoryPrefix, StringComparison.Ordinal))
+            .ToHashSet();
+        Assert.Contains(LayerTags.ActivationHistory("classifier.1"), historyTags);
+        Assert.Contains(LayerTags.GradientHistory("classifier.3.weight"), historyTags);
+
+        var leaked = without.Select(v => v.Value.Tag).Where(historyTags.Contains).Distinct().ToList();
+        Assert.True(leaked.Count == 0, string.Join(", ", leaked));
+        Assert.Contains(without, v => v.Value.Tag == LayerTags.ActivationHistogram("classifier.1")); // the histograms they are made from still are
     }
 
     private static WatchOptions Options(HistoryOptions? history) => new()

@@ -1,4 +1,5 @@
 using TrainWatch.Imaging;
+using TrainWatch.RunFormat;
 using TrainWatch.TorchSharp.Pictures;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
@@ -46,7 +47,7 @@ public sealed class AutoencoderPictureTests
         string line = Assert.Single(logger.Messages, m => !m.StartsWith("TrainWatch alert", StringComparison.Ordinal));
         Assert.StartsWith("TrainWatch: writing", line, StringComparison.Ordinal);
         var values = RunReader.Values(dir.Path);
-        string Note(string feature) => Assert.Single(values, v => v.Value.Tag == $"{FeatureNotes.Tag}/{feature}").Value.Tensor.StringVal[0].ToStringUtf8();
+        string Note(string feature) => Assert.Single(values, v => v.Value.Tag == RunTags.FeatureNote(feature)).Value.Tensor.StringVal[0].ToStringUtf8();
         Assert.Contains("not [batch, classes]", Note("saliency"), StringComparison.Ordinal);
         Assert.Contains("no Linear layer", Note("projector"), StringComparison.Ordinal);
 

@@ -1,3 +1,5 @@
+using TrainWatch.Protos;
+using TrainWatch.RunFormat;
 using TrainWatch.TorchSharp.Pictures;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
@@ -47,18 +49,36 @@ public sealed class PictureScheduleTests
     }
 
     [Fact]
-    public void Null_picture_options_write_no_pictures()
+    public void Null_picture_options_write_none_of_the_pictures_the_same_run_writes_with_them()
+    {
+        var withPictures = RunOneStep(PictureRun.Options(every: 1));
+        var without = RunOneStep(PictureRun.Options(every: 1) with { Pictures = null });
+
+        // The control: with picture options the step writes the CNN's kernels and its classifier's heat maps. (The
+        // distribution histories are images too, but a feature of their own, on in both runs.)
+        var pictureTags = withPictures.Where(v => v.Value.Image is not null).Select(v => v.Value.Tag)
+            .Where(t => !t.StartsWith(LayerTags.ActivationHistoryPrefix, StringComparison.Ordinal) && !t.StartsWith(LayerTags.GradientHistoryPrefix, StringComparison.Ordinal))
+            .ToHashSet();
+        Assert.Contains(PictureTags.Kernels("features.0"), pictureTags);
+        Assert.Contains(PictureTags.Heatmap("classifier.1.weight"), pictureTags);
+
+        var leaked = without.Select(v => v.Value.Tag).Where(pictureTags.Contains).Distinct().ToList();
+        Assert.True(leaked.Count == 0, string.Join(", ", leaked));
+        Assert.Contains(without, v => v.Value.Tag == RunTags.Loss); // the run itself was written
+    }
+
+    private static IReadOnlyList<(long Step, Summary.Types.Value Value)> RunOneStep(WatchOptions options)
     {
         using var dir = new TempDirectory();
         manual_seed(1);
         using var model = new SmallCnn();
         using var optimizer = optim.SGD(model.parameters(), 0.01);
         var generator = new Generator(2);
-        using (var watch = TrainWatcher.Attach(model, [optimizer], dir.Path, PictureRun.Options(every: 1) with { Pictures = null }))
+        using (var watch = TrainWatcher.Attach(model, [optimizer], dir.Path, options))
         {
             model.TrainStep(optimizer, watch, generator);
         }
 
-        Assert.DoesNotContain(RunReader.Values(dir.Path), v => v.Value.Tag.StartsWith("kernels/", StringComparison.Ordinal));
+        return RunReader.Values(dir.Path);
     }
 }

@@ -1,4 +1,5 @@
 using TorchSharp;
+using TrainWatch.RunFormat;
 using TrainWatch.TorchSharp.Pictures;
 using TrainWatch.TorchSharp.Reporting;
 using TrainWatch.TorchSharp.Tests.Support;
@@ -38,7 +39,7 @@ public sealed class ProbeMisuseTests
 
         Assert.Single(logger.Messages, m => m.Contains("probe", StringComparison.Ordinal) && m.Contains("cannot", StringComparison.Ordinal));
         var values = RunReader.Values(dir.Path);
-        Assert.Contains(values, v => v.Step == 0 && v.Value.Tag == SummaryTags.Loss);
+        Assert.Contains(values, v => v.Step == 0 && v.Value.Tag == RunTags.Loss);
         Assert.Contains(values, v => v.Step == 2 && v.Value.Tag.StartsWith("kernels/", StringComparison.Ordinal));
         Assert.Contains(values, v => v.Step == 2 && v.Value.Tag.StartsWith("activation_maps/", StringComparison.Ordinal));
     }
@@ -84,7 +85,7 @@ public sealed class ProjectorProbeMisuseTests
         }
 
         Assert.Contains(logger.Messages, m => m.Contains("projector has no probe batch", StringComparison.Ordinal));
-        Assert.Contains(RunReader.Values(dir.Path), v => v.Step == 2 && v.Value.Tag == SummaryTags.Loss);
+        Assert.Contains(RunReader.Values(dir.Path), v => v.Step == 2 && v.Value.Tag == RunTags.Loss);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using TrainWatch.Imaging;
+using TrainWatch.RunFormat;
 using TrainWatch.TorchSharp.Pictures;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;

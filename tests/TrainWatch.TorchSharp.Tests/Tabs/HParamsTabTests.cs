@@ -1,5 +1,7 @@
 using TrainWatch.Events;
+using TrainWatch.Protos;
 using TrainWatch.Protos.Plugins.HParams;
+using TrainWatch.RunFormat;
 using TrainWatch.Summaries;
 using TrainWatch.TorchSharp.Reporting;
 using TrainWatch.TorchSharp.Tests.Support;
@@ -27,18 +29,22 @@ public sealed class HParamsTabTests
         var values = RunReader.Values(run);
         var hparams = values.Where(v => v.Value.Metadata?.PluginData?.PluginName == HParamsSummary.PluginName).ToList();
         Assert.Equal([HParamsSummary.ExperimentTag, HParamsSummary.SessionStartTag, HParamsSummary.SessionEndTag], hparams.Select(v => v.Value.Tag));
-        Assert.Contains(values, v => v.Value.Tag == SummaryTags.Loss);
+        Assert.Contains(values, v => v.Value.Tag == RunTags.Loss);
 
         var data = hparams.Select(v => HParamsSummary.Parse(v.Value.Metadata)).ToList();
         Assert.All(data, d => Assert.Equal(0, d.Version));
         Assert.Equal(["batch_size", "lr", "optimizer"], data[0].Experiment.HparamInfos.Select(h => h.Name));
-        Assert.Equal([SummaryTags.Loss], data[0].Experiment.MetricInfos.Select(m => m.Name.Tag));
+        Assert.Equal([RunTags.Loss], data[0].Experiment.MetricInfos.Select(m => m.Name.Tag));
         Assert.All(data[0].Experiment.MetricInfos, m => Assert.Equal("", m.Name.Group)); // the run's own scalars
         Assert.Equal("sgd", data[1].SessionStartInfo.Hparams["optimizer"].StringValue);
         Assert.Equal(8, data[1].SessionStartInfo.Hparams["batch_size"].NumberValue);
         Assert.Equal(Status.Success, data[2].SessionEndInfo.Status);
         Assert.Equal(4, hparams[2].Step);
-        Assert.True(file.Length > 0);
+
+        // TensorBoard pairs a session with the scalars of its own run: the three records are in the run's one file, beside the loss.
+        var records = EventFileReader.ReadAll(file).Events.Select(e => e.Event.Summary).OfType<Summary>().SelectMany(s => s.Value).ToList();
+        Assert.Equal(3, records.Count(v => v.Metadata?.PluginData?.PluginName == HParamsSummary.PluginName));
+        Assert.Contains(records, v => v.Tag == RunTags.Loss);
     }
 
     [Fact]
@@ -67,7 +73,7 @@ public sealed class HParamsTabTests
 
         var values = RunReader.Values(second);
         var metrics = HParamsSummary.Parse(values.Single(v => v.Value.Tag == HParamsSummary.ExperimentTag).Value.Metadata).Experiment.MetricInfos;
-        Assert.Equal([SummaryTags.Loss, "accuracy"], metrics.Select(m => m.Name.Tag));
+        Assert.Equal([RunTags.Loss, "accuracy"], metrics.Select(m => m.Name.Tag));
         Assert.Equal(0.75f, RunReader.Scalar(values, "accuracy", 2));
     }
 

@@ -1,4 +1,5 @@
 using TorchSharp;
+using TrainWatch.RunFormat;
 using TrainWatch.TorchSharp.Diagnosis;
 using TrainWatch.TorchSharp.Reporting;
 using TrainWatch.TorchSharp.Tests.Support;
@@ -63,7 +64,7 @@ public sealed class AlertTests
 
         Assert.True(run.Watch.Alerts.Count == 0, string.Join("\n", run.Watch.Alerts));
         run.Watch.Writer!.Flush();
-        Assert.Contains(RunReader.Values(run.Dir.Path), v => v.Value.Tag == SummaryTags.Loss && v.Step == 195);
+        Assert.Contains(RunReader.Values(run.Dir.Path), v => v.Value.Tag == RunTags.Loss && v.Step == 195);
         Assert.DoesNotContain(RunReader.Values(run.Dir.Path), v => v.Value.Tag.StartsWith("alerts/"));
     }
 
@@ -135,7 +136,7 @@ public sealed class AlertTests
         run.Watch.Writer!.Flush();
         var texts = RunReader.Values(run.Dir.Path).Where(v => v.Value.Tag == "alerts/non_finite").ToList();
         Assert.Contains(texts, t => t.Value.Tensor.StringVal[0].ToStringUtf8().Contains("classifier.3"));
-        Assert.True(RunReader.Scalar(RunReader.Values(run.Dir.Path), SummaryTags.AlertCount, 35) >= 1);
+        Assert.True(RunReader.Scalar(RunReader.Values(run.Dir.Path), AlertTags.Count, 35) >= 1);
     }
 
     [Fact]

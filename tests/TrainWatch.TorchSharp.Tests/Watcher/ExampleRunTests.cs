@@ -1,5 +1,6 @@
 using TorchSharp;
 using TrainWatch.Examples.ShapesCnn;
+using TrainWatch.RunFormat;
 using TrainWatch.TorchSharp.Diagnosis;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
@@ -14,7 +15,7 @@ namespace TrainWatch.TorchSharp.Tests.Watcher;
 [Collection(RunsAlone.Name)]
 public sealed class ExampleRunTests
 {
-    private static IReadOnlyList<Alert> Train(double lr, int steps, int every, string logDirectory)
+    private static (IReadOnlyList<Alert> Alerts, int FailedSamples) Train(double lr, int steps, int every, string logDirectory)
     {
         random.manual_seed(42);
         using var data = new ShapesDataset(42, CPU);
@@ -32,7 +33,7 @@ public sealed class ExampleRunTests
             optimizer.step();
         }
 
-        return watch.Alerts.ToList();
+        return (watch.Alerts.ToList(), watch.FailedSamples);
     }
 
     [Fact]
@@ -42,8 +43,11 @@ public sealed class ExampleRunTests
 
         // The example's defaults: 1,500 steps, lr 0.02, every 10. Late in training the loss is ~1e-4 and gradient
         // norms are heavy-tailed: the rules must stay quiet through that.
-        var alerts = Train(0.02, 1500, 10, dir.Path);
+        var (alerts, failedSamples) = Train(0.02, 1500, 10, dir.Path);
 
+        // Quiet because every sample was taken and judged, not because sampling failed.
+        Assert.Equal(0, failedSamples);
+        Assert.Equal(150, RunReader.Values(dir.Path).Count(v => v.Value.Tag == RunTags.Loss));
         Assert.True(alerts.Count == 0, string.Join("\n", alerts));
     }
 
@@ -53,7 +57,7 @@ public sealed class ExampleRunTests
         using var dir = new TempDirectory();
 
         // lr 5 explodes within the first few steps (loss ~1e24 by step 5, NaN by ~step 20).
-        var alerts = Train(5, 30, 10, dir.Path);
+        var (alerts, _) = Train(5, 30, 10, dir.Path);
 
         var first = alerts.FirstOrDefault(a => a.Kind is AlertKind.ExplodingGradient or AlertKind.NonFinite);
         Assert.True(first is not null, string.Join("\n", alerts));

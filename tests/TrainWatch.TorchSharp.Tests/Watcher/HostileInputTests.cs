@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using TrainWatch.Events;
+using TrainWatch.RunFormat;
 using TrainWatch.TorchSharp.Reporting;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
@@ -22,9 +23,9 @@ public sealed class HostileInputTests
         using var model = new WithEmptyParameter();
         var values = WatchOneStep(model, randn(3, 4));
 
-        Assert.Contains(values, v => v.Value.Tag == SummaryTags.WeightStatistic("norm", "fc.weight"));
-        Assert.Contains(values, v => v.Value.Tag == SummaryTags.GradientStatistic("norm", "fc.weight"));
-        Assert.DoesNotContain(values, v => v.Value.Tag == SummaryTags.WeightHistogram("empty"));
+        Assert.Contains(values, v => v.Value.Tag == LayerTags.WeightStatistic("norm", "fc.weight"));
+        Assert.Contains(values, v => v.Value.Tag == LayerTags.GradientStatistic("norm", "fc.weight"));
+        Assert.DoesNotContain(values, v => v.Value.Tag == LayerTags.WeightHistogram("empty"));
     }
 
     [Fact]
@@ -36,9 +37,9 @@ public sealed class HostileInputTests
 
         var fc1 = model.named_parameters().Single(p => p.name == "fc1.weight").parameter;
         float expectedNorm = fc1.to(ScalarType.Float32).norm().item<float>();
-        Assert.Equal(expectedNorm, RunReader.Scalar(values, SummaryTags.WeightStatistic("norm", "fc1.weight"), 0), 3);
-        Assert.Equal(8 * 4, RunReader.Histogram(values, SummaryTags.WeightHistogram("fc1.weight"), 0).Num);
-        Assert.Contains(values, v => v.Value.Tag == SummaryTags.ActivationStatistic("mean", "relu"));
+        Assert.Equal(expectedNorm, RunReader.Scalar(values, LayerTags.WeightStatistic("norm", "fc1.weight"), 0), 3);
+        Assert.Equal(8 * 4, RunReader.Histogram(values, LayerTags.WeightHistogram("fc1.weight"), 0).Num);
+        Assert.Contains(values, v => v.Value.Tag == LayerTags.ActivationStatistic("mean", "relu"));
     }
 
     [Fact]
@@ -51,9 +52,9 @@ public sealed class HostileInputTests
         using var copy = model.Transposed.contiguous();
         float expectedNorm = copy.norm().item<float>();
         float expectedMax = copy.max().item<float>();
-        Assert.Equal(expectedNorm, RunReader.Scalar(values, SummaryTags.WeightStatistic("norm", "transposed"), 0), 4);
-        Assert.Equal(expectedMax, RunReader.Histogram(values, SummaryTags.WeightHistogram("transposed"), 0).Max, 5);
-        Assert.Equal(6 * 8, RunReader.Histogram(values, SummaryTags.ActivationHistogram("permute"), 0).Num);
+        Assert.Equal(expectedNorm, RunReader.Scalar(values, LayerTags.WeightStatistic("norm", "transposed"), 0), 4);
+        Assert.Equal(expectedMax, RunReader.Histogram(values, LayerTags.WeightHistogram("transposed"), 0).Max, 5);
+        Assert.Equal(6 * 8, RunReader.Histogram(values, LayerTags.ActivationHistogram("permute"), 0).Num);
     }
 
     [Fact]
@@ -62,11 +63,11 @@ public sealed class HostileInputTests
         using var model = new IntegerOutputs();
         var values = WatchOneStep(model, randn(6, 4));
 
-        var classes = RunReader.Histogram(values, SummaryTags.ActivationHistogram("argmax"), 0);
+        var classes = RunReader.Histogram(values, LayerTags.ActivationHistogram("argmax"), 0);
         Assert.Equal(4, classes.Num); // the first 4 samples of the batch
         Assert.InRange(classes.Min, 0, 7);
         Assert.InRange(classes.Max, classes.Min, 7);
-        Assert.Equal(4, RunReader.Histogram(values, SummaryTags.ActivationHistogram("positive"), 0).Num);
+        Assert.Equal(4, RunReader.Histogram(values, LayerTags.ActivationHistogram("positive"), 0).Num);
     }
 
     [Fact]
@@ -123,14 +124,14 @@ public sealed class HostileInputTests
         }
 
         var values = RunReader.Values(dir.Path);
-        Assert.Contains(values, v => v.Value.Tag == SummaryTags.WeightStatistic("norm", "fc.weight"));
+        Assert.Contains(values, v => v.Value.Tag == LayerTags.WeightStatistic("norm", "fc.weight"));
         if (expected is { } value)
         {
-            Assert.Equal(value, RunReader.Scalar(values, SummaryTags.Loss, 0), 5);
+            Assert.Equal(value, RunReader.Scalar(values, RunTags.Loss, 0), 5);
         }
         else
         {
-            Assert.DoesNotContain(values, v => v.Value.Tag == SummaryTags.Loss);
+            Assert.DoesNotContain(values, v => v.Value.Tag == RunTags.Loss);
         }
     }
 
@@ -159,12 +160,12 @@ public sealed class HostileInputTests
         Assert.Equal([runDirectory], Directory.GetDirectories(dir.Path));
         Assert.All(Directory.GetFileSystemEntries(runDirectory, "*", SearchOption.AllDirectories), path => Assert.StartsWith(runDirectory + Path.DirectorySeparatorChar, path));
         var tags = RunReader.Values(runDirectory).Select(v => v.Value.Tag).ToHashSet();
-        Assert.Contains(SummaryTags.WeightStatistic("norm", "../../escape.weight"), tags);
-        Assert.Contains(SummaryTags.ActivationStatistic("mean", "bell_/.."), tags);
-        Assert.Contains(SummaryTags.WeightStatistic("norm", "слой🙂.weight"), tags);
+        Assert.Contains(LayerTags.WeightStatistic("norm", "../../escape.weight"), tags);
+        Assert.Contains(LayerTags.ActivationStatistic("mean", "bell_/.."), tags);
+        Assert.Contains(LayerTags.WeightStatistic("norm", "слой🙂.weight"), tags);
         Assert.DoesNotContain(tags, t => t.Any(char.IsControl));
         Assert.DoesNotContain(tags, t => t.Length > Summaries.SummaryTag.MaxLength);
-        Assert.Contains(tags, t => t.StartsWith(SummaryTags.WeightStatistic("norm", "www"), StringComparison.Ordinal));
+        Assert.Contains(tags, t => t.StartsWith(LayerTags.WeightStatistic("norm", "www"), StringComparison.Ordinal));
     }
 
     [Fact]

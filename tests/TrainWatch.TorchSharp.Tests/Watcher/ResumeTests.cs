@@ -1,3 +1,4 @@
+using TrainWatch.RunFormat;
 using TrainWatch.TorchSharp.Reporting;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
@@ -22,7 +23,7 @@ public sealed class ResumeTests
         Assert.Equal(45, resumed.CurrentStep);
         Assert.Equal(0, resumed.Writer!.Statistics.StepsOutOfOrder);
         Assert.DoesNotContain(logger.Messages, m => !m.StartsWith("TrainWatch: writing", StringComparison.Ordinal)); // only the start-up line
-        var lossSteps = RunReader.Values(dir.Path).Where(v => v.Value.Tag == SummaryTags.Loss).Select(v => v.Step);
+        var lossSteps = RunReader.Values(dir.Path).Where(v => v.Value.Tag == RunTags.Loss).Select(v => v.Step);
         Assert.Equal([0L, 10, 20, 30, 40], lossSteps);
     }
 

@@ -1,4 +1,5 @@
 using TorchSharp;
+using TrainWatch.RunFormat;
 using TrainWatch.TorchSharp.Reporting;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
@@ -47,27 +48,27 @@ public sealed class StatisticsAccuracyTests
         }
 
         var values = RunReader.Values(dir.Path);
-        Assert.Equal(lossValue, RunReader.Scalar(values, SummaryTags.Loss, 0), 5);
+        Assert.Equal(lossValue, RunReader.Scalar(values, RunTags.Loss, 0), 5);
 
         foreach (var (name, _) in model.named_parameters())
         {
-            AssertMatches(values, reference[$"w:{name}"], s => SummaryTags.WeightStatistic(s, name), SummaryTags.WeightHistogram(name));
-            AssertMatches(values, reference[$"g:{name}"], s => SummaryTags.GradientStatistic(s, name), SummaryTags.GradientHistogram(name));
+            AssertMatches(values, reference[$"w:{name}"], s => LayerTags.WeightStatistic(s, name), LayerTags.WeightHistogram(name));
+            AssertMatches(values, reference[$"g:{name}"], s => LayerTags.GradientStatistic(s, name), LayerTags.GradientHistogram(name));
         }
 
         // The distribution and zero fraction come from the first 4 samples of the batch (ActivationSampleLimit); dead
         // filters from all 16.
         var act = reference["a:features.2"];
         var firstFour = reference["a4:features.2"];
-        Assert.Equal(firstFour.Average(v => (double)v), RunReader.Scalar(values, SummaryTags.ActivationStatistic("mean", "features.2"), 0), 4);
+        Assert.Equal(firstFour.Average(v => (double)v), RunReader.Scalar(values, LayerTags.ActivationStatistic("mean", "features.2"), 0), 4);
         Assert.NotEqual(act.Average(v => (double)v), firstFour.Average(v => (double)v), 6);
-        Assert.Equal(firstFour.Count(v => v == 0) / (double)firstFour.Length, RunReader.Scalar(values, SummaryTags.ActivationStatistic("zero_fraction", "features.2"), 0), 5);
-        Assert.Equal(reference["dead:features.2"][0], RunReader.Scalar(values, SummaryTags.ActivationStatistic("dead_units", "features.2"), 0));
-        AssertHistogramCounts(RunReader.Histogram(values, SummaryTags.ActivationHistogram("features.2"), 0), firstFour);
+        Assert.Equal(firstFour.Count(v => v == 0) / (double)firstFour.Length, RunReader.Scalar(values, LayerTags.ActivationStatistic("zero_fraction", "features.2"), 0), 5);
+        Assert.Equal(reference["dead:features.2"][0], RunReader.Scalar(values, LayerTags.ActivationStatistic("dead_units", "features.2"), 0));
+        AssertHistogramCounts(RunReader.Histogram(values, LayerTags.ActivationHistogram("features.2"), 0), firstFour);
 
         double globalNorm = Math.Sqrt(model.named_parameters().Sum(p => reference[$"g:{p.name}"].Sum(v => (double)v * v)));
-        Assert.Equal(globalNorm, RunReader.Scalar(values, SummaryTags.GlobalGradientNorm, 0), 4);
-        Assert.Equal(0.1f, RunReader.Scalar(values, SummaryTags.LearningRate(""), 0), 6);
+        Assert.Equal(globalNorm, RunReader.Scalar(values, RunTags.GlobalGradientNorm, 0), 4);
+        Assert.Equal(0.1f, RunReader.Scalar(values, RunTags.LearningRate(""), 0), 6);
     }
 
     [Fact]
@@ -115,7 +116,7 @@ public sealed class StatisticsAccuracyTests
         {
             double delta = Math.Sqrt(before[name].Zip(after[name]).Sum(p => Math.Pow(p.Second - (double)p.First, 2)));
             double norm = Math.Sqrt(before[name].Sum(v => (double)v * v));
-            Assert.Equal(delta / norm, RunReader.Scalar(values, SummaryTags.UpdateRatio(name), 4), 4);
+            Assert.Equal(delta / norm, RunReader.Scalar(values, LayerTags.UpdateRatio(name), 4), 4);
         }
     }
 

@@ -1,4 +1,5 @@
 using TorchSharp;
+using TrainWatch.RunFormat;
 using TrainWatch.TorchSharp.Distributed;
 using TrainWatch.TorchSharp.Reporting;
 using TrainWatch.TorchSharp.Tests.Support;
@@ -83,8 +84,8 @@ public sealed class UsageTests
         }
 
         var values = RunReader.Values(dir.Path);
-        Assert.Equal(0.1f, RunReader.Scalar(values, SummaryTags.LearningRate("optimizer0"), 0), 6);
-        Assert.Equal(0.001f, RunReader.Scalar(values, SummaryTags.LearningRate("optimizer1"), 0), 6);
+        Assert.Equal(0.1f, RunReader.Scalar(values, RunTags.LearningRate("optimizer0"), 0), 6);
+        Assert.Equal(0.001f, RunReader.Scalar(values, RunTags.LearningRate("optimizer1"), 0), 6);
     }
 
     [Fact]
@@ -114,8 +115,8 @@ public sealed class UsageTests
         }
 
         var values = RunReader.Values(dir.Path);
-        Assert.Equal([0L, 2L], values.Where(v => v.Value.Tag == SummaryTags.GradientStatistic("norm", "classifier.3.weight")).Select(v => v.Step));
-        Assert.Equal(2, values.Count(v => v.Value.Tag == SummaryTags.ActivationHistogram("features.2")));
+        Assert.Equal([0L, 2L], values.Where(v => v.Value.Tag == LayerTags.GradientStatistic("norm", "classifier.3.weight")).Select(v => v.Step));
+        Assert.Equal(2, values.Count(v => v.Value.Tag == LayerTags.ActivationHistogram("features.2")));
     }
 
     [Fact]
@@ -183,8 +184,8 @@ public sealed class UsageTests
         }
 
         var values = RunReader.Values(dir.Path);
-        Assert.Contains(values, v => v.Value.Tag == SummaryTags.WeightStatistic("norm", "fc1.bias"));
-        Assert.DoesNotContain(values, v => v.Value.Tag == SummaryTags.GradientStatistic("norm", "fc1.bias"));
-        Assert.Contains(values, v => v.Value.Tag == SummaryTags.GradientStatistic("norm", "fc2.weight"));
+        Assert.Contains(values, v => v.Value.Tag == LayerTags.WeightStatistic("norm", "fc1.bias"));
+        Assert.DoesNotContain(values, v => v.Value.Tag == LayerTags.GradientStatistic("norm", "fc1.bias"));
+        Assert.Contains(values, v => v.Value.Tag == LayerTags.GradientStatistic("norm", "fc2.weight"));
     }
 }

@@ -8,8 +8,8 @@ namespace TrainWatch.TorchSharp.Sampling.HostKernels;
 internal static class Chunking
 {
     /// <summary>
-    /// Below this many elements in all, the work stays on the calling thread: waking the pool's threads was measured
-    /// to cost more than the second core saved (traced on a 0.28 M-parameter MLP, 2 cores).
+    /// Below this many elements in all, the work stays on the calling thread: waking the pool's threads costs more
+    /// than a second core saves on less work (the trace behind it: docs/benchmarks.md, "Behind the code").
     /// </summary>
     public const long ParallelThreshold = 1L << 21;
 

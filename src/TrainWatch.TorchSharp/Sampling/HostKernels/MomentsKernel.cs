@@ -13,7 +13,7 @@ namespace TrainWatch.TorchSharp.Sampling.HostKernels;
 /// far more accurate than one float32 reduction over the tensor (which loses digits once Σ(x − shift) grows large
 /// against the spread), at the cost of a widen per block, not per element. Min and max are a compare and a select:
 /// <c>Vector.Min</c> on .NET 9 and later follows IEEE 754's minimum (NaN and −0 handling), several instructions a
-/// vector, measured at nearly half this pass's time; NaN needs no care here (see below). NaN and ±∞ are not looked for: they make the
+/// vector, which this pass need not pay: NaN needs no care here (see below). NaN and ±∞ are not looked for: they make the
 /// sums non-finite, which sends the tensor to the robust row.
 /// </remarks>
 internal static unsafe class MomentsKernel

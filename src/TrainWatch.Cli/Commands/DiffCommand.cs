@@ -73,7 +73,7 @@ internal static class DiffCommand
         }
         else
         {
-            DiffTextReport.Write(result, context.CreateConsole());
+            DiffTextReport.Write(result, context.Out, context.Width);
         }
 
         if (reportPath is not null)

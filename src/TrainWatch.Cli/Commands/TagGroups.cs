@@ -1,0 +1,68 @@
+using TrainWatch.Cli.Reading;
+
+namespace TrainWatch.Cli.Commands;
+
+/// <summary>The tags of one statistic: every layer's <c>grad_norm/…</c>, say, or a single tag such as <c>train/loss</c>.</summary>
+/// <param name="Name"><c>grad_norm/*</c> for a per-layer statistic, else the tag itself.</param>
+/// <param name="Kind">What its values are (the first tag's kind when the layers differ).</param>
+/// <param name="Tags">Its tags, in tag order.</param>
+internal sealed record TagGroup(string Name, ValueKind Kind, IReadOnlyList<TagInfo> Tags)
+{
+    /// <summary>The first step any of its tags has.</summary>
+    public long FirstStep => Tags.Min(t => t.FirstStep);
+
+    /// <summary>The last step any of its tags has.</summary>
+    public long LastStep => Tags.Max(t => t.LastStep);
+}
+
+/// <summary>
+/// Groups a run's tags by statistic for <c>inspect</c>'s compact view. The watcher names per-layer tags statistic first,
+/// layer second (<c>grad_norm/fc1.weight</c>, <c>grads/fc1.weight</c>), so a layer is a tag remainder that occurs under
+/// two statistics or more, and a statistic whose remainders are all layers collapses to one row. Tags such as
+/// <c>train/loss</c> or <c>alerts/nan</c> have remainders of their own and keep their row.
+/// </summary>
+internal static class TagGroups
+{
+    /// <summary>The groups of <paramref name="tags"/>, by kind then name; <paramref name="layers"/> gets the layers found, in first-seen order.</summary>
+    public static IReadOnlyList<TagGroup> Group(IEnumerable<TagInfo> tags, out IReadOnlyList<string> layers)
+    {
+        var all = tags.OrderBy(t => t.Ordinal).ThenBy(t => t.Tag, StringComparer.Ordinal).ToList();
+        var prefixesPerRest = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var tag in all)
+        {
+            if (Split(tag.Tag) is var (prefix, rest))
+            {
+                if (!prefixesPerRest.TryGetValue(rest, out var prefixes))
+                {
+                    prefixesPerRest[rest] = prefixes = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                prefixes.Add(prefix);
+            }
+        }
+
+        bool IsLayer(string rest) => prefixesPerRest.TryGetValue(rest, out var prefixes) && prefixes.Count > 1;
+        var groups = new List<TagGroup>();
+        foreach (var byPrefix in all.GroupBy(t => Split(t.Tag)?.Prefix))
+        {
+            var members = byPrefix.ToList();
+            if (byPrefix.Key is { } prefix && members.Count > 1 && members.All(t => IsLayer(Split(t.Tag)!.Value.Remainder)))
+            {
+                groups.Add(new TagGroup(prefix + "/*", members[0].Kind, members.OrderBy(t => t.Tag, StringComparer.Ordinal).ToList()));
+            }
+            else
+            {
+                groups.AddRange(members.Select(t => new TagGroup(t.Tag, t.Kind, [t])));
+            }
+        }
+
+        layers = all.Select(t => Split(t.Tag)?.Remainder).OfType<string>().Where(IsLayer).Distinct(StringComparer.Ordinal).ToList();
+        return groups.OrderBy(g => g.Kind).ThenBy(g => g.Name, StringComparer.Ordinal).ToList();
+    }
+
+    private static (string Prefix, string Remainder)? Split(string tag)
+    {
+        int slash = tag.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0 && slash < tag.Length - 1 ? (tag[..slash], tag[(slash + 1)..]) : null;
+    }
+}

@@ -63,7 +63,7 @@ internal sealed class SvgPlot
             yMax = Math.Log10(yMax);
         }
 
-        double pad = yMax > yMin ? (yMax - yMin) * 0.05 : Math.Max(Math.Abs(yMin) * 0.1, 1e-12);
+        double pad = yMax > yMin ? (yMax - yMin) * 0.08 : Math.Max(Math.Abs(yMin) * 0.1, 1e-12);
         _yMin = yMin - pad;
         _yMax = yMax + pad;
         var yTicks = YTicks();

@@ -2,19 +2,6 @@ using TrainWatch.Cli.Reading;
 
 namespace TrainWatch.Cli.Commands;
 
-/// <summary>The tags of one statistic: every layer's <c>grad_norm/…</c>, say, or a single tag such as <c>train/loss</c>.</summary>
-/// <param name="Name"><c>grad_norm/*</c> for a per-layer statistic, else the tag itself.</param>
-/// <param name="Kind">What its values are (the first tag's kind when the layers differ).</param>
-/// <param name="Tags">Its tags, in tag order.</param>
-internal sealed record TagGroup(string Name, ValueKind Kind, IReadOnlyList<TagInfo> Tags)
-{
-    /// <summary>The first step any of its tags has.</summary>
-    public long FirstStep => Tags.Min(t => t.FirstStep);
-
-    /// <summary>The last step any of its tags has.</summary>
-    public long LastStep => Tags.Max(t => t.LastStep);
-}
-
 /// <summary>
 /// Groups a run's tags by statistic for <c>inspect</c>'s compact view. The watcher names per-layer tags statistic first,
 /// layer second (<c>grad_norm/fc1.weight</c>, <c>grads/fc1.weight</c>), so a layer is a tag remainder that occurs under

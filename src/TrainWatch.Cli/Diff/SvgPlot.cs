@@ -3,19 +3,6 @@ using System.Text;
 
 namespace TrainWatch.Cli.Diff;
 
-/// <summary>How a legend entry is drawn: a line sample (solid or dashed) or a filled swatch.</summary>
-internal enum LegendMark
-{
-    /// <summary>A solid line.</summary>
-    Line,
-
-    /// <summary>A dashed line.</summary>
-    Dashed,
-
-    /// <summary>A filled band.</summary>
-    Band,
-}
-
 /// <summary>
 /// A small SVG chart: bands, lines and onset markers over a data-to-pixel mapping, with round ticks on both axes.
 /// Above the plot area, never over the data: the title, the legend, and the markers' labels, each in its own row.

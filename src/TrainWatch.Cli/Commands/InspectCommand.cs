@@ -121,7 +121,7 @@ internal static class InspectCommand
         table.Write(output, width);
         if (layers.Count > 0)
         {
-            Say(output, width, $"layers ({layers.Count}, the * above): {string.Join(", ", layers)}");
+            Say(output, width, $"* stands for {layers.Count} layers and parameters: {string.Join(", ", layers)}");
         }
 
         Say(output, width, "every tag: inspect --tags [GLOBS]");

@@ -10,7 +10,10 @@ namespace TrainWatch.Cli.Commands;
 /// </summary>
 internal static class TagGroups
 {
-    /// <summary>The groups of <paramref name="tags"/>, by kind then name; <paramref name="layers"/> gets the layers found, in first-seen order.</summary>
+    /// <summary>
+/// The groups of <paramref name="tags"/>, by kind then name; <paramref name="layers"/> gets what the collapsed
+/// (<c>statistic/*</c>) rows stand for, in first-seen order.
+/// </summary>
     public static IReadOnlyList<TagGroup> Group(IEnumerable<TagInfo> tags, out IReadOnlyList<string> layers)
     {
         var all = tags.OrderBy(t => t.Ordinal).ThenBy(t => t.Tag, StringComparer.Ordinal).ToList();
@@ -43,7 +46,9 @@ internal static class TagGroups
             }
         }
 
-        layers = all.Select(t => Split(t.Tag)?.Remainder).OfType<string>().Where(IsLayer).Distinct(StringComparer.Ordinal).ToList();
+        // Only what a '*' row stands for: "loss" under train/ and eval/ is no layer of a collapsed row.
+        var collapsed = groups.Where(g => g.Name.EndsWith("/*", StringComparison.Ordinal)).SelectMany(g => g.Tags).Select(t => t.Tag).ToHashSet(StringComparer.Ordinal);
+        layers = all.Where(t => collapsed.Contains(t.Tag)).Select(t => Split(t.Tag)!.Value.Remainder).Distinct(StringComparer.Ordinal).ToList();
         return groups.OrderBy(g => g.Kind).ThenBy(g => g.Name, StringComparer.Ordinal).ToList();
     }
 

@@ -10,6 +10,11 @@ public class InspectGroupingTests
     {
         using var dir = new TempDirectory();
         new WatcherRun { Layers = 6, LastStep = 100 }.Write(dir.Combine("run"), seed: 1);
+        using (var writer = new SummaryWriter(dir.Combine("run")))
+        {
+            writer.AddScalar("eval/loss", 0.5, 100); // "loss" under train/ and eval/: a twin, but no layer
+            writer.AddScalar("eval/accuracy", 0.9, 100);
+        }
 
         var result = TrainWatchCli.Run("inspect", dir.Path);
 
@@ -20,12 +25,13 @@ public class InspectGroupingTests
 
         // The training scalars have no layer: they keep their own rows.
         Assert.Contains(lines, l => l.StartsWith("scalar", StringComparison.Ordinal) && l.Contains("train/loss", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("layers (6, the * above): layers.0.weight, layers.1.weight", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("* stands for 6 layers and parameters: layers.0.weight, layers.1.weight", StringComparison.Ordinal));
         Assert.DoesNotContain("grad_norm/layers.0.weight", result.Out);
+        Assert.DoesNotContain(" loss", lines.Single(l => l.StartsWith("* stands for", StringComparison.Ordinal)));
 
-        // 9 statistics and 4 training scalars instead of 6 × 9 + 4 tags.
+        // 9 statistics, 4 training scalars and 2 eval metrics instead of 6 × 9 + 6 tags.
         int tableRows = lines.Count(l => l.StartsWith("scalar", StringComparison.Ordinal) || l.StartsWith("histogram", StringComparison.Ordinal));
-        Assert.Equal(13, tableRows);
+        Assert.Equal(15, tableRows);
     }
 
     [Fact]

@@ -160,6 +160,13 @@ internal static class DashboardView
             (string mark, Style style) = layer.NewestAlertStep is not null ? ("!", s_alert) : layer.IsUnhealthy ? ("?", s_unhealthy) : (" ", s_quiet);
             string name = Cropped(layer.Layer, nameWidth).PadRight(nameWidth);
             string findings = string.Join(" · ", layer.Signals.Take(findingsShown).Select(s => s.Text));
+
+            // Beside the name, the worst finding whole beats two cropped (runs side by side leave little room).
+            if (!findingsBelow && nameWidth + 3 + findings.Length > inner && layer.Signals.Count > 0)
+            {
+                findings = layer.Signals[0].Text;
+            }
+
             if (findingsBelow)
             {
                 yield return Line($"{mark} {name}", inner, style);

@@ -52,7 +52,7 @@ internal static class DiffTextReport
                 new TextColumn("detected", RightAligned: true),
                 new TextColumn("B/A vs before", RightAligned: true),
                 new TextColumn("weights onset", RightAligned: true, DropOrder: 2),
-                new TextColumn("series", Wraps: true, DropOrder: 1));
+                new TextColumn("series", Wraps: true, DropOrder: 1, MinimumWidth: 30)); // the tag the layer's norm came from: left out sooner than wrapped
             int order = 0;
             foreach (var layer in result.DivergingLayers.Take(LayerRows))
             {

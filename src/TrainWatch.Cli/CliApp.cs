@@ -13,16 +13,21 @@ public static class CliApp
     public static int Run(string[] args, TextWriter output, TextWriter error) =>
         RunAsync(args, output, error, CancellationToken.None).GetAwaiter().GetResult();
 
+    /// <summary>Runs <c>trainwatch</c> with <paramref name="args"/> laying text out in <paramref name="columns"/> columns; returns the exit code.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, int columns) =>
+        RunAsync(args, output, error, CancellationToken.None, columns: columns).GetAwaiter().GetResult();
+
     /// <summary>Runs <c>trainwatch</c> with <paramref name="args"/>; <paramref name="cancellation"/> stops <c>tail</c> cleanly.</summary>
     /// <param name="args">The command line.</param>
     /// <param name="output">Where results go.</param>
     /// <param name="error">Where problems go.</param>
     /// <param name="cancellation">Ctrl+C.</param>
     /// <param name="interactive">Whether <paramref name="output"/> is a terminal (colours, live views).</param>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellation, bool interactive = false)
+    /// <param name="columns">The width to lay text out in (<c>COLUMNS</c>); null: the terminal's, or 80 off a terminal.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellation, bool interactive = false, int? columns = null)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var context = new CliContext(output, error, interactive);
+        var context = new CliContext(output, error, interactive, columns);
         try
         {
             var root = BuildRootCommand(context);

@@ -1,4 +1,5 @@
 using Spectre.Console;
+using TrainWatch.Cli.Output;
 
 namespace TrainWatch.Cli;
 
@@ -6,10 +7,11 @@ namespace TrainWatch.Cli;
 /// <param name="Out">Results: tables, CSV, JSON.</param>
 /// <param name="Error">One-line messages about problems, and progress.</param>
 /// <param name="Interactive">True when standard output is a terminal; false for pipes, files and tests.</param>
-internal sealed record CliContext(TextWriter Out, TextWriter Error, bool Interactive)
+/// <param name="Columns">The width <c>COLUMNS</c> asks for, or null: the terminal's width, or 80 columns off a terminal.</param>
+internal sealed record CliContext(TextWriter Out, TextWriter Error, bool Interactive, int? Columns = null)
 {
-    // Why a fixed width off a terminal: Spectre would otherwise wrap tables at 80 columns in files and tests.
-    private const int NonInteractiveWidth = 200;
+    /// <summary>The columns every line of text output fits in (<see cref="TerminalWidth"/>).</summary>
+    public int Width => TerminalWidth.Resolve(Columns, Interactive);
 
     /// <summary>A Spectre console writing to <see cref="Out"/>.</summary>
     public IAnsiConsole CreateConsole()
@@ -21,9 +23,10 @@ internal sealed record CliContext(TextWriter Out, TextWriter Error, bool Interac
             Interactive = Interactive ? InteractionSupport.Yes : InteractionSupport.No,
             Out = new AnsiConsoleOutput(Out),
         });
-        if (!Interactive)
+        // In a terminal without COLUMNS, Spectre follows the window as it is resized.
+        if (!Interactive || Columns is not null)
         {
-            console.Profile.Width = NonInteractiveWidth;
+            console.Profile.Width = Width;
         }
 
         return console;

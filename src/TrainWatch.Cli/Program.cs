@@ -8,4 +8,5 @@ Console.CancelKeyPress += (_, e) =>
     cancellation.Cancel();
 };
 
-return await CliApp.RunAsync(args, Console.Out, Console.Error, cancellation.Token, interactive: !Console.IsOutputRedirected);
+return await CliApp.RunAsync(args, Console.Out, Console.Error, cancellation.Token, interactive: !Console.IsOutputRedirected,
+    columns: TrainWatch.Cli.Output.TerminalWidth.FromColumns(Environment.GetEnvironmentVariable("COLUMNS")));

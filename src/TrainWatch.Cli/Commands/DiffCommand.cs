@@ -34,7 +34,7 @@ internal static class DiffCommand
             DefaultValueFactory = _ => DiffOptions.DefaultMaxPointsPerTag,
         };
         var tags = CommonOptions.Tags();
-        var report = new Option<string?>("--report") { Description = "Also write a self-contained HTML report to this file." };
+        var report = new Option<string?>("--report", "--html") { Description = "Also write a self-contained HTML report to this file (--html is the same)." };
         var tensorBoardOut = new Option<string?>("--tb-out") { Description = "Also write the distances as a TensorBoard run (scalars diff/<tag>) into this directory." };
         var json = CommonOptions.Json();
         var command = new Command("diff", "Compare two runs: root cause of a divergence, NaN/Inf, learning rates and loss, and histogram distances per tag and step.")
@@ -73,7 +73,7 @@ internal static class DiffCommand
         }
         else
         {
-            DiffTextReport.Write(result, context.CreateConsole());
+            DiffTextReport.Write(result, context.Out, context.Width);
         }
 
         if (reportPath is not null)

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Spectre.Console;
 using TrainWatch.Cli.Output;
 using TrainWatch.Cli.Reading;
 using TrainWatch.RunFormat;
@@ -19,16 +18,27 @@ internal static class InspectCommand
     {
         var logDirectory = CommonOptions.LogDirectory();
         var json = CommonOptions.Json();
-        var command = new Command("inspect", "List runs, tags (by kind and plugin), step ranges and counts, and check every record's CRC.")
+        var tags = CommonOptions.Tags();
+
+        // A bare --tags lists every tag; with globs, only those. Without it, one row per statistic.
+        tags.Arity = ArgumentArity.ZeroOrOne;
+        tags.Description = "List every tag (kind, plugin, values, steps) instead of one row per statistic; optional comma-separated globs narrow it ('*' matches anything, slashes included).";
+        var command = new Command("inspect", "List runs, their tags grouped by statistic (every tag with --tags), step ranges and counts, and check every record's CRC.")
         {
             logDirectory,
             json,
+            tags,
         };
-        command.SetAction((parse, cancellation) => Task.FromResult(Run(context, parse.GetValue(logDirectory)!, parse.GetValue(json), cancellation)));
+        command.SetAction((parse, cancellation) => Task.FromResult(Run(
+            context,
+            parse.GetValue(logDirectory)!,
+            parse.GetValue(json),
+            parse.GetResult(tags) is null ? null : TagGlob.Parse(parse.GetValue(tags)),
+            cancellation)));
         return command;
     }
 
-    private static int Run(CliContext context, string path, bool asJson, CancellationToken cancellation)
+    private static int Run(CliContext context, string path, bool asJson, TagGlob? tagList, CancellationToken cancellation)
     {
         // Structure only, plus the one text worth showing: the model summary the watcher writes.
         var read = ReadOptions.Structure with { KeepTexts = true, Tags = TagGlob.Parse(RunTags.ModelSummary) };
@@ -36,56 +46,120 @@ internal static class InspectCommand
         bool problems = ReadProblems.Report(runs, context);
         if (asJson)
         {
-            WriteJson(context, path, runs);
+            WriteJson(context, path, runs, tagList ?? TagGlob.All);
         }
         else
         {
-            WriteText(context.CreateConsole(), runs);
+            WriteText(context.Out, context.Width, runs, tagList);
         }
 
         return problems ? ExitCodes.ProblemsFound : ExitCodes.Ok;
     }
 
-    private static void WriteText(IAnsiConsole console, IReadOnlyList<RunData> runs)
+    private static void WriteText(TextWriter output, int width, IReadOnlyList<RunData> runs, TagGlob? tagList)
     {
         var c = CultureInfo.InvariantCulture;
         foreach (var run in runs)
         {
-            console.WriteLine($"run {run.Name}  ({run.Directory})");
-            var files = new Table().Border(TableBorder.Simple).AddColumns("file", "bytes", "events", "integrity");
+            Say(output, width, $"run {run.Name}  ({run.Directory})");
+            var files = new TextTable(
+                new TextColumn("file", Wraps: true),
+                new TextColumn("bytes", RightAligned: true),
+                new TextColumn("events", RightAligned: true),
+                new TextColumn("integrity", Wraps: true));
             foreach (var file in run.Files)
             {
-                files.AddRow(Markup.Escape(Path.GetFileName(file.Path)), file.Length.ToString(c), file.Events.ToString(c), Markup.Escape(Integrity(file)));
+                files.AddRow(Path.GetFileName(file.Path), file.Length.ToString(c), file.Events.ToString(c), Integrity(file));
             }
 
-            console.Write(files);
-            var tags = new Table().Border(TableBorder.Simple).AddColumns("kind", "tag", "plugin", "values", "steps");
-            foreach (var tag in run.Tags.Values.OrderBy(t => t.Kind).ThenBy(t => t.Tag, StringComparer.Ordinal))
+            files.Write(output, width);
+            if (run.Tags.Count == 0)
             {
-                tags.AddRow(KindName(tag.Kind), Markup.Escape(tag.Tag), Markup.Escape(tag.Plugin.Length > 0 ? tag.Plugin : "-"), tag.Count.ToString(c),
-                    tag.FirstStep == tag.LastStep ? tag.FirstStep.ToString(c) : string.Create(c, $"{tag.FirstStep}..{tag.LastStep}"));
+                output.WriteLine("  no summary values");
             }
-
-            if (run.Tags.Count > 0)
+            else if (tagList is null)
             {
-                console.Write(tags);
+                WriteGroups(output, width, run);
             }
             else
             {
-                console.WriteLine("  no summary values");
+                WriteTags(output, width, run, tagList);
             }
 
             if (ModelSummaryView.Find(run) is { } summary)
             {
-                ModelSummaryView.WriteText(console, summary.Step, summary.Summary);
+                ModelSummaryView.WriteText(output, width, summary.Step, summary.Summary);
             }
 
-            console.WriteLine();
+            output.WriteLine();
         }
 
         int corrupt = runs.SelectMany(r => r.Files).Count(f => f.IsProblem);
         int truncated = runs.SelectMany(r => r.Files).Count(f => !f.IsProblem && f.State == Events.EventFileState.TruncatedTail);
-        console.WriteLine(string.Create(c, $"{runs.Count} run(s), {runs.Sum(r => r.Files.Count)} file(s): {corrupt} with problems, {truncated} with an incomplete last record (normal while being written)."));
+        Say(output, width, string.Create(c, $"{runs.Count} run(s), {runs.Sum(r => r.Files.Count)} file(s): {corrupt} with problems, {truncated} with an incomplete last record (normal while being written)."));
+    }
+
+    // The compact view: one row per statistic (every layer's grad_norm/ together), then the layers they cover.
+    private static void WriteGroups(TextWriter output, int width, RunData run)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var groups = TagGroups.Group(run.Tags.Values, out var layers);
+        var table = new TextTable(
+            new TextColumn("kind"),
+            new TextColumn("statistic", Wraps: true),
+            new TextColumn("tags", RightAligned: true),
+            new TextColumn("steps", RightAligned: true),
+            new TextColumn("values", RightAligned: true));
+        foreach (var group in groups)
+        {
+            long fewest = group.Tags.Min(t => t.Count), most = group.Tags.Max(t => t.Count);
+            string values = group.Tags.Count == 1 ? most.ToString(c)
+                : fewest == most ? string.Create(c, $"{most} each")
+                : string.Create(c, $"{fewest}..{most} each");
+            table.AddRow(KindName(group.Kind), group.Name, group.Tags.Count.ToString(c), Steps(group.FirstStep, group.LastStep), values);
+        }
+
+        table.Write(output, width);
+        if (layers.Count > 0)
+        {
+            Say(output, width, $"* stands for {layers.Count} layers and parameters: {string.Join(", ", layers)}");
+        }
+
+        Say(output, width, "every tag: inspect --tags [GLOBS]");
+    }
+
+    private static void WriteTags(TextWriter output, int width, RunData run, TagGlob tagList)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var tags = new TextTable(
+            new TextColumn("kind"),
+            new TextColumn("tag", Wraps: true),
+            new TextColumn("plugin", DropOrder: 1),
+            new TextColumn("values", RightAligned: true),
+            new TextColumn("steps", RightAligned: true));
+        foreach (var tag in run.Tags.Values.Where(t => tagList.Matches(t.Tag)).OrderBy(t => t.Kind).ThenBy(t => t.Tag, StringComparer.Ordinal))
+        {
+            tags.AddRow(KindName(tag.Kind), tag.Tag, tag.Plugin.Length > 0 ? tag.Plugin : "-", tag.Count.ToString(c), Steps(tag.FirstStep, tag.LastStep));
+        }
+
+        if (tags.RowCount == 0)
+        {
+            Say(output, width, $"  no tag matches '{tagList.Patterns}'");
+            return;
+        }
+
+        tags.Write(output, width);
+    }
+
+    private static string Steps(long first, long last) =>
+        first == last ? first.ToString(CultureInfo.InvariantCulture) : string.Create(CultureInfo.InvariantCulture, $"{first}..{last}");
+
+    private static void Say(TextWriter output, int width, string text)
+    {
+        foreach (string line in TextWrap.Wrap(text, width, "  "))
+        {
+            output.WriteLine(line);
+        }
     }
 
     private static string Integrity(FileReport file) => file switch
@@ -99,7 +173,7 @@ internal static class InspectCommand
     /// <summary>The lower-case name of a kind, as printed and in JSON.</summary>
     public static string KindName(ValueKind kind) => kind.ToString().ToLowerInvariant();
 
-    private static void WriteJson(CliContext context, string path, IReadOnlyList<RunData> runs)
+    private static void WriteJson(CliContext context, string path, IReadOnlyList<RunData> runs, TagGlob tagList)
     {
         using (var stream = new TextWriterStream(context.Out))
         using (var json = JsonOutput.Create(stream))
@@ -120,7 +194,7 @@ internal static class InspectCommand
 
                 json.WriteEndArray();
                 json.WriteStartArray("tags");
-                foreach (var tag in run.Tags.Values.OrderBy(t => t.Tag, StringComparer.Ordinal))
+                foreach (var tag in run.Tags.Values.Where(t => tagList.Matches(t.Tag)).OrderBy(t => t.Tag, StringComparer.Ordinal))
                 {
                     json.WriteStartObject();
                     json.WriteString("tag", tag.Tag);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Spectre.Console;
 using TrainWatch.Cli.Output;
 using TrainWatch.Cli.Reading;
 using TrainWatch.RunFormat;
@@ -27,28 +26,33 @@ internal static class ModelSummaryView
         return null;
     }
 
-    public static void WriteText(IAnsiConsole console, long step, ModelSummary summary)
+    /// <summary>Writes the summary as a table of at most <paramref name="width"/> columns.</summary>
+    public static void WriteText(TextWriter output, int width, long step, ModelSummary summary)
     {
         var c = CultureInfo.InvariantCulture;
-        console.WriteLine(string.Create(c, $"model summary (forward pass of step {step})"));
-        var table = new Table().Border(TableBorder.Simple).AddColumns("#", "module", "type", "output shape", "parameters", "trainable");
-        table.Columns[0].RightAligned();
-        table.Columns[4].RightAligned();
+        output.WriteLine(string.Create(c, $"model summary (forward pass of step {step})"));
+        var table = new TextTable(
+            new TextColumn("#", RightAligned: true),
+            new TextColumn("module", Wraps: true),
+            new TextColumn("type", Wraps: true),
+            new TextColumn("output shape", Wraps: true),
+            new TextColumn("parameters", RightAligned: true),
+            new TextColumn("trainable", Wraps: true, DropOrder: 1));
         for (int i = 0; i < summary.Modules.Count; i++)
         {
             var module = summary.Modules[i];
             string outputs = string.Join("\n", module.Outputs.Select(o => (o.Name.Length > 0 ? o.Name + " " : "") + "[" + string.Join(", ", o.Shape) + "]"));
             table.AddRow(
                 (i + 1).ToString(c),
-                Markup.Escape(module.Path.Length == 0 ? "(model)" : module.Path),
-                Markup.Escape(module.Type),
-                Markup.Escape(outputs),
+                module.Path.Length == 0 ? "(model)" : module.Path,
+                module.Type,
+                outputs,
                 module.Parameters is { } count ? count.ToString("N0", c) : "shared",
-                Markup.Escape(module.Trainable));
+                module.Trainable);
         }
 
-        console.Write(table);
-        console.WriteLine(string.Create(c, $"  {summary.TotalParameters:N0} parameters: {summary.TrainableParameters:N0} trainable, {summary.FrozenParameters:N0} frozen"));
+        table.Write(output, width);
+        output.WriteLine(string.Create(c, $"  {summary.TotalParameters:N0} parameters: {summary.TrainableParameters:N0} trainable, {summary.FrozenParameters:N0} frozen"));
     }
 
     public static void WriteJson(Utf8JsonWriter json, (long Step, ModelSummary Summary)? found)

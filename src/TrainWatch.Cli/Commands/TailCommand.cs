@@ -106,21 +106,22 @@ internal static class TailCommand
             .StartAsync(async live => await loop.RunAsync(() =>
             {
                 loop.Snapshot.TakeNewAlerts(loop.Follower.Runs);
-                live.UpdateTarget(loop.Settings.TagTable ? BuildTagView(loop, maxRows) : BuildDashboardView(loop, console));
+                live.UpdateTarget(loop.Settings.TagTable ? BuildTagView(loop, maxRows, console.Profile.Width) : BuildDashboardView(loop, console));
                 live.Refresh();
                 refreshed?.Invoke();
             }).ConfigureAwait(false))
             .ConfigureAwait(false);
     }
 
-    // One row of the terminal is the status line's.
+    // Two rows of the terminal are the legend's and the status line's.
     private static IRenderable BuildDashboardView(TailLoop loop, IAnsiConsole console) => new Rows(
-        DashboardView.Build(loop.Follower.Runs.ToList(), console.Profile.Width, console.Profile.Capabilities.Unicode, console.Profile.Height - 1),
+        DashboardView.Build(loop.Follower.Runs.ToList(), console.Profile.Width, console.Profile.Capabilities.Unicode, console.Profile.Height - 2),
+        new Text(DashboardView.Legend(console.Profile.Width, console.Profile.Capabilities.Unicode), new Style(decoration: Decoration.Dim)),
         StatusLine(loop));
 
-    private static IRenderable BuildTagView(TailLoop loop, int maxRows)
+    private static IRenderable BuildTagView(TailLoop loop, int maxRows, int width)
     {
-        var latest = LatestTable(loop.Follower, maxRows);
+        var latest = new Text(string.Join('\n', LatestTable(loop.Follower, maxRows).Render(width)));
         var alerts = loop.Snapshot.Alerts.TakeLast(10).Select(a => new Markup($"[red]{Markup.Escape(DescribeAlert(a))}[/]")).ToList<IRenderable>();
         var alertPanel = new Panel(alerts.Count > 0 ? new Rows(alerts) : new Text("no alerts")).Header("alerts");
         return new Rows(latest, alertPanel, StatusLine(loop));
@@ -138,18 +139,25 @@ internal static class TailCommand
     private static int AlertCount(TailSettings settings, RunFollower follower, TailSnapshot snapshot) =>
         settings.TagTable ? snapshot.Alerts.Count : follower.Runs.Sum(run => AlertTexts.Newest(run).Count);
 
-    private static Table LatestTable(RunFollower follower, int maxRows = int.MaxValue)
+    private static TextTable LatestTable(RunFollower follower, int maxRows = int.MaxValue)
     {
-        var table = new Table().Border(TableBorder.Simple).AddColumns("run", "tag", "step", "latest");
+        var table = new TextTable(
+            new TextColumn("run", Wraps: true),
+            new TextColumn("tag", Wraps: true, Key: true),
+            new TextColumn("step", RightAligned: true),
+            new TextColumn("latest", Wraps: true, MinimumWidth: 24));
         var latest = TailSnapshot.Latest(follower.Runs);
+        string? previousRun = null;
         foreach (var value in latest.Take(maxRows))
         {
-            table.AddRow(Markup.Escape(value.Run), Markup.Escape(value.Tag), value.Step.ToString(s_invariant), Markup.Escape(DescribeValue(value)));
+            // A run's name heads its first row only: repeated on every row, a long name would take most of the table.
+            table.AddRow(value.Run == previousRun ? string.Empty : value.Run, value.Tag, value.Step.ToString(s_invariant), DescribeValue(value));
+            previousRun = value.Run;
         }
 
         if (latest.Count > maxRows)
         {
-            table.AddRow("...", Markup.Escape($"{latest.Count - maxRows} more tag(s): narrow with --tags"), string.Empty, string.Empty);
+            table.AddRow("...", $"{latest.Count - maxRows} more tag(s): narrow with --tags", string.Empty, string.Empty);
         }
 
         return table;
@@ -233,9 +241,18 @@ internal static class TailCommand
     {
         if (follower.Runs.Any())
         {
-            console.Write(settings.TagTable
-                ? LatestTable(follower)
-                : DashboardView.Build(follower.Runs.ToList(), console.Profile.Width, console.Profile.Capabilities.Unicode));
+            if (settings.TagTable)
+            {
+                foreach (string line in LatestTable(follower).Render(console.Profile.Width))
+                {
+                    console.WriteLine(line);
+                }
+            }
+            else
+            {
+                console.Write(DashboardView.Build(follower.Runs.ToList(), console.Profile.Width, console.Profile.Capabilities.Unicode));
+                console.WriteLine(DashboardView.Legend(console.Profile.Width, console.Profile.Capabilities.Unicode));
+            }
         }
 
         console.WriteLine(string.Create(s_invariant, $"{follower.Runs.Count()} run(s), {AlertCount(settings, follower, snapshot)} alert(s)."));

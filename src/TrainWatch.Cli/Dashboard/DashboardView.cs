@@ -26,8 +26,8 @@ internal static class DashboardView
     /// </summary>
     public const int MaximumRunWidth = 100;
 
-    /// <summary>The most values a sparkline draws.</summary>
-    public const int MaxSparklineWidth = 32;
+    /// <summary>The most values a sparkline draws: as many as the widest panel has room for.</summary>
+    public const int MaxSparklineWidth = MaximumRunWidth;
 
     // Findings narrower than this go on a line of their own; an alert takes at most this many lines.
     private const int MinimumFindingsWidth = 30;
@@ -94,6 +94,23 @@ internal static class DashboardView
         return grid;
     }
 
+    /// <summary>
+    /// The one line under the dashboard that says what its marks mean, as long a version as fits <paramref name="width"/>
+    /// (docs/cli.md has the long story).
+    /// </summary>
+    public static string Legend(int width, bool unicode)
+    {
+        string levels = unicode ? "▁▂▃▄▅▆▇█" : "_.-:=+*#";
+        string[] versions =
+        [
+            $"legend: {levels} recent values, each line on its own scale · {Sparkline.NonFinite} NaN/Inf value or layer with an alert · ? unhealthy layer",
+            $"legend: {levels} recent values, own scale · {Sparkline.NonFinite} NaN/Inf or layer with alert · ? unhealthy layer",
+            $"legend: {levels[0]}..{levels[^1]} recent values · {Sparkline.NonFinite} NaN/Inf or alert · ? unhealthy layer",
+            $"{levels[0]}..{levels[^1]} recent · {Sparkline.NonFinite} NaN/Inf, alert · ? unhealthy",
+        ];
+        return Cropped(versions.FirstOrDefault(v => v.Length <= width) ?? versions[^1], width);
+    }
+
     private static (string Header, List<IRenderable> Rows) RunRows(RunState state, int width, bool unicode, int listed)
     {
         int inner = Math.Max(1, width - PanelChrome);
@@ -143,6 +160,13 @@ internal static class DashboardView
             (string mark, Style style) = layer.NewestAlertStep is not null ? ("!", s_alert) : layer.IsUnhealthy ? ("?", s_unhealthy) : (" ", s_quiet);
             string name = Cropped(layer.Layer, nameWidth).PadRight(nameWidth);
             string findings = string.Join(" · ", layer.Signals.Take(findingsShown).Select(s => s.Text));
+
+            // Beside the name, the worst finding whole beats two cropped (runs side by side leave little room).
+            if (!findingsBelow && nameWidth + 3 + findings.Length > inner && layer.Signals.Count > 0)
+            {
+                findings = layer.Signals[0].Text;
+            }
+
             if (findingsBelow)
             {
                 yield return Line($"{mark} {name}", inner, style);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Spectre.Console;
 using TrainWatch.Cli.Output;
 
 namespace TrainWatch.Cli.Diff;
@@ -9,72 +8,95 @@ internal static class DiffTextReport
 {
     private const int LayerRows = 10;
 
-    /// <summary>Writes <paramref name="result"/> to <paramref name="console"/>.</summary>
-    public static void Write(DiffResult result, IAnsiConsole console)
+    /// <summary>Writes <paramref name="result"/> to <paramref name="output"/>, no line wider than <paramref name="width"/>.</summary>
+    public static void Write(DiffResult result, TextWriter output, int width)
     {
         var c = CultureInfo.InvariantCulture;
-        console.WriteLine($"A: {result.RunA.Directory}");
-        console.WriteLine($"B: {result.RunB.Directory}");
+        void Say(string text, string indent = "  ")
+        {
+            foreach (string line in TextWrap.Wrap(text, width, indent))
+            {
+                output.WriteLine(line);
+            }
+        }
+
+        Say($"A: {result.RunA.Directory}", "   ");
+        Say($"B: {result.RunB.Directory}", "   ");
 
         // Findings first: a run that went NaN, then the root cause with its evidence.
         foreach (var finding in result.NonFinite)
         {
-            console.WriteLine($"NON-FINITE: {finding.Describe()}");
+            Say($"NON-FINITE: {finding.Describe()}");
         }
 
         if (result.RootCause is { } cause)
         {
-            console.WriteLine($"ROOT CAUSE: {Verdict(result)}");
+            Say($"ROOT CAUSE: {Verdict(result)}");
             foreach (string line in cause.Evidence)
             {
-                console.WriteLine($"  - {line}");
+                Say($"  - {line}", "    ");
             }
         }
 
         foreach (string line in DescribeScalars(result.Scalars))
         {
-            console.WriteLine(line);
+            Say(line);
         }
 
         if (result.DivergingLayers.Count > 0)
         {
-            var layers = new Table().Border(TableBorder.Simple);
-            layers.AddColumns("#", "layer", "onset", "detected", "B/A vs before", "weights onset", "series");
+            var layers = new TextTable(
+                new TextColumn("#", RightAligned: true),
+                new TextColumn("layer", Wraps: true),
+                new TextColumn("onset", RightAligned: true),
+                new TextColumn("detected", RightAligned: true),
+                new TextColumn("B/A vs before", RightAligned: true),
+                new TextColumn("weights onset", RightAligned: true, DropOrder: 2),
+                new TextColumn("series", Wraps: true, DropOrder: 1, MinimumWidth: 30)); // the tag the layer's norm came from: left out sooner than wrapped
             int order = 0;
             foreach (var layer in result.DivergingLayers.Take(LayerRows))
             {
                 var onset = layer.Gradient.Onset!;
                 layers.AddRow(
                     (++order).ToString(c),
-                    Markup.Escape(layer.Layer),
+                    layer.Layer,
                     onset.Step.ToString(c),
                     onset.DetectionStep.ToString(c),
                     NumberText.Short(Math.Exp(onset.Departure)),
                     layer.Weight?.Onset?.Step.ToString(c) ?? "-",
-                    Markup.Escape(layer.Gradient.Tag));
+                    layer.Gradient.Tag);
             }
 
-            console.WriteLine($"Layers whose gradient norm diverges ({result.DivergingLayers.Count} of {result.Layers.Count}), cause first (B/A vs before = gradient-norm ratio at the onset over the ratio before it):");
-            console.Write(layers);
+            Say($"Layers whose gradient norm diverges ({result.DivergingLayers.Count} of {result.Layers.Count}), cause first (B/A vs before = gradient-norm ratio at the onset over the ratio before it):");
+            WriteTable(output, layers, width);
             if (result.DivergingLayers.Count > LayerRows)
             {
-                console.WriteLine($"... and {result.DivergingLayers.Count - LayerRows} more.");
+                Say($"... and {result.DivergingLayers.Count - LayerRows} more.");
             }
         }
 
-        console.WriteLine($"d = W1(A,B) / pooled RMS (0 = same distribution, at most 2); onset = first common step with d > {result.Options.Threshold:G4}; norm onset = change point of ln(norm B/A)");
+        Say($"d = W1(A,B) / pooled RMS (0 = same distribution, at most 2); onset = first common step with d > {result.Options.Threshold:G4}; norm onset = change point of ln(norm B/A)");
         if (result.Ranked.Count > 0)
         {
-            var table = new Table().Border(TableBorder.Simple);
-            table.AddColumns("#", "tag", "max d", "at step", "onset", "norm onset", "norm B/A", "std B/A", "steps", "exploding");
+            var table = new TextTable(
+                new TextColumn("#", RightAligned: true),
+                new TextColumn("tag", Wraps: true),
+                new TextColumn("max d", RightAligned: true),
+                new TextColumn("at step", RightAligned: true, DropOrder: 3),
+                new TextColumn("onset", RightAligned: true),
+                new TextColumn("norm onset", RightAligned: true),
+                new TextColumn("norm B/A", RightAligned: true),
+                new TextColumn("std B/A", RightAligned: true, DropOrder: 2),
+                new TextColumn("steps", RightAligned: true, DropOrder: 1),
+                new TextColumn("exploding", Wraps: true, MinimumWidth: 16));
             int rank = 0;
             foreach (var tag in result.Ranked)
             {
                 rank++;
-                string exploding = string.Join("; ", new[] { tag.ExplodingInA, tag.ExplodingInB }.Where(e => e is not null).Select(e => e!.Describe()));
+                string exploding = string.Join("; ", new[] { tag.ExplodingInA, tag.ExplodingInB }.Where(e => e is not null).Select(e => e!.Brief()));
                 table.AddRow(
-                    Markup.Escape(rank.ToString(c)),
-                    Markup.Escape(tag.Tag),
+                    rank.ToString(c),
+                    tag.Tag,
                     NumberText.Short(tag.MaxDistance),
                     tag.MaxDistanceStep?.ToString(c) ?? "-",
                     tag.OnsetStep?.ToString(c) ?? "-",
@@ -82,21 +104,34 @@ internal static class DiffTextReport
                     tag.Steps.Length > 0 ? NumberText.Short(tag.NormRatios[^1]) : "-",
                     tag.Steps.Length > 0 ? NumberText.Short(tag.StdRatios[^1]) : "-",
                     tag.CommonStepCount.ToString(c),
-                    Markup.Escape(exploding.Length > 0 ? exploding : "-"));
+                    exploding.Length > 0 ? exploding : "-");
             }
 
-            console.Write(table);
-            console.WriteLine("Diverging tags first (earliest onset; within one sampling interval, largest departure of B from A), then by max d. norm B/A and std B/A are at the last common step; steps = common steps compared.");
+            WriteTable(output, table, width);
+            Say("Diverging tags first (earliest onset; within one sampling interval, largest departure of B from A), then by max d. norm B/A and std B/A are at the last common step; steps = common steps compared; exploding = the run whose norm grows exponentially, by how much over which steps.");
         }
 
         foreach (string note in result.Notes)
         {
-            console.WriteLine($"note: {note}");
+            Say($"note: {note}");
         }
 
-        WriteOnlyIn(console, "A", result.TagsOnlyInA);
-        WriteOnlyIn(console, "B", result.TagsOnlyInB);
-        console.WriteLine(Summarize(result));
+        WriteOnlyIn(Say, "A", result.TagsOnlyInA);
+        WriteOnlyIn(Say, "B", result.TagsOnlyInB);
+        Say(Summarize(result));
+    }
+
+    // A table, then which of its columns this width left out and where to find them.
+    private static void WriteTable(TextWriter output, TextTable table, int width)
+    {
+        table.Write(output, width);
+        if (table.Dropped.Count > 0)
+        {
+            foreach (string line in TextWrap.Wrap($"(not shown at {width} columns: {string.Join(", ", table.Dropped)}; see --json or a wider COLUMNS)", width, "  "))
+            {
+                output.WriteLine(line);
+            }
+        }
     }
 
     /// <summary>The verdict in one sentence (without its evidence), or null.</summary>
@@ -179,11 +214,11 @@ internal static class DiffTextReport
         ? "non-finite or missing in B"
         : string.Create(CultureInfo.InvariantCulture, $"B/A ×{Math.Exp(onset.Departure):G3} relative to before");
 
-    private static void WriteOnlyIn(IAnsiConsole console, string run, IReadOnlyList<string> tags)
+    private static void WriteOnlyIn(Action<string, string> say, string run, IReadOnlyList<string> tags)
     {
         if (tags.Count > 0)
         {
-            console.WriteLine($"only in run {run} ({tags.Count} histogram tag(s), not compared): {string.Join(", ", tags.Take(10))}{(tags.Count > 10 ? ", ..." : string.Empty)}");
+            say($"only in run {run} ({tags.Count} histogram tag(s), not compared): {string.Join(", ", tags.Take(10))}{(tags.Count > 10 ? ", ..." : string.Empty)}", "  ");
         }
     }
 }

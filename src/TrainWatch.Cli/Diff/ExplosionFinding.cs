@@ -11,6 +11,11 @@ internal sealed record ExplosionFinding(string Run, double GrowthFactor, long Fr
     /// <summary>Where this run's norm leaves the other run's (the change point of the B/A ratio), if it does.</summary>
     public long? OnsetStep { get; init; }
 
+    /// <summary>A table cell's worth: "B ×1.1E+04 over 500..1000", "B NaN/Inf at 640".</summary>
+    public string Brief() => NonFiniteStep is { } step
+        ? FormattableString.Invariant($"{Run} NaN/Inf at {step}")
+        : FormattableString.Invariant($"{Run} ×{GrowthFactor:G3} over {FromStep}..{ToStep}");
+
     /// <summary>One line for people.</summary>
     public string Describe() => (NonFiniteStep is { } step
         ? $"run {Run}: values turn NaN/Inf at step {step}" + (GrowthFactor > 1 ? $" after norm grew ×{GrowthFactor:G3} over steps {FromStep}..{ToStep}" : string.Empty)

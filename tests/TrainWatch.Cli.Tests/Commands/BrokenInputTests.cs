@@ -30,7 +30,8 @@ public class BrokenInputTests
         bytes[damagedRecord + 14] ^= 0x40; // inside the payload: the data CRC no longer matches
         File.WriteAllBytes(file, bytes);
 
-        var inspect = TrainWatchCli.Run("inspect", dir.Path);
+        // Wide enough that the integrity column does not wrap the message this test looks for.
+        var inspect = TrainWatchCli.RunAt(200, "inspect", dir.Path);
         var export = TrainWatchCli.Run("export", dir.Path);
         var inspectJson = TrainWatchCli.Run("inspect", dir.Path, "--json");
 

@@ -129,6 +129,25 @@ public class TailDashboardTests
         Assert.DoesNotContain("grad_inf_count/layers.7.weight", filtered.Out);
     }
 
+    [Fact]
+    public void The_dashboard_explains_its_marks_in_one_line_and_draws_as_much_history_as_fits()
+    {
+        using var dir = new TempDirectory();
+        new WatcherRun { LastStep = 1000 }.Write(dir.Combine("run"), seed: 4);
+
+        var result = TrainWatchCli.RunAt(100, "tail", dir.Path, "--once");
+
+        Assert.Equal(0, result.ExitCode);
+        var lines = result.Out.Split('\n');
+        string legend = Assert.Single(lines, l => l.StartsWith("legend:", StringComparison.Ordinal));
+        Assert.Contains("! NaN/Inf", legend);
+        Assert.Contains("? unhealthy", legend);
+
+        // 51 samples logged; a 100-column panel has room for all of them (the old cap drew 32).
+        string loss = Assert.Single(lines, l => l.Contains("│ loss", StringComparison.Ordinal));
+        Assert.Matches("[▁▂▃▄▅▆▇█]{51}", loss);
+    }
+
     private static (int ExitCode, List<string> Lines) TailOnce(string logDirectory)
     {
         using var console = new TestConsole().Width(TerminalWidth);

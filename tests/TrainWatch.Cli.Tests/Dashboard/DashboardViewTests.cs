@@ -36,6 +36,26 @@ public class DashboardViewTests
         Assert.Contains(lines, l => l.Contains("step 10 mmm", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Side_by_side_a_layer_shows_its_worst_finding_whole_rather_than_two_cropped()
+    {
+        // Two findings: an update ratio far below 1e-3 and a gradient norm that jumped ×50 against its median.
+        RunData Run(string name) => DashboardRuns.With(
+                ("train/loss", [1, 0.5]),
+                ("update_ratio/enc1.weight", [1e-7]),
+                ("grad_norm/enc1.weight", [1, 1, 1, 1, 50]))
+            .Named(name);
+
+        using var console = new TestConsole().Width(100);
+        console.Write(DashboardView.Build([Run("a"), Run("b")], 100, unicode: true));
+        var lines = console.Lines.ToList();
+
+        var layerLines = lines.Where(l => l.Contains("enc1", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(layerLines);
+        Assert.All(layerLines, l => Assert.DoesNotContain("…", l));
+        Assert.All(layerLines, l => Assert.Matches("(update ratio|grad norm) \\S+", l));
+    }
+
     // A run with ten layers, each named by an alert, one alert per step (layer9's the newest).
     private static RunData Troubled(string name)
     {

@@ -67,7 +67,8 @@ public class DiffCommandTests
         TestRuns.Write(dir.Combine("a"), HistogramForm.Proto, s_layers, s_steps, Healthy, seed: 1);
         TestRuns.Write(dir.Combine("b"), HistogramForm.Proto, s_layers, s_steps, Planted, seed: 2);
 
-        var result = TrainWatchCli.Run("diff", dir.Combine("a"), dir.Combine("b"));
+        // Wide enough that the summary sentence is not wrapped between the words this test looks for.
+        var result = TrainWatchCli.RunAt(200, "diff", dir.Combine("a"), dir.Combine("b"));
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("most divergent 'conv2.weight'", result.Out);
@@ -141,7 +142,7 @@ public class DiffCommandTests
         TestRuns.Write(dir.Combine("a"), HistogramForm.Proto, ["w"], [0, 10, 20], Healthy, seed: 5);
         TestRuns.Write(dir.Combine("b"), HistogramForm.Proto, ["w"], [5, 15, 25], Healthy, seed: 5);
 
-        var result = TrainWatchCli.Run("diff", dir.Combine("a"), dir.Combine("b"));
+        var result = TrainWatchCli.RunAt(200, "diff", dir.Combine("a"), dir.Combine("b"));
 
         Assert.Contains("no common steps for 'w': run A logged 0..20 every 10 (3 steps), run B logged 5..25 every 10 (3 steps)", result.Out);
     }

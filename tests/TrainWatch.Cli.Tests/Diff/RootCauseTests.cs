@@ -126,7 +126,7 @@ public class RootCauseTests
         };
 
         var json = Diff(dir, healthy, faulty, "--json");
-        var text = TrainWatchCli.Run("diff", dir.Combine("a"), dir.Combine("b"));
+        var text = TrainWatchCli.RunAt(200, "diff", dir.Combine("a"), dir.Combine("b")); // the finding on one line
 
         Assert.Equal(1, json.ExitCode);
         Assert.Equal(1, text.ExitCode);
@@ -234,7 +234,7 @@ public class RootCauseTests
         string html = File.ReadAllText(dir.Combine("r.html"));
         int verdict = html.IndexOf("Root cause:", StringComparison.Ordinal);
         int chart = html.IndexOf("layers.3.weight: gradient norm", StringComparison.Ordinal);
-        int tagTable = html.IndexOf("<table>", StringComparison.Ordinal);
+        int tagTable = html.IndexOf("<table class=\"tags\">", StringComparison.Ordinal);
         Assert.True(verdict > 0 && chart > verdict && tagTable > chart, $"{verdict} {chart} {tagTable}");
         Assert.Contains("onset 4", html[chart..tagTable]);
     }

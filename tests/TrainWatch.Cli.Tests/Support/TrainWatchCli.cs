@@ -28,4 +28,13 @@ public static class TrainWatchCli
         int exitCode = CliApp.Run(args, output, error);
         return new CliResult(exitCode, output.ToString(), error.ToString());
     }
+
+    /// <summary>Runs the command line as with <c>COLUMNS=<paramref name="columns"/></c>.</summary>
+    public static CliResult RunAt(int columns, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exitCode = CliApp.Run(args, output, error, columns);
+        return new CliResult(exitCode, output.ToString(), error.ToString());
+    }
 }

@@ -1,4 +1,5 @@
 using TrainWatch.Cli.Reading;
+using TrainWatch.RunFormat;
 
 namespace TrainWatch.Cli.Diff;
 
@@ -19,14 +20,14 @@ internal static class TrainingCurves
         var b = result.RunB;
         var curves = new List<TrainingCurve>();
         var scalars = result.Scalars;
-        Add(curves, a, b, "loss", "loss", ScalarComparison.LossTag, scalars.Loss?.Onset?.Step);
-        foreach (string tag in a.Scalars.Keys.Where(ScalarComparison.IsLearningRate).Where(b.Scalars.ContainsKey).Order(StringComparer.Ordinal).Take(MaxLearningRates))
+        Add(curves, a, b, "loss", "loss", RunTags.Loss, scalars.Loss?.Onset?.Step);
+        foreach (string tag in a.Scalars.Keys.Where(RunTags.IsLearningRate).Where(b.Scalars.ContainsKey).Order(StringComparer.Ordinal).Take(MaxLearningRates))
         {
             var change = scalars.LearningRateChanges.FirstOrDefault(c => c.Tag == tag);
             Add(curves, a, b, "lr", "learning rate", tag, change?.Step);
         }
 
-        Add(curves, a, b, "grad_norm", "global gradient norm", ScalarComparison.GlobalGradientNormTag, scalars.GlobalGradientNorm?.Onset?.Step);
+        Add(curves, a, b, "grad_norm", "global gradient norm", RunTags.GlobalGradientNorm, scalars.GlobalGradientNorm?.Onset?.Step);
         return curves;
     }
 

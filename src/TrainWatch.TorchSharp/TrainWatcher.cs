@@ -382,7 +382,8 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
 
             if (alerts.Count > 0)
             {
-                _writer.AddDeferred(step, () => SampleSummaries.BuildAlerts(alerts, totalAlerts), 256L * alerts.Count);
+                var started = _diagnostician.Started;
+                _writer.AddDeferred(step, () => SampleSummaries.BuildAlerts(alerts, totalAlerts, started), 256L * alerts.Count);
             }
 
             ReportHookFailures(step);

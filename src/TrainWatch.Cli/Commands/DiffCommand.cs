@@ -2,6 +2,7 @@ using System.CommandLine;
 using TrainWatch.Cli.Diff;
 using TrainWatch.Cli.Output;
 using TrainWatch.Cli.Reading;
+using TrainWatch.RunFormat;
 
 namespace TrainWatch.Cli.Commands;
 
@@ -56,7 +57,8 @@ internal static class DiffCommand
 
         var runs = new[] { RunLocator.FindSingleRun(pathA), RunLocator.FindSingleRun(pathB) };
         // First reading: each histogram's stats only, never its buckets (those are read again, pair by pair, in Compare).
-        var read = new ReadOptions(KeepScalars: true, KeepHistograms: false, KeepTexts: false, options.Tags, ScalarTags: TagGlob.Parse(NonFiniteDetector.ScalarTags), SummarizeHistograms: true);
+        var read = new ReadOptions(KeepScalars: true, KeepHistograms: false, KeepTexts: true, options.Tags, ScalarTags: TagGlob.Parse(NonFiniteDetector.ScalarTags), SummarizeHistograms: true,
+            TextTags: TagGlob.Parse(AlertTags.Prefix + "*"));
         var loaded = RunSetLoader.Load(runs, read, context, cancellation);
         bool readProblems = ReadProblems.Report(loaded, context);
 

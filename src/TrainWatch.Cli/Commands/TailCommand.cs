@@ -6,6 +6,7 @@ using Spectre.Console.Rendering;
 using TrainWatch.Cli.Dashboard;
 using TrainWatch.Cli.Output;
 using TrainWatch.Cli.Reading;
+using TrainWatch.RunFormat;
 
 namespace TrainWatch.Cli.Commands;
 
@@ -137,7 +138,7 @@ internal static class TailCommand
 
     // The dashboard counts single alerts (the watcher writes several in one text); the tag table counts the texts it lists.
     private static int AlertCount(TailSettings settings, RunFollower follower, TailSnapshot snapshot) =>
-        settings.TagTable ? snapshot.Alerts.Count : follower.Runs.Sum(run => AlertTexts.Newest(run).Count);
+        settings.TagTable ? snapshot.Alerts.Count(a => a.Tag != AlertTags.Incidents) : follower.Runs.Sum(run => AlertTexts.Newest(run).Count);
 
     private static TextTable LatestTable(RunFollower follower, int maxRows = int.MaxValue)
     {
@@ -258,8 +259,10 @@ internal static class TailCommand
         console.WriteLine(string.Create(s_invariant, $"{follower.Runs.Count()} run(s), {AlertCount(settings, follower, snapshot)} alert(s)."));
     }
 
-    private static string DescribeAlert(AlertEntry alert) =>
-        string.Create(s_invariant, $"ALERT {alert.Run} {alert.Tag} step {alert.Step}: {alert.Text.ReplaceLineEndings(" ")}");
+    // An incident's start is a line of its own kind, so `grep INCIDENT` gives one line per fault.
+    private static string DescribeAlert(AlertEntry alert) => alert.Tag == AlertTags.Incidents
+        ? string.Create(s_invariant, $"INCIDENT {alert.Run} step {alert.Step}: {alert.Text.ReplaceLineEndings(" ").Trim()}")
+        : string.Create(s_invariant, $"ALERT {alert.Run} {alert.Tag} step {alert.Step}: {alert.Text.ReplaceLineEndings(" ")}");
 
     private static string DescribeValue(LatestValue value) => value.Histogram is { } h
         ? $"mean {NumberText.Short(h.Mean)}, std {NumberText.Short(h.StandardDeviation)}, [{NumberText.Short(h.Min)}, {NumberText.Short(h.Max)}], n={h.Num.ToString("0", s_invariant)}"

@@ -14,14 +14,14 @@ internal static class AlertTexts
     public static IReadOnlyList<DashboardAlert> Newest(RunData run)
     {
         var alerts = new List<DashboardAlert>();
-        foreach (var (tag, texts) in run.Texts.Where(t => AlertTags.IsAlert(t.Key)).OrderBy(t => t.Key, StringComparer.Ordinal))
+        foreach (var (tag, texts) in run.Texts.Where(t => AlertTags.IsAlertKind(t.Key)).OrderBy(t => t.Key, StringComparer.Ordinal))
         {
             foreach (var text in texts)
             {
                 foreach (string line in text.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 {
                     alerts.Add(AlertLine.Parse(line) is { } parts
-                        ? new DashboardAlert(parts.Step, tag, parts.Layer, parts.Text)
+                        ? FromParts(tag, parts)
                         : new DashboardAlert(text.Step, tag, null, line));
                 }
             }
@@ -29,5 +29,11 @@ internal static class AlertTexts
 
         // A stable sort: alerts of one step keep their tag order.
         return alerts.OrderByDescending(a => a.Step).ToList();
+    }
+
+    private static DashboardAlert FromParts(string tag, AlertLineParts parts)
+    {
+        var (message, incident) = AlertLine.SplitIncident(parts.Text);
+        return new DashboardAlert(parts.Step, tag, parts.Layer, message, incident);
     }
 }

@@ -119,7 +119,7 @@ internal static class DashboardView
         rows.Add(Text.Empty);
         rows.AddRange(LayerRows(state.Layers, inner, listed));
         rows.Add(Text.Empty);
-        rows.AddRange(AlertRows(state.Alerts, inner, listed));
+        rows.AddRange(state.Incidents.Count > 0 ? IncidentRows(state.Incidents, state.Alerts.Count, inner, listed) : AlertRows(state.Alerts, inner, listed));
         string header = string.Create(CultureInfo.InvariantCulture, $" {state.Run.Name} · step {state.LastStep} ");
         return (Markup.Escape(Cropped(header, inner)), rows);
     }
@@ -185,6 +185,36 @@ internal static class DashboardView
         }
     }
 
+    // One entry per fault: its root finding, the likely cause, and how many findings it explains (issue 22).
+    private static IEnumerable<IRenderable> IncidentRows(IReadOnlyList<RunIncident> incidents, int findings, int inner, int listed)
+    {
+        yield return Line($"incidents, newest first: {incidents.Count} ({findings} finding{(findings == 1 ? "" : "s")})", inner, s_heading);
+        foreach (var incident in incidents.Take(listed))
+        {
+            var start = incident.Start;
+            string message = incident.Root?.Message ?? start.Kind;
+            bool nameLayer = !start.Layer.StartsWith('(') && !message.StartsWith(start.Layer, StringComparison.Ordinal);
+            string text = string.Create(CultureInfo.InvariantCulture, $"#{start.Id} step {start.Step} {(nameLayer ? start.Layer + ": " : string.Empty)}{message}");
+            foreach (string line in Wrapped(text, inner, AlertLines))
+            {
+                yield return new Text(line, s_alert);
+            }
+
+            yield return Line($"  likely: {start.Cause}; try: {start.WhatToTry}", inner, s_quiet);
+            var consequences = incident.Consequences.ToList();
+            if (consequences.Count > 0)
+            {
+                string kinds = string.Join(", ", consequences.GroupBy(c => c.Kind).Select(g => g.Count() == 1 ? g.Key : $"{g.Key} ×{g.Count()}"));
+                yield return Line($"  +{consequences.Count} finding{(consequences.Count == 1 ? "" : "s")} it explains: {kinds}", inner, s_quiet);
+            }
+        }
+
+        if (incidents.Count > listed)
+        {
+            yield return Line($"  +{incidents.Count - listed} older (all of them: --json)", inner, s_quiet);
+        }
+    }
+
     private static IEnumerable<IRenderable> AlertRows(IReadOnlyList<DashboardAlert> alerts, int inner, int listed)
     {
         yield return Line(alerts.Count == 0 ? "alerts: none" : $"alerts, newest first: {alerts.Count}", inner, s_heading);
@@ -233,13 +263,13 @@ internal static class DashboardView
         text.Length <= width ? text : width <= 1 ? text[..width] : text[..(width - 1)] + "…";
 
     /// <summary>What one run's panel is drawn from, worked out once per refresh whatever the list lengths tried.</summary>
-    private sealed record RunState(RunData Run, long LastStep, IReadOnlyList<HeadlineScalar> Headlines, IReadOnlyList<LayerHealth> Layers, IReadOnlyList<DashboardAlert> Alerts)
+    private sealed record RunState(RunData Run, long LastStep, IReadOnlyList<HeadlineScalar> Headlines, IReadOnlyList<LayerHealth> Layers, IReadOnlyList<DashboardAlert> Alerts, IReadOnlyList<RunIncident> Incidents)
     {
         public static RunState Of(RunData run)
         {
             var alerts = AlertTexts.Newest(run);
             long lastStep = run.Tags.Values.Where(t => t.Count > 0).Select(t => t.LastStep).DefaultIfEmpty(0).Max();
-            return new RunState(run, lastStep, HeadlineSelection.Select(run), LayerHealthRanking.Rank(run, alerts), alerts);
+            return new RunState(run, lastStep, HeadlineSelection.Select(run), LayerHealthRanking.Rank(run, alerts), alerts, RunIncident.Of(run, alerts));
         }
     }
 }

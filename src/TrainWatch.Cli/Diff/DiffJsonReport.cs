@@ -27,6 +27,8 @@ internal static class DiffJsonReport
 
         json.WriteEndArray();
         WriteScalars(json, result.Scalars);
+        WriteIncidents(json, "incidents_in_a", result.RunA);
+        WriteIncidents(json, "incidents_in_b", result.RunB);
         json.WriteNumber("sampling_interval", result.Interval);
         json.WriteNumber("layers_compared", result.Layers.Count);
         json.WriteStartArray("diverging_layers");
@@ -75,6 +77,28 @@ internal static class DiffJsonReport
         WriteDoubles(json, "norm_ratios", tag.NormRatios);
         WriteDoubles(json, "std_ratios", tag.StdRatios);
         json.WriteEndObject();
+    }
+
+    // The watcher's own incidents in a run, oldest first (empty for a run written before incidents, or by another writer).
+    private static void WriteIncidents(Utf8JsonWriter json, string name, Reading.RunData run)
+    {
+        json.WriteStartArray(name);
+        foreach (var incident in Dashboard.RunIncident.Of(run, Dashboard.AlertTexts.Newest(run)).Reverse())
+        {
+            var start = incident.Start;
+            json.WriteStartObject();
+            json.WriteNumber("id", start.Id);
+            json.WriteNumber("step", start.Step);
+            json.WriteString("layer", start.Layer);
+            json.WriteString("kind", start.Kind);
+            json.WriteString("cause_class", start.CauseClass);
+            json.WriteString("cause", start.Cause);
+            json.WriteString("what_to_try", start.WhatToTry);
+            json.WriteNumber("findings", incident.Findings.Count);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     private static void WriteExplosion(Utf8JsonWriter json, string name, ExplosionFinding? finding)

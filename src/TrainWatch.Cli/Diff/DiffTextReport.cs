@@ -1,4 +1,5 @@
 using System.Globalization;
+using TrainWatch.Cli.Dashboard;
 using TrainWatch.Cli.Output;
 
 namespace TrainWatch.Cli.Diff;
@@ -41,6 +42,16 @@ internal static class DiffTextReport
         foreach (string line in DescribeScalars(result.Scalars))
         {
             Say(line);
+        }
+
+        // What the watcher itself said while each run trained: one line per incident, oldest first.
+        foreach (var (name, run) in new[] { ("A", result.RunA), ("B", result.RunB) })
+        {
+            var incidents = RunIncident.Of(run, AlertTexts.Newest(run));
+            foreach (var incident in incidents.Reverse())
+            {
+                Say(DescribeIncident(name, incident), "    ");
+            }
         }
 
         if (result.DivergingLayers.Count > 0)
@@ -119,6 +130,15 @@ internal static class DiffTextReport
         WriteOnlyIn(Say, "A", result.TagsOnlyInA);
         WriteOnlyIn(Say, "B", result.TagsOnlyInB);
         Say(Summarize(result));
+    }
+
+    /// <summary>One incident of run <paramref name="run"/> on one line: root, likely cause, and how many findings it groups.</summary>
+    public static string DescribeIncident(string run, RunIncident incident)
+    {
+        var start = incident.Start;
+        int more = incident.Consequences.Count();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"INCIDENT in {run} #{start.Id} at step {start.Step}: {start.Kind} at {start.Layer}{(more > 0 ? $" (+{more} finding{(more == 1 ? "" : "s")} it explains)" : "")}; likely {start.Cause}; try: {start.WhatToTry}");
     }
 
     // A table, then which of its columns this width left out and where to find them.

@@ -20,11 +20,15 @@ namespace TrainWatch.Cli.Reading;
 /// Decode histograms but keep only their <see cref="HistogramStats"/>, never their buckets (diff's first pass: its memory
 /// must not grow with the buckets of every step of every tag). Takes the place of <paramref name="KeepHistograms"/>.
 /// </param>
+/// <param name="TextTags">
+/// Keep text values for tags matching this filter instead of <paramref name="Tags"/> (diff reads the watcher's alerts and
+/// incidents whatever histogram tags the user selects).
+/// </param>
 /// <param name="RecentScalars">
 /// With <paramref name="LatestOnly"/>, how many of a tag's latest scalars are kept: tail's sparklines and its gradient-jump
 /// rule need a short history, not the whole run.
 /// </param>
-internal sealed record ReadOptions(bool KeepScalars, bool KeepHistograms, bool KeepTexts, TagGlob Tags, bool LatestOnly = false, TagGlob? ScalarTags = null, int RecentScalars = 1, bool SummarizeHistograms = false, TagGlob? EveryText = null)
+internal sealed record ReadOptions(bool KeepScalars, bool KeepHistograms, bool KeepTexts, TagGlob Tags, bool LatestOnly = false, TagGlob? ScalarTags = null, int RecentScalars = 1, bool SummarizeHistograms = false, TagGlob? EveryText = null, TagGlob? TextTags = null)
 {
     /// <summary>Tags and integrity only.</summary>
     public static ReadOptions Structure { get; } = new(false, false, false, TagGlob.All);

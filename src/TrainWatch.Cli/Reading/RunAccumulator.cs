@@ -61,7 +61,12 @@ internal sealed class RunAccumulator(RunData data, ReadOptions options, IValueSi
         if (!_tagSelected.TryGetValue(tag, out bool selected))
         {
             // Cached per tag: a tag keeps its kind (its plugin is remembered from its first value).
-            selected = (kind == ValueKind.Scalar && options.ScalarTags is { } scalarTags ? scalarTags : options.Tags).Matches(tag);
+            selected = (kind switch
+            {
+                ValueKind.Scalar when options.ScalarTags is { } scalarTags => scalarTags,
+                ValueKind.Text when options.TextTags is { } textTags => textTags,
+                _ => options.Tags,
+            }).Matches(tag);
             _tagSelected[tag] = selected;
         }
 

@@ -102,10 +102,17 @@ public static class SampleSummaries
         return summary.Value.Count == 0 ? null : summary;
     }
 
-    /// <summary>Text summaries for new alerts plus the running alert count.</summary>
-    public static Summary BuildAlerts(IReadOnlyList<Alert> alerts, long totalAlerts)
+    /// <summary>Text summaries for new alerts, the line of the incident they start (if any), and the running alert count.</summary>
+    public static Summary BuildAlerts(IReadOnlyList<Alert> alerts, long totalAlerts, Incident? started = null)
     {
         var summary = new Summary();
+        if (started is { Root: var root, Cause: var cause })
+        {
+            // The CLI groups findings by the incident their lines name; this line says which one is the root, and why.
+            string line = IncidentLine.Format(started.Id, root.Step, root.Layer, AlertTags.KindOf(root.Tag) ?? root.Kind.ToString(), cause.Class, cause.Description, cause.WhatToTry);
+            summary.Value.Add(TextSummary.ToValue(AlertTags.Incidents, line));
+        }
+
         foreach (var group in alerts.GroupBy(a => a.Tag))
         {
             var text = new StringBuilder();

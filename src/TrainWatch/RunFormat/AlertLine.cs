@@ -29,6 +29,22 @@ public static partial class AlertLine
             : null;
     }
 
+    /// <summary>
+    /// Splits the watcher's <c> · incident N</c> off the end of an alert's text: the message, and the incident it
+    /// belongs to (null when the text names none: another writer's, or a run from before incidents).
+    /// </summary>
+    public static (string Message, int? Incident) SplitIncident(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var match = IncidentSuffix().Match(text);
+        return match.Success && int.TryParse(match.Groups["id"].ValueSpan, CultureInfo.InvariantCulture, out int id)
+            ? (text[..match.Index], id)
+            : (text, null);
+    }
+
+    [GeneratedRegex(@" · incident (?<id>\d+)$")]
+    private static partial Regex IncidentSuffix();
+
     [GeneratedRegex(@"^\*\*step (?<step>-?\d+)\*\* · `(?<layer>[^`]*)` · (?<message>.*)$")]
     private static partial Regex WatcherLine();
 }

@@ -45,7 +45,13 @@ public static class AlertTags
     /// <summary>A learning rate rose by a large factor between two samples.</summary>
     public const string LearningRateJump = Prefix + "learning_rate_jump";
 
-    /// <summary>Whether <paramref name="tag"/> is an alert tag (the count included).</summary>
+    /// <summary>The text of incidents as they start, one line each (<see cref="IncidentLine"/>).</summary>
+    public const string Incidents = Prefix + "incidents";
+
+    /// <summary>Whether <paramref name="tag"/> holds the findings of one alert kind (not the count, not the incidents).</summary>
+    public static bool IsAlertKind(string tag) => IsAlert(tag) && tag != Count && tag != Incidents;
+
+    /// <summary>Whether <paramref name="tag"/> is an alert tag (the count and the incidents included).</summary>
     public static bool IsAlert(string tag)
     {
         ArgumentNullException.ThrowIfNull(tag);

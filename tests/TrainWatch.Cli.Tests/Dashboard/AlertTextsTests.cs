@@ -17,7 +17,8 @@ public class AlertTextsTests
         Assert.Equal([30L, 10, 10], alerts.Select(a => a.Step));
         Assert.Equal(["fc1.weight", "features.6", "features.7"], alerts.Select(a => a.Layer));
         Assert.Equal("exploding_gradient", alerts[0].Kind);
-        Assert.Equal("features.7: 30 of 32 units are zero · incident 1", alerts[2].Message); // the rest of the line, incident included
+        Assert.Equal("features.7: 30 of 32 units are zero", alerts[2].Message); // the rest of the line, its incident split off
+        Assert.Equal(1, alerts[2].Incident);
     }
 
     [Fact]

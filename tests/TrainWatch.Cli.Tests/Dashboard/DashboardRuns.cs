@@ -60,5 +60,9 @@ internal static class DashboardRuns
     }
 
     /// <summary>One alert line as the watcher writes it (<see cref="AlertLine"/>), in incident 1.</summary>
-    public static string WatcherAlert(long step, string layer, string message) => AlertLine.Format(step, layer, message, incident: 1);
+    public static string WatcherAlert(long step, string layer, string message, int incident = 1) => AlertLine.Format(step, layer, message, incident);
+
+    /// <summary>The line the watcher writes when an incident starts (<see cref="IncidentLine"/>).</summary>
+    public static string WatcherIncident(int id, long step, string layer, string kind, string causeClass, string cause, string whatToTry) =>
+        IncidentLine.Format(id, step, layer, kind, causeClass, cause, whatToTry);
 }

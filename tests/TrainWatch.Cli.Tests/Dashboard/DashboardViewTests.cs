@@ -68,6 +68,28 @@ public class DashboardViewTests
         return run;
     }
 
+    [Fact]
+    public void A_run_with_incidents_lists_one_entry_per_fault_with_its_cause_and_what_it_explains()
+    {
+        // Incident 1: a dead ReLU (root) and the vanishing gradients it caused two samples later; incident 2: an lr jump.
+        var run = DashboardRuns.With(("train/loss", [1, 0.5]))
+            .WithText("alerts/dead_units", 100, DashboardRuns.WatcherAlert(100, "down.act", "down.act: 16 of 16 units are zero", incident: 1))
+            .WithText("alerts/incidents", 100, DashboardRuns.WatcherIncident(1, 100, "down.act", "dead_units", "dead-relu", "ReLU units died", "lower the learning rate"))
+            .WithText("alerts/vanishing_gradient", 120, DashboardRuns.WatcherAlert(120, "up1.weight", "gradient vanished", incident: 1) + DashboardRuns.WatcherAlert(120, "up2.weight", "gradient vanished", incident: 1))
+            .WithText("alerts/learning_rate_jump", 300, DashboardRuns.WatcherAlert(300, "lr", "lr ×10", incident: 2))
+            .WithText("alerts/incidents", 300, DashboardRuns.WatcherIncident(2, 300, "lr", "learning_rate_jump", "lr-too-high", "the learning rate is too high", "lower it"));
+
+        var lines = Render([run], height: int.MaxValue);
+
+        Assert.Contains(lines, l => l.Contains("incidents, newest first: 2 (4 findings)", StringComparison.Ordinal));
+        int newest = lines.FindIndex(l => l.Contains("#2 step 300", StringComparison.Ordinal));
+        int older = lines.FindIndex(l => l.Contains("#1 step 100 down.act: 16 of 16 units are zero", StringComparison.Ordinal));
+        Assert.True(newest >= 0 && older > newest, string.Join('\n', lines));
+        Assert.Contains(lines, l => l.Contains("likely: ReLU units died; try: lower the learning rate", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("+2 findings it explains: vanishing_gradient ×2", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("up1.weight", StringComparison.Ordinal)); // consequences are counted, not listed
+    }
+
     private static List<string> Render(IReadOnlyList<RunData> runs, int height)
     {
         using var console = new TestConsole().Width(80);

@@ -37,6 +37,21 @@ public sealed class WatcherToCliTests
             Assert.True(Fault.SameLayer(verdict.Layer, layer), $"diff named {verdict.Layer} ({verdict.Kind}), planted at {layer}");
             Assert.InRange(verdict.Onset!.Value, Settings.Onset - Settings.Every, Settings.Onset + Settings.Every);
 
+            // diff also lists the watcher's own incidents: none in the healthy run, the first in B at the planted layer.
+            using (var diffJson = JsonDocument.Parse(diffOut))
+            {
+                Assert.Equal(0, diffJson.RootElement.GetProperty("incidents_in_a").GetArrayLength());
+                var first = diffJson.RootElement.GetProperty("incidents_in_b").EnumerateArray().First();
+                Assert.True(Fault.SameLayer(first.GetProperty("layer").GetString(), layer), first.ToString());
+                Assert.InRange(first.GetProperty("step").GetInt64(), Settings.Onset, Settings.Onset + Settings.Every);
+                Assert.Equal(AlertTags.KindOf(alertTag), first.GetProperty("kind").GetString());
+
+                // ... and the text report says the same in one line per incident.
+                var (_, diffText, _) = Cli("diff", healthy.RunDirectory, faulty.RunDirectory);
+                Assert.Contains($"INCIDENT in B #1 at step {first.GetProperty("step").GetInt64()}: {AlertTags.KindOf(alertTag)} at {first.GetProperty("layer").GetString()}", diffText);
+                Assert.DoesNotContain("INCIDENT in A", diffText);
+            }
+
             // tail --once --json: the alert text is read back as the watcher wrote it, at the planted layer and step.
             var (tailExit, tailOut, _) = Cli("tail", faulty.RunDirectory, "--once", "--json");
             Assert.Equal(ExitCodes.Ok, tailExit);
@@ -51,6 +66,8 @@ public sealed class WatcherToCliTests
             var layerLine = dashboard.Split('\n').FirstOrDefault(l => l.Contains($"! {layer} ", StringComparison.Ordinal));
             Assert.True(layerLine is not null, dashboard);
             Assert.Contains($"alert {AlertTags.KindOf(alertTag)} @{alert.Step}", layerLine);
+            Assert.Contains("incidents, newest first:", dashboard);
+            Assert.Contains($"#1 step {alert.Step}", dashboard);
 
             // The healthy run raised nothing, so its dashboard has nothing to mark.
             var (_, healthyDashboard, _) = Cli("tail", healthy.RunDirectory, "--once");

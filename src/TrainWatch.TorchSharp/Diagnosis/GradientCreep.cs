@@ -17,6 +17,13 @@ namespace TrainWatch.TorchSharp.Diagnosis;
 internal sealed class GradientCreep(AlertOptions options)
 {
     private readonly Dictionary<string, List<Point>> _series = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double> _normRise = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// How far <paramref name="name"/>'s norm stands above its baseline at its last sample (1 while it has too short a
+    /// history): a creeping layer has no companion — layers that rise together are a phase of training.
+    /// </summary>
+    public double NormRise(string name) => _normRise.GetValueOrDefault(name, 1);
 
     /// <summary>Notes this sample's norm and share of <paramref name="name"/>; a finding when it has crept up.</summary>
     public Finding? Add(string name, long step, double norm, double share, bool eligible)
@@ -40,20 +47,27 @@ internal sealed class GradientCreep(AlertOptions options)
         }
 
         int baseCount = points.Count - Recent;
-        if (!eligible || baseCount < 2 * options.WarmupSamples || step - points[0].Step < MinSpanSteps)
+        if (baseCount < 2 * options.WarmupSamples || step - points[0].Step < MinSpanSteps)
+        {
+            _normRise.Remove(name);
+            return null;
+        }
+
+        double recentNorm = Median(points, baseCount, points.Count, p => p.Norm);
+        double baseNorm = Median(points, 0, baseCount, p => p.Norm);
+        double normRise = recentNorm / baseNorm;
+        _normRise[name] = normRise;
+        if (!eligible)
         {
             return null;
         }
 
         double recentShare = Median(points, baseCount, points.Count, p => p.Share);
-        double recentNorm = Median(points, baseCount, points.Count, p => p.Norm);
         double baseShare = Median(points, 0, baseCount, p => p.Share);
-        double baseNorm = Median(points, 0, baseCount, p => p.Norm);
         double shareRise = recentShare / baseShare;
-        double normRise = recentNorm / baseNorm;
         // Every one of the recent samples above the bar, not just their median: a single outlier is not a climb.
-        bool allRecentUp = points.Skip(baseCount).All(p => p.Norm > NormRise / 2 * baseNorm);
-        if (!(shareRise >= ShareRise && normRise >= NormRise && allRecentUp))
+        bool allRecentUp = points.Skip(baseCount).All(p => p.Norm > NormRiseBar / 2 * baseNorm);
+        if (!(shareRise >= ShareRise && normRise >= NormRiseBar && allRecentUp))
         {
             return null;
         }
@@ -91,5 +105,5 @@ internal sealed class GradientCreep(AlertOptions options)
     // How far the share and the norm must have risen: a healthy layer's share of the gradient drifts by a factor of
     // two or three as training moves from one phase to the next, not by five while its own norm triples.
     private const double ShareRise = 5;
-    private const double NormRise = 3;
+    private const double NormRiseBar = 3;
 }

@@ -41,6 +41,7 @@ internal sealed class GradientRules(AlertOptions options)
         // moved, or a layer below them died), and none of them is the one blowing up.
         var aloneLayers = sample.Parameters.Where(p => RisesAlone(p, global)).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         double leastFall = LeastFall(sample, globalMedian);
+        var creeping = new List<Finding>();
         foreach (var p in sample.Parameters)
         {
             // A gradient that overflowed to ±∞ while the weights are still finite is the end point of an explosion.
@@ -68,10 +69,11 @@ internal sealed class GradientRules(AlertOptions options)
                 Share(p.Name).Add(share);
             }
 
-            // A slow climb, judged over steps; said once per sample and layer, the jump rule's words first.
-            if (_creep.Add(p.Name, sample.Step, norm, share, significant && norm > floor) is { } creep && findings.Count == before)
+            // A slow climb, judged over steps, of weight matrices and kernels only (a bias's or a norm gain's gradient
+            // swings as a sum of signed terms); the jump rule's words first when both hold.
+            if (grad.Rank >= 2 && _creep.Add(p.Name, sample.Step, norm, share, significant && norm > floor) is { } creep && findings.Count == before)
             {
-                findings.Add(creep);
+                creeping.Add(creep);
             }
 
             // Only weight matrices and kernels: a bias's gradient is a sum of signed terms that can cancel to ~0 on a
@@ -99,6 +101,14 @@ internal sealed class GradientRules(AlertOptions options)
                 _fading.Remove(p.Name);
                 history.Add(norm); // a fading norm stays out of the median it is judged against
             }
+        }
+
+        // Creeping is alone, as rising alone is: while another weight layer's norm has also climbed well above its
+        // baseline, the layers rise together — a phase of training (leaving the first plateau), not one blowing up.
+        var creepingAlone = creeping.Where(c => !sample.Parameters.Any(p => p.Name != c.Layer && _creep.NormRise(p.Name) >= CompanionRise)).ToList();
+        if (creepingAlone.Count == 1)
+        {
+            findings.Add(creepingAlone[0]);
         }
 
         // After the layers: the layer alerts say where, this one only that the whole is past its limit.
@@ -181,6 +191,9 @@ internal sealed class GradientRules(AlertOptions options)
     // count as rising alone: a norm layer's gain drifting 1.4× past its recent high is training, not a blow-up.
     private const double AloneRise = 3;
     private const double AloneJump = 2;
+
+    // Another weight layer whose norm rose this far over the creep rule's horizon makes a climb shared, not alone.
+    private const double CompanionRise = 2;
 
     // A weight layer has vanished only when its gradient fell this many times further than the layer that fell least.
     private const double TogetherFactor = 10;

@@ -30,6 +30,17 @@ public sealed class SlowTrendTests
     }
 
     [Fact]
+    public void Layers_climbing_together_as_training_leaves_its_first_plateau_are_not_creeping()
+    {
+        // Two small layers of four climb ×1.03 a step for 150 steps, each one's share of the gradient ×14, then level off: a phase of training (seen on healthy
+        // population runs at steps 100-400), not one layer blowing up.
+        var alerts = Run(every: 2, steps: 1200, (layer, step, noise) =>
+            (layer < 2 ? 0.1 * Math.Pow(1.03, Math.Clamp(step - 300, 0, 150)) : 1) * noise);
+
+        Assert.True(!alerts.Any(a => a.Kind == AlertKind.ExplodingGradient), string.Join("\n", alerts.Select(a => $"{a.Step} {a.Layer} {a.Message}")));
+    }
+
+    [Fact]
     public void Noisy_gradients_drifting_as_training_moves_on_raise_nothing()
     {
         // Each layer drifts over the run (one doubles, one halves, one wanders by 2× over hundreds of steps) under

@@ -2,6 +2,7 @@
 # Package smoke test: uses the packages the way a new user does, outside this repository.
 #
 #   1. dotnet pack the solution into a temporary feed (version 0.1.0-dev.<commits>.g<sha>, build/Versioning.targets);
+#      the tool package must hold no SkiaSharp file (drawing lives in TrainWatch.Imaging, which the CLI does not use);
 #   2. a consumer console project in a temporary directory (not under this repository, so none of our
 #      Directory.Build.* / build/*.targets apply) with its own nuget.config and its own, empty global-packages folder:
 #      TrainWatch.* can come only from the temporary feed (packageSourceMapping), never from a cache that may hold
@@ -79,10 +80,20 @@ shopt -u nullglob
 [ "${#nupkgs[@]}" = 1 ] || fail "expected one TrainWatch.TorchSharp package in $feed, found: ${nupkgs[*]:-none}"
 version="$(basename "${nupkgs[0]}" .nupkg)"
 version="${version#TrainWatch.TorchSharp.}"
-for id in TrainWatch TrainWatch.Cli; do
+for id in TrainWatch TrainWatch.Imaging TrainWatch.Cli; do
   [ -f "$feed/$id.$version.nupkg" ] || fail "$feed/$id.$version.nupkg is missing (versions differ between packages?)"
 done
 echo "version $version; CLI tool package $(stat -c %s "$feed/TrainWatch.Cli.$version.nupkg") bytes"
+
+# The tool draws nothing: no SkiaSharp file (managed or native), and its deps.json names none.
+python3 - "$feed/TrainWatch.Cli.$version.nupkg" <<'EOF'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    skia = [n for n in z.namelist() if "skia" in n.lower()]
+    skia += [n for n in z.namelist() if n.endswith(".deps.json") and b"SkiaSharp" in z.read(n)]
+if skia:
+    sys.exit("the TrainWatch.Cli tool package carries SkiaSharp: " + ", ".join(skia))
+EOF
 
 # The package carries the repository's fix file unchanged (one implementation), where NuGet imports it.
 python3 - "$feed/TrainWatch.TorchSharp.$version.nupkg" "$repo/build/TorchSharpNativeFix.targets" <<'EOF'
@@ -201,7 +212,7 @@ grep -q "TrainWatch: marked GLIBCXX_3.4.32 weak" "$work/build.log" \
 grep "TrainWatch: marked" "$work/build.log"
 
 # TrainWatch packages came from the temporary feed, nowhere else.
-for id in trainwatch trainwatch.torchsharp; do
+for id in trainwatch trainwatch.imaging trainwatch.torchsharp; do
   meta="$packages/$id/${version,,}/.nupkg.metadata"
   [ -f "$meta" ] || fail "$id $version was not restored into the private folder ($meta)"
   python3 - "$meta" "$feed" <<'EOF' || fail "$id was restored from somewhere other than the temporary feed"

@@ -12,7 +12,7 @@ namespace TrainWatch.Examples.Population;
 /// </summary>
 public sealed class Block : Module<Tensor, Tensor>
 {
-    private static readonly Scalar One = 1;
+    private static readonly Scalar s_one = 1;
     private readonly Module<Tensor, Tensor> fc;
     private readonly Module<Tensor, Tensor>? norm;
     private readonly Module<Tensor, Tensor> act;
@@ -48,7 +48,7 @@ public sealed class Block : Module<Tensor, Tensor>
         h = norm?.call(h) ?? h;
         h = act.call(h);
         h = drop?.call(h) ?? h;
-        return _residual ? input.add(h, One) : h;
+        return _residual ? input.add(h, s_one) : h;
     }
 }
 
@@ -88,7 +88,7 @@ public sealed class RecurrentLayer : Module<Tensor, Tensor>
 /// <summary>Single-head self-attention with a residual connection and layer norm over [N, T, W].</summary>
 public sealed class SelfAttention : Module<Tensor, Tensor>
 {
-    private static readonly Scalar One = 1;
+    private static readonly Scalar s_one = 1;
     private readonly Linear query;
     private readonly Linear key;
     private readonly Linear value;
@@ -111,6 +111,6 @@ public sealed class SelfAttention : Module<Tensor, Tensor>
     {
         var scores = query.call(input).matmul(key.call(input).transpose(1, 2)).mul(_scale);
         var mixed = scores.softmax(-1).matmul(value.call(input));
-        return norm.call(input.add(output.call(mixed), One));
+        return norm.call(input.add(output.call(mixed), s_one));
     }
 }

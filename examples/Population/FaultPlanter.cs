@@ -7,12 +7,12 @@ namespace TrainWatch.Examples.Population;
 internal sealed class FaultPlanter : IDisposable
 {
     // Kept Scalars: a temporary one can be freed mid-call by another thread's collection (docs/reliability.md).
-    private static readonly Scalar SunkBias = -1000f;
-    private static readonly Scalar SaturatingGain = 50f;
-    private static readonly Scalar NaN = float.NaN;
-    private static readonly Scalar Infinity = float.PositiveInfinity;
-    private static readonly Scalar Ten = 10f;
-    private static readonly Scalar Zero = 0f;
+    private static readonly Scalar s_sunkBias = -1000f;
+    private static readonly Scalar s_saturatingGain = 50f;
+    private static readonly Scalar s_nan = float.NaN;
+    private static readonly Scalar s_infinity = float.PositiveInfinity;
+    private static readonly Scalar s_ten = 10f;
+    private static readonly Scalar s_zero = 0f;
 
     private readonly FaultDraw? _fault;
     private readonly Net _net;
@@ -32,7 +32,7 @@ internal sealed class FaultPlanter : IDisposable
         {
             // Registered before the watcher attaches, so its hooks see the replaced output.
             var act = (nn.Module<Tensor, Tensor>)net.named_modules().Single(m => m.name == $"{Net.BlockPath(fault.Block)}.act").module;
-            var remover = act.register_forward_hook((_, _, output) => _step >= fault.Onset ? output.sub(Ten).log() : output);
+            var remover = act.register_forward_hook((_, _, output) => _step >= fault.Onset ? output.sub(s_ten).log() : output);
             _hook = new Remover(remover.remove);
         }
     }
@@ -54,10 +54,10 @@ internal sealed class FaultPlanter : IDisposable
         switch (_fault.Kind.Name)
         {
             case "nan-weight" when onset:
-                Parameter($"{Block}.fc.weight").view(-1).narrow(0, 0, 1).fill_(NaN);
+                Parameter($"{Block}.fc.weight").view(-1).narrow(0, 0, 1).fill_(s_nan);
                 break;
             case "inf-weight" when onset:
-                Parameter($"{Block}.fc.weight").view(-1).narrow(0, 0, 1).fill_(Infinity);
+                Parameter($"{Block}.fc.weight").view(-1).narrow(0, 0, 1).fill_(s_infinity);
                 break;
             case "lr-x10" or "lr-x100" or "lr-x1000" when onset:
                 double factor = _fault.Kind.Name switch { "lr-x10" => 10, "lr-x100" => 100, _ => 1000 };
@@ -68,11 +68,11 @@ internal sealed class FaultPlanter : IDisposable
 
                 break;
             case "dead-relu":
-                Parameter($"{_net.FeederPath(_fault.Block)}.bias").fill_(SunkBias);
+                Parameter($"{_net.FeederPath(_fault.Block)}.bias").fill_(s_sunkBias);
                 break;
             case "saturate" when onset:
-                Parameter($"{_net.FeederPath(_fault.Block)}.weight").mul_(SaturatingGain);
-                Parameter($"{_net.FeederPath(_fault.Block)}.bias").mul_(SaturatingGain);
+                Parameter($"{_net.FeederPath(_fault.Block)}.weight").mul_(s_saturatingGain);
+                Parameter($"{_net.FeederPath(_fault.Block)}.bias").mul_(s_saturatingGain);
                 break;
             case "frozen" when onset:
                 _frozenWeights = Parameter($"{Block}.fc.weight").detach().clone().DetachFromDisposeScope();
@@ -85,7 +85,7 @@ internal sealed class FaultPlanter : IDisposable
         if (Active && _fault!.Kind.Name == "nan-input")
         {
             var poisoned = input.clone();
-            poisoned.view(-1).narrow(0, 0, 1).fill_(NaN);
+            poisoned.view(-1).narrow(0, 0, 1).fill_(s_nan);
             return poisoned;
         }
 
@@ -94,7 +94,7 @@ internal sealed class FaultPlanter : IDisposable
 
     /// <summary>The step's loss, possibly made by a numerically unsafe loss function: log(0) of the outputs.</summary>
     public Tensor Loss(Tensor loss, Tensor output) =>
-        Active && _fault!.Kind.Name == "loss-log0" ? loss.add(output.mul(Zero).sum().log()) : loss;
+        Active && _fault!.Kind.Name == "loss-log0" ? loss.add(output.mul(s_zero).sum().log()) : loss;
 
     public void AfterBackward()
     {

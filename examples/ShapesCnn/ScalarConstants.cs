@@ -15,8 +15,8 @@ namespace TrainWatch.Examples.ShapesCnn;
 /// </remarks>
 internal static class ScalarConstants
 {
-    private static readonly ConcurrentDictionary<double, Scalar> Cache = new();
+    private static readonly ConcurrentDictionary<double, Scalar> s_cache = new();
 
     /// <summary>The kept <see cref="Scalar"/> for <paramref name="value"/>.</summary>
-    public static Scalar Const(double value) => Cache.GetOrAdd(value, static v => v);
+    public static Scalar Const(double value) => s_cache.GetOrAdd(value, static v => v);
 }

@@ -52,8 +52,8 @@ internal static class DeviceScalars
     /// <summary>The smallest normal float16 magnitude, 2⁻¹⁴.</summary>
     public static readonly Scalar SmallestNormalHalf = 6.103515625e-05;
 
-    private static readonly ConcurrentDictionary<int, Scalar> Integers = new();
+    private static readonly ConcurrentDictionary<int, Scalar> s_integers = new();
 
     /// <summary>An integer constant such as a bucket count; one instance per value.</summary>
-    public static Scalar Of(int value) => Integers.GetOrAdd(value, static v => v);
+    public static Scalar Of(int value) => s_integers.GetOrAdd(value, static v => v);
 }

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Numerics;
 using TrainWatch.Events;
-using TrainWatch.Imaging;
 using TrainWatch.Protos;
 using TrainWatch.Summaries;
 
@@ -10,7 +9,7 @@ namespace TrainWatch;
 
 /// <summary>
 /// Writes TensorBoard summaries into a run directory. Every method only checks its arguments, copies what it must and
-/// queues the work: bucketing, PNG encoding, serialization and disk I/O happen on the writer's background thread.
+/// queues the work: bucketing, serialization and disk I/O (and the PNG encoding of TrainWatch.Imaging's pictures) happen on the writer's background thread.
 /// Thread-safe.
 /// </summary>
 /// <example>
@@ -98,16 +97,6 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     /// <exception cref="ArgumentException">The bytes are not a PNG.</exception>
     public void AddImage(string tag, ReadOnlySpan<byte> png, long step) =>
         _main.Write(ToEvent(step, null, ImageSummary.Build(tag, png)));
-
-    /// <summary>Logs a raw 8-bit image (rows top to bottom); it is encoded as PNG on the writer thread.</summary>
-    /// <exception cref="ArgumentException">The buffer does not match the size and format.</exception>
-    public void AddImage(string tag, ReadOnlySpan<byte> pixels, int width, int height, PixelFormat format, long step)
-    {
-        string checkedTag = SummaryTag.Validate(tag);
-        PngEncoder.Validate(pixels.Length, width, height, format);
-        byte[] copy = pixels.ToArray();
-        _main.WriteDeferred(step, () => ImageSummary.Build(checkedTag, PngEncoder.Encode(copy, width, height, format)), copy.Length);
-    }
 
     /// <summary>Logs markdown text (TensorBoard's Text tab).</summary>
     public void AddText(string tag, string markdown, long step) =>

@@ -20,7 +20,7 @@ public static class SoakRun
     // The SGD update written out with a kept Scalar: TorchSharp 0.107's SGD.step passes `alpha: -lr` as a temporary
     // Scalar, which a garbage collection can free mid-call (see DeviceScalars in the library). It crashed one 100,000-step
     // soak at optimizer.step(); a soak must measure TrainWatch, not that race.
-    private static readonly Scalar NegativeLearningRate = -LearningRate;
+    private static readonly Scalar s_negativeLearningRate = -LearningRate;
 
     public static IReadOnlyList<SoakPoint> Execute(long steps, int every, long reportEvery, string logDirectory, Action<SoakPoint>? onPoint = null)
     {
@@ -47,7 +47,7 @@ public static class SoakRun
                 {
                     foreach (var parameter in model.parameters())
                     {
-                        parameter.add_(parameter.grad!, NegativeLearningRate);
+                        parameter.add_(parameter.grad!, s_negativeLearningRate);
                     }
                 }
             }

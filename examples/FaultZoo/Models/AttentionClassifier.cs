@@ -37,11 +37,11 @@ public sealed class AttentionClassifier : ZooModel
     {
         var timeFirst = embed.call(input).transpose(0, 1); // [T, N, W]
         var (attended, _) = attention.call(timeFirst, timeFirst, timeFirst, null, false, null);
-        var normed = norm.call(attended.add(timeFirst, One));
+        var normed = norm.call(attended.add(timeFirst, s_one));
         return head.call(normed.mean([0]));
     }
 
     public override (Tensor Input, Tensor Target) Batch(int size, Generator generator) => SyntheticData.PulseSequences(size, Steps, Features, Classes, generator);
 
-    private static readonly global::TorchSharp.Scalar One = 1;
+    private static readonly global::TorchSharp.Scalar s_one = 1;
 }

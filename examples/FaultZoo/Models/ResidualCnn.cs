@@ -66,10 +66,10 @@ public sealed class ResidualCnn : ZooModel
         public override Tensor forward(Tensor input)
         {
             var branch = bn2.call(conv2.call(relu1.call(bn1.call(conv1.call(input)))));
-            return relu2.call(input.add(branch, DeviceOne));
+            return relu2.call(input.add(branch, s_deviceOne));
         }
     }
 
     // add(Tensor) passes alpha as a temporary Scalar; a kept one cannot be freed mid-call.
-    private static readonly Scalar DeviceOne = 1;
+    private static readonly Scalar s_deviceOne = 1;
 }

@@ -8,9 +8,9 @@ namespace TrainWatch.Examples.FaultZoo.Zoo;
 internal sealed class FaultPlanter(Fault fault, ZooModel model, optim.Optimizer optimizer, long onset, int every) : IDisposable
 {
     // Kept Scalars (see docs/reliability.md): a temporary one can be freed mid-call by another thread's collection.
-    private static readonly Scalar SunkBias = -1000f;
-    private static readonly Scalar SaturatingGain = 50f;
-    private static readonly Scalar NaN = float.NaN;
+    private static readonly Scalar s_sunkBias = -1000f;
+    private static readonly Scalar s_saturatingGain = 50f;
+    private static readonly Scalar s_nan = float.NaN;
 
     private Tensor? _frozenWeights;
 
@@ -21,7 +21,7 @@ internal sealed class FaultPlanter(Fault fault, ZooModel model, optim.Optimizer 
         switch (fault.Name)
         {
             case "nan-weight" when step == onset:
-                Parameter($"{model.MiddleLayer}.weight").view(-1).narrow(0, 0, 1).fill_(NaN);
+                Parameter($"{model.MiddleLayer}.weight").view(-1).narrow(0, 0, 1).fill_(s_nan);
                 break;
             case "lr-x100" when step == onset:
                 foreach (var group in optimizer.ParamGroups)
@@ -31,11 +31,11 @@ internal sealed class FaultPlanter(Fault fault, ZooModel model, optim.Optimizer 
 
                 break;
             case "dead-relu" when step >= onset:
-                Parameter($"{model.ReluPlant!.Value.Feeder}.bias").fill_(SunkBias);
+                Parameter($"{model.ReluPlant!.Value.Feeder}.bias").fill_(s_sunkBias);
                 break;
             case "saturate" when step == onset:
-                Parameter($"{model.SaturationPlant!.Value.Feeder}.weight").mul_(SaturatingGain);
-                Parameter($"{model.SaturationPlant!.Value.Feeder}.bias").mul_(SaturatingGain);
+                Parameter($"{model.SaturationPlant!.Value.Feeder}.weight").mul_(s_saturatingGain);
+                Parameter($"{model.SaturationPlant!.Value.Feeder}.bias").mul_(s_saturatingGain);
                 break;
             case "frozen" when step == onset:
                 _frozenWeights = Parameter($"{model.MiddleLayer}.weight").detach().clone().DetachFromDisposeScope();
@@ -49,7 +49,7 @@ internal sealed class FaultPlanter(Fault fault, ZooModel model, optim.Optimizer 
         if (fault.Name == "nan-input" && step == onset)
         {
             var poisoned = input.clone();
-            poisoned.view(-1).narrow(0, 0, 1).fill_(NaN);
+            poisoned.view(-1).narrow(0, 0, 1).fill_(s_nan);
             return poisoned;
         }
 

@@ -37,18 +37,18 @@ internal static class InitialValueRules
     public const long UniformMinimumElements = 16;
 
     // Layers whose weights PyTorch/TorchSharp initialise at most at the Kaiming scale for their fan-in.
-    private static readonly HashSet<string> FanInScaled =
+    private static readonly HashSet<string> s_fanInScaled =
     [
         "Linear", "Bilinear", "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d",
         "GRU", "LSTM", "RNN", "GRUCell", "LSTMCell", "RNNCell", "MultiheadAttention",
     ];
 
-    private static readonly HashSet<string> LinearOrConv =
+    private static readonly HashSet<string> s_linearOrConv =
     [
         "Linear", "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d",
     ];
 
-    private static readonly HashSet<string> NormLayers =
+    private static readonly HashSet<string> s_normLayers =
     [
         "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "GroupNorm", "LayerNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseNorm",
     ];
@@ -82,7 +82,7 @@ internal static class InitialValueRules
         else if (!t.IsBuffer && t.Rank >= 2 && stats.Std > StdFactorLimit * InitScale(t))
         {
             double scale = InitScale(t);
-            symptom = FanInScaled.Contains(t.OwnerType)
+            symptom = s_fanInScaled.Contains(t.OwnerType)
                 ? Invariant($"has a standard deviation of {stats.Std:G2} before training, {stats.Std / scale:G2}× the Kaiming scale √(2/fan_in) = {scale:G2} for its fan-in of {t.FanIn}: uninitialised memory, or an init scale applied twice? Each such layer multiplies the scale of what passes through it.")
                 : Invariant($"has a standard deviation of {stats.Std:G2} before training, where random initialisers give about 1 or less: uninitialised memory, or an init scale applied twice?");
             value = stats.Std / scale;
@@ -93,7 +93,7 @@ internal static class InitialValueRules
             value = reading.Denormals;
             denormalsSaid = true;
         }
-        else if (!t.IsBuffer && t.Rank >= 2 && t.LocalName == "weight" && LinearOrConv.Contains(t.OwnerType) && t.FeedsReLU && reading.AllZero)
+        else if (!t.IsBuffer && t.Rank >= 2 && t.LocalName == "weight" && s_linearOrConv.Contains(t.OwnerType) && t.FeedsReLU && reading.AllZero)
         {
             return new Finding(AlertKind.SuspectParameters, t.Name, 0, Invariant(
                 $"{t.Name} is all zeros before training, and its {t.OwnerType} feeds a ReLU: the layer outputs a constant, where that is ≤ 0 the ReLU passes no gradient back, and then neither this layer nor any layer before it learns. Initialise it (TorchSharp's {t.OwnerType} constructor does; torch.nn.init.kaiming_uniform_ again) or find what zeroed it (a checkpoint, an init.zeros_)."));
@@ -119,11 +119,11 @@ internal static class InitialValueRules
     /// inits), 1 for everything else (an Embedding's N(0, 1), a custom parameter made with randn).
     /// </summary>
     public static double InitScale(CheckedTensor t) =>
-        FanInScaled.Contains(t.OwnerType) && t.FanIn > 0 ? Math.Sqrt(2.0 / t.FanIn) : 1;
+        s_fanInScaled.Contains(t.OwnerType) && t.FanIn > 0 ? Math.Sqrt(2.0 / t.FanIn) : 1;
 
     private static double MagnitudeLimit(CheckedTensor t) =>
         t.IsBuffer ? BufferMagnitudeLimit
-        : t.Rank >= 2 || NormLayers.Contains(t.OwnerType) ? WeightMagnitudeLimit
+        : t.Rank >= 2 || s_normLayers.Contains(t.OwnerType) ? WeightMagnitudeLimit
         : VectorMagnitudeLimit;
 
     private static string Remedy(CheckedTensor t) => t switch
@@ -133,7 +133,7 @@ internal static class InitialValueRules
         { IsBuffer: true } when t.OwnerType.StartsWith("BatchNorm", StringComparison.Ordinal) => "Reset it (reset_running_stats()) or check the checkpoint it came from.",
         { IsBuffer: true } => "Fill it before training, or check the checkpoint it came from.",
         { Rank: >= 2 } => "Initialise it (e.g. torch.nn.init.kaiming_uniform_; torch.empty leaves memory as it was) or check the checkpoint it came from.",
-        _ when t.OwnerType.Length > 0 && NormLayers.Contains(t.OwnerType) => "Initialise it (a norm layer's weight to 1, its bias to 0) or check the checkpoint it came from.",
+        _ when t.OwnerType.Length > 0 && s_normLayers.Contains(t.OwnerType) => "Initialise it (a norm layer's weight to 1, its bias to 0) or check the checkpoint it came from.",
         _ => "Initialise it (a bias to 0; torch.empty leaves memory as it was) or check the checkpoint it came from.",
     };
 

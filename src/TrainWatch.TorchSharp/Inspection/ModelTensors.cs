@@ -16,7 +16,7 @@ internal static class ModelTensors
 {
     // Modules that keep a constant input constant (or, for the norms, turn it into a constant): what comes after them
     // is what the layer before them feeds.
-    private static readonly HashSet<string> PassThrough =
+    private static readonly HashSet<string> s_passThrough =
     [
         "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout", "Identity", "Flatten",
         "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "GroupNorm", "LayerNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
@@ -24,7 +24,7 @@ internal static class ModelTensors
     ];
 
     // Activations whose gradient is exactly 0 at an input of 0: a layer that outputs 0 everywhere feeds them nothing back.
-    private static readonly HashSet<string> ZeroGradientAtZero = ["ReLU", "ReLU6"];
+    private static readonly HashSet<string> s_zeroGradientAtZero = ["ReLU", "ReLU6"];
 
     public static List<CheckedTensor> Collect(Module model)
     {
@@ -82,8 +82,8 @@ internal static class ModelTensors
             var children = sequential.named_children().ToList();
             for (int i = 0; i < children.Count; i++)
             {
-                var next = children.Skip(i + 1).Select(c => c.module.GetType().Name).FirstOrDefault(t => !PassThrough.Contains(t));
-                if (next is not null && ZeroGradientAtZero.Contains(next))
+                var next = children.Skip(i + 1).Select(c => c.module.GetType().Name).FirstOrDefault(t => !s_passThrough.Contains(t));
+                if (next is not null && s_zeroGradientAtZero.Contains(next))
                 {
                     feeding.Add(path.Length == 0 ? children[i].name : $"{path}.{children[i].name}");
                 }

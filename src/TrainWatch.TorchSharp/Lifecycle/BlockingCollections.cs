@@ -18,18 +18,18 @@ namespace TrainWatch.TorchSharp.Lifecycle;
 /// </remarks>
 internal static class BlockingCollections
 {
-    private static readonly object Gate = new();
-    private static int HolderCount;
-    private static GCLatencyMode ModeBefore;
+    private static readonly object s_gate = new();
+    private static int s_holderCount;
+    private static GCLatencyMode s_modeBefore;
 
     /// <summary>Called at Attach: the first holder switches to Batch and remembers the mode it found.</summary>
     public static void Acquire()
     {
-        lock (Gate)
+        lock (s_gate)
         {
-            if (HolderCount++ == 0)
+            if (s_holderCount++ == 0)
             {
-                ModeBefore = GCSettings.LatencyMode;
+                s_modeBefore = GCSettings.LatencyMode;
                 GCSettings.LatencyMode = GCLatencyMode.Batch;
             }
         }
@@ -38,11 +38,11 @@ internal static class BlockingCollections
     /// <summary>Called at Dispose: the last holder restores the mode, unless the application changed it meanwhile.</summary>
     public static void Release()
     {
-        lock (Gate)
+        lock (s_gate)
         {
-            if (HolderCount > 0 && --HolderCount == 0 && GCSettings.LatencyMode == GCLatencyMode.Batch)
+            if (s_holderCount > 0 && --s_holderCount == 0 && GCSettings.LatencyMode == GCLatencyMode.Batch)
             {
-                GCSettings.LatencyMode = ModeBefore;
+                GCSettings.LatencyMode = s_modeBefore;
             }
         }
     }

@@ -11,7 +11,7 @@ internal static class OverlayStrip
     /// <summary>Pixels of background between and around the images.</summary>
     public const int Padding = 2;
 
-    private static readonly Rgba Background = new(30, 30, 46);
+    private static readonly Rgba s_background = new(30, 30, 46);
 
     /// <summary>
     /// Blends <paramref name="count"/> heat maps <c>[count, h, w]</c> in [0, 1] over images <c>[count, h, w, 3]</c> in
@@ -46,10 +46,10 @@ internal static class OverlayStrip
     {
         for (int i = 0; i < pixels.Length; i += 4)
         {
-            pixels[i] = Background.R;
-            pixels[i + 1] = Background.G;
-            pixels[i + 2] = Background.B;
-            pixels[i + 3] = Background.A;
+            pixels[i] = s_background.R;
+            pixels[i + 1] = s_background.G;
+            pixels[i + 2] = s_background.B;
+            pixels[i + 3] = s_background.A;
         }
     }
 }

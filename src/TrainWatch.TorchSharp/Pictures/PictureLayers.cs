@@ -25,12 +25,12 @@ internal sealed record ConvLayer(string Name, Module<Tensor, Tensor> Conv, Tenso
 /// </remarks>
 internal sealed class PictureLayers
 {
-    private static readonly HashSet<string> ActivationTypes = new(StringComparer.Ordinal)
+    private static readonly HashSet<string> s_activationTypes = new(StringComparer.Ordinal)
     {
         "ReLU", "ReLU6", "LeakyReLU", "PReLU", "RReLU", "ELU", "CELU", "SELU", "GELU", "SiLU", "Mish", "Hardswish", "Softplus",
     };
 
-    private static readonly string[] PassThroughPrefixes = ["BatchNorm", "GroupNorm", "LayerNorm", "InstanceNorm", "LocalResponseNorm", "Dropout", "Identity"];
+    private static readonly string[] s_passThroughPrefixes = ["BatchNorm", "GroupNorm", "LayerNorm", "InstanceNorm", "LocalResponseNorm", "Dropout", "Identity"];
 
     private PictureLayers(IReadOnlyList<ConvLayer> convs, IReadOnlyList<(string Name, global::TorchSharp.Modules.Linear Linear)> linears)
     {
@@ -76,12 +76,12 @@ internal sealed class PictureLayers
         for (int i = convIndex + 1; i < leaves.Count; i++)
         {
             string type = leaves[i].module.GetType().Name;
-            if (ActivationTypes.Contains(type) && leaves[i].module is Module<Tensor, Tensor> activation)
+            if (s_activationTypes.Contains(type) && leaves[i].module is Module<Tensor, Tensor> activation)
             {
                 return (leaves[i].name, activation);
             }
 
-            if (!PassThroughPrefixes.Any(p => type.StartsWith(p, StringComparison.Ordinal)))
+            if (!s_passThroughPrefixes.Any(p => type.StartsWith(p, StringComparison.Ordinal)))
             {
                 return null;
             }

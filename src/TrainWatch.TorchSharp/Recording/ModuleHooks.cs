@@ -17,7 +17,7 @@ namespace TrainWatch.TorchSharp.Recording;
 /// </remarks>
 internal static class ModuleHooks
 {
-    private static readonly ConcurrentDictionary<Type, HookType?> HookTypes = new();
+    private static readonly ConcurrentDictionary<Type, HookType?> s_hookTypes = new();
 
     /// <summary>Sees one finished call: the module's inputs and its result, boxed.</summary>
     public delegate void CallObserver(object?[] inputs, object? output);
@@ -28,7 +28,7 @@ internal static class ModuleHooks
     /// </summary>
     public static ModuleHookSet? For(Module module, Action onStart, CallObserver onFinish)
     {
-        if (HookTypes.GetOrAdd(module.GetType(), FindHookType) is not { } hookType)
+        if (s_hookTypes.GetOrAdd(module.GetType(), FindHookType) is not { } hookType)
         {
             return null;
         }

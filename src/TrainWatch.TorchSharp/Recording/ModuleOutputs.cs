@@ -12,7 +12,7 @@ namespace TrainWatch.TorchSharp.Recording;
 internal static class ModuleOutputs
 {
     // Index paths of the tuples TorchSharp documents, by layer type: LSTM's (output, (h_n, c_n)) flattens to 0, 1/0, 1/1.
-    private static readonly Dictionary<string, Dictionary<string, string>> KnownNames = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, Dictionary<string, string>> s_knownNames = new(StringComparer.Ordinal)
     {
         ["RNN"] = new() { ["0"] = "output", ["1"] = "h_n" },
         ["GRU"] = new() { ["0"] = "output", ["1"] = "h_n" },
@@ -25,7 +25,7 @@ internal static class ModuleOutputs
     {
         var found = new List<(string Suffix, Tensor Tensor)>();
         Collect(output, "", found);
-        if (KnownNames.TryGetValue(moduleType, out var names))
+        if (s_knownNames.TryGetValue(moduleType, out var names))
         {
             return found.Select(f => (names.GetValueOrDefault(f.Suffix, f.Suffix), f.Tensor)).ToList();
         }

@@ -19,14 +19,14 @@ internal static class UnitAxis
     /// <summary>No unit axis: the output is a scalar or a vector.</summary>
     public const int None = -1;
 
-    private static readonly string[] ChannelFirstPrefixes =
+    private static readonly string[] s_channelFirstPrefixes =
     [
         "Conv", "BatchNorm", "InstanceNorm", "GroupNorm", "LocalResponseNorm", "MaxPool", "AvgPool", "AdaptiveAvgPool",
         "AdaptiveMaxPool", "LPPool", "FractionalMaxPool", "MaxUnpool", "Upsample", "PixelShuffle", "PixelUnshuffle",
         "ZeroPad", "ConstantPad", "ReflectionPad", "ReplicationPad", "Dropout2d", "Dropout3d", "Dropout1d",
     ];
 
-    private static readonly string[] FeatureLastPrefixes =
+    private static readonly string[] s_featureLastPrefixes =
     [
         "Linear", "Bilinear", "LazyLinear", "Embedding", "RNN", "GRU", "LSTM", "LayerNorm", "RMSNorm", "MultiheadAttention",
         "Transformer",
@@ -49,12 +49,12 @@ internal static class UnitAxis
             return 1;
         }
 
-        if (StartsWithAny(moduleType, ChannelFirstPrefixes))
+        if (StartsWithAny(moduleType, s_channelFirstPrefixes))
         {
             return 1;
         }
 
-        if (StartsWithAny(moduleType, FeatureLastPrefixes))
+        if (StartsWithAny(moduleType, s_featureLastPrefixes))
         {
             return rank - 1;
         }

@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using TrainWatch.Imaging;
 using TrainWatch.Protos;
 
 namespace TrainWatch.Summaries;

@@ -11,7 +11,7 @@ namespace TrainWatch.Testing.Fuzz;
 public static class MutationGenerator
 {
     // Lengths a reader must not trust: negative as a signed 64-bit value, beyond 32 bits, at and just past the reader's cap.
-    private static readonly ulong[] HostileLengths =
+    private static readonly ulong[] s_hostileLengths =
     [
         ulong.MaxValue, 1UL << 63, long.MaxValue, uint.MaxValue, 1UL << 31, int.MaxValue,
         (ulong)TfRecordReader.MaxPayloadLength, (ulong)TfRecordReader.MaxPayloadLength + 1, 0,
@@ -32,7 +32,7 @@ public static class MutationGenerator
             (3, from at in offset from count in Count() select (FileMutation)new Delete(at, count)),
             (2, from at in offset from count in Count() select (FileMutation)new ZeroFill(at, count)),
             (3, from r in record
-                from value in Gen.Frequency((3, Gen.Elements(HostileLengths)), (1, Gen.Choose(1, 4096).Select(n => (ulong)n)))
+                from value in Gen.Frequency((3, Gen.Elements(s_hostileLengths)), (1, Gen.Choose(1, 4096).Select(n => (ulong)n)))
                 from reseal in Gen.Elements(true, false)
                 select (FileMutation)new OverwriteLength(r.Offset, value, reseal)),
             (2, from r in record select (FileMutation)new DuplicateRecord(r.Offset, r.Length)),

@@ -8,7 +8,7 @@ namespace TrainWatch.Testing.Fuzz;
 /// </summary>
 public static class SeedEventFiles
 {
-    private static readonly Lazy<IReadOnlyList<SeedEventFile>> Standard = new(() =>
+    private static readonly Lazy<IReadOnlyList<SeedEventFile>> s_standard = new(() =>
     [
         SeedEventFile.Write("scalars", writer =>
         {
@@ -32,7 +32,7 @@ public static class SeedEventFiles
     ]);
 
     /// <summary>The standard seeds, built once per test process.</summary>
-    public static IReadOnlyList<SeedEventFile> All => Standard.Value;
+    public static IReadOnlyList<SeedEventFile> All => s_standard.Value;
 
     /// <summary>The standard seed called <paramref name="name"/> (as printed in a counterexample).</summary>
     public static SeedEventFile Named(string name) => All.Single(seed => seed.Name == name);

@@ -15,7 +15,7 @@ public static class ModelCheckCost
 {
     private const int Batch = 64;
 
-    private static readonly List<TimeSpan> StepTimes = [];
+    private static readonly List<TimeSpan> s_stepTimes = [];
 
     public static int Run(string[] args)
     {
@@ -43,12 +43,12 @@ public static class ModelCheckCost
             loss.backward();
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             watch.Step(loss);
-            StepTimes.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            s_stepTimes.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started));
             optimizer.step();
         }
 
         var timings = Measure.Interleaved(rounds, warmup: true, () => Attach(false), () => Attach(true), () => ModelCheck.Run(model), SampledStep);
-        var step = Timing.Of(StepTimes.Skip(1).ToList());
+        var step = Timing.Of(s_stepTimes.Skip(1).ToList());
         var table = new ReportTable("measured (ShapesCnn, CPU)", "median", "min – max");
         void Row(string name, Timing t) => table.Add(name, Ms(t.Median), $"{Ms(t.Min)} – {Ms(t.Max)}");
         Row("Attach + Dispose, CheckModel = false", timings[0]);

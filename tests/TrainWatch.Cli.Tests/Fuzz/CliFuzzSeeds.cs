@@ -10,7 +10,7 @@ namespace TrainWatch.Cli.Tests.Fuzz;
 /// </summary>
 public static class CliFuzzSeeds
 {
-    private static readonly Lazy<IReadOnlyList<SeedEventFile>> Seeds = new(() =>
+    private static readonly Lazy<IReadOnlyList<SeedEventFile>> s_seeds = new(() =>
     [
         .. SeedEventFiles.All,
         SeedEventFile.Write("tensor histograms and scalars", writer =>
@@ -31,7 +31,7 @@ public static class CliFuzzSeeds
         }),
     ]);
 
-    public static IReadOnlyList<SeedEventFile> All => Seeds.Value;
+    public static IReadOnlyList<SeedEventFile> All => s_seeds.Value;
 
     /// <summary>The seed called <paramref name="name"/> (as printed in a counterexample).</summary>
     public static SeedEventFile Named(string name) => All.Single(seed => seed.Name == name);

@@ -4,17 +4,17 @@ namespace TrainWatch.Tests.Distributions;
 
 public class SymLogBucketsTests
 {
-    private static readonly SymLogBuckets Buckets = new(threshold: 1e-3, limit: 1e3, bucketsPerDecade: 4);
+    private static readonly SymLogBuckets s_buckets = new(threshold: 1e-3, limit: 1e3, bucketsPerDecade: 4);
 
     [Fact]
     public void The_edges_are_a_symmetric_log_scale_with_a_zero_bucket_and_overflow_at_both_ends()
     {
         // 6 decades × 4 per side, a zero bucket and an overflow bucket per side.
-        Assert.Equal(24, Buckets.LogBucketsPerSide);
-        Assert.Equal(51, Buckets.Count);
-        Assert.Equal(25, Buckets.ZeroBucket);
-        Assert.Equal(1e3, Buckets.Limit, 1e-9);
-        var edges = Buckets.InnerEdges.ToArray();
+        Assert.Equal(24, s_buckets.LogBucketsPerSide);
+        Assert.Equal(51, s_buckets.Count);
+        Assert.Equal(25, s_buckets.ZeroBucket);
+        Assert.Equal(1e3, s_buckets.Limit, 1e-9);
+        var edges = s_buckets.InnerEdges.ToArray();
         for (int i = 0; i < edges.Length; i++)
         {
             Assert.Equal(-edges[i], edges[edges.Length - 1 - i]);
@@ -26,57 +26,57 @@ public class SymLogBucketsTests
             Assert.Equal(Math.Pow(10, 0.25), edges[k] / edges[k - 1], 1e-9);
         }
 
-        Assert.Equal(Buckets.ZeroBucket, Buckets.BucketOf(0));
-        Assert.Equal(Buckets.ZeroBucket, Buckets.BucketOf(-9.9e-4));
-        Assert.Equal(Buckets.ZeroBucket + 1, Buckets.BucketOf(1e-3));
-        Assert.Equal(Buckets.Count - 1, Buckets.BucketOf(1e3));
-        Assert.Equal(Buckets.Count - 1, Buckets.BucketOf(double.PositiveInfinity));
-        Assert.Equal(0, Buckets.BucketOf(-5e7));
-        Assert.Equal(Buckets.ZeroBucket + 13, Buckets.BucketOf(1.5)); // [1, 10^0.25)
+        Assert.Equal(s_buckets.ZeroBucket, s_buckets.BucketOf(0));
+        Assert.Equal(s_buckets.ZeroBucket, s_buckets.BucketOf(-9.9e-4));
+        Assert.Equal(s_buckets.ZeroBucket + 1, s_buckets.BucketOf(1e-3));
+        Assert.Equal(s_buckets.Count - 1, s_buckets.BucketOf(1e3));
+        Assert.Equal(s_buckets.Count - 1, s_buckets.BucketOf(double.PositiveInfinity));
+        Assert.Equal(0, s_buckets.BucketOf(-5e7));
+        Assert.Equal(s_buckets.ZeroBucket + 13, s_buckets.BucketOf(1.5)); // [1, 10^0.25)
     }
 
     [Fact]
     public void Rebinning_spreads_each_uniform_bucket_by_overlap_and_keeps_the_total()
     {
         // Two uniform buckets over [-1, 1]: each holds 10 values, spread over the fixed buckets from -1 to 0 and 0 to 1.
-        double[] fixedCounts = Buckets.Rebin(-1, 1, [10, 10]);
+        double[] fixedCounts = s_buckets.Rebin(-1, 1, [10, 10]);
         Assert.Equal(20, fixedCounts.Sum(), 12);
-        for (int i = 0; i < Buckets.Count; i++)
+        for (int i = 0; i < s_buckets.Count; i++)
         {
-            double lo = Math.Max(-1, Buckets.LowerBound(i)), hi = Math.Min(1, Buckets.UpperBound(i));
+            double lo = Math.Max(-1, s_buckets.LowerBound(i)), hi = Math.Min(1, s_buckets.UpperBound(i));
             double expected = hi > lo ? 10 * (hi - lo) : 0;
             Assert.Equal(expected, fixedCounts[i], 9);
         }
 
         // Symmetric input, symmetric output.
-        for (int i = 0; i < Buckets.Count; i++)
+        for (int i = 0; i < s_buckets.Count; i++)
         {
-            Assert.Equal(fixedCounts[i], fixedCounts[Buckets.Count - 1 - i], 9);
+            Assert.Equal(fixedCounts[i], fixedCounts[s_buckets.Count - 1 - i], 9);
         }
     }
 
     [Fact]
     public void Values_beyond_the_limit_land_in_the_overflow_buckets_and_a_single_value_range_in_its_own_bucket()
     {
-        double[] exploded = Buckets.Rebin(2e3, 4e3, [3, 0, 5]);
+        double[] exploded = s_buckets.Rebin(2e3, 4e3, [3, 0, 5]);
         Assert.Equal(8, exploded[^1]);
         Assert.Equal(8, exploded.Sum());
 
-        double[] negative = Buckets.Rebin(-1e9, -1e5, [7]);
+        double[] negative = s_buckets.Rebin(-1e9, -1e5, [7]);
         Assert.Equal(7, negative[0]);
 
-        double[] zeros = Buckets.Rebin(0, 0, [0, 12, 0]);
-        Assert.Equal(12, zeros[Buckets.ZeroBucket]);
+        double[] zeros = s_buckets.Rebin(0, 0, [0, 12, 0]);
+        Assert.Equal(12, zeros[s_buckets.ZeroBucket]);
         Assert.Equal(12, zeros.Sum());
 
-        Assert.All(Buckets.Rebin(double.PositiveInfinity, double.NegativeInfinity, [0, 0]), c => Assert.Equal(0, c));
+        Assert.All(s_buckets.Rebin(double.PositiveInfinity, double.NegativeInfinity, [0, 0]), c => Assert.Equal(0, c));
     }
 
     [Fact]
     public void A_range_straddling_the_limit_splits_between_the_last_log_bucket_and_overflow()
     {
         // One uniform bucket from 500 to 2000: a third of it (500..1000) is below the limit.
-        double[] counts = Buckets.Rebin(500, 2000, [30]);
+        double[] counts = s_buckets.Rebin(500, 2000, [30]);
         Assert.Equal(20, counts[^1], 9);
         Assert.Equal(10, counts[..^1].Sum(), 9);
     }
@@ -84,12 +84,12 @@ public class SymLogBucketsTests
     [Fact]
     public void Axis_labels_name_zero_and_the_decades()
     {
-        var labels = Buckets.AxisLabels();
-        Assert.Equal(("0", Buckets.ZeroBucket + 0.5), (labels[0].Text, labels[0].Position));
-        Assert.Contains(labels, l => l.Text == "1E3" && l.Position == Buckets.Count - 1); // the lower edge of the overflow bucket
+        var labels = s_buckets.AxisLabels();
+        Assert.Equal(("0", s_buckets.ZeroBucket + 0.5), (labels[0].Text, labels[0].Position));
+        Assert.Contains(labels, l => l.Text == "1E3" && l.Position == s_buckets.Count - 1); // the lower edge of the overflow bucket
         Assert.Contains(labels, l => l.Text == "-1E3" && l.Position == 1);
         Assert.Contains(labels, l => l.Text == "1");
-        Assert.Contains(labels, l => l.Text == "1E-3" && l.Position == Buckets.ZeroBucket + 1);
+        Assert.Contains(labels, l => l.Text == "1E-3" && l.Position == s_buckets.ZeroBucket + 1);
         Assert.Equal("2.5", SymLogBuckets.Label(2.5));
     }
 

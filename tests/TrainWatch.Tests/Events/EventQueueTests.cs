@@ -11,7 +11,7 @@ namespace TrainWatch.Tests.Events;
 /// </summary>
 public sealed class EventQueueTests
 {
-    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan s_hangGuard = TimeSpan.FromSeconds(60);
 
     [Fact]
     public void An_empty_batch_wakes_the_writer_for_the_first_event()
@@ -104,12 +104,12 @@ public sealed class EventQueueTests
         Assert.False(wait.IsCompleted);
 
         var caller = Task.Run(() => queue.TryEnqueue(large, block: true));
-        Assert.True(await wait.AsTask().WaitAsync(HangGuard), "the blocked caller did not wake the writer");
+        Assert.True(await wait.AsTask().WaitAsync(s_hangGuard), "the blocked caller did not wake the writer");
         Assert.False(caller.IsCompleted);
         Assert.Equal(true, Outcome(queue.WaitToReadAsync())); // asked again while the caller is still blocked: work to do
 
         Assert.Single(queue.TakeAll([]));
-        Assert.True(await caller.WaitAsync(HangGuard));
+        Assert.True(await caller.WaitAsync(s_hangGuard));
     }
 
     [Fact]
@@ -118,11 +118,11 @@ public sealed class EventQueueTests
         var queue = new EventQueue(capacity: 1, maxBytes: 1 << 30);
         queue.TryEnqueue(Text(0, 10), block: false);
         var caller = Task.Run(() => queue.TryEnqueue(Text(1, 10), block: true));
-        SpinWait.SpinUntil(() => queue.BlockedProducers == 1 || caller.IsCompleted, HangGuard);
+        SpinWait.SpinUntil(() => queue.BlockedProducers == 1 || caller.IsCompleted, s_hangGuard);
         Assert.Equal(1, queue.BlockedProducers);
 
         queue.Close();
-        Assert.False(await caller.WaitAsync(HangGuard));
+        Assert.False(await caller.WaitAsync(s_hangGuard));
         Assert.Equal(false, Outcome(queue.WaitToReadAsync()));
     }
 

@@ -13,8 +13,8 @@ namespace TrainWatch.Tests.Events;
 /// </summary>
 public sealed class FailingDiskTests
 {
-    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
-    private static readonly TimeSpan Millisecond = TimeSpan.FromMilliseconds(1);
+    private static readonly TimeSpan s_tick = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan s_millisecond = TimeSpan.FromMilliseconds(1);
 
     [Fact]
     public void The_retry_delay_doubles_from_the_first_delay_up_to_the_cap_and_a_success_resets_it()
@@ -122,12 +122,12 @@ public sealed class FailingDiskTests
         // backoff), and at 5 s it gives up (timers count milliseconds: the clock moves a millisecond at a time).
         var disposing = sim.BeginDispose();
         var limit = EventWriterOptions.Default.DrainTimeout;
-        sim.AdvanceInSteps(limit - Millisecond, Millisecond);
+        sim.AdvanceInSteps(limit - s_millisecond, s_millisecond);
         Assert.False(disposing.IsCompleted, "the disk kept failing, so Dispose retries until the limit");
         Assert.Equal(0, sim.Writer.Statistics.EventsLost); // counted when the drain gives up
         Assert.Equal(5, sim.Writer.Statistics.WriteErrors);
 
-        sim.Advance(Millisecond);
+        sim.Advance(s_millisecond);
         await disposing.WaitAsync(TimeSpan.FromSeconds(60)); // the drain ended above; Dispose's last lines run on the pool
         var stats = sim.Writer.Statistics;
         Assert.Equal(100, stats.EventsLost);
@@ -151,10 +151,10 @@ public sealed class FailingDiskTests
         // Attempts at 0, 0.25 and 0.75 s; the next would be at 1.75 s, past the limit, so none at 1 s: a handful of
         // attempts, not a busy loop, and Dispose returns at the limit, not after the next retry.
         var disposing = sim.BeginDispose();
-        sim.AdvanceInSteps(options.DrainTimeout - Millisecond, Millisecond);
+        sim.AdvanceInSteps(options.DrainTimeout - s_millisecond, s_millisecond);
         Assert.False(disposing.IsCompleted);
         Assert.Equal(0, sim.Writer.Statistics.EventsLost); // counted when the drain gives up
-        sim.Advance(Millisecond);
+        sim.Advance(s_millisecond);
         await disposing.WaitAsync(TimeSpan.FromSeconds(60)); // the drain ended above; Dispose's last lines run on the pool
 
         Assert.Equal(3, sim.Writer.Statistics.WriteErrors);
@@ -183,7 +183,7 @@ public sealed class FailingDiskTests
         writer.Flush();
         while (clock.GetUtcNow() - clock.Start < until)
         {
-            clock.Advance(Tick);
+            clock.Advance(s_tick);
             writer.Flush();
         }
     }

@@ -12,21 +12,21 @@ namespace TrainWatch.Tests.Events;
 /// </summary>
 public class ScalarEventEncoderTests
 {
-    private static readonly double[] WallTimes = [0.0, -0.0, 1.7e9 + 0.123456, 1e-300, double.NaN, -5.5, double.MaxValue];
-    private static readonly long[] Steps = [0, 1, 127, 128, 16_383, 16_384, int.MaxValue, long.MaxValue, -1, long.MinValue];
-    private static readonly float[] Values = [0f, -0f, 1e-3f, -2.5f, float.Epsilon, float.MaxValue, float.NaN, float.PositiveInfinity, float.NegativeInfinity, BitConverter.Int32BitsToSingle(0x7FC0_0001)];
-    private static readonly string[] Tags = ["loss", "a", "train/loss/é", "日本語/損失", "emoji 😀 tag", new string('x', 127), new string('y', 128), new string('z', 1024), new string('é', 1000)];
+    private static readonly double[] s_wallTimes = [0.0, -0.0, 1.7e9 + 0.123456, 1e-300, double.NaN, -5.5, double.MaxValue];
+    private static readonly long[] s_steps = [0, 1, 127, 128, 16_383, 16_384, int.MaxValue, long.MaxValue, -1, long.MinValue];
+    private static readonly float[] s_values = [0f, -0f, 1e-3f, -2.5f, float.Epsilon, float.MaxValue, float.NaN, float.PositiveInfinity, float.NegativeInfinity, BitConverter.Int32BitsToSingle(0x7FC0_0001)];
+    private static readonly string[] s_tags = ["loss", "a", "train/loss/é", "日本語/損失", "emoji 😀 tag", new string('x', 127), new string('y', 128), new string('z', 1024), new string('é', 1000)];
 
     [Fact]
     public void Bytes_equal_google_protobufs_for_every_combination()
     {
-        foreach (double wallTime in WallTimes)
+        foreach (double wallTime in s_wallTimes)
         {
-            foreach (long step in Steps)
+            foreach (long step in s_steps)
             {
-                foreach (float value in Values)
+                foreach (float value in s_values)
                 {
-                    foreach (string tag in Tags)
+                    foreach (string tag in s_tags)
                     {
                         AssertSameBytes(wallTime, step, tag, value);
                     }

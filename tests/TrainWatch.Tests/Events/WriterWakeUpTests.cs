@@ -16,14 +16,14 @@ namespace TrainWatch.Tests.Events;
 public sealed class WriterWakeUpTests
 {
     private const int Bound = EventWriteLoop.BatchWriteThreshold;
-    private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
-    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan s_hour = TimeSpan.FromHours(1);
+    private static readonly TimeSpan s_hangGuard = TimeSpan.FromSeconds(60);
 
     [Fact]
     public void Small_events_trickling_in_one_by_one_are_written_the_moment_the_batch_reaches_one_mebibyte()
     {
         // The CI failure: the loop takes the first event and sleeps; each later one arrives while it sleeps.
-        using var sim = new SimulatedWriter(new EventWriterOptions { FlushInterval = Hour });
+        using var sim = new SimulatedWriter(new EventWriterOptions { FlushInterval = s_hour });
         long inBatch = 0;
         int expectedWritten = 0;
         for (int i = 0; i < 150; i++)
@@ -51,7 +51,7 @@ public sealed class WriterWakeUpTests
     {
         // Scalars are sized by a bound, not encoded, on the caller's thread: a bound below the truth would let the batch
         // pass 1 MiB unseen. Multi-byte characters make the encoded tag longer than its char count.
-        using var sim = new SimulatedWriter(new EventWriterOptions { FlushInterval = Hour });
+        using var sim = new SimulatedWriter(new EventWriterOptions { FlushInterval = s_hour });
         string tag = string.Concat(Enumerable.Repeat("métrique/ß€", 12));
         long inBatch = 0;
         int step = 0;
@@ -143,7 +143,7 @@ public sealed class WriterWakeUpTests
         sim.Stream.Hold();
         var loop = new Thread(sim.Settle);
         loop.Start();
-        Assert.True(sim.Stream.WaitForWriteAtGate(HangGuard), "the first batch was never written");
+        Assert.True(sim.Stream.WaitForWriteAtGate(s_hangGuard), "the first batch was never written");
 
         // Meanwhile: another mebibyte, one event at a time, and then a small event that is one interval old on return.
         for (int i = 70; i < 140; i++)
@@ -157,7 +157,7 @@ public sealed class WriterWakeUpTests
         sizes.Add(FramedSize(ScalarEvent(140)));
         sim.Clock.Advance(interval);
         sim.Stream.Release();
-        Assert.True(loop.Join(HangGuard), "the loop did not go idle after the write returned");
+        Assert.True(loop.Join(s_hangGuard), "the loop did not go idle after the write returned");
         sim.Settle();
 
         // Everything is due. The first batch was full; the rest of the first burst is an interval old now, so it goes
@@ -175,7 +175,7 @@ public sealed class WriterWakeUpTests
     {
         using var sim = new SimulatedWriter(new EventWriterOptions
         {
-            FlushInterval = Hour,
+            FlushInterval = s_hour,
             QueueCapacity = 4,
             Backpressure = BackpressurePolicy.Block,
         });
@@ -194,14 +194,14 @@ public sealed class WriterWakeUpTests
         // The loop runs only when woken. A blocked caller that failed to wake it would leave both asleep for good.
         while (producer.IsAlive)
         {
-            Assert.True(sim.Scheduler.WaitForWork(HangGuard), "a caller is blocked on the full queue and the writer sleeps");
+            Assert.True(sim.Scheduler.WaitForWork(s_hangGuard), "a caller is blocked on the full queue and the writer sleeps");
             sim.Settle();
         }
 
         producer.Join();
         sim.Settle();
         Assert.Empty(sim.WrittenEvents()); // an hour's interval, a small batch: nothing due yet
-        sim.Advance(Hour);
+        sim.Advance(s_hour);
         Assert.Equal(Enumerable.Range(0, 50).Select(i => (long)i), sim.WrittenEvents().Select(e => e.Step));
         Assert.Equal(0, sim.Writer.Statistics.EventsDropped);
     }

@@ -4,16 +4,16 @@ namespace TrainWatch.Tests.Imaging;
 
 public class FilterSmoothnessTests
 {
-    private static readonly float[] Constant = [3, 3, 3, 3, 3, 3, 3, 3, 3];
-    private static readonly float[] Ramp = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-    private static readonly float[] Checkerboard = [1, -1, 1, -1, 1, -1, 1, -1, 1];
+    private static readonly float[] s_constant = [3, 3, 3, 3, 3, 3, 3, 3, 3];
+    private static readonly float[] s_ramp = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+    private static readonly float[] s_checkerboard = [1, -1, 1, -1, 1, -1, 1, -1, 1];
 
     [Fact]
     public void Constant_and_ramp_kernels_are_smoother_than_a_checkerboard()
     {
-        double constant = FilterSmoothness.Score(Constant, 1, 3, 3);
-        double ramp = FilterSmoothness.Score(Ramp, 1, 3, 3);
-        double checkerboard = FilterSmoothness.Score(Checkerboard, 1, 3, 3);
+        double constant = FilterSmoothness.Score(s_constant, 1, 3, 3);
+        double ramp = FilterSmoothness.Score(s_ramp, 1, 3, 3);
+        double checkerboard = FilterSmoothness.Score(s_checkerboard, 1, 3, 3);
 
         Assert.Equal(0.0, constant);
         Assert.Equal(0.25, ramp, precision: 12); // 6 horizontal steps of 1/8, 6 vertical of 3/8, over 12 pairs
@@ -24,7 +24,7 @@ public class FilterSmoothnessTests
     [Fact]
     public void The_score_is_the_mean_over_kernels_and_ignores_weight_scale()
     {
-        float[] both = [.. Ramp, .. Checkerboard];
+        float[] both = [.. s_ramp, .. s_checkerboard];
         float[] scaled = [.. both.Select(v => v * 1e-4f)];
 
         Assert.Equal(0.625, FilterSmoothness.Score(both, 2, 3, 3), precision: 6);
@@ -34,7 +34,7 @@ public class FilterSmoothnessTests
     [Fact]
     public void Non_finite_kernels_are_skipped_and_nothing_scoreable_gives_NaN()
     {
-        float[] withNaN = [.. Checkerboard, .. Enumerable.Repeat(float.NaN, 9)];
+        float[] withNaN = [.. s_checkerboard, .. Enumerable.Repeat(float.NaN, 9)];
 
         Assert.Equal(1.0, FilterSmoothness.Score(withNaN, 2, 3, 3), precision: 12);
         Assert.True(double.IsNaN(FilterSmoothness.Score([float.NaN, 1f, 2f, 3f], 1, 2, 2)));

@@ -4,14 +4,14 @@ namespace TrainWatch.Tests.Imaging;
 
 public class TileGridTests
 {
-    private static readonly TileGridOptions Gray = new() { ColorMap = ColorMap.Grayscale };
+    private static readonly TileGridOptions s_gray = new() { ColorMap = ColorMap.Grayscale };
 
     [Fact]
     public void A_ramp_kernel_in_grayscale_runs_black_to_white_with_each_element_an_s_by_s_block()
     {
         float[] kernel = [0, 1, 2, 3, 4, 5, 6, 7, 8];
         const int scale = 4, padding = 2;
-        var grid = new TileGrid(kernel, count: 1, channels: 1, height: 3, width: 3, Gray with { Scale = scale, Padding = padding });
+        var grid = new TileGrid(kernel, count: 1, channels: 1, height: 3, width: 3, s_gray with { Scale = scale, Padding = padding });
 
         using var png = new DecodedPng(grid.EncodePng());
 
@@ -31,8 +31,8 @@ public class TileGridTests
             }
         }
 
-        Assert.Equal(Gray.Background, png[0, 0]);
-        Assert.Equal(Gray.Background, png[png.Width - 1, png.Height - 1]);
+        Assert.Equal(s_gray.Background, png[0, 0]);
+        Assert.Equal(s_gray.Background, png[png.Width - 1, png.Height - 1]);
     }
 
     [Theory]
@@ -77,7 +77,7 @@ public class TileGridTests
     public void An_all_zero_tile_gets_the_red_X_and_a_live_tile_does_not()
     {
         float[] values = [.. Enumerable.Range(1, 25).Select(i => (float)i), .. new float[25]];
-        var grid = new TileGrid(values, 2, 1, 5, 5, Gray with { Scale = 3 });
+        var grid = new TileGrid(values, 2, 1, 5, 5, s_gray with { Scale = 3 });
 
         using var png = new DecodedPng(grid.EncodePng());
 

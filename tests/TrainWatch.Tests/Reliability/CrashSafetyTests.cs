@@ -15,12 +15,12 @@ public class CrashSafetyTests(Xunit.Abstractions.ITestOutputHelper output)
     private static int Trials =>
         int.TryParse(Environment.GetEnvironmentVariable("TRAINWATCH_CRASH_TRIALS"), out int trials) && trials > 0 ? trials : 20;
 
-    private static readonly string TrialProgram = Path.Combine(AppContext.BaseDirectory, "TrainWatch.CrashTrial.dll");
+    private static readonly string s_trialProgram = Path.Combine(AppContext.BaseDirectory, "TrainWatch.CrashTrial.dll");
 
     private static Process Start(string logDir, params string[] mode)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(TrialProgram);
+        info.ArgumentList.Add(s_trialProgram);
         info.ArgumentList.Add(logDir);
         foreach (var arg in mode)
         {

@@ -12,11 +12,11 @@ namespace TrainWatch.Tests.Summaries;
 /// </summary>
 public class SpanHistogramTests
 {
-    private static readonly int Threshold = SpanHistogram.ParallelThreshold;
+    private static readonly int s_threshold = SpanHistogram.ParallelThreshold;
 
-    public static TheoryData<string> Distributions => new(DistributionNames);
+    public static TheoryData<string> Distributions => new(s_distributionNames);
 
-    private static readonly string[] DistributionNames =
+    private static readonly string[] s_distributionNames =
     [
         "normal", "tiny normal", "uniform", "log-uniform over every limit", "random bit patterns", "on the limits",
         "subnormals and zeros", "huge", "one value", "sparse non-finite", "mostly non-finite",
@@ -47,9 +47,9 @@ public class SpanHistogramTests
     [Fact]
     public void Large_inputs_split_over_threads_give_the_same_bits_as_one_thread()
     {
-        float[] values = Generate("log-uniform over every limit", Threshold * 2 + 12_345, seed: 5);
+        float[] values = Generate("log-uniform over every limit", s_threshold * 2 + 12_345, seed: 5);
         values[77] = float.NaN;
-        values[Threshold + 1] = float.NegativeInfinity;
+        values[s_threshold + 1] = float.NegativeInfinity;
         values[^1] = -0f;
 
         var parallel = SpanHistogram.FromValues<float>(values.AsMemory(), out var parallelNonFinite)!;
@@ -63,7 +63,7 @@ public class SpanHistogramTests
     [Fact]
     public void Large_double_inputs_split_over_threads_match_the_reference()
     {
-        double[] values = GenerateDoubles("normal", Threshold + 999, seed: 9);
+        double[] values = GenerateDoubles("normal", s_threshold + 999, seed: 9);
         values[3] = double.PositiveInfinity;
         var parallel = SpanHistogram.FromValues<double>(values.AsMemory(), out _)!;
         Assert.Equal(SpanHistogram.FromValues<double>(values.AsSpan(), out _), parallel);

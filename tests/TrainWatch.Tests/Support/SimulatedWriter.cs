@@ -12,7 +12,7 @@ namespace TrainWatch.Tests.Support;
 /// </summary>
 public sealed class SimulatedWriter : IDisposable
 {
-    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan s_hangGuard = TimeSpan.FromSeconds(60);
     private readonly TempDirectory _dir = new();
     private GatedStream? _stream;
 
@@ -92,7 +92,7 @@ public sealed class SimulatedWriter : IDisposable
             }
 
             // The drain ran above; what is left of DisposeAsync may finish on the pool.
-            if (!closing.Wait(HangGuard))
+            if (!closing.Wait(s_hangGuard))
             {
                 throw new TimeoutException("the writer did not finish closing after its loop went idle");
             }

@@ -9,7 +9,7 @@ namespace TrainWatch.TorchSharp.Tests.Diagnosis;
 /// </summary>
 public sealed class FaultZooTests
 {
-    private static readonly ZooSettings Settings = new([], [], Steps: 140, Every: 5, Onset: 100, Path.Combine(Path.GetTempPath(), $"trainwatch-zoo-tests-{Environment.ProcessId}"), CliPath: null, ReportPath: null);
+    private static readonly ZooSettings s_settings = new([], [], Steps: 140, Every: 5, Onset: 100, Path.Combine(Path.GetTempPath(), $"trainwatch-zoo-tests-{Environment.ProcessId}"), CliPath: null, ReportPath: null);
 
     [Theory]
     [InlineData("mlp-blocks", "healthy")]
@@ -28,10 +28,10 @@ public sealed class FaultZooTests
     {
         var fault = Fault.All.Single(f => f.Name == faultName);
         using var model = ZooModels.Create(modelName);
-        var run = CaseRunner.Run(modelName, fault, Settings);
+        var run = CaseRunner.Run(modelName, fault, s_settings);
         try
         {
-            var score = CaseScore.For(run, model, Settings, diff: null);
+            var score = CaseScore.For(run, model, s_settings, diff: null);
             Assert.True(score.FalseAlerts.Count == 0, string.Join("\n", score.FalseAlerts));
             if (!fault.IsHealthy)
             {

@@ -24,7 +24,7 @@ public sealed class ReadmeCodeTests
 
     // What a block that is not a whole program may use without declaring it: a model, its optimizer, a TorchSharp
     // loss module (called with .call, as the README's loop does) and a batch.
-    private static readonly (string Name, string Declaration)[] Harness =
+    private static readonly (string Name, string Declaration)[] s_harness =
     [
         ("model", "var model = torch.nn.Sequential((\"conv\", torch.nn.Conv2d(1, 4, 3, padding: 1)), (\"out\", torch.nn.Sigmoid()));"),
         ("optimizer", "var optimizer = torch.optim.Adam(model.parameters());"),
@@ -59,7 +59,7 @@ public sealed class ReadmeCodeTests
         var lines = block.Split('\n');
         var usings = lines.TakeWhile(l => l.StartsWith("using ", StringComparison.Ordinal) || l.Trim().Length == 0).ToList();
         string body = string.Join('\n', lines.Skip(usings.Count));
-        var prelude = Harness.Where(h => !body.Contains($"var {h.Name} ", StringComparison.Ordinal)).Select(h => h.Declaration);
+        var prelude = s_harness.Where(h => !body.Contains($"var {h.Name} ", StringComparison.Ordinal)).Select(h => h.Declaration);
         string program = string.Join('\n', usings.Append("using TorchSharp;").Concat(prelude).Append(body));
         var options = new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable);
         var compilation = CSharpCompilation.Create(

@@ -11,7 +11,7 @@ namespace TrainWatch.TorchSharp.Tests.Docs;
 /// </summary>
 public sealed class ReadmeDefaultsTests
 {
-    private static readonly Dictionary<string, object> Defaults = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, object> s_defaults = new(StringComparer.Ordinal)
     {
         ["WatchOptions"] = new WatchOptions(),
         ["PictureOptions"] = new PictureOptions(),
@@ -30,7 +30,7 @@ public sealed class ReadmeDefaultsTests
             var name = Regex.Match(row[0], @"^`(\w+)\.(\w+)`$");
             Assert.True(name.Success, $"'{row[0]}' is not `Type.Property`");
             string type = name.Groups[1].Value, property = name.Groups[2].Value;
-            Assert.True(Defaults.TryGetValue(type, out var options), $"the README names {type}, which the test does not know");
+            Assert.True(s_defaults.TryGetValue(type, out var options), $"the README names {type}, which the test does not know");
             var info = options.GetType().GetProperty(property);
             Assert.True(info is not null, $"{type} has no property {property}");
             Assert.Equal(Text(info.GetValue(options)), row[1].Replace(",", "", StringComparison.Ordinal));

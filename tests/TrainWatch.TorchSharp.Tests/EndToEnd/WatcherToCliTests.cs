@@ -16,7 +16,7 @@ public sealed class WatcherToCliTests
 {
     private const string Model = "mlp-blocks";
 
-    private static readonly ZooSettings Settings = new([], [], Steps: 140, Every: 5, Onset: 100, Path.Combine(Path.GetTempPath(), $"trainwatch-e2e-{Environment.ProcessId}"), CliPath: null, ReportPath: null);
+    private static readonly ZooSettings s_settings = new([], [], Steps: 140, Every: 5, Onset: 100, Path.Combine(Path.GetTempPath(), $"trainwatch-e2e-{Environment.ProcessId}"), CliPath: null, ReportPath: null);
 
     [Theory]
     [InlineData("grad-blowup", AlertTags.ExplodingGradient)]
@@ -26,8 +26,8 @@ public sealed class WatcherToCliTests
         var fault = Fault.All.Single(f => f.Name == faultName);
         using var model = ZooModels.Create(Model);
         string layer = model.MiddleLayer;
-        var healthy = CaseRunner.Run(Model, Fault.Healthy, Settings);
-        var faulty = CaseRunner.Run(Model, fault, Settings);
+        var healthy = CaseRunner.Run(Model, Fault.Healthy, s_settings);
+        var faulty = CaseRunner.Run(Model, fault, s_settings);
         try
         {
             // diff: the root cause (or the first non-finite layer) is the planted layer, dated near the planted step.
@@ -35,7 +35,7 @@ public sealed class WatcherToCliTests
             Assert.True(diffExit == ExitCodes.ProblemsFound, $"diff exited {diffExit}: {diffError}");
             var verdict = DiffProbe.Read(diffOut, diffExit);
             Assert.True(Fault.SameLayer(verdict.Layer, layer), $"diff named {verdict.Layer} ({verdict.Kind}), planted at {layer}");
-            Assert.InRange(verdict.Onset!.Value, Settings.Onset - Settings.Every, Settings.Onset + Settings.Every);
+            Assert.InRange(verdict.Onset!.Value, s_settings.Onset - s_settings.Every, s_settings.Onset + s_settings.Every);
 
             // diff also lists the watcher's own incidents: none in the healthy run, the first in B at the planted layer.
             using (var diffJson = JsonDocument.Parse(diffOut))
@@ -57,7 +57,7 @@ public sealed class WatcherToCliTests
             Assert.Equal(ExitCodes.Ok, tailExit);
             var alert = AlertLines(tailOut).Where(a => a.Tag == alertTag).Select(a => a.Line).OrderBy(a => a.Step).First();
             Assert.True(Fault.SameLayer(alert.Layer, layer), $"the first {alertTag} names {alert.Layer}, planted at {layer}");
-            Assert.InRange(alert.Step, Settings.Onset, Settings.Onset + Settings.Every);
+            Assert.InRange(alert.Step, s_settings.Onset, s_settings.Onset + s_settings.Every);
 
             // tail --once, the dashboard: the planted layer is flagged by that alert. (Layers are listed newest alert
             // first, so a fault that spreads puts the layers it reached later above it.)
@@ -75,7 +75,7 @@ public sealed class WatcherToCliTests
         }
         finally
         {
-            Directory.Delete(Settings.OutputDirectory, recursive: true);
+            Directory.Delete(s_settings.OutputDirectory, recursive: true);
         }
     }
 

@@ -20,7 +20,7 @@ public sealed class HistoryPictureTests
     private const int Bins = 64;
 
     // Kept, not a temporary: see DeviceScalars.
-    private static readonly Scalar Huge = 1e7;
+    private static readonly Scalar s_huge = 1e7;
 
     [Fact]
     public void Each_column_of_the_picture_is_one_steps_recorded_histogram_on_the_fixed_buckets()
@@ -80,7 +80,7 @@ public sealed class HistoryPictureTests
                 {
                     using (no_grad())
                     {
-                        fc.weight!.mul_(Huge);
+                        fc.weight!.mul_(s_huge);
                     }
                 }
 

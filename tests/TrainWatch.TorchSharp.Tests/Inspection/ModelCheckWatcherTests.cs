@@ -11,7 +11,7 @@ namespace TrainWatch.TorchSharp.Tests.Inspection;
 /// <summary>What the model check leaves in the run and the watcher: alerts at step 0, in the event file and to handlers.</summary>
 public sealed class ModelCheckWatcherTests
 {
-    private static readonly Generator Inputs = new(41);
+    private static readonly Generator s_inputs = new(41);
 
     [Fact]
     public void Attach_writes_the_findings_at_step_0_as_alert_text_and_weight_scalars_and_raises_them_at_the_first_step()
@@ -64,7 +64,7 @@ public sealed class ModelCheckWatcherTests
         using (var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 5, new WatchOptions { AlertsToConsole = false }))
         {
             Assert.Empty(watch.Alerts);
-            model.TrainStep(optimizer, watch, Inputs);
+            model.TrainStep(optimizer, watch, s_inputs);
             Assert.Equal(1, watch.HostTransfer.Count); // the check's copy is not a sample step's
         }
 
@@ -101,7 +101,7 @@ public sealed class ModelCheckWatcherTests
     private static void TrainStep(Module<Tensor, Tensor> model, optim.Optimizer optimizer, TrainWatcher watch)
     {
         using var scope = NewDisposeScope();
-        var (x, y) = SmallCnn.Batch(4, Inputs);
+        var (x, y) = SmallCnn.Batch(4, s_inputs);
         optimizer.zero_grad();
         var loss = functional.cross_entropy(model.call(x), y);
         loss.backward();

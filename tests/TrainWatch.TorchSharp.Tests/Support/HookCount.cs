@@ -10,7 +10,7 @@ namespace TrainWatch.TorchSharp.Tests.Support;
 /// </summary>
 public static class HookCount
 {
-    private static readonly string[] Tables = ["pre_hooks", "post_hooks", "module_pre_hooks", "module_post_hooks"];
+    private static readonly string[] s_tables = ["pre_hooks", "post_hooks", "module_pre_hooks", "module_post_hooks"];
 
     public static int Of(Module model)
     {
@@ -19,7 +19,7 @@ public static class HookCount
         {
             for (var type = module.GetType(); type is not null; type = type.BaseType)
             {
-                foreach (string name in Tables)
+                foreach (string name in s_tables)
                 {
                     if (type.GetField(name, BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)?.GetValue(module) is ICollection table)
                     {

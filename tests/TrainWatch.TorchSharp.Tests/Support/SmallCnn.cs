@@ -10,8 +10,8 @@ public sealed class SmallCnn : Module<Tensor, Tensor>
 {
     // Kept Scalars rather than literals: a temporary Scalar can be freed mid-call by another thread's garbage
     // collection in optimized code (see DeviceScalars), and these run in every test's training step.
-    private static readonly Scalar NoiseScale = 0.5f;
-    private static readonly Scalar SignalScale = 1.5f;
+    private static readonly Scalar s_noiseScale = 0.5f;
+    private static readonly Scalar s_signalScale = 1.5f;
 
     private readonly Sequential features;
     private readonly Sequential classifier;
@@ -56,8 +56,8 @@ public sealed class SmallCnn : Module<Tensor, Tensor>
     public static (Tensor X, Tensor Y) Batch(int size, Generator generator)
     {
         var y = randint(0, 3, [size], generator: generator);
-        var x = randn([size, 3, 8, 8], generator: generator).mul_(NoiseScale);
-        x.add_(functional.one_hot(y, 3).to(ScalarType.Float32).reshape(size, 3, 1, 1), SignalScale); // alpha given: no temporary
+        var x = randn([size, 3, 8, 8], generator: generator).mul_(s_noiseScale);
+        x.add_(functional.one_hot(y, 3).to(ScalarType.Float32).reshape(size, 3, 1, 1), s_signalScale); // alpha given: no temporary
         return (x, y);
     }
 }

@@ -12,19 +12,19 @@ namespace TrainWatch.TorchSharp.Tests.Watcher;
 /// </summary>
 public sealed class AttachLifecycleTests
 {
-    private static readonly WatchOptions Quiet = new() { AlertsToConsole = false, Logger = new ListLogger() };
+    private static readonly WatchOptions s_quiet = new() { AlertsToConsole = false, Logger = new ListLogger() };
 
     [Fact]
     public void The_options_interval_is_kept_when_Attach_is_not_given_one()
     {
-        var steps = SampledSteps((model, optimizer, dir) => TrainWatcher.Attach(model, optimizer, dir, options: Quiet with { Every = 3 }), 7);
+        var steps = SampledSteps((model, optimizer, dir) => TrainWatcher.Attach(model, optimizer, dir, options: s_quiet with { Every = 3 }), 7);
         Assert.Equal([0L, 3L, 6L], steps);
     }
 
     [Fact]
     public void The_argument_interval_is_used_when_the_options_leave_it_at_its_default()
     {
-        var steps = SampledSteps((model, optimizer, dir) => TrainWatcher.Attach(model, optimizer, dir, every: 2, Quiet), 5);
+        var steps = SampledSteps((model, optimizer, dir) => TrainWatcher.Attach(model, optimizer, dir, every: 2, s_quiet), 5);
         Assert.Equal([0L, 2L, 4L], steps);
     }
 
@@ -35,14 +35,14 @@ public sealed class AttachLifecycleTests
         string run = Path.Combine(dir.Path, "run");
         using var model = new SmallCnn();
         using var optimizer = optim.SGD(model.parameters(), 0.01);
-        var e = Assert.Throws<ArgumentException>(() => TrainWatcher.Attach(model, optimizer, run, every: 5, Quiet with { Every = 10 }));
+        var e = Assert.Throws<ArgumentException>(() => TrainWatcher.Attach(model, optimizer, run, every: 5, s_quiet with { Every = 10 }));
         Assert.Contains("every: 5", e.Message);
         Assert.Contains("Every = 10", e.Message);
         Assert.False(Directory.Exists(run));
         Assert.Equal(0, HookCount.Of(model));
 
         // The same value twice is no contradiction.
-        using var watch = TrainWatcher.Attach(model, optimizer, run, every: 10, Quiet with { Every = 10 });
+        using var watch = TrainWatcher.Attach(model, optimizer, run, every: 10, s_quiet with { Every = 10 });
         Assert.True(HookCount.Of(model) > 0);
     }
 
@@ -58,10 +58,10 @@ public sealed class AttachLifecycleTests
         using var optimizer = optim.SGD(model.parameters(), 0.01);
         var options = which switch
         {
-            "projector" => Quiet with { Projector = new ProjectorOptions { MaxSnapshots = 1 } },
-            "pictures" => Quiet with { Pictures = new TrainWatch.TorchSharp.Pictures.PictureOptions { EverySteps = 0 } },
-            "history" => Quiet with { History = new HistoryOptions { MaxColumns = 3 } },
-            _ => Quiet with { HParams = new Dictionary<string, object>() },
+            "projector" => s_quiet with { Projector = new ProjectorOptions { MaxSnapshots = 1 } },
+            "pictures" => s_quiet with { Pictures = new TrainWatch.TorchSharp.Pictures.PictureOptions { EverySteps = 0 } },
+            "history" => s_quiet with { History = new HistoryOptions { MaxColumns = 3 } },
+            _ => s_quiet with { HParams = new Dictionary<string, object>() },
         };
 
         Assert.ThrowsAny<ArgumentException>(() => TrainWatcher.Attach(model, optimizer, run, every: 1, options));
@@ -80,7 +80,7 @@ public sealed class AttachLifecycleTests
         using var model = new SmallCnn();
         using var optimizer = optim.SGD(model.parameters(), 0.01);
         var reached = new List<AttachStage>();
-        var options = Quiet with
+        var options = s_quiet with
         {
             HParams = new Dictionary<string, object> { ["lr"] = 0.01 }, // something written at attach, to be undone
             AttachStageReached = at =>
@@ -124,7 +124,7 @@ public sealed class AttachLifecycleTests
         using var model = new SmallCnn();
         using var optimizer = optim.SGD(model.parameters(), 0.01);
         var reached = new List<AttachStage>();
-        using (TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, Quiet with { AttachStageReached = reached.Add }))
+        using (TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, s_quiet with { AttachStageReached = reached.Add }))
         {
             Assert.Equal(Enum.GetValues<AttachStage>(), reached);
         }
@@ -139,7 +139,7 @@ public sealed class AttachLifecycleTests
         var logger = new ListLogger();
         using var model = new SmallCnn();
         using var optimizer = optim.SGD(model.parameters(), 0.01);
-        var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, Quiet with { Logger = logger, Writer = new EventWriterOptions { ThrowOnError = true } });
+        var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, s_quiet with { Logger = logger, Writer = new EventWriterOptions { ThrowOnError = true } });
         Train(model, optimizer, watch, 2);
 
         // Strict mode makes the writer's Dispose throw once an error was recorded; a builder that fails records one.
@@ -158,7 +158,7 @@ public sealed class AttachLifecycleTests
         using var dir = new TempDirectory();
         using var model = new SmallCnn();
         using var optimizer = optim.SGD(model.parameters(), 0.01);
-        var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, Quiet);
+        var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, s_quiet);
         Train(model, optimizer, watch, 2);
         watch.Dispose();
         var files = Directory.EnumerateFiles(dir.Path, "*", SearchOption.AllDirectories).ToDictionary(f => f, f => new FileInfo(f).Length);

@@ -15,7 +15,7 @@ namespace TrainWatch.TorchSharp.Tests.Watcher;
 /// </summary>
 public sealed class HostileInputTests
 {
-    private static readonly WatchOptions Quiet = new() { AlertsToConsole = false };
+    private static readonly WatchOptions s_quiet = new() { AlertsToConsole = false };
 
     [Fact]
     public void Empty_parameters_are_skipped_and_the_rest_of_the_sample_is_kept()
@@ -104,7 +104,7 @@ public sealed class HostileInputTests
         using var model = Sequential(("fc", Linear(4, 2)));
         using var optimizer = optim.SGD(model.parameters(), 0.01);
         double? expected;
-        using (var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, Quiet))
+        using (var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, s_quiet))
         {
             using var scope = NewDisposeScope();
             var output = model.call(randn(3, 4));
@@ -147,7 +147,7 @@ public sealed class HostileInputTests
             ("слой🙂", Linear(8, 8)),
             (longName, Linear(8, 2)));
         using var optimizer = optim.SGD(model.parameters(), 0.01);
-        using (var watch = TrainWatcher.Attach(model, optimizer, runDirectory, every: 1, Quiet with { WriteGraph = true }))
+        using (var watch = TrainWatcher.Attach(model, optimizer, runDirectory, every: 1, s_quiet with { WriteGraph = true }))
         {
             for (int i = 0; i < 2; i++)
             {
@@ -174,7 +174,7 @@ public sealed class HostileInputTests
         using var dir = new TempDirectory();
         using var model = Sequential(("fc", Linear(4, 2)));
         using var optimizer = optim.SGD(model.parameters(), 0.01);
-        var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, Quiet);
+        var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, s_quiet);
         TrainOnce(model, watch, randn(3, 4));
         watch.Dispose();
         long bytes = new FileInfo(watch.Writer!.FilePath).Length;
@@ -196,7 +196,7 @@ public sealed class HostileInputTests
         var logger = new ListLogger();
         using var model = Sequential(("fc", Linear(4, 2))).to(new Device("meta"));
         using var optimizer = optim.SGD(model.parameters(), 0.01);
-        using (var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, Quiet with { Logger = logger }))
+        using (var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, s_quiet with { Logger = logger }))
         {
             for (int i = 0; i < 3; i++)
             {
@@ -216,7 +216,7 @@ public sealed class HostileInputTests
     {
         using var dir = new TempDirectory();
         using var optimizer = optim.SGD(model.parameters(), 0.01);
-        using (var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, Quiet))
+        using (var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, s_quiet))
         {
             TrainOnce(model, watch, input);
             Assert.Equal(0, watch.FailedSamples);

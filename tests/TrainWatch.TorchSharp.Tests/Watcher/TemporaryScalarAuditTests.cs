@@ -12,14 +12,14 @@ namespace TrainWatch.TorchSharp.Tests.Watcher;
 /// </summary>
 public sealed class TemporaryScalarAuditTests
 {
-    private static readonly Lazy<TemporaryScalarFinder> Finder = new(() => new TemporaryScalarFinder(typeof(Tensor).Assembly.Location));
+    private static readonly Lazy<TemporaryScalarFinder> s_finder = new(() => new TemporaryScalarFinder(typeof(Tensor).Assembly.Location));
 
     [Fact]
     public void The_finder_sees_the_temporaries_of_implicit_constants_tensor_sums_squares_and_optimizer_steps()
     {
-        Assert.True(Finder.Value.TorchSharpMakerCount > 100, $"only {Finder.Value.TorchSharpMakerCount} TorchSharp methods found making Scalars");
+        Assert.True(s_finder.Value.TorchSharpMakerCount > 100, $"only {s_finder.Value.TorchSharpMakerCount} TorchSharp methods found making Scalars");
 
-        var sites = Finder.Value.CallSites(typeof(KnownTemporaries).Assembly.Location, isAllowed: _ => false)
+        var sites = s_finder.Value.CallSites(typeof(KnownTemporaries).Assembly.Location, isAllowed: _ => false)
             .Where(s => s.Contains(nameof(KnownTemporaries), StringComparison.Ordinal))
             .ToList();
 
@@ -33,7 +33,7 @@ public sealed class TemporaryScalarAuditTests
     [Fact]
     public void TrainWatch_makes_no_temporary_Scalar_outside_DeviceScalars()
     {
-        var sites = Finder.Value.CallSites(typeof(TrainWatcher).Assembly.Location, type => type == typeof(DeviceScalars).FullName);
+        var sites = s_finder.Value.CallSites(typeof(TrainWatcher).Assembly.Location, type => type == typeof(DeviceScalars).FullName);
 
         Assert.True(sites.Count == 0, "temporary Scalars at:\n" + string.Join("\n", sites));
     }
@@ -43,7 +43,7 @@ public sealed class TemporaryScalarAuditTests
     {
         // Program is the example's training loop: its optimizer.step() is TorchSharp's own code, kept because it is what
         // a user's loop calls (docs/reliability.md). Its data generator and model must not add temporaries of their own.
-        var sites = Finder.Value.CallSites(typeof(ShapesDataset).Assembly.Location, type => type == "TrainWatch.Examples.ShapesCnn.ScalarConstants");
+        var sites = s_finder.Value.CallSites(typeof(ShapesDataset).Assembly.Location, type => type == "TrainWatch.Examples.ShapesCnn.ScalarConstants");
 
         var unexpected = sites.Where(s => !Regex.IsMatch(s, @"^Program[:/].* -> (Optimizer::step|optim::SGD)\(")).ToList();
         Assert.True(unexpected.Count == 0, "temporary Scalars at:\n" + string.Join("\n", unexpected));
@@ -56,7 +56,7 @@ public sealed class TemporaryScalarAuditTests
         // The zoo's training loop is a user's loop (TorchSharp's own optimizer code included); its models and data
         // generators run in tests beside the storm of collections and must keep their constants.
         string[] holders = ["SyntheticData", "ResidualCnn", "AttentionClassifier"];
-        var sites = Finder.Value.CallSites(typeof(TrainWatch.Examples.FaultZoo.Models.ZooModel).Assembly.Location, type => holders.Any(h => type == $"TrainWatch.Examples.FaultZoo.Models.{h}"));
+        var sites = s_finder.Value.CallSites(typeof(TrainWatch.Examples.FaultZoo.Models.ZooModel).Assembly.Location, type => holders.Any(h => type == $"TrainWatch.Examples.FaultZoo.Models.{h}"));
 
         var inModels = sites.Where(s => s.StartsWith("TrainWatch.Examples.FaultZoo.Models.", StringComparison.Ordinal)).ToList();
         Assert.True(inModels.Count == 0, "temporary Scalars at:\n" + string.Join("\n", inModels));
@@ -65,11 +65,11 @@ public sealed class TemporaryScalarAuditTests
     /// <summary>One method per kind of call site, for the finder to find (or, for the kept ones, not to).</summary>
     private static class KnownTemporaries
     {
-        private static readonly Scalar Two = 2;
+        private static readonly Scalar s_two = 2;
 
         public static Tensor ImplicitConstant(Tensor t) => t.mul(2);
 
-        public static Tensor KeptConstant(Tensor t) => t.mul(Two);
+        public static Tensor KeptConstant(Tensor t) => t.mul(s_two);
 
         public static Tensor TensorSum(Tensor a, Tensor b) => a + b;
 

@@ -12,10 +12,10 @@ internal static class LabelPainter
 {
     private const float SystemTextSize = 10f;
 
-    private static readonly Lazy<bool> SystemFontWorks = new(ProbeSystemFont);
+    private static readonly Lazy<bool> s_systemFontWorks = new(ProbeSystemFont);
 
     /// <summary>Whether labels are drawn with a system font here (false: the built-in bitmap font).</summary>
-    public static bool UsesSystemFont => SystemFontWorks.Value;
+    public static bool UsesSystemFont => s_systemFontWorks.Value;
 
     /// <summary>Height of the strip a label needs, including a pixel of margin above and below.</summary>
     public static int LineHeight(bool systemFont) => systemFont ? 12 : BitmapFont.Height + 2;

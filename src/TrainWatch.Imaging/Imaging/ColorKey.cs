@@ -15,7 +15,7 @@ public static class ColorKey
     private const int MinBarWidth = 176;
     private const int MaxBarWidth = 240;
     private const int Margin = 4;
-    private static readonly Rgba LabelColour = new(220, 220, 220);
+    private static readonly Rgba s_labelColour = new(220, 220, 220);
 
     /// <summary>Pixels the key adds below a picture.</summary>
     public static int Height => Gap + BarHeight + 2 + BitmapFont.Height + 2;
@@ -48,11 +48,11 @@ public static class ColorKey
         }
 
         int textY = barTop + BarHeight + 2;
-        BitmapFont.Draw(image, low, Margin, textY, low.Length * BitmapFont.Advance, LabelColour);
+        BitmapFont.Draw(image, low, Margin, textY, low.Length * BitmapFont.Advance, s_labelColour);
         int middleWidth = middle.Length * BitmapFont.Advance;
-        BitmapFont.Draw(image, middle, Margin + ((barWidth - middleWidth) / 2), textY, middleWidth, LabelColour);
+        BitmapFont.Draw(image, middle, Margin + ((barWidth - middleWidth) / 2), textY, middleWidth, s_labelColour);
         int highWidth = high.Length * BitmapFont.Advance;
-        BitmapFont.Draw(image, high, Margin + barWidth - highWidth, textY, highWidth, LabelColour);
+        BitmapFont.Draw(image, high, Margin + barWidth - highWidth, textY, highWidth, s_labelColour);
         return image;
     }
 }

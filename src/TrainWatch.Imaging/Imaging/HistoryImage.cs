@@ -21,8 +21,8 @@ public static class HistoryImage
     private const int LabelCharacters = 5;
     private const int ColourBarWidth = 8;
     private const int ColourBarCharacters = 5;
-    private static readonly Rgba LabelColour = new(200, 200, 200);
-    private static readonly Rgba EmptyNonFinite = new(40, 40, 40);
+    private static readonly Rgba s_labelColour = new(200, 200, 200);
+    private static readonly Rgba s_emptyNonFinite = new(40, 40, 40);
 
     /// <summary>
     /// The layout of a picture of <paramref name="buckets"/> buckets with room for <paramref name="maxColumns"/> columns,
@@ -84,7 +84,7 @@ public static class HistoryImage
                 }
             }
 
-            image.FillRectangle(x, layout.NonFiniteTop, layout.ColumnX(c + 1) - x, layout.NonFiniteHeight, column.NonFinite > 0 ? Rgba.Magenta : EmptyNonFinite);
+            image.FillRectangle(x, layout.NonFiniteTop, layout.ColumnX(c + 1) - x, layout.NonFiniteHeight, column.NonFinite > 0 ? Rgba.Magenta : s_emptyNonFinite);
         }
 
         DrawColourBar(image, layout, largest);
@@ -108,8 +108,8 @@ public static class HistoryImage
 
         int textX = layout.ColourBarLeft + layout.ColourBarWidth + 3;
         int maxWidth = layout.Width - textX;
-        BitmapFont.Draw(image, CountText(largest), textX, layout.PlotTop, maxWidth, LabelColour);
-        BitmapFont.Draw(image, "0", textX, layout.PlotBottom - BitmapFont.Height, maxWidth, LabelColour);
+        BitmapFont.Draw(image, CountText(largest), textX, layout.PlotTop, maxWidth, s_labelColour);
+        BitmapFont.Draw(image, "0", textX, layout.PlotBottom - BitmapFont.Height, maxWidth, s_labelColour);
     }
 
     /// <summary>A count per step in at most five characters: 7, 130, 2500, 1.2E5.</summary>
@@ -122,7 +122,7 @@ public static class HistoryImage
     {
         int maxWidth = layout.PlotLeft - 4;
         int textY = layout.NonFiniteTop + ((layout.NonFiniteHeight - BitmapFont.Height) / 2);
-        BitmapFont.Draw(image, "NAN", layout.PlotLeft - 4 - (3 * BitmapFont.Advance), Math.Max(0, textY), maxWidth, LabelColour);
+        BitmapFont.Draw(image, "NAN", layout.PlotLeft - 4 - (3 * BitmapFont.Advance), Math.Max(0, textY), maxWidth, s_labelColour);
         var taken = new List<int> { textY };
         foreach (var label in labels)
         {
@@ -135,8 +135,8 @@ public static class HistoryImage
 
             taken.Add(top);
             int textWidth = Math.Min(label.Text.Length, LabelCharacters) * BitmapFont.Advance;
-            BitmapFont.Draw(image, label.Text, layout.PlotLeft - 4 - textWidth, top, maxWidth, LabelColour);
-            image.FillRectangle(layout.PlotLeft - 3, y, 2, 1, LabelColour);
+            BitmapFont.Draw(image, label.Text, layout.PlotLeft - 4 - textWidth, top, maxWidth, s_labelColour);
+            image.FillRectangle(layout.PlotLeft - 3, y, 2, 1, s_labelColour);
         }
     }
 
@@ -149,7 +149,7 @@ public static class HistoryImage
 
         int y = layout.PlotBottom + 4;
         string first = columns[0].FirstStep.ToString(CultureInfo.InvariantCulture);
-        BitmapFont.Draw(image, first, layout.PlotLeft, y, layout.Width - layout.PlotLeft, LabelColour);
+        BitmapFont.Draw(image, first, layout.PlotLeft, y, layout.Width - layout.PlotLeft, s_labelColour);
         if (columns[^1].LastStep == columns[0].FirstStep)
         {
             return;
@@ -163,7 +163,7 @@ public static class HistoryImage
         x = Math.Min(x, layout.Width - lastWidth);
         if (x >= firstEnd)
         {
-            BitmapFont.Draw(image, last, x, y, lastWidth, LabelColour);
+            BitmapFont.Draw(image, last, x, y, lastWidth, s_labelColour);
         }
     }
 }

@@ -8,6 +8,17 @@ namespace TrainWatch.Imaging;
 /// </summary>
 public static class SummaryWriterImageExtensions
 {
+    /// <summary>Logs a raw 8-bit image (rows top to bottom); it is encoded as PNG on the writer thread.</summary>
+    /// <exception cref="ArgumentException">The buffer does not match the size and format.</exception>
+    public static void AddImage(this SummaryWriter writer, string tag, ReadOnlySpan<byte> pixels, int width, int height, PixelFormat format, long step)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        string checkedTag = SummaryTag.Validate(tag);
+        PngEncoder.Validate(pixels.Length, width, height, format);
+        byte[] copy = pixels.ToArray();
+        writer.AddDeferred(step, () => ImageSummary.Build(checkedTag, PngEncoder.Encode(copy, width, height, format)), copy.Length);
+    }
+
     /// <summary>Logs a rendered image; it is encoded as PNG on the writer thread.</summary>
     public static void AddImage(this SummaryWriter writer, string tag, RgbaImage image, long step)
     {

@@ -9,7 +9,7 @@ public static class PngEncoder
     // Why zlib level 3 with the Sub filter: monitoring images are written every few hundred steps on a shared writer
     // thread, where Skia's default (level 6, all filters) is several times slower for files only a little smaller.
     // PNG stays lossless either way.
-    private static readonly SKPngEncoderOptions FastPng = new(SKPngEncoderFilterFlags.Sub, zLibLevel: 3);
+    private static readonly SKPngEncoderOptions s_fastPng = new(SKPngEncoderFilterFlags.Sub, zLibLevel: 3);
 
     /// <summary>Encodes <paramref name="pixels"/> (rows top to bottom, no padding) as a PNG.</summary>
     /// <exception cref="ArgumentException">The buffer does not match the size and format.</exception>
@@ -43,7 +43,7 @@ public static class PngEncoder
         try
         {
             using var pixmap = new SKPixmap(info, handle.AddrOfPinnedObject(), info.RowBytes);
-            using var data = pixmap.Encode(FastPng)
+            using var data = pixmap.Encode(s_fastPng)
                 ?? throw new InvalidOperationException($"SkiaSharp could not encode a {width}x{height} {format} image as PNG.");
             return data.ToArray();
         }

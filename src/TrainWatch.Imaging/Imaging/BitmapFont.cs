@@ -20,7 +20,7 @@ internal static class BitmapFont
     public const int Height = GlyphHeight * Scale;
 
     // Rows top to bottom, '1' = ink. Kept as text so the glyphs can be read and fixed by eye.
-    private static readonly Dictionary<char, string> Glyphs = new()
+    private static readonly Dictionary<char, string> s_glyphs = new()
     {
         ['0'] = "111101101101111", ['1'] = "010110010010111", ['2'] = "111001111100111", ['3'] = "111001111001111",
         ['4'] = "101101111001001", ['5'] = "111100111001111", ['6'] = "111100111101111", ['7'] = "111001001001001",
@@ -39,7 +39,7 @@ internal static class BitmapFont
     };
 
     /// <summary>Whether <paramref name="c"/> has a glyph of its own (after upper-casing).</summary>
-    public static bool HasGlyph(char c) => Glyphs.ContainsKey(char.ToUpperInvariant(c));
+    public static bool HasGlyph(char c) => s_glyphs.ContainsKey(char.ToUpperInvariant(c));
 
     /// <summary>
     /// Draws <paramref name="text"/> with its top-left corner at (<paramref name="x"/>, <paramref name="y"/>); glyphs
@@ -50,7 +50,7 @@ internal static class BitmapFont
         int fitting = Math.Min(text.Length, (maxWidth + Scale) / Advance);
         for (int i = 0; i < fitting; i++)
         {
-            string glyph = Glyphs.GetValueOrDefault(char.ToUpperInvariant(text[i])) ?? Glyphs['?'];
+            string glyph = s_glyphs.GetValueOrDefault(char.ToUpperInvariant(text[i])) ?? s_glyphs['?'];
             for (int bit = 0; bit < glyph.Length; bit++)
             {
                 if (glyph[bit] == '1')

@@ -22,7 +22,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     public const string DroppedEventsTag = RunTags.DroppedEvents;
 
     // Process exit waits for a healthy disk this long at least (DrainTimeout may be shorter): the run's last events.
-    private static readonly TimeSpan ProcessExitTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan s_processExitTimeout = TimeSpan.FromSeconds(5);
 
     private readonly EventWriterOptions _options;
     private readonly EventFileSink _sink;
@@ -234,7 +234,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     {
         if (BeginClose())
         {
-            var limit = _options.DrainTimeout > ProcessExitTimeout ? _options.DrainTimeout : ProcessExitTimeout;
+            var limit = _options.DrainTimeout > s_processExitTimeout ? _options.DrainTimeout : s_processExitTimeout;
             if (_loop.Wait(limit + TimeSpan.FromSeconds(1)))
             {
                 ReportClosed();

@@ -19,7 +19,7 @@ internal sealed class EventWriteLoop
     // Room beyond the threshold in a preallocated batch: most records fit without writing the batch early.
     private const int PreallocatedSlack = 256 << 10;
 
-    private static readonly TimeSpan OneMillisecond = TimeSpan.FromMilliseconds(1);
+    private static readonly TimeSpan s_oneMillisecond = TimeSpan.FromMilliseconds(1);
 
     private readonly EventWriterOptions _options;
     private readonly EventFileSink _sink;
@@ -132,7 +132,7 @@ internal sealed class EventWriteLoop
     // Timers count whole milliseconds and fire at once for less: a shorter wait would let the loop spin until the clock
     // reached the due time (up to a millisecond of CPU on the real clock, for ever on a simulated one, which does not
     // move by itself).
-    private static TimeSpan TimerWait(TimeSpan wait) => wait < OneMillisecond ? OneMillisecond : wait;
+    private static TimeSpan TimerWait(TimeSpan wait) => wait < s_oneMillisecond ? s_oneMillisecond : wait;
 
     // How many more record bytes the batch takes before its byte bound makes it due (see EventQueue.BatchRoom).
     private long BatchRoom()

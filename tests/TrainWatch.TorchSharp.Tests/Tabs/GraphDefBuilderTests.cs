@@ -1,8 +1,8 @@
+using TrainWatch.Events;
 using TrainWatch.Graph;
 using TrainWatch.Protos;
-using TrainWatch.Tests.Support;
 
-namespace TrainWatch.Tests.Tabs;
+namespace TrainWatch.TorchSharp.Tests.Tabs;
 
 public sealed class GraphDefBuilderTests
 {
@@ -33,7 +33,9 @@ public sealed class GraphDefBuilderTests
             writer.AddGraph(GraphDefBuilder.Build(s_chain));
         }
 
-        var graphEvent = Assert.Single(EventFiles.ReadIntact(dir.Path), e => e.WhatCase == Event.WhatOneofCase.GraphDef);
+        var contents = EventFileReader.ReadAll(Assert.Single(Directory.GetFiles(dir.Path), EventFileName.IsEventFile));
+        Assert.Equal(EventFileState.Intact, contents.State);
+        var graphEvent = Assert.Single(contents.Events.Select(e => e.Event), e => e.WhatCase == Event.WhatOneofCase.GraphDef);
         var graph = GraphDef.Parser.ParseFrom(graphEvent.GraphDef);
 
         Assert.Equal(["input", "features/0", "features/1"], graph.Node.Select(n => n.Name));

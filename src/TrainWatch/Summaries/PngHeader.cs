@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace TrainWatch.Imaging;
+namespace TrainWatch.Summaries;
 
 /// <summary>The size and colour layout of a PNG, read from its IHDR chunk without decoding it.</summary>
 /// <param name="Width">Pixels per row.</param>

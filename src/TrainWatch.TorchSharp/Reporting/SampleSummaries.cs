@@ -10,7 +10,7 @@ namespace TrainWatch.TorchSharp.Reporting;
 /// <summary>
 /// Pure functions from a sample's host-side statistics to TensorBoard summaries. They run on the writer's thread.
 /// </summary>
-public static class SampleSummaries
+internal static class SampleSummaries
 {
     /// <summary>The summary of one sample step: scalars and histograms of weights, gradients and activations.</summary>
     public static Summary Build(SampleData sample)

@@ -8,7 +8,7 @@ namespace TrainWatch.TorchSharp.Sampling;
 /// <param name="Updates">Update-to-weight norms of an earlier optimizer step, if one was measured since the last sample.</param>
 /// <param name="LearningRates">The learning rate of every parameter group, named.</param>
 /// <param name="StepsPerSecond">Training speed since the previous sample step (NaN at the first).</param>
-public sealed record SampleData(
+internal sealed record SampleData(
     long Step,
     double? Loss,
     IReadOnlyList<ParameterSample> Parameters,
@@ -38,12 +38,12 @@ public sealed record SampleData(
 /// <param name="Name">Its module path, e.g. <c>features.0.weight</c>.</param>
 /// <param name="Weight">Statistics of the weights.</param>
 /// <param name="Gradient">Statistics of the gradient; null when <c>grad</c> was null.</param>
-public sealed record ParameterSample(string Name, TensorStats Weight, TensorStats? Gradient);
+internal sealed record ParameterSample(string Name, TensorStats Weight, TensorStats? Gradient);
 
 /// <summary>One module output.</summary>
 /// <param name="Name">Its module path, e.g. <c>features.2</c>, or path/element for a tuple output (<c>gru/output</c>).</param>
 /// <param name="Output">Statistics of its output tensor.</param>
-public sealed record ActivationSample(string Name, TensorStats Output)
+internal sealed record ActivationSample(string Name, TensorStats Output)
 {
     /// <summary>The module's path (<c>gru</c> for <c>gru/h_n</c>; empty for the model itself).</summary>
     public string ModulePath { get; init; } = Name;
@@ -55,4 +55,4 @@ public sealed record ActivationSample(string Name, TensorStats Output)
 /// <summary>The size of one optimizer step relative to the weights, per parameter.</summary>
 /// <param name="Step">The step whose weights the update starts from.</param>
 /// <param name="Ratios">Per parameter: ‖Δw‖, ‖w‖.</param>
-public sealed record UpdateSample(long Step, IReadOnlyList<(string Name, double UpdateNorm, double WeightNorm)> Ratios);
+internal sealed record UpdateSample(long Step, IReadOnlyList<(string Name, double UpdateNorm, double WeightNorm)> Ratios);

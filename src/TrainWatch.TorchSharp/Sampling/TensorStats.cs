@@ -3,7 +3,7 @@ using TrainWatch.Summaries;
 namespace TrainWatch.TorchSharp.Sampling;
 
 /// <summary>One tensor's statistics on the host, decoded from its statistics row.</summary>
-public sealed class TensorStats
+internal sealed class TensorStats
 {
     private readonly double[] _counts;
 

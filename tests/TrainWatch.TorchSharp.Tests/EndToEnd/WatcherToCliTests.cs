@@ -43,7 +43,7 @@ public sealed class WatcherToCliTests
                 Assert.Equal(0, diffJson.RootElement.GetProperty("incidents_in_a").GetArrayLength());
                 var first = diffJson.RootElement.GetProperty("incidents_in_b").EnumerateArray().First();
                 Assert.True(Fault.SameLayer(first.GetProperty("layer").GetString(), layer), first.ToString());
-                Assert.InRange(first.GetProperty("step").GetInt64(), Settings.Onset, Settings.Onset + Settings.Every);
+                Assert.InRange(first.GetProperty("step").GetInt64(), s_settings.Onset, s_settings.Onset + s_settings.Every);
                 Assert.Equal(AlertTags.KindOf(alertTag), first.GetProperty("kind").GetString());
 
                 // ... and the text report says the same in one line per incident.

@@ -1,5 +1,5 @@
 using Spectre.Console;
-using TrainWatch.Cli.Output;
+using TrainWatch.Cli.Rendering;
 
 namespace TrainWatch.Cli;
 

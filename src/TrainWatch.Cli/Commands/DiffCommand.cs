@@ -1,7 +1,7 @@
 using System.CommandLine;
-using TrainWatch.Cli.Diff;
-using TrainWatch.Cli.Output;
+using TrainWatch.Cli.Analysis;
 using TrainWatch.Cli.Reading;
+using TrainWatch.Cli.Rendering;
 using TrainWatch.RunFormat;
 
 namespace TrainWatch.Cli.Commands;

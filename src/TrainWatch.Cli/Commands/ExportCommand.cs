@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text;
-using TrainWatch.Cli.Output;
 using TrainWatch.Cli.Reading;
+using TrainWatch.Cli.Rendering;
 
 namespace TrainWatch.Cli.Commands;
 

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using TrainWatch.Cli.Output;
+using TrainWatch.Cli.Analysis;
 using TrainWatch.Cli.Reading;
+using TrainWatch.Cli.Rendering;
 using TrainWatch.RunFormat;
 
 namespace TrainWatch.Cli.Commands;

@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
 using Spectre.Console.Rendering;
-using TrainWatch.Cli.Dashboard;
-using TrainWatch.Cli.Output;
+using TrainWatch.Cli.Analysis;
 using TrainWatch.Cli.Reading;
+using TrainWatch.Cli.Rendering;
 using TrainWatch.RunFormat;
 
 namespace TrainWatch.Cli.Commands;

@@ -1,3 +1,4 @@
+using TrainWatch.Cli.Analysis;
 using TrainWatch.Cli.Reading;
 
 namespace TrainWatch.Cli.Commands;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Spectre.Console.Testing;
 using TrainWatch.Cli.Commands;
 using TrainWatch.Cli.Reading;
-using TrainWatch.Cli.Tests.Dashboard;
+using TrainWatch.Cli.Rendering;
 using TrainWatch.Cli.Tests.Support;
 using TrainWatch.Events;
 using TrainWatch.Summaries;

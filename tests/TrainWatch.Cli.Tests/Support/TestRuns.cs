@@ -1,8 +1,6 @@
 using Google.Protobuf;
 using TrainWatch.Events;
 using TrainWatch.Protos;
-using TrainWatch.Protos.Plugins.Histogram;
-using TrainWatch.Protos.Plugins.Scalar;
 using TrainWatch.Summaries;
 
 namespace TrainWatch.Cli.Tests.Support;
@@ -23,6 +21,10 @@ public enum HistogramForm
 /// <summary>Writes runs of histograms whose distribution per tag and step the test chooses.</summary>
 public static class TestRuns
 {
+    // The content TensorBoard 2.x puts in a histogram's or scalar's plugin data: its plugin message at version 0, whose
+    // only field is the default, so it serializes to no bytes (the plugin messages are internal to the core).
+    private static readonly ByteString s_versionZero = ByteString.Empty;
+
     /// <summary>The (mean, std) of a tag at a step.</summary>
     public delegate (double Mean, double Std) Distribution(string tag, long step);
 
@@ -94,7 +96,7 @@ public static class TestRuns
         {
             Tag = tag,
             Tensor = tensor,
-            Metadata = withMetadata ? Metadata("histograms", new HistogramPluginData().ToByteString()) : null,
+            Metadata = withMetadata ? Metadata("histograms", s_versionZero) : null,
         };
     }
 
@@ -103,7 +105,7 @@ public static class TestRuns
     {
         Tag = tag,
         Tensor = new TensorProto { Dtype = DataType.DtFloat, TensorShape = new TensorShapeProto(), FloatVal = { value } },
-        Metadata = withMetadata ? Metadata("scalars", new ScalarPluginData().ToByteString()) : null,
+        Metadata = withMetadata ? Metadata("scalars", s_versionZero) : null,
     };
 
     private static SummaryMetadata Metadata(string plugin, ByteString content) =>

@@ -59,7 +59,7 @@ public sealed class AttachLifecycleTests
         var options = which switch
         {
             "projector" => s_quiet with { Projector = new ProjectorOptions { MaxSnapshots = 1 } },
-            "pictures" => s_quiet with { Pictures = new TrainWatch.TorchSharp.Pictures.PictureOptions { EverySteps = 0 } },
+            "pictures" => s_quiet with { Pictures = new PictureOptions { EverySteps = 0 } },
             "history" => s_quiet with { History = new HistoryOptions { MaxColumns = 3 } },
             _ => s_quiet with { HParams = new Dictionary<string, object>() },
         };

@@ -26,7 +26,7 @@ public sealed class WriterThreadAllocationTests
         {
             AlertsToConsole = false,
             Logger = new ListLogger(),
-            Pictures = new TrainWatch.TorchSharp.Pictures.PictureOptions { EverySteps = 4 },
+            Pictures = new PictureOptions { EverySteps = 4 },
             History = new HistoryOptions { EverySteps = 4 },
             Projector = new ProjectorOptions { EverySteps = 4 },
         };

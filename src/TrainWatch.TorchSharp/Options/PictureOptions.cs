@@ -1,6 +1,6 @@
 using TrainWatch.Imaging;
 
-namespace TrainWatch.TorchSharp.Pictures;
+namespace TrainWatch.TorchSharp;
 
 /// <summary>
 /// Configures the pictures of the network the watcher writes on its own: conv kernels, fully connected weights,

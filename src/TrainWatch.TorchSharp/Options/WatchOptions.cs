@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using TrainWatch.Events;
-using TrainWatch.TorchSharp.Diagnosis;
 using TrainWatch.TorchSharp.Distributed;
 
 namespace TrainWatch.TorchSharp;
@@ -100,7 +99,7 @@ public sealed record WatchOptions
     public IReadOnlyDictionary<string, object>? HParams { get; init; }
 
     /// <summary>Pictures of the network (kernels, weight heat maps, activation maps, saliency, Grad-CAM); null turns them off.</summary>
-    public Pictures.PictureOptions? Pictures { get; init; } = new();
+    public PictureOptions? Pictures { get; init; } = new();
 
     /// <summary>
     /// Pictures of every module output's and gradient's distribution over all sampled steps so far, on fixed buckets
@@ -169,11 +168,4 @@ public sealed record WatchOptions
             Tabs.HParamsSession.Validate(hparams);
         }
     }
-}
-
-/// <summary>Thrown by <see cref="TrainWatcher.Step"/> under <see cref="WatchOptions.StopOnNaN"/>.</summary>
-public sealed class TrainingDivergedException(Alert alert) : Exception($"Training diverged: {alert}")
-{
-    /// <summary>The alert that stopped training.</summary>
-    public Alert Alert { get; } = alert;
 }

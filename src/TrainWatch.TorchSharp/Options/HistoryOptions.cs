@@ -2,8 +2,6 @@ using TrainWatch.Distributions;
 
 namespace TrainWatch.TorchSharp;
 
-// In the root namespace, next to WatchOptions, because users set it there: new WatchOptions { History = new() { ... } }.
-
 /// <summary>
 /// Configures the distribution histories (<see cref="WatchOptions.History"/>): one picture per watched module output
 /// (<c>activation_history/…</c>) and per gradient (<c>gradient_history/…</c>) showing its distribution over every sampled

@@ -1,4 +1,4 @@
-namespace TrainWatch.TorchSharp.Diagnosis;
+namespace TrainWatch.TorchSharp;
 
 /// <summary>
 /// Thresholds of the alert rules. The defaults stay quiet on healthy and converged runs (checked on the fault zoo,

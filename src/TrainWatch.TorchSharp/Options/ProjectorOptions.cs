@@ -1,7 +1,5 @@
 namespace TrainWatch.TorchSharp;
 
-// In the root namespace, next to WatchOptions, because users set it there: new WatchOptions { Projector = new() { ... } }.
-
 /// <summary>Configures the embedding projector written by the watcher (<see cref="WatchOptions.Projector"/>).</summary>
 public sealed record ProjectorOptions
 {

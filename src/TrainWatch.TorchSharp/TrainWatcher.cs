@@ -1,13 +1,15 @@
-using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp;
 using TrainWatch.Events;
 using TrainWatch.RunFormat;
 using TrainWatch.TorchSharp.Diagnosis;
 using TrainWatch.TorchSharp.Distributed;
+using TrainWatch.TorchSharp.Features;
 using TrainWatch.TorchSharp.Lifecycle;
 using TrainWatch.TorchSharp.Recording;
 using TrainWatch.TorchSharp.Reporting;
 using TrainWatch.TorchSharp.Sampling;
+using TrainWatch.TorchSharp.Statistics;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using TrainWatch.Events;
 using TrainWatch.TorchSharp.Distributed;
+using TrainWatch.TorchSharp.Lifecycle;
 
 namespace TrainWatch.TorchSharp;
 
@@ -165,7 +166,7 @@ public sealed record WatchOptions
         History?.Validate();
         if (HParams is { } hparams)
         {
-            Tabs.HParamsSession.Validate(hparams);
+            Features.HParams.HParamsSession.Validate(hparams);
         }
     }
 }

@@ -1,4 +1,4 @@
-using TrainWatch.TorchSharp.Sampling;
+using TrainWatch.TorchSharp.Statistics;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -273,7 +273,7 @@ internal sealed class ForwardRecorder : IDisposable
 /// <summary>How activations are measured.</summary>
 /// <param name="Bins">Histogram buckets.</param>
 /// <param name="SampleLimit">Batch entries the distribution statistics use (0: all); dead units always use all.</param>
-/// <param name="HostKernels">Reduce CPU outputs with the host kernels (see <see cref="Sampling.RowReducer"/>).</param>
+/// <param name="HostKernels">Reduce CPU outputs with the host kernels (see <see cref="Statistics.RowReducer"/>).</param>
 internal sealed record ActivationSettings(int Bins, long SampleLimit, bool HostKernels = true);
 
 /// <summary>

@@ -1,5 +1,6 @@
-using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp;
+using TrainWatch.TorchSharp.Statistics;
 using static TorchSharp.torch;
 
 namespace TrainWatch.TorchSharp.Sampling;
@@ -92,7 +93,7 @@ internal sealed class SampleCollector : IDisposable
 
             void Measure(Tensor tensor)
             {
-                measured.Add((tensor, DeviceStatistics.ShapeOf(tensor, Recording.UnitAxis.None, sampleLimit: 0)));
+                measured.Add((tensor, DeviceStatistics.ShapeOf(tensor, Statistics.UnitAxis.None, sampleLimit: 0)));
                 parameterTensors.Add(tensor);
             }
         }

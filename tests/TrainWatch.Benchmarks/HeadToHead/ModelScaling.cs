@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using TorchSharp;
+using TrainWatch.TorchSharp.Statistics;
 using TrainWatch.TorchSharp;
-using TrainWatch.TorchSharp.Sampling;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using TorchSharp;
 using TrainWatch.Examples.ShapesCnn;
-using TrainWatch.TorchSharp;
 using TrainWatch.TorchSharp.Reporting;
 using TrainWatch.TorchSharp.Sampling;
+using TrainWatch.TorchSharp.Statistics;
+using TrainWatch.TorchSharp;
 using static TorchSharp.torch;
 
 namespace TrainWatch.Benchmarks.HeadToHead;
@@ -119,7 +120,7 @@ public sealed class WatcherOverhead(string root, bool quick)
             using var scope = NewDisposeScope();
             foreach (var t in tensors)
             {
-                DeviceStatistics.FastRow(t, 64, unitAxis: TrainWatch.TorchSharp.Recording.UnitAxis.None);
+                DeviceStatistics.FastRow(t, 64, unitAxis: TrainWatch.TorchSharp.Statistics.UnitAxis.None);
             }
         }, reps, warmup: 5);
 

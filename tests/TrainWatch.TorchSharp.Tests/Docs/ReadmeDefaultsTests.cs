@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using TrainWatch.TorchSharp.Diagnosis;
-using TrainWatch.TorchSharp.Pictures;
 
 namespace TrainWatch.TorchSharp.Tests.Docs;
 

@@ -4,7 +4,6 @@ using TrainWatch.Distributions;
 using TrainWatch.Imaging;
 using TrainWatch.Protos;
 using TrainWatch.RunFormat;
-using TrainWatch.TorchSharp.History;
 using TrainWatch.TorchSharp.Tests.Pictures;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;

@@ -1,5 +1,5 @@
 using TrainWatch.Events;
-using TrainWatch.TorchSharp.Projector;
+using TrainWatch.TorchSharp.Lifecycle;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;

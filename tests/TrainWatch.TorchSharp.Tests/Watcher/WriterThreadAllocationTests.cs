@@ -1,5 +1,4 @@
 using TrainWatch.TorchSharp.Tests.Support;
-using TrainWatch.TorchSharp.Projector;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 

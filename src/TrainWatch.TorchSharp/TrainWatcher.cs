@@ -100,7 +100,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
 
             // One set of hooks for everything that needs the forward pass: statistics, alerts, graph, pictures, projector.
             Reached(AttachStage.RegisteringHooks);
-            var measure = options.WatchActivations ? new ActivationSettings(options.HistogramBins, options.ActivationSampleLimit, options.HostKernels) : null;
+            var measure = options.Activations ? new ActivationSettings(options.HistogramBins, options.ActivationSampleLimit, options.HostKernels) : null;
             _recorder = new ForwardRecorder(model, measure, options.ModuleFilter, _advisor.Warn, _hookFailures, options.InsideForwardHook);
             if (_schedule.NextIsSampled)
             {

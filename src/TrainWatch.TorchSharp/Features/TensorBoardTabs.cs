@@ -17,12 +17,12 @@ internal static class TensorBoardTabs
     {
         var options = context.Options;
         var extensions = new List<IWatchExtension>();
-        if (options.WriteGraph)
+        if (options.Graph)
         {
             extensions.Add(new GraphExtension(context));
         }
 
-        if (options.WriteCustomScalarsLayout)
+        if (options.CustomScalars)
         {
             context.Writer.AddSummary(CustomScalarsSummary.Build(WatcherScalarsLayout.Build()), step: 0);
         }

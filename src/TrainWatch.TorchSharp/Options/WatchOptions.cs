@@ -6,6 +6,21 @@ using TrainWatch.TorchSharp.Lifecycle;
 namespace TrainWatch.TorchSharp;
 
 /// <summary>Configures a <see cref="TrainWatcher"/>. Every setting has a default that suits a first run.</summary>
+/// <remarks>
+/// <para>
+/// <b>Turning a feature off.</b> Every optional feature is one property named after it, and its type says how to turn
+/// it off: a feature with settings takes its options record (<see cref="Pictures"/>, <see cref="History"/>,
+/// <see cref="Projector"/>), and null turns it off; a feature without settings is a <see cref="bool"/>
+/// (<see cref="Activations"/>, <see cref="Graph"/>, <see cref="ModelSummary"/>, <see cref="CustomScalars"/>,
+/// <see cref="ModelCheck"/>), and false turns it off. Every feature is on by default. The parts of a feature follow the
+/// same rule inside its options (<see cref="PictureOptions.Kernels"/>, <see cref="HistoryOptions.Gradients"/>).
+/// </para>
+/// <para>
+/// The statistics and the alerts are not features: they are what the watcher is for. <see cref="Alerts"/> tunes the
+/// alert rules; <see cref="AlertsToConsole"/> and <see cref="Logger"/> only choose where alerts are printed.
+/// </para>
+/// <para>For example, <c>new WatchOptions { Pictures = null, Graph = false }</c> keeps everything but the pictures and the graph.</para>
+/// </remarks>
 public sealed record WatchOptions
 {
     /// <summary>The defaults.</summary>
@@ -38,8 +53,11 @@ public sealed record WatchOptions
     /// <summary>Buckets of the weight, gradient and activation histograms (uniform over each tensor's min..max).</summary>
     public int HistogramBins { get; init; } = 64;
 
-    /// <summary>Record module outputs through forward hooks on sampled steps.</summary>
-    public bool WatchActivations { get; init; } = true;
+    /// <summary>
+    /// Activation statistics: record module outputs through forward hooks on sampled steps (distributions, dead units,
+    /// saturation). False turns them off.
+    /// </summary>
+    public bool Activations { get; init; } = true;
 
     /// <summary>
     /// Batch entries an activation's distribution (mean, std, min, max, zero fraction, histogram) is computed from; 0
@@ -79,19 +97,23 @@ public sealed record WatchOptions
     public EventWriterOptions Writer { get; init; } = EventWriterOptions.Default;
 
     /// <summary>
-    /// Write the module tree to TensorBoard's Graphs tab, once; edges follow the order in which the first sampled
-    /// forward pass called the modules.
+    /// The Graphs tab: the module tree, written once; edges follow the order in which the first sampled forward pass
+    /// called the modules. False turns it off.
     /// </summary>
-    public bool WriteGraph { get; init; } = true;
+    public bool Graph { get; init; } = true;
 
     /// <summary>
-    /// Write a table of every module the first sampled forward pass ran — path, type, output shapes, parameter count,
-    /// trainable or frozen — with totals, once, as the text <c>model/summary</c> (shown by <c>trainwatch inspect</c>).
+    /// The model summary: a table of every module the first sampled forward pass ran — path, type, output shapes,
+    /// parameter count, trainable or frozen — with totals, written once as the text <c>model/summary</c> (shown by
+    /// <c>trainwatch inspect</c>). False turns it off.
     /// </summary>
-    public bool WriteModelSummary { get; init; } = true;
+    public bool ModelSummary { get; init; } = true;
 
-    /// <summary>Write a Custom Scalars layout that overlays every layer's gradient norm, weight norm and update ratio.</summary>
-    public bool WriteCustomScalarsLayout { get; init; } = true;
+    /// <summary>
+    /// The Custom Scalars tab: a layout that overlays every layer's gradient norm, weight norm and update ratio. False
+    /// turns it off.
+    /// </summary>
+    public bool CustomScalars { get; init; } = true;
 
     /// <summary>The embedding projector (penultimate features of a probe batch); null turns it off.</summary>
     public ProjectorOptions? Projector { get; init; } = new();
@@ -109,11 +131,12 @@ public sealed record WatchOptions
     public HistoryOptions? History { get; init; } = new();
 
     /// <summary>
-    /// Check every parameter and buffer once at attach, before the first step: NaN or ±∞, denormals, magnitudes no
-    /// initialiser produces, one value everywhere, an all-zero weight feeding a ReLU (uninitialised memory, a bad
-    /// checkpoint). Findings are alerts at the first step. Costs about one sample step's weight statistics.
+    /// The model check: every parameter and buffer once at attach, before the first step — NaN or ±∞, denormals,
+    /// magnitudes no initialiser produces, one value everywhere, an all-zero weight feeding a ReLU (uninitialised
+    /// memory, a bad checkpoint). Findings are alerts at the first step. Costs about one sample step's weight
+    /// statistics. False turns it off.
     /// </summary>
-    public bool CheckModel { get; init; } = true;
+    public bool ModelCheck { get; init; } = true;
 
     /// <summary>
     /// Keep garbage collections blocking while attached (<see cref="System.Runtime.GCLatencyMode.Batch"/>; the mode found

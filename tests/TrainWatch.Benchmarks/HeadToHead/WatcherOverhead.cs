@@ -61,7 +61,7 @@ public sealed class WatcherOverhead(string root, bool quick)
         var options = new WatchOptions { AlertsToConsole = false };
         if (statisticsOnly)
         {
-            options = options with { Pictures = null, Projector = null, WriteGraph = false, WriteCustomScalarsLayout = false };
+            options = options with { Pictures = null, Projector = null, Graph = false, CustomScalars = false };
         }
 
         using var watch = every is { } n

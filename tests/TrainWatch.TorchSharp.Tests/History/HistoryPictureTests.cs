@@ -142,7 +142,7 @@ public sealed class HistoryPictureTests
         Logger = new ListLogger(),
         Pictures = null,
         Projector = null,
-        WriteGraph = false,
+        Graph = false,
         History = history,
     };
 

@@ -146,7 +146,7 @@ public sealed class HostileInputTests
             ("слой🙂", Linear(8, 8)),
             (longName, Linear(8, 2)));
         using var optimizer = optim.SGD(model.parameters(), 0.01);
-        using (var watch = TrainWatcher.Attach(model, optimizer, runDirectory, every: 1, s_quiet with { WriteGraph = true }))
+        using (var watch = TrainWatcher.Attach(model, optimizer, runDirectory, every: 1, s_quiet with { Graph = true }))
         {
             for (int i = 0; i < 2; i++)
             {

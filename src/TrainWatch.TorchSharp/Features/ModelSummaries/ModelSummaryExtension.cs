@@ -12,9 +12,9 @@ internal sealed class ModelSummaryExtension(WatchContext context) : IWatchExtens
 {
     private bool _written;
 
-    /// <summary>The extension, or none when <see cref="WatchOptions.WriteModelSummary"/> is off.</summary>
+    /// <summary>The extension, or none when <see cref="WatchOptions.ModelSummary"/> is off.</summary>
     public static IEnumerable<IWatchExtension> For(WatchContext context) =>
-        context.Options.WriteModelSummary ? [new ModelSummaryExtension(context)] : [];
+        context.Options.ModelSummary ? [new ModelSummaryExtension(context)] : [];
 
     public void BeforeSampledForward(long step, long sampleIndex)
     {

@@ -31,7 +31,7 @@ internal sealed class SampleCollector : IDisposable
     public SampleData Collect(
         long step,
         Tensor? loss,
-        List<Recording.RecordedActivation> activations,
+        List<RecordedActivation> activations,
         Tensor? inputCheck,
         Tensor? updateNorms,
         long updateStep,
@@ -158,7 +158,7 @@ internal sealed class SampleCollector : IDisposable
         long step,
         List<TensorStats> stats,
         bool[] hasGradient,
-        List<Recording.RecordedActivation> activations,
+        List<RecordedActivation> activations,
         ReadOnlySpan<double> rest,
         long? updateStep,
         bool hasInputCheck,

@@ -37,7 +37,7 @@ public static class Runner
             using var optimizer = MakeOptimizer(setup, net);
             using var task = new LearningTask(setup);
             using var planter = new FaultPlanter(fault, net, optimizer, setup.Every);
-            var options = new WatchOptions { AlertsToConsole = false, Pictures = null, Projector = null, WriteGraph = false };
+            var options = new WatchOptions { AlertsToConsole = false, Pictures = null, Projector = null, Graph = false };
             (Tensor X, Tensor Y)? fixedBatch = setup.FixedBatch ? Keep(task.Batch()) : null;
             using (var watch = TrainWatcher.Attach(net, optimizer, directory, setup.Every, options))
             {

@@ -14,7 +14,7 @@ public sealed partial class TrainWatcher
 
     private void CheckModel(Module model)
     {
-        if (!_options.CheckModel)
+        if (!_options.ModelCheck)
         {
             return;
         }

@@ -1,3 +1,4 @@
+using TrainWatch.TorchSharp.Features;
 using static TorchSharp.torch;
 
 namespace TrainWatch.TorchSharp;
@@ -16,7 +17,7 @@ public sealed partial class TrainWatcher
 
     /// <summary>
     /// Sets the probe batch that activation maps, saliency and Grad-CAM are drawn for, for the rest of the run (the first
-    /// <see cref="Pictures.PictureOptions.ProbeSize"/> inputs are kept, copied). Without it the watcher takes the probe from the
+    /// <see cref="PictureOptions.ProbeSize"/> inputs are kept, copied). Without it the watcher takes the probe from the
     /// first batch the model sees. <paramref name="labels"/>, if given, are written next to the predicted classes.
     /// </summary>
     /// <param name="inputs">A batch shaped as the model's input (<c>[N, C, H, W]</c> for images), on the model's device.</param>

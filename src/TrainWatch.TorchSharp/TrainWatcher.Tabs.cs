@@ -1,3 +1,4 @@
+using TrainWatch.TorchSharp.Features;
 using static TorchSharp.torch;
 
 namespace TrainWatch.TorchSharp;

@@ -1,13 +1,15 @@
-using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp;
 using TrainWatch.Events;
 using TrainWatch.RunFormat;
 using TrainWatch.TorchSharp.Diagnosis;
 using TrainWatch.TorchSharp.Distributed;
+using TrainWatch.TorchSharp.Features;
 using TrainWatch.TorchSharp.Lifecycle;
 using TrainWatch.TorchSharp.Recording;
 using TrainWatch.TorchSharp.Reporting;
 using TrainWatch.TorchSharp.Sampling;
+using TrainWatch.TorchSharp.Statistics;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -98,7 +100,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
 
             // One set of hooks for everything that needs the forward pass: statistics, alerts, graph, pictures, projector.
             Reached(AttachStage.RegisteringHooks);
-            var measure = options.WatchActivations ? new ActivationSettings(options.HistogramBins, options.ActivationSampleLimit, options.HostKernels) : null;
+            var measure = options.Activations ? new ActivationSettings(options.HistogramBins, options.ActivationSampleLimit, options.HostKernels) : null;
             _recorder = new ForwardRecorder(model, measure, options.ModuleFilter, _advisor.Warn, _hookFailures, options.InsideForwardHook);
             if (_schedule.NextIsSampled)
             {

@@ -2,7 +2,6 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using TorchSharp;
 using TrainWatch.TorchSharp;
-using TrainWatch.TorchSharp.Pictures;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 

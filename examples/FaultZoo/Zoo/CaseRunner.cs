@@ -33,7 +33,7 @@ public static class CaseRunner
         bool converge = fault == Fault.Converge;
         using var optimizer = converge ? optim.SGD(model.parameters(), 0.05, momentum: 0.9) : optim.SGD(model.parameters(), 0.05);
         var generator = new Generator(99);
-        var options = new WatchOptions { AlertsToConsole = false, Pictures = null, Projector = null, WriteGraph = false };
+        var options = new WatchOptions { AlertsToConsole = false, Pictures = null, Projector = null, Graph = false };
         using var planter = new FaultPlanter(fault, model, optimizer, settings.Onset, settings.Every);
         (Tensor X, Tensor Y)? fixedBatch = converge ? Keep(model.Batch(BatchSize, generator)) : null;
         double finalLoss = double.NaN;

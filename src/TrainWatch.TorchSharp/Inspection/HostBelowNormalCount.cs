@@ -1,6 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using TrainWatch.TorchSharp.Sampling.HostKernels;
+using TrainWatch.TorchSharp.Statistics.HostKernels;
 using static TorchSharp.torch;
 
 namespace TrainWatch.TorchSharp.Inspection;

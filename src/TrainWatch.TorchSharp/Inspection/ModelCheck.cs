@@ -1,5 +1,5 @@
 using TrainWatch.TorchSharp.Diagnosis;
-using TrainWatch.TorchSharp.Sampling;
+using TrainWatch.TorchSharp.Statistics;
 using static TorchSharp.torch.nn;
 
 namespace TrainWatch.TorchSharp.Inspection;

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TrainWatch.TorchSharp.Sampling;
-using TrainWatch.TorchSharp.Sampling.HostKernels;
+using TrainWatch.TorchSharp.Statistics.HostKernels;
+using TrainWatch.TorchSharp.Statistics;
 using static TorchSharp.torch;
 
 namespace TrainWatch.TorchSharp.Inspection;
@@ -49,7 +50,7 @@ internal static class TensorReadings
         double[] host = transfer.Copy(parts.Select(p => p.device == device ? p : p.to(device)).ToList());
 
         int rowLength = StatisticsRow.FastLength(Bins, hasChannels: false);
-        var shapes = values.Select(v => DeviceStatistics.ShapeOf(v, Recording.UnitAxis.None, sampleLimit: 0)).ToList();
+        var shapes = values.Select(v => DeviceStatistics.ShapeOf(v, Statistics.UnitAxis.None, sampleLimit: 0)).ToList();
         var stats = new TensorStats?[tensors.Count];
         for (int i = 0; i < tensors.Count; i++)
         {
@@ -60,7 +61,7 @@ internal static class TensorReadings
         var broken = Enumerable.Range(0, tensors.Count).Where(i => stats[i] is null).ToList();
         if (broken.Count > 0)
         {
-            var robust = broken.Select(i => DeviceStatistics.RobustRow(values[i], Bins, Recording.UnitAxis.None)).Select(r => r.device == device ? r : r.to(device)).ToList();
+            var robust = broken.Select(i => DeviceStatistics.RobustRow(values[i], Bins, Statistics.UnitAxis.None)).Select(r => r.device == device ? r : r.to(device)).ToList();
             double[] robustHost = transfer.Copy(robust);
             int robustLength = StatisticsRow.Length(Bins);
             for (int k = 0; k < broken.Count; k++)

@@ -1,4 +1,4 @@
-using TrainWatch.TorchSharp.Sampling;
+using TrainWatch.TorchSharp.Statistics;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -6,8 +6,8 @@ namespace TrainWatch.TorchSharp.Recording;
 
 /// <summary>
 /// The one set of forward hooks: armed for a sampled step only, it records every module call of that step's training
-/// forward pass in execution order (<see cref="ForwardRecording"/>) and, for the measured modules, reduces each tensor
-/// output to a statistics row on the device (one host copy later carries them all).
+/// forward pass in execution order (<see cref="ForwardRecording"/>) and, for the measured modules, hands each tensor
+/// output to <see cref="ActivationStatistics"/> while it is alive (one host copy later carries all the rows).
 /// </summary>
 /// <remarks>
 /// <para>Which pass is recorded: the first one, after arming, that runs with the model in training mode and gradients
@@ -235,11 +235,7 @@ internal sealed class ForwardRecorder : IDisposable
                 continue;
             }
 
-            using var scope = NewDisposeScope();
-            var row = RowReducer.FastRow(output, settings.Bins, axis, settings.SampleLimit, settings.HostKernels);
-            var shape = DeviceStatistics.ShapeOf(output, axis, settings.SampleLimit);
-            var saturation = Saturation.Applies(moduleType) ? Saturation.Count(moduleType, output).DetachFromDisposeScope() : null;
-            _rows.Add(new RecordedActivation(ModuleOutputs.Name(MeasuredName(path), suffix), path, row.DetachFromDisposeScope(), output, shape) { Saturation = saturation });
+            _rows.Add(ActivationStatistics.Reduce(ModuleOutputs.Name(MeasuredName(path), suffix), path, moduleType, output, axis, settings));
         }
     }
 
@@ -267,32 +263,5 @@ internal sealed class ForwardRecorder : IDisposable
         _rows.Clear();
         _inputCheck?.Dispose();
         _inputCheck = null;
-    }
-}
-
-/// <summary>How activations are measured.</summary>
-/// <param name="Bins">Histogram buckets.</param>
-/// <param name="SampleLimit">Batch entries the distribution statistics use (0: all); dead units always use all.</param>
-/// <param name="HostKernels">Reduce CPU outputs with the host kernels (see <see cref="Sampling.RowReducer"/>).</param>
-internal sealed record ActivationSettings(int Bins, long SampleLimit, bool HostKernels = true);
-
-/// <summary>
-/// What a hook kept of one module output: its fast statistics row (owned, disposed by the collector) and a reference
-/// to the output itself (not owned) in case the row shows a non-finite value and must be recomputed robustly.
-/// </summary>
-/// <param name="Name">The output's name: the module path, or path/suffix for a tuple element.</param>
-/// <param name="ModulePath">The module's path (<c>""</c> for the model itself).</param>
-/// <param name="FastRow">The output's fast statistics row, on its device.</param>
-/// <param name="Output">The output tensor (not owned).</param>
-/// <param name="Shape">What decoding the row needs.</param>
-internal sealed record RecordedActivation(string Name, string ModulePath, Tensor FastRow, Tensor Output, RowShape Shape) : IDisposable
-{
-    /// <summary>For sigmoid and tanh outputs, [1] float64: how many are saturated (owned, like the row).</summary>
-    public Tensor? Saturation { get; init; }
-
-    public void Dispose()
-    {
-        FastRow.Dispose();
-        Saturation?.Dispose();
     }
 }

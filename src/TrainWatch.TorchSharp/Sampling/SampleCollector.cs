@@ -1,5 +1,6 @@
-using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp;
+using TrainWatch.TorchSharp.Statistics;
 using static TorchSharp.torch;
 
 namespace TrainWatch.TorchSharp.Sampling;
@@ -30,7 +31,7 @@ internal sealed class SampleCollector : IDisposable
     public SampleData Collect(
         long step,
         Tensor? loss,
-        List<Recording.RecordedActivation> activations,
+        List<RecordedActivation> activations,
         Tensor? inputCheck,
         Tensor? updateNorms,
         long updateStep,
@@ -92,7 +93,7 @@ internal sealed class SampleCollector : IDisposable
 
             void Measure(Tensor tensor)
             {
-                measured.Add((tensor, DeviceStatistics.ShapeOf(tensor, Recording.UnitAxis.None, sampleLimit: 0)));
+                measured.Add((tensor, DeviceStatistics.ShapeOf(tensor, Statistics.UnitAxis.None, sampleLimit: 0)));
                 parameterTensors.Add(tensor);
             }
         }
@@ -157,7 +158,7 @@ internal sealed class SampleCollector : IDisposable
         long step,
         List<TensorStats> stats,
         bool[] hasGradient,
-        List<Recording.RecordedActivation> activations,
+        List<RecordedActivation> activations,
         ReadOnlySpan<double> rest,
         long? updateStep,
         bool hasInputCheck,

@@ -1,4 +1,5 @@
 using TrainWatch.Summaries;
+using TrainWatch.TorchSharp.Statistics;
 
 namespace TrainWatch.TorchSharp.Sampling;
 

@@ -1,5 +1,5 @@
-using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace TrainWatch.TorchSharp.Sampling;
@@ -44,8 +44,8 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true) : IDisposable
         using (no_grad())
         using (var scope = NewDisposeScope())
         {
-            var norms = hostKernels && parameters.All(p => HostKernels.HostView.Applies(p))
-                ? tensor(HostKernels.HostUpdateNorms.Compute(parameters.ToList(), _snapshot))
+            var norms = hostKernels && parameters.All(p => Statistics.HostKernels.HostView.Applies(p))
+                ? tensor(Statistics.HostKernels.HostUpdateNorms.Compute(parameters.ToList(), _snapshot))
                 : DeviceNorms(parameters, _snapshot);
 
             // Parked until the next sample step, past this scope and any of the caller's.

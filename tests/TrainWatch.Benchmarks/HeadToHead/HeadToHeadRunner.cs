@@ -20,7 +20,7 @@ public static class HeadToHeadRunner
           scalar that leaves ~0.2 µs on the caller (tag check, clock, one small allocation, a lock) and ~0.2 µs on the
           writer (`ScalarPathBenchmarks`). What decides the miss is per run: opening the file and the fsync in `Dispose`
           (1–8 ms, the largest piece at 10,000 scalars and the source of the spread), which TorchSharp's writer skips.
-        - **Histograms of a CPU tensor** (≥ 10×, met): the watcher's host kernels (`Sampling/HostKernels`) read the
+        - **Histograms of a CPU tensor** (≥ 10×, met): the watcher's host kernels (`Statistics/HostKernels`) read the
           tensor's memory in place — one vectorised pass for the sums, min, max and zeros, one for the 64 buckets — on
           both cores, instead of libtorch's `histc`, which runs single-threaded at ~5 ns per element.
         - **From a host span** (≥ 10×, met): the bucket index of TensorBoard's exponential edges comes from a table

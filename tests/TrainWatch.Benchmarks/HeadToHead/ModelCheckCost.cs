@@ -29,7 +29,7 @@ public static class ModelCheckCost
         int run = 0;
         void Attach(bool check)
         {
-            using var watch = TrainWatcher.Attach(model, optimizer, Path.Combine(root, $"run{run++}"), every: 1, new WatchOptions { AlertsToConsole = false, CheckModel = check });
+            using var watch = TrainWatcher.Attach(model, optimizer, Path.Combine(root, $"run{run++}"), every: 1, new WatchOptions { AlertsToConsole = false, ModelCheck = check });
         }
 
         // One watcher for the sampled steps: every step is sampled, and only Step itself is timed.
@@ -51,8 +51,8 @@ public static class ModelCheckCost
         var step = Timing.Of(s_stepTimes.Skip(1).ToList());
         var table = new ReportTable("measured (ShapesCnn, CPU)", "median", "min – max");
         void Row(string name, Timing t) => table.Add(name, Ms(t.Median), $"{Ms(t.Min)} – {Ms(t.Max)}");
-        Row("Attach + Dispose, CheckModel = false", timings[0]);
-        Row("Attach + Dispose, CheckModel = true", timings[1]);
+        Row("Attach + Dispose, ModelCheck = false", timings[0]);
+        Row("Attach + Dispose, ModelCheck = true", timings[1]);
         Row("ModelCheck.Run alone", timings[2]);
         Row("one sampled Step (the budget)", step);
         Console.WriteLine($"{rounds} interleaved rounds; load average before: {loadBefore}, after: {File.ReadAllText("/proc/loadavg").Trim()}");

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using TorchSharp;
+using TrainWatch.TorchSharp.Statistics;
 using TrainWatch.TorchSharp;
-using TrainWatch.TorchSharp.Sampling;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -66,7 +66,7 @@ public sealed class ModelScaling(string root, bool quick)
         {
             Train(null); // warm-up of this round's allocations
             plain.Add(Train(null));
-            var options = new WatchOptions { AlertsToConsole = false, Pictures = null, Projector = null, WriteGraph = false, WriteCustomScalarsLayout = false };
+            var options = new WatchOptions { AlertsToConsole = false, Pictures = null, Projector = null, Graph = false, CustomScalars = false };
             using var watch = TrainWatcher.Attach(model, optimizer, Path.Combine(root, $"scaling-{count}-{round}"), every: 1, options);
             Train(watch); // the first samples build layouts and warm the writer
             watched.Add(Train(watch));

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using TorchSharp;
 using TrainWatch.Examples.ShapesCnn;
-using TrainWatch.TorchSharp;
 using TrainWatch.TorchSharp.Reporting;
 using TrainWatch.TorchSharp.Sampling;
+using TrainWatch.TorchSharp.Statistics;
+using TrainWatch.TorchSharp;
 using static TorchSharp.torch;
 
 namespace TrainWatch.Benchmarks.HeadToHead;
@@ -60,7 +61,7 @@ public sealed class WatcherOverhead(string root, bool quick)
         var options = new WatchOptions { AlertsToConsole = false };
         if (statisticsOnly)
         {
-            options = options with { Pictures = null, Projector = null, WriteGraph = false, WriteCustomScalarsLayout = false };
+            options = options with { Pictures = null, Projector = null, Graph = false, CustomScalars = false };
         }
 
         using var watch = every is { } n
@@ -119,7 +120,7 @@ public sealed class WatcherOverhead(string root, bool quick)
             using var scope = NewDisposeScope();
             foreach (var t in tensors)
             {
-                DeviceStatistics.FastRow(t, 64, unitAxis: TrainWatch.TorchSharp.Recording.UnitAxis.None);
+                DeviceStatistics.FastRow(t, 64, unitAxis: TrainWatch.TorchSharp.Statistics.UnitAxis.None);
             }
         }, reps, warmup: 5);
 

@@ -2,6 +2,7 @@ using TorchSharp;
 using TrainWatch.Events;
 using TrainWatch.Imaging;
 using TrainWatch.TorchSharp.Sampling;
+using TrainWatch.TorchSharp.Statistics;
 using static TorchSharp.torch;
 
 namespace TrainWatch.Benchmarks.HeadToHead;
@@ -40,7 +41,7 @@ public sealed class WriterHeadToHead(string root, bool quick)
         using var values = randn(1_000_000);
         float[] hostValues = values.data<float>().ToArray();
         var transfer = new HostTransfer();
-        var shape = DeviceStatistics.ShapeOf(values, TrainWatch.TorchSharp.Recording.UnitAxis.None, 0);
+        var shape = DeviceStatistics.ShapeOf(values, TrainWatch.TorchSharp.Statistics.UnitAxis.None, 0);
         var histogramTimes = Measure.Interleaved(rounds, warmup: true, () =>
         {
             var writer = torch.utils.tensorboard.SummaryWriter(NewRun());
@@ -55,7 +56,7 @@ public sealed class WriterHeadToHead(string root, bool quick)
             {
                 using var scope = NewDisposeScope();
                 // What the watcher does with a CPU tensor: the host kernels' row, copied, decoded.
-                var row = RowReducer.FastRow(values, 64, TrainWatch.TorchSharp.Recording.UnitAxis.None, 0);
+                var row = RowReducer.FastRow(values, 64, TrainWatch.TorchSharp.Statistics.UnitAxis.None, 0);
                 var stats = TensorStats.FromFastRow(transfer.Copy([row]), shape)!;
                 writer.AddHistogram("weights", stats.ToHistogram()!, i);
             }

@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using TrainWatch.TorchSharp.Recording;
-using TrainWatch.TorchSharp.Sampling;
-using TrainWatch.TorchSharp.Sampling.HostKernels;
+using TrainWatch.TorchSharp.Statistics.HostKernels;
+using TrainWatch.TorchSharp.Statistics;
 using static TorchSharp.torch;
 
 namespace TrainWatch.Benchmarks.Micro;

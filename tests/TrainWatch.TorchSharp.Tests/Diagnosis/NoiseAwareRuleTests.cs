@@ -1,6 +1,6 @@
 using TrainWatch.TorchSharp.Diagnosis;
-using TrainWatch.TorchSharp.Recording;
 using TrainWatch.TorchSharp.Sampling;
+using TrainWatch.TorchSharp.Statistics;
 using static TrainWatch.TorchSharp.Tests.Diagnosis.SyntheticSamples;
 
 namespace TrainWatch.TorchSharp.Tests.Diagnosis;

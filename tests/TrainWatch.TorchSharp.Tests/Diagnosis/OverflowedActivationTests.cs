@@ -1,4 +1,5 @@
 using TrainWatch.TorchSharp.Sampling;
+using TrainWatch.TorchSharp.Statistics;
 
 namespace TrainWatch.TorchSharp.Tests.Diagnosis;
 

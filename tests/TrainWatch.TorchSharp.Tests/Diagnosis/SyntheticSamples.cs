@@ -1,5 +1,5 @@
-using TrainWatch.TorchSharp.Recording;
 using TrainWatch.TorchSharp.Sampling;
+using TrainWatch.TorchSharp.Statistics;
 
 namespace TrainWatch.TorchSharp.Tests.Diagnosis;
 

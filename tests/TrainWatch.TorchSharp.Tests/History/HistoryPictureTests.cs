@@ -4,7 +4,6 @@ using TrainWatch.Distributions;
 using TrainWatch.Imaging;
 using TrainWatch.Protos;
 using TrainWatch.RunFormat;
-using TrainWatch.TorchSharp.History;
 using TrainWatch.TorchSharp.Tests.Pictures;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
@@ -143,7 +142,7 @@ public sealed class HistoryPictureTests
         Logger = new ListLogger(),
         Pictures = null,
         Projector = null,
-        WriteGraph = false,
+        Graph = false,
         History = history,
     };
 

@@ -74,14 +74,14 @@ public sealed class ModelCheckWatcherTests
     }
 
     [Fact]
-    public void CheckModel_false_turns_it_off_and_a_check_that_fails_only_warns()
+    public void ModelCheck_false_turns_it_off_and_a_check_that_fails_only_warns()
     {
         using var dir = new TempDirectory();
         using var model = GroupNormCnn();
         Overwrite(((GroupNorm)model[1]).weight!, [float.NaN, .. Enumerable.Repeat(1f, 23)]);
         using var optimizer = optim.SGD(model.parameters(), 0.01);
 
-        using (var off = TrainWatcher.Attach(model, optimizer, Path.Combine(dir.Path, "off"), every: 5, new WatchOptions { AlertsToConsole = false, CheckModel = false }))
+        using (var off = TrainWatcher.Attach(model, optimizer, Path.Combine(dir.Path, "off"), every: 5, new WatchOptions { AlertsToConsole = false, ModelCheck = false }))
         {
             Assert.Empty(off.Alerts);
         }

@@ -132,7 +132,7 @@ public sealed class ModelSummaryTests
         Assert.Single(RunReader.Values(dir.Path), v => v.Value.Tag == "model/summary");
 
         using var off = new TempDirectory();
-        using (var watch = TrainWatcher.Attach(model, [optimizer], off.Path, Options() with { WriteModelSummary = false }))
+        using (var watch = TrainWatcher.Attach(model, [optimizer], off.Path, Options() with { ModelSummary = false }))
         {
             model.TrainStep(optimizer, watch, new Generator(3));
         }

@@ -1,6 +1,6 @@
 using TrainWatch.Imaging;
 using TrainWatch.RunFormat;
-using TrainWatch.TorchSharp.Pictures;
+using TrainWatch.TorchSharp.Features.Pictures;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;

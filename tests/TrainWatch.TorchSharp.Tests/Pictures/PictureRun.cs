@@ -1,7 +1,6 @@
 using SkiaSharp;
 using TrainWatch.Imaging;
 using TrainWatch.Protos;
-using TrainWatch.TorchSharp.Pictures;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
 

@@ -1,5 +1,4 @@
 using TorchSharp;
-using TrainWatch.TorchSharp.Pictures;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
 

@@ -1,6 +1,5 @@
 using TrainWatch.Protos;
 using TrainWatch.RunFormat;
-using TrainWatch.TorchSharp.Pictures;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
 

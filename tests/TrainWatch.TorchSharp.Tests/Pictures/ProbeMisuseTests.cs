@@ -1,7 +1,5 @@
 using TorchSharp;
 using TrainWatch.RunFormat;
-using TrainWatch.TorchSharp.Pictures;
-using TrainWatch.TorchSharp.Reporting;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
 using TrainWatch.Imaging;
-using TrainWatch.TorchSharp.Pictures;
+using TrainWatch.TorchSharp.Features.Pictures;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;

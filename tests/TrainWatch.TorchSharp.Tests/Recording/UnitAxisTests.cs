@@ -1,4 +1,4 @@
-using TrainWatch.TorchSharp.Recording;
+using TrainWatch.TorchSharp.Statistics;
 
 namespace TrainWatch.TorchSharp.Tests.Recording;
 

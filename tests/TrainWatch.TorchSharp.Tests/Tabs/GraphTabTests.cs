@@ -62,7 +62,7 @@ public sealed class GraphTabTests
         Assert.All(graph.Node, n => Assert.Empty(n.Input));
 
         string off = Path.Combine(dir.Path, "off");
-        using (var watch = TrainWatcher.Attach(model, optimizer, off, every: 1, new WatchOptions { AlertsToConsole = false, WriteGraph = false }))
+        using (var watch = TrainWatcher.Attach(model, optimizer, off, every: 1, new WatchOptions { AlertsToConsole = false, Graph = false }))
         {
             Training.Run(model, optimizer, watch, steps: 1);
         }

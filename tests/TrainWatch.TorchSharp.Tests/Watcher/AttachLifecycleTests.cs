@@ -1,5 +1,5 @@
 using TrainWatch.Events;
-using TrainWatch.TorchSharp.Projector;
+using TrainWatch.TorchSharp.Lifecycle;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -59,7 +59,7 @@ public sealed class AttachLifecycleTests
         var options = which switch
         {
             "projector" => s_quiet with { Projector = new ProjectorOptions { MaxSnapshots = 1 } },
-            "pictures" => s_quiet with { Pictures = new TrainWatch.TorchSharp.Pictures.PictureOptions { EverySteps = 0 } },
+            "pictures" => s_quiet with { Pictures = new PictureOptions { EverySteps = 0 } },
             "history" => s_quiet with { History = new HistoryOptions { MaxColumns = 3 } },
             _ => s_quiet with { HParams = new Dictionary<string, object>() },
         };

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TrainWatch.TorchSharp.Sampling;
+using TrainWatch.TorchSharp.Statistics;
 using static TorchSharp.torch;
 
 namespace TrainWatch.TorchSharp.Tests.Watcher;
@@ -32,7 +33,7 @@ public sealed class BatchedStatisticsTests
 
         using var rows = new ParameterRows(Bins, hostKernels: false);
         var batched = ToHost(rows.Rows(tensors));
-        var reference = ToHost(tensors.Select(t => DeviceStatistics.FastRow(t, Bins, unitAxis: TrainWatch.TorchSharp.Recording.UnitAxis.None)).ToList());
+        var reference = ToHost(tensors.Select(t => DeviceStatistics.FastRow(t, Bins, unitAxis: TrainWatch.TorchSharp.Statistics.UnitAxis.None)).ToList());
 
         int length = StatisticsRow.FastLength(Bins, hasChannels: false);
         Assert.Equal(reference.Length, batched.Length);
@@ -45,7 +46,7 @@ public sealed class BatchedStatisticsTests
             // Both shift by the tensor's first element; the shifted sums are added in a different order (per row,
             // then in float64), so what they decode to is equal to float precision.
             Assert.True(expected[StatisticsRow.FastShift] == actual[StatisticsRow.FastShift], $"{which} shift");
-            var shape = DeviceStatistics.ShapeOf(tensors[i], TrainWatch.TorchSharp.Recording.UnitAxis.None, 0);
+            var shape = DeviceStatistics.ShapeOf(tensors[i], TrainWatch.TorchSharp.Statistics.UnitAxis.None, 0);
             var expectedStats = TensorStats.FromFastRow(expected, shape)!;
             var actualStats = TensorStats.FromFastRow(actual, shape)!;
             Assert.True(Close(expectedStats.Sum, actualStats.Sum), $"{which} sum {expectedStats.Sum} vs {actualStats.Sum}");

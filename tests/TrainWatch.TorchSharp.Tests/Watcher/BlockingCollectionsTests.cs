@@ -1,4 +1,5 @@
 using System.Runtime;
+using TrainWatch.TorchSharp.Lifecycle;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
 

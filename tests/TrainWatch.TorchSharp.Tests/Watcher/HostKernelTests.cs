@@ -1,7 +1,7 @@
 using TorchSharp;
-using TrainWatch.TorchSharp.Recording;
 using TrainWatch.TorchSharp.Sampling;
-using TrainWatch.TorchSharp.Sampling.HostKernels;
+using TrainWatch.TorchSharp.Statistics.HostKernels;
+using TrainWatch.TorchSharp.Statistics;
 using static TorchSharp.torch;
 
 namespace TrainWatch.TorchSharp.Tests.Watcher;

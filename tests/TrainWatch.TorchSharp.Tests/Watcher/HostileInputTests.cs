@@ -1,8 +1,7 @@
-using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp;
 using TrainWatch.Events;
 using TrainWatch.RunFormat;
-using TrainWatch.TorchSharp.Reporting;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -82,8 +81,8 @@ public sealed class HostileInputTests
         using var scope = NewDisposeScope();
         var values = zeros(Size);
         values[Size - 1] = tensor(1f);
-        var row = Sampling.DeviceStatistics.FastRow(values, 4, unitAxis: TrainWatch.TorchSharp.Recording.UnitAxis.None);
-        var stats = Sampling.TensorStats.FromFastRow(row.data<double>().ToArray(), Sampling.DeviceStatistics.ShapeOf(values, TrainWatch.TorchSharp.Recording.UnitAxis.None, 0))!;
+        var row = Statistics.DeviceStatistics.FastRow(values, 4, unitAxis: TrainWatch.TorchSharp.Statistics.UnitAxis.None);
+        var stats = Sampling.TensorStats.FromFastRow(row.data<double>().ToArray(), Statistics.DeviceStatistics.ShapeOf(values, TrainWatch.TorchSharp.Statistics.UnitAxis.None, 0))!;
 
         Assert.Equal(Size - 1, stats.Counts[0]);
         Assert.Equal(1, stats.Counts[^1]);
@@ -147,7 +146,7 @@ public sealed class HostileInputTests
             ("слой🙂", Linear(8, 8)),
             (longName, Linear(8, 2)));
         using var optimizer = optim.SGD(model.parameters(), 0.01);
-        using (var watch = TrainWatcher.Attach(model, optimizer, runDirectory, every: 1, s_quiet with { WriteGraph = true }))
+        using (var watch = TrainWatcher.Attach(model, optimizer, runDirectory, every: 1, s_quiet with { Graph = true }))
         {
             for (int i = 0; i < 2; i++)
             {

@@ -1,4 +1,5 @@
 using TrainWatch.TorchSharp.Sampling;
+using TrainWatch.TorchSharp.Statistics;
 using static TorchSharp.torch;
 
 namespace TrainWatch.TorchSharp.Tests.Watcher;
@@ -30,7 +31,7 @@ public sealed class ScalarLifetimeTests
         });
 
         using var values = tensor(new[] { 0f, 1f, 2f, 0f, float.NaN, 3f, 0f, -1f });
-        var shape = DeviceStatistics.ShapeOf(values, unitAxis: TrainWatch.TorchSharp.Recording.UnitAxis.None, sampleLimit: 0);
+        var shape = DeviceStatistics.ShapeOf(values, unitAxis: TrainWatch.TorchSharp.Statistics.UnitAxis.None, sampleLimit: 0);
         using var activations = tensor(new[] { 0f, 1f, 0f, 2f, 0f, 3f, 0f, 4f }).reshape(4, 2); // unit 0 is dead
         var activationShape = DeviceStatistics.ShapeOf(activations, unitAxis: 1, sampleLimit: 0);
         var failures = new List<string>();
@@ -41,8 +42,8 @@ public sealed class ScalarLifetimeTests
             try
             {
                 using var scope = NewDisposeScope();
-                var fast = TensorStats.FromFastRow(DeviceStatistics.FastRow(values, 4, unitAxis: TrainWatch.TorchSharp.Recording.UnitAxis.None).data<double>().ToArray(), shape);
-                var robust = TensorStats.FromRobustRow(DeviceStatistics.RobustRow(values, 4, unitAxis: TrainWatch.TorchSharp.Recording.UnitAxis.None).data<double>().ToArray(), shape);
+                var fast = TensorStats.FromFastRow(DeviceStatistics.FastRow(values, 4, unitAxis: TrainWatch.TorchSharp.Statistics.UnitAxis.None).data<double>().ToArray(), shape);
+                var robust = TensorStats.FromRobustRow(DeviceStatistics.RobustRow(values, 4, unitAxis: TrainWatch.TorchSharp.Statistics.UnitAxis.None).data<double>().ToArray(), shape);
                 var units = TensorStats.FromFastRow(DeviceStatistics.FastRow(activations, 4, unitAxis: 1).data<double>().ToArray(), activationShape);
                 if (fast is not null || robust.NaNCount != 1 || robust.ZeroFraction != 3.0 / 8 || robust.Max != 3 || units?.DeadChannels != 1)
                 {

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using TorchSharp;
 using TrainWatch.Examples.ShapesCnn;
+using TrainWatch.TorchSharp.Statistics;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
 

@@ -1,7 +1,6 @@
 using TorchSharp;
 using TrainWatch.RunFormat;
 using TrainWatch.TorchSharp.Distributed;
-using TrainWatch.TorchSharp.Reporting;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -177,8 +176,8 @@ public sealed class UsageTests
             Assert.Equal(0, watch.FailedSamples);
 
             // A half-precision tensor through the same device statistics as the watcher uses.
-            var row = Sampling.DeviceStatistics.FastRow(halfWeights, 8, unitAxis: TrainWatch.TorchSharp.Recording.UnitAxis.None);
-            var stats = Sampling.TensorStats.FromFastRow(row.data<double>().ToArray(), Sampling.DeviceStatistics.ShapeOf(halfWeights, TrainWatch.TorchSharp.Recording.UnitAxis.None, 0))!;
+            var row = Statistics.DeviceStatistics.FastRow(halfWeights, 8, unitAxis: TrainWatch.TorchSharp.Statistics.UnitAxis.None);
+            var stats = Sampling.TensorStats.FromFastRow(row.data<double>().ToArray(), Statistics.DeviceStatistics.ShapeOf(halfWeights, TrainWatch.TorchSharp.Statistics.UnitAxis.None, 0))!;
             Assert.Equal(halfWeights.to(ScalarType.Float32).sum().item<float>(), stats.Sum, 2);
             Assert.Equal(9, stats.Counts.ToArray().Sum());
         }

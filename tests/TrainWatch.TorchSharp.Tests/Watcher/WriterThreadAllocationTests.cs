@@ -1,5 +1,4 @@
 using TrainWatch.TorchSharp.Tests.Support;
-using TrainWatch.TorchSharp.Projector;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -26,7 +25,7 @@ public sealed class WriterThreadAllocationTests
         {
             AlertsToConsole = false,
             Logger = new ListLogger(),
-            Pictures = new TrainWatch.TorchSharp.Pictures.PictureOptions { EverySteps = 4 },
+            Pictures = new PictureOptions { EverySteps = 4 },
             History = new HistoryOptions { EverySteps = 4 },
             Projector = new ProjectorOptions { EverySteps = 4 },
         };

@@ -1,0 +1,78 @@
+namespace TrainWatch.TorchSharp.Features.History;
+
+/// <summary>
+/// Keeps the distribution histories (<see cref="WatchOptions.History"/>) and writes their pictures. The training
+/// thread only hands each sample's host-side statistics to the writer: rebinning and drawing run on the writer's thread.
+/// </summary>
+internal sealed class HistoryExtension : IWatchExtension
+{
+    private readonly WatchContext _context;
+    private readonly Sampling.StepInterval _pictures;
+    private long _lastSampleStep = -1;
+    private long _lastPictureStep = -1;
+
+    private HistoryExtension(WatchContext context, HistoryOptions options)
+    {
+        _context = context;
+        _pictures = new Sampling.StepInterval(options.EverySteps);
+        Histories = new DistributionHistories(options);
+    }
+
+    /// <summary>The histories (filled on the writer's thread).</summary>
+    public DistributionHistories Histories { get; }
+
+    /// <summary>The extension for <paramref name="context"/>, or none when histories are turned off.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public static IEnumerable<IWatchExtension> For(WatchContext context)
+    {
+        if (context.Options.History is not { } options)
+        {
+            return [];
+        }
+
+        options.Validate();
+        return [new HistoryExtension(context, options)];
+    }
+
+    /// <summary>Adds a sample step (the <paramref name="sampleIndex"/>-th) to the histories; on picture steps, draws them.</summary>
+    public void Record(Sampling.SampleData sample, long sampleIndex)
+    {
+        bool picture = _pictures.IsDue(sample.Step);
+        _lastSampleStep = sample.Step;
+        if (picture)
+        {
+            _lastPictureStep = sample.Step;
+        }
+
+        var histories = Histories;
+        _context.Writer.AddDeferred(sample.Step, () =>
+        {
+            histories.Record(sample);
+            return picture ? histories.Draw() : null;
+        }, 64L * (sample.Activations.Count + sample.Parameters.Count));
+    }
+
+    public void BeforeSampledForward(long step, long sampleIndex)
+    {
+        // Nothing to arm: the histories come from the statistics every sample step computes.
+    }
+
+    public void OnSample(SampleStep sample)
+    {
+        if (sample.Data is { } data)
+        {
+            Record(data, sample.Index);
+        }
+    }
+
+    /// <summary>At the end of the run the pictures include the last sampled steps, unless they were just drawn.</summary>
+    public void Dispose()
+    {
+        if (_lastSampleStep >= 0 && _lastSampleStep != _lastPictureStep)
+        {
+            _lastPictureStep = _lastSampleStep;
+            var histories = Histories;
+            _context.Writer.AddDeferred(_lastSampleStep, histories.Draw, 4096);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace TrainWatch.TorchSharp.Statistics.HostKernels;
+
+/// <summary>
+/// Counts the units of a contiguous <c>[before, units, after]</c> tensor that are exactly zero everywhere — the same
+/// rule as the device path (largest and smallest value both zero; a NaN keeps a unit alive).
+/// </summary>
+internal static unsafe class DeadUnitsKernel
+{
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static long Count<T>(T* data, long before, long units, long after)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        return after == 1 ? CountLastAxis(data, before, units) : CountInnerAxis(data, before, units, after);
+    }
+
+    // [rows, units]: a row's elements are the units side by side, so "seen nonzero" flags are OR-ed a vector at a
+    // time, row after row. A flag is all ones (a NaN bit pattern) or zero, never anything else.
+    private static long CountLastAxis<T>(T* data, long rows, long units)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var seen = new T[units];
+        int width = Vector<T>.Count;
+        fixed (T* flags = seen)
+        {
+            for (long row = 0; row < rows; row++)
+            {
+                T* values = data + row * units;
+                long u = 0;
+                for (; units - u >= width; u += width)
+                {
+                    var nonzero = Vector.OnesComplement(Vector.Equals(Unsafe.ReadUnaligned<Vector<T>>(values + u), Vector<T>.Zero));
+                    Unsafe.WriteUnaligned(flags + u, Unsafe.ReadUnaligned<Vector<T>>(flags + u) | nonzero);
+                }
+
+                for (; u < units; u++)
+                {
+                    if (values[u] != T.Zero)
+                    {
+                        flags[u] = T.NaN;
+                    }
+                }
+            }
+        }
+
+        long dead = 0;
+        foreach (var flag in seen)
+        {
+            dead += T.IsNaN(flag) ? 0 : 1;
+        }
+
+        return dead;
+    }
+
+    // [before, units, after] with after > 1 (channels of an image batch): each unit is a run of `after` elements per
+    // entry of `before`; a unit is alive as soon as one run has a nonzero value, so most units are settled after one run.
+    private static long CountInnerAxis<T>(T* data, long before, long units, long after)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long dead = 0;
+        for (long u = 0; u < units; u++)
+        {
+            bool alive = false;
+            for (long b = 0; b < before && !alive; b++)
+            {
+                alive = AnyNonzero(data + (b * units + u) * after, after);
+            }
+
+            dead += alive ? 0 : 1;
+        }
+
+        return dead;
+    }
+
+    private static bool AnyNonzero<T>(T* values, long length)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int width = Vector<T>.Count;
+        long i = 0;
+        for (; length - i >= width; i += width)
+        {
+            if (!Vector.EqualsAll(Unsafe.ReadUnaligned<Vector<T>>(values + i), Vector<T>.Zero))
+            {
+                return true;
+            }
+        }
+
+        for (; i < length; i++)
+        {
+            if (values[i] != T.Zero)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,172 @@
+using System.Buffers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TrainWatch.TorchSharp.Statistics.HostKernels;
+
+/// <summary>
+/// Fast rows (<see cref="StatisticsRow"/>) of CPU tensors, computed by the host kernels straight from the tensors'
+/// memory: the same values <see cref="DeviceStatistics.FastRow"/> gives, in two multi-threaded passes over each tensor
+/// instead of about ten libtorch ops.
+/// </summary>
+/// <remarks>
+/// <para>On the CPU the device is the host: there is no copy to wait for, and libtorch's ops there are each a separate
+/// pass (and <c>histc</c> a single-threaded one). Pass one gives the moments, min, max and zeros; pass two counts
+/// buckets over the [min, max] pass one found. Both run over chunks of all tensors at once, so a model's many small
+/// tensors share the threads with its few large ones, and each chunk's result is kept apart and combined in chunk
+/// order: the rows do not depend on how the threads were scheduled.</para>
+/// <para>CUDA tensors keep the device path, where ops are asynchronous kernels and only the one copy waits.</para>
+/// </remarks>
+internal static unsafe class HostRows
+{
+    // A chunk is one thread's unit of work: large enough that scheduling is noise, small enough that a few tensors
+    // still spread over every core. Chunks grow with the bucket count so that the per-chunk counts stay a small
+    // fraction of the data.
+    private const long MinimumChunk = 1L << 16;
+
+    /// <summary>The fast rows (no units) of <paramref name="tensors"/>, one after another.</summary>
+    public static double[] FastRows(IReadOnlyList<Tensor> tensors, int bins)
+    {
+        using var scope = NewDisposeScope();
+        var views = tensors.Select(HostView.Of).ToArray();
+        var lengths = views.Select(v => v.Length).ToArray();
+        var (moments, counts) = Reduce(views, lengths, bins);
+
+        int rowLength = StatisticsRow.FastLength(bins, hasChannels: false);
+        var rows = new double[tensors.Count * rowLength];
+        for (int s = 0; s < views.Length; s++)
+        {
+            Write(rows.AsSpan(s * rowLength, rowLength), views[s].First, moments[s], deadUnits: null, counts.AsSpan(s * bins, bins));
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// The fast row of one tensor, as <see cref="DeviceStatistics.FastRow"/> defines it: distribution statistics over
+    /// the first <paramref name="sampleLimit"/> entries of dimension 0 (all when 0), dead units over the whole tensor.
+    /// </summary>
+    public static double[] FastRow(Tensor values, int bins, int unitAxis, long sampleLimit)
+    {
+        using var scope = NewDisposeScope();
+        var view = HostView.Of(values);
+        var shape = DeviceStatistics.ShapeOf(values, unitAxis, sampleLimit);
+        var (moments, counts) = Reduce([view], [shape.SampleCount], bins);
+
+        double? deadUnits = null;
+        if (shape.HasChannels)
+        {
+            long before = values.shape.Take(unitAxis).Aggregate(1L, (a, b) => a * b);
+            long units = values.shape[unitAxis];
+            long after = units == 0 ? 0 : view.Length / before / units;
+            deadUnits = view.IsDouble
+                ? DeadUnitsKernel.Count(view.Doubles, before, units, after)
+                : DeadUnitsKernel.Count(view.Floats, before, units, after);
+        }
+
+        var row = new double[StatisticsRow.FastLength(bins, shape.HasChannels)];
+        Write(row, view.First, moments[0], deadUnits, counts);
+        return row;
+    }
+
+    private static void Write(Span<double> row, double shift, in Moments moments, double? deadUnits, ReadOnlySpan<double> counts)
+    {
+        row[StatisticsRow.FastShift] = shift;
+        row[StatisticsRow.FastShiftedSum] = moments.ShiftedSum;
+        row[StatisticsRow.FastShiftedSumOfSquares] = moments.ShiftedSquares;
+
+        // An empty tensor has no extremes; zeros keep its row finite (its count of elements, 0, says the rest).
+        row[StatisticsRow.FastMin] = double.IsPositiveInfinity(moments.Min) ? 0 : moments.Min;
+        row[StatisticsRow.FastMax] = double.IsNegativeInfinity(moments.Max) ? 0 : moments.Max;
+        row[StatisticsRow.FastZeros] = moments.Zeros;
+        if (deadUnits is { } dead)
+        {
+            row[StatisticsRow.FastDeadChannels] = dead;
+        }
+
+        counts.CopyTo(row[StatisticsRow.FastHistogramStart(deadUnits is not null)..]);
+    }
+
+    // Moments and bucket counts (segments × bins) of the first lengths[s] elements of each view.
+    private static (Moments[] Moments, double[] Counts) Reduce(HostView[] views, long[] lengths, int bins)
+    {
+        var chunks = Chunking.Split(lengths, Math.Max(MinimumChunk, 16L * UniformHistogramKernel.Tables * bins));
+        long total = lengths.Sum();
+
+        var chunkMoments = new Moments[chunks.Count];
+        Chunking.Run(chunks.Count, total, c =>
+        {
+            var (s, start, length) = chunks[c];
+            var view = views[s];
+            chunkMoments[c] = view.IsDouble
+                ? MomentsKernel.Compute(view.Doubles + start, length, view.Doubles[0])
+                : MomentsKernel.Compute(view.Floats + start, length, view.Floats[0]);
+        });
+
+        var moments = new Moments[views.Length];
+        Array.Fill(moments, Moments.Empty);
+        for (int c = 0; c < chunks.Count; c++)
+        {
+            moments[chunks[c].Segment].Add(chunkMoments[c]);
+        }
+
+        // Scales with the device path's arithmetic, in the elements' type. A segment with a non-finite value is
+        // recomputed by the robust row, so its buckets are not counted.
+        var scales = new double[views.Length];
+        var counted = new bool[views.Length];
+        for (int s = 0; s < views.Length; s++)
+        {
+            var m = moments[s];
+            counted[s] = lengths[s] > 0 && double.IsFinite(m.ShiftedSum) && double.IsFinite(m.ShiftedSquares) && double.IsFinite(m.Min) && double.IsFinite(m.Max);
+            scales[s] = views[s].IsDouble
+                ? 1.0 / Math.Max(m.Max - m.Min, 1e-30) * bins
+                : 1f / MathF.Max((float)m.Max - (float)m.Min, 1e-30f) * bins;
+        }
+
+        int tableLength = UniformHistogramKernel.Tables * bins;
+        int[] tables = ArrayPool<int>.Shared.Rent(chunks.Count * tableLength);
+        try
+        {
+            Chunking.Run(chunks.Count, total, c =>
+            {
+                var (s, start, length) = chunks[c];
+                var table = tables.AsSpan(c * tableLength, tableLength);
+                table.Clear();
+                if (!counted[s])
+                {
+                    return;
+                }
+
+                var view = views[s];
+                fixed (int* counts = table)
+                {
+                    if (view.IsDouble)
+                    {
+                        UniformHistogramKernel.Count(view.Doubles + start, length, moments[s].Min, scales[s], bins, counts);
+                    }
+                    else
+                    {
+                        UniformHistogramKernel.Count(view.Floats + start, length, (float)moments[s].Min, (float)scales[s], bins, counts);
+                    }
+                }
+            });
+
+            var histograms = new double[views.Length * bins];
+            for (int c = 0; c < chunks.Count; c++)
+            {
+                var table = tables.AsSpan(c * tableLength, tableLength);
+                var histogram = histograms.AsSpan(chunks[c].Segment * bins, bins);
+                for (int k = 0; k < tableLength; k++)
+                {
+                    histogram[k % bins] += table[k];
+                }
+            }
+
+            return (moments, histograms);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(tables);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace TrainWatch.TorchSharp.Statistics.HostKernels;
+
+/// <summary>
+/// Counts a run of elements into uniform buckets over [min, max] with exactly the arithmetic of the device path
+/// (<see cref="DeviceStatistics.FastRow"/>): position = (x − min) · scale in the elements' type, truncated, clamped
+/// to the first and last bucket.
+/// </summary>
+/// <remarks>
+/// The bucket indexes of float32 data are computed a vector at a time, and each lane increments a count table of its
+/// own: weights crowd into the middle buckets, and increments of one bucket in one table would each wait for the
+/// previous one's store; with a table per lane, consecutive increments of a table are a whole vector apart. Block must
+/// be a multiple of the vector width (8 or 16 floats), which 512 is. The count
+/// buffer holds <see cref="Tables"/> tables of bins ints, summed by the caller.
+/// </remarks>
+internal static unsafe class UniformHistogramKernel
+{
+    /// <summary>Tables in a count buffer: one per float32 lane.</summary>
+    public static int Tables => Vector<float>.Count;
+
+    // Bucket slots are computed for a block at a time into a small buffer, then counted by a plain unrolled loop: the
+    // vector part stays in registers and the counting loop is a load, an increment and a store per element.
+    private const int Block = 512;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs a few times per sample step: no slow first tiers
+    public static void Count(float* data, long length, float min, float scale, int bins, int* counts)
+    {
+        int width = Vector<float>.Count;
+        var minVector = new Vector<float>(min);
+        var scaleVector = new Vector<float>(scale);
+        var last = new Vector<int>(bins - 1);
+
+        // Lane k's table starts at k × bins: one vector add turns the lanes' buckets into their tables' slots.
+        var tableBase = new Vector<int>(Enumerable.Range(0, width).Select(lane => lane * bins).ToArray());
+        int* slots = stackalloc int[Block];
+        long i = 0;
+        while (length - i >= Block)
+        {
+            for (int k = 0; k < Block; k += width)
+            {
+                var position = (Unsafe.ReadUnaligned<Vector<float>>(data + i + k) - minVector) * scaleVector;
+
+                // Truncation (positions are ≥ 0); NaN converts to int.MinValue and lands in bucket 0 (its tensor's row
+                // is recomputed robustly anyway), so every slot stays inside its table.
+                var slot = Vector.Min(Vector.Max(Vector.ConvertToInt32(position), Vector<int>.Zero), last) + tableBase;
+                Unsafe.WriteUnaligned(slots + k, slot);
+            }
+
+            for (int k = 0; k < Block; k += 4)
+            {
+                counts[slots[k]]++;
+                counts[slots[k + 1]]++;
+                counts[slots[k + 2]]++;
+                counts[slots[k + 3]]++;
+            }
+
+            i += Block;
+        }
+
+        for (; i < length; i++)
+        {
+            counts[Bucket((data[i] - min) * scale, bins)]++;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Count(double* data, long length, double min, double scale, int bins, int* counts)
+    {
+        int* c0 = counts, c1 = counts + bins;
+        long i = 0;
+        for (; length - i >= 2; i += 2)
+        {
+            c0[Bucket((data[i] - min) * scale, bins)]++;
+            c1[Bucket((data[i + 1] - min) * scale, bins)]++;
+        }
+
+        for (; i < length; i++)
+        {
+            c0[Bucket((data[i] - min) * scale, bins)]++;
+        }
+    }
+
+    private static int Bucket(double position, int bins) =>
+        position >= 0 ? (int)Math.Min(position, bins - 1) : 0; // NaN fails the test and goes to bucket 0
+}

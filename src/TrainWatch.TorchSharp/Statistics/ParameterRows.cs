@@ -1,0 +1,168 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TrainWatch.TorchSharp.Statistics;
+
+/// <summary>
+/// The fast rows of a sample step's weights and gradients. CPU tensors are reduced in place by the host kernels
+/// (<see cref="HostKernels.HostRows"/>); tensors on another device are reduced there, those of one device and
+/// (computing) dtype together, by <see cref="BatchedStatistics"/>. Either way the result reads exactly like one
+/// <see cref="DeviceStatistics.FastRow"/> per tensor, in the order given, so packing and decoding do not change. Owns
+/// the device batches' cached layouts.
+/// </summary>
+internal sealed class ParameterRows : IDisposable
+{
+    // A batch's temporaries are a few copies of the batch (~30 bytes an element), so a batch is capped: 2^22
+    // elements is ~120 MB at most, and a tensor larger than that costs far more than an op's dispatch anyway, so
+    // it keeps its own row.
+    private const long BatchLimit = 1L << 22;
+
+    // Layouts differ only when which gradients exist changes (a frozen layer, a sample before the first backward),
+    // so a handful cover a run; the cap only guards against a model that keeps changing.
+    private const int MaxCachedLayouts = 16;
+
+    private readonly int _bins;
+    private readonly bool _hostKernels;
+    private readonly Dictionary<string, SegmentLayout> _layouts = [];
+
+    /// <param name="bins">Histogram buckets.</param>
+    /// <param name="hostKernels">Reduce CPU tensors with the host kernels (false: with libtorch ops, as on a GPU).</param>
+    public ParameterRows(int bins, bool hostKernels = true)
+    {
+        _bins = bins;
+        _hostKernels = hostKernels;
+    }
+
+    /// <summary>
+    /// 1-D float64 parts whose concatenation is the fast rows of <paramref name="tensors"/> in order. Call inside a
+    /// dispose scope: the parts belong to it.
+    /// </summary>
+    public List<Tensor> Rows(IReadOnlyList<Tensor> tensors)
+    {
+        int rowLength = StatisticsRow.FastLength(_bins, hasChannels: false);
+
+        // Where each tensor's row is: a block of rows and the index in it.
+        var blockOf = new Tensor[tensors.Count];
+        var indexInBlock = new int[tensors.Count];
+        var onHost = new List<int>();
+        var onDevice = new List<int>();
+        for (int i = 0; i < tensors.Count; i++)
+        {
+            (_hostKernels && HostKernels.HostView.Applies(tensors[i]) ? onHost : onDevice).Add(i);
+        }
+
+        if (onHost.Count > 0)
+        {
+            var block = tensor(HostKernels.HostRows.FastRows(onHost.Select(i => tensors[i]).ToList(), _bins));
+            for (int k = 0; k < onHost.Count; k++)
+            {
+                blockOf[onHost[k]] = block;
+                indexInBlock[onHost[k]] = k;
+            }
+        }
+
+        // Batches index the device tensors; mapped back to positions in the full list.
+        foreach (var batch in Batches(onDevice.Select(i => tensors[i]).ToList()).Select(b => b.Select(k => onDevice[k]).ToList()))
+        {
+            var members = batch.Select(i => tensors[i]).ToList();
+            Tensor block;
+
+            // Each batch's temporaries (a few copies of it) are freed before the next batch starts, so a large model
+            // never holds more than one batch's worth of them; only the small row block outlives the scope.
+            using (NewDisposeScope())
+            {
+                block = (batch.Count == 1
+                    ? DeviceStatistics.FastRow(members[0], _bins, UnitAxis.None)
+                    : BatchedStatistics.FastRows(members, LayoutFor(members), _bins)).MoveToOuterDisposeScope();
+            }
+
+            for (int k = 0; k < batch.Count; k++)
+            {
+                blockOf[batch[k]] = block;
+                indexInBlock[batch[k]] = k;
+            }
+        }
+
+        // Consecutive rows of one block travel as one part (the usual case: one block, one part).
+        var parts = new List<Tensor>();
+        for (int start = 0; start < tensors.Count;)
+        {
+            int end = start + 1;
+            while (end < tensors.Count && ReferenceEquals(blockOf[end], blockOf[start]) && indexInBlock[end] == indexInBlock[end - 1] + 1)
+            {
+                end++;
+            }
+
+            var block = blockOf[start];
+            bool whole = indexInBlock[start] == 0 && block.numel() == (end - start) * (long)rowLength;
+            parts.Add(whole ? block : block.narrow(0, indexInBlock[start] * (long)rowLength, (end - start) * (long)rowLength));
+            start = end;
+        }
+
+        return parts;
+    }
+
+    public void Dispose() => ClearLayouts();
+
+    private void ClearLayouts()
+    {
+        foreach (var layout in _layouts.Values)
+        {
+            layout.Dispose();
+        }
+
+        _layouts.Clear();
+    }
+
+    // Tensors grouped by device and the dtype they are reduced in, in order, each group cut at BatchLimit elements.
+    private static List<List<int>> Batches(IReadOnlyList<Tensor> tensors)
+    {
+        var batches = new List<List<int>>();
+        var open = new Dictionary<(DeviceType, int, ScalarType), (List<int> Members, long Elements)>();
+        for (int i = 0; i < tensors.Count; i++)
+        {
+            long numel = tensors[i].numel();
+            if (numel > BatchLimit)
+            {
+                batches.Add([i]);
+                continue;
+            }
+
+            var key = (tensors[i].device_type, tensors[i].device_index, ComputeType(tensors[i].dtype));
+            if (!open.TryGetValue(key, out var batch) || batch.Elements + numel > BatchLimit)
+            {
+                batch = ([], 0);
+                batches.Add(batch.Members);
+            }
+
+            batch.Members.Add(i);
+            open[key] = (batch.Members, batch.Elements + numel);
+        }
+
+        return batches;
+    }
+
+    private SegmentLayout LayoutFor(List<Tensor> members)
+    {
+        var first = members[0];
+        var dtype = ComputeType(first.dtype);
+        var lengths = members.Select(t => t.numel()).ToList();
+        string key = $"{first.device_type}:{first.device_index}|{dtype}|{string.Join(',', lengths)}";
+        if (!_layouts.TryGetValue(key, out var layout))
+        {
+            if (_layouts.Count >= MaxCachedLayouts)
+            {
+                ClearLayouts();
+            }
+
+            layout = new SegmentLayout(lengths, _bins, first.device, dtype);
+            _layouts[key] = layout;
+        }
+
+        return layout;
+    }
+
+    // What DeviceStatistics.AsFloat turns a tensor into: float64 stays, everything else is reduced as float32.
+    private static ScalarType ComputeType(ScalarType dtype) =>
+        dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+}

@@ -65,7 +65,9 @@ public sealed class ModelCheckFaultTests
         var findings = Findings(model);
 
         var message = Assert.Single(findings, f => f.Key == "custom.weight").Value;
-        Assert.Contains("before training: uninitialised memory?", message);
+        // What torch.empty hands back is whatever the allocator last freed: usually the 3e19 left above, sometimes
+        // another test's NaN (one run in three under load). Either way the layer is named as uninitialised memory.
+        Assert.Contains("before training: uninitialised memory", message);
         Assert.Contains("torch.empty leaves memory as it was", message);
 
         using (no_grad())

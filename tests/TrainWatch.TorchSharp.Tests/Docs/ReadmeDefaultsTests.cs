@@ -19,6 +19,14 @@ public sealed class ReadmeDefaultsTests
     };
 
     [Fact]
+    public void The_README_stays_a_guide_of_at_most_150_lines()
+    {
+        // Issue 24: a guide a new user reads in one go; the design notes live in docs/.
+        int lines = Readme.Text.TrimEnd('\n').Split('\n').Length;
+        Assert.InRange(lines, 60, 150);
+    }
+
+    [Fact]
     public void Every_row_of_the_README_defaults_table_is_the_options_default()
     {
         var rows = Readme.TableRows(Readme.Text, "option");

@@ -17,6 +17,9 @@ internal sealed record RunIncident(IncidentLineParts Start, IReadOnlyList<Dashbo
     /// <summary>The findings it explains: all but the root.</summary>
     public IEnumerable<DashboardAlert> Consequences => Findings.Where(f => !ReferenceEquals(f, Root));
 
+    /// <summary>The incidents of <paramref name="run"/> in the order they started (diff's reports list them so).</summary>
+    public static IEnumerable<RunIncident> OldestFirst(RunData run) => Of(run, AlertTexts.Newest(run)).Reverse();
+
     /// <summary>The incidents of <paramref name="run"/>, newest first; none for a run written before incidents.</summary>
     public static IReadOnlyList<RunIncident> Of(RunData run, IReadOnlyList<DashboardAlert> alerts)
     {

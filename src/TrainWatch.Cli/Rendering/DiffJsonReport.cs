@@ -84,7 +84,7 @@ internal static class DiffJsonReport
     private static void WriteIncidents(Utf8JsonWriter json, string name, Reading.RunData run)
     {
         json.WriteStartArray(name);
-        foreach (var incident in RunIncident.Of(run, AlertTexts.Newest(run)).Reverse())
+        foreach (var incident in RunIncident.OldestFirst(run))
         {
             var start = incident.Start;
             json.WriteStartObject();

@@ -46,8 +46,7 @@ internal static class DiffTextReport
         // What the watcher itself said while each run trained: one line per incident, oldest first.
         foreach (var (name, run) in new[] { ("A", result.RunA), ("B", result.RunB) })
         {
-            var incidents = RunIncident.Of(run, AlertTexts.Newest(run));
-            foreach (var incident in incidents.Reverse())
+            foreach (var incident in RunIncident.OldestFirst(run))
             {
                 Say(DescribeIncident(name, incident), "    ");
             }

@@ -79,15 +79,13 @@ internal sealed class GradientCreep(AlertOptions options)
 
     private static double Median(List<Point> points, int from, int to, Func<Point, double> value)
     {
-        var sorted = new double[to - from];
+        var values = new double[to - from];
         for (int i = from; i < to; i++)
         {
-            sorted[i - from] = value(points[i]);
+            values[i - from] = value(points[i]);
         }
 
-        Array.Sort(sorted);
-        int mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+        return SeriesHistory.MedianOf(values);
     }
 
     private readonly record struct Point(long Step, double Norm, double Share);

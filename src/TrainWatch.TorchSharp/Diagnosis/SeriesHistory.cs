@@ -7,19 +7,19 @@ internal sealed class SeriesHistory(int window)
 
     public int Count => _values.Count;
 
-    public double Median
-    {
-        get
-        {
-            if (_values.Count == 0)
-            {
-                return double.NaN;
-            }
+    public double Median => MedianOf(_values.ToArray());
 
-            var sorted = _values.Order().ToArray();
-            int mid = sorted.Length / 2;
-            return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    /// <summary>The median of <paramref name="values"/> (sorted in place; NaN when empty).</summary>
+    public static double MedianOf(double[] values)
+    {
+        if (values.Length == 0)
+        {
+            return double.NaN;
         }
+
+        Array.Sort(values);
+        int mid = values.Length / 2;
+        return values.Length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
     }
 
     /// <summary>The largest of the recent values.</summary>

@@ -38,6 +38,10 @@ internal sealed class EventWriteLoop
     private long _drainStartedAt;
     private int _draining;
 
+    // The stretch of the loop being counted (CountLoopAllocations): the thread's allocation total at its start, and the thread.
+    private long _allocatedAtResume;
+    private int _resumedOnThread;
+
     public EventWriteLoop(EventWriterOptions options, EventFileSink sink, EventQueue queue, WriterCounters counters, WriterErrorReporter reporter, StepOrderMonitor stepOrder)
     {
         _options = options;
@@ -77,7 +81,7 @@ internal sealed class EventWriteLoop
 
         // What each stretch between two waits allocates, measured on the thread that ran it: the loop must allocate
         // nothing once it runs steadily (EventWriterStatistics.WriterThreadAllocatedBytes, issue 27).
-        long allocatedAtResume = GC.GetAllocatedBytesForCurrentThread();
+        ResumeAllocationCount();
         try
         {
             while (true)
@@ -95,9 +99,9 @@ internal sealed class EventWriteLoop
                         flushTimer.Change(due is { } untilDue ? TimerWait(untilDue) : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                     }
 
-                    _counters.AddLoopAllocated(GC.GetAllocatedBytesForCurrentThread() - allocatedAtResume);
+                    CountLoopAllocations();
                     bool more = await wait;
-                    allocatedAtResume = GC.GetAllocatedBytesForCurrentThread();
+                    ResumeAllocationCount();
                     if (!more)
                     {
                         break;
@@ -127,6 +131,25 @@ internal sealed class EventWriteLoop
         {
             await DrainAsync();
         }
+    }
+
+    // Starts a stretch of the loop on this thread (after a wait: a continuation may run on another pool thread).
+    private void ResumeAllocationCount()
+    {
+        _allocatedAtResume = GC.GetAllocatedBytesForCurrentThread();
+        _resumedOnThread = Environment.CurrentManagedThreadId;
+    }
+
+    // Adds what this thread allocated since the stretch started and starts the next; a stretch begun on another
+    // thread (the drain resumes after its own delays) has no meaningful difference and only restarts.
+    private void CountLoopAllocations()
+    {
+        if (Environment.CurrentManagedThreadId == _resumedOnThread)
+        {
+            _counters.AddLoopAllocated(GC.GetAllocatedBytesForCurrentThread() - _allocatedAtResume);
+        }
+
+        ResumeAllocationCount();
     }
 
     // Timers count whole milliseconds and fire at once for less: a shorter wait would let the loop spin until the clock
@@ -259,7 +282,9 @@ internal sealed class EventWriteLoop
                 TryFlushToDisk();
             }
 
-            // Completed even when the disk is failing: a caller's Flush never waits on the backoff.
+            // Completed even when the disk is failing: a caller's Flush never waits on the backoff. Counted first, so the
+            // statistics a caller reads after its Flush include what the stretch up to it allocated.
+            CountLoopAllocations();
             flush.Complete();
             return;
         }

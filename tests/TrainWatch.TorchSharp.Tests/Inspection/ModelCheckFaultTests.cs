@@ -66,9 +66,10 @@ public sealed class ModelCheckFaultTests
 
         var message = Assert.Single(findings, f => f.Key == "custom.weight").Value;
         // What torch.empty hands back is whatever the allocator last freed: usually the 3e19 left above, sometimes
-        // another test's NaN (one run in three under load). Each content has its own words.
-        bool nonFinite = !weight.isfinite().all().item<bool>();
-        Assert.Contains(nonFinite ? " of its 2048 values before training: uninitialised memory, or a bad checkpoint load?" : "before training: uninitialised memory?", message);
+        // another test's NaN or values that only show in the spread (each seen on a clean-clone CI run). Every symptom
+        // the check can give says the same two things: uninitialised memory, and the torch.empty remedy.
+        Assert.Contains("before training", message);
+        Assert.Contains("uninitialised memory", message);
         Assert.Contains("torch.empty leaves memory as it was", message);
 
         using (no_grad())

@@ -23,6 +23,7 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true) : IDisposable
 {
     private Tensor[] _buffers = [];
     private bool _holding;
+    private bool _hostForm; // every buffer is in the form the host kernels read in place
     private long _snapshotStep;
     private Tensor? _pending;
     private long _pendingStep;
@@ -44,10 +45,13 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true) : IDisposable
         {
             bool host = OnHost(parameters);
             Size(parameters.Count);
+            _hostForm = false;
             for (int i = 0; i < parameters.Count; i++)
             {
                 Fit(i, parameters[i], host).copy_(parameters[i]);
             }
+
+            _hostForm = host;
         }
 
         _holding = true;
@@ -84,26 +88,19 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true) : IDisposable
         // Cleared first: should anything below fail, the half-written buffers are never measured against.
         _holding = false;
         bool host = OnHost(parameters);
-        if (!AllFit(parameters, host))
-        {
-            // A weight changed shape, dtype or device since the snapshot: this update cannot be measured.
-            if (keepAt is { } next)
-            {
-                Snapshot(parameters, next);
-            }
-
-            return;
-        }
-
+        Tensor? norms = null;
         using (no_grad())
         using (NewDisposeScope())
         {
-            Tensor norms;
+            // The host kernels check sizes and dtypes as they read the weights: no shape is asked of libtorch here.
             if (host)
             {
-                norms = tensor(HostUpdateNorms.Compute(parameters, _buffers, keepNow: keepAt is not null));
+                if (_hostForm && _buffers.Length == parameters.Count && HostUpdateNorms.Compute(parameters, _buffers, keepNow: keepAt is not null) is { } host64)
+                {
+                    norms = tensor(host64);
+                }
             }
-            else
+            else if (AllFit(parameters, host))
             {
                 norms = DeviceNorms(parameters, _buffers);
                 if (keepAt is not null)
@@ -117,12 +114,23 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true) : IDisposable
             }
 
             // Parked until the next sample step, past this scope and any of the caller's.
-            _pending?.Dispose();
-            _pending = norms.DetachFromDisposeScope();
-            _pendingStep = _snapshotStep;
+            if (norms is not null)
+            {
+                _pending?.Dispose();
+                _pending = norms.DetachFromDisposeScope();
+                _pendingStep = _snapshotStep;
+            }
         }
 
-        if (keepAt is { } step)
+        if (norms is null)
+        {
+            // A weight changed shape, dtype or device since the snapshot: this update cannot be measured.
+            if (keepAt is { } next)
+            {
+                Snapshot(parameters, next);
+            }
+        }
+        else if (keepAt is { } step)
         {
             _holding = true;
             _snapshotStep = step;
@@ -232,6 +240,7 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true) : IDisposable
     public void Dispose()
     {
         _holding = false;
+        _hostForm = false;
         foreach (var buffer in _buffers)
         {
             buffer?.Dispose();

@@ -155,6 +155,47 @@ public sealed class UpdateRatioTests
         Assert.Equal(atStart, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_weight_that_changes_shape_or_dtype_skips_one_update_and_gets_a_new_buffer(bool hostKernels)
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(9);
+        using var tracker = new UpdateRatioTracker(hostKernels);
+        Parameter[] first = [new(randn([3, 4], generator: generator)), new(randn([6], generator: generator))];
+        tracker.MeasureAndSnapshot(first, 0);
+        Assert.Equal(2, tracker.BufferAllocations);
+
+        // The second weight is now float64 and the first has 5 elements: neither buffer fits.
+        Parameter[] second = [new(randn([5], generator: generator)), new(randn([6], dtype: ScalarType.Float64, generator: generator))];
+        tracker.MeasureAndSnapshot(second, 1);
+        Assert.Null(tracker.PendingStep);
+        Assert.True(tracker.AwaitingUpdate);
+        Assert.Equal(4, tracker.BufferAllocations);
+
+        // From the new buffers on, updates are measured again: against a reference, with no further allocation.
+        var before = second.Select(p => p.detach().to(ScalarType.Float64).data<double>().ToArray()).ToArray();
+        using (no_grad())
+        {
+            second[0].add_(0.5);
+            second[1].mul_(2);
+        }
+
+        var after = second.Select(p => p.detach().to(ScalarType.Float64).data<double>().ToArray()).ToArray();
+        tracker.MeasureAndSnapshot(second, 2);
+        Assert.Equal(1, tracker.PendingStep);
+        using var pending = tracker.TakePending()!;
+        var norms = pending.data<double>().ToArray();
+        var reference = Reference(before, after);
+        for (int n = 0; n < norms.Length; n++)
+        {
+            Assert.True(Math.Abs(norms[n] - reference[n]) <= 1e-6 * reference[n], $"norm {n}: {norms[n]} vs reference {reference[n]}");
+        }
+
+        Assert.Equal(4, tracker.BufferAllocations);
+    }
+
     private static Dictionary<(long Step, string Name), double> WrittenRatios(bool hostKernels)
     {
         using var dir = new TempDirectory();

@@ -12,11 +12,12 @@ internal static unsafe class HostUpdateNorms
     private const long Chunk = 1L << 16;
 
     /// <summary>
-    /// [‖now₀ − then₀‖, ‖then₀‖, ‖now₁ − then₁‖, …]; each pair of tensors must have the same number of elements. With
-    /// <paramref name="keepNow"/>, each <c>then</c> tensor (contiguous float32 or float64, as <see cref="HostView"/>
-    /// reads it in place) is overwritten with its <c>now</c>.
+    /// [‖now₀ − then₀‖, ‖then₀‖, ‖now₁ − then₁‖, …]; null, with nothing read or written, when a pair differs in its
+    /// number of elements or in float64 against float32 (a weight that changed since its snapshot). With
+    /// <paramref name="keepNow"/>, each <c>then</c> tensor is overwritten with its <c>now</c>: it must be what
+    /// <see cref="HostView"/> reads in place (contiguous float32 or float64), else null too.
     /// </summary>
-    public static double[] Compute(IReadOnlyList<Tensor> now, IReadOnlyList<Tensor> then, bool keepNow = false)
+    public static double[]? Compute(IReadOnlyList<Tensor> now, IReadOnlyList<Tensor> then, bool keepNow = false)
     {
         using var scope = NewDisposeScope();
         var nowViews = new HostView[now.Count];
@@ -26,15 +27,11 @@ internal static unsafe class HostUpdateNorms
         {
             nowViews[t] = HostView.Of(now[t]);
             thenViews[t] = HostView.Of(then[t]);
-            if (nowViews[t].Length != thenViews[t].Length || nowViews[t].IsDouble != thenViews[t].IsDouble)
-            {
-                throw new InvalidOperationException($"Weight {t} changed shape or dtype between the snapshot and the update.");
-            }
-
             // Written in place only: a converted copy of the snapshot would take the new weights and be dropped.
-            if (keepNow && !ReferenceEquals(thenViews[t].Tensor, then[t]))
+            if (nowViews[t].Length != thenViews[t].Length || nowViews[t].IsDouble != thenViews[t].IsDouble
+                || (keepNow && !ReferenceEquals(thenViews[t].Tensor, then[t])))
             {
-                throw new InvalidOperationException($"Snapshot {t} is not a contiguous float32 or float64 tensor the kernel can write.");
+                return null;
             }
 
             total += nowViews[t].Length;

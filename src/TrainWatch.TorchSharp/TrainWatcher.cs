@@ -352,11 +352,8 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         {
             _recorder?.Disarm();
             var recording = _recorder?.Last is { } last && last.Step == step ? last : null;
-            if (_updates.AwaitingUpdate)
-            {
-                _updates.MeasureUpdate(_weights);
-            }
-
+            // The weights as they are now are the next update's start; on CPU the same pass measures the last update.
+            _updates.MeasureAndSnapshot(_weights, step);
             long updateStep = _updates.PendingStep ?? -1;
             var sample = _collector.Collect(
                 step,
@@ -367,7 +364,6 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
                 updateStep,
                 WatchedParameters.LearningRates(_optimizers),
                 _schedule.StepsPerSecond(step));
-            _updates.Snapshot(_weights, step);
             collected = sample;
 
             _advisor.Review(sample, _parameters.Any(p => p.Parameter.requires_grad), _recorder?.TakeSilentModules() ?? []);

@@ -9,10 +9,20 @@ internal sealed class AlertLatch(int rearmAfterSamples)
     // Per kind and place: samples since the condition was last seen (0 while it holds).
     private readonly Dictionary<(AlertKind, string), int> _raised = [];
 
+    // Reused from sample to sample: the latch runs at every sample and almost always has nothing to do.
+    private readonly HashSet<(AlertKind, string)> _holding = [];
+    private readonly List<(AlertKind, string)> _clear = [];
+
     /// <summary>Notes every condition that holds on this sample; returns those that start an alert.</summary>
     public IEnumerable<T> Onsets<T>(IReadOnlyList<T> firing, Func<T, (AlertKind, string)> key)
     {
-        var holding = new HashSet<(AlertKind, string)>();
+        if (firing.Count == 0 && _raised.Count == 0)
+        {
+            return [];
+        }
+
+        var holding = _holding;
+        holding.Clear();
         var onsets = new List<T>();
         foreach (var condition in firing)
         {
@@ -30,7 +40,16 @@ internal sealed class AlertLatch(int rearmAfterSamples)
             _raised[k] = 0;
         }
 
-        foreach (var k in _raised.Keys.Where(k => !holding.Contains(k)).ToList())
+        _clear.Clear();
+        foreach (var k in _raised.Keys)
+        {
+            if (!holding.Contains(k))
+            {
+                _clear.Add(k);
+            }
+        }
+
+        foreach (var k in _clear)
         {
             if (++_raised[k] >= rearmAfterSamples)
             {

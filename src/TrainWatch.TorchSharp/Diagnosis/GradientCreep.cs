@@ -16,7 +16,7 @@ namespace TrainWatch.TorchSharp.Diagnosis;
 /// </remarks>
 internal sealed class GradientCreep(AlertOptions options)
 {
-    private readonly Dictionary<string, List<Point>> _series = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Series> _series = new(StringComparer.Ordinal);
     private readonly Dictionary<string, double> _normRise = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -35,26 +35,26 @@ internal sealed class GradientCreep(AlertOptions options)
 
         if (!_series.TryGetValue(name, out var points))
         {
-            points = [];
+            points = new Series();
             _series[name] = points;
         }
 
         points.Add(new Point(step, norm, share));
         // Keep the horizon, but never fewer than the samples the other rules look at, and never an unbounded list.
-        while (points.Count > options.HistoryWindow && (step - points[0].Step > HorizonSteps || points.Count > MaxPoints))
+        while (points.Count > options.HistoryWindow && (step - points.First.Step > HorizonSteps || points.Count > MaxPoints))
         {
-            points.RemoveAt(0);
+            points.RemoveFirst();
         }
 
         int baseCount = points.Count - Recent;
-        if (baseCount < 2 * options.WarmupSamples || step - points[0].Step < MinSpanSteps)
+        if (baseCount < 2 * options.WarmupSamples || step - points.First.Step < MinSpanSteps)
         {
             _normRise.Remove(name);
             return null;
         }
 
-        double recentNorm = Median(points, baseCount, points.Count, p => p.Norm);
-        double baseNorm = Median(points, 0, baseCount, p => p.Norm);
+        double recentNorm = points.RecentMedian(p => p.Norm);
+        double baseNorm = points.BaseNorms.Median;
         double normRise = recentNorm / baseNorm;
         _normRise[name] = normRise;
         if (!eligible)
@@ -62,39 +62,105 @@ internal sealed class GradientCreep(AlertOptions options)
             return null;
         }
 
-        double recentShare = Median(points, baseCount, points.Count, p => p.Share);
-        double baseShare = Median(points, 0, baseCount, p => p.Share);
+        double recentShare = points.RecentMedian(p => p.Share);
+        double baseShare = points.BaseShares.Median;
         double shareRise = recentShare / baseShare;
         // Every one of the recent samples above the bar, not just their median: a single outlier is not a climb.
-        bool allRecentUp = points.Skip(baseCount).All(p => p.Norm > NormRiseBar / 2 * baseNorm);
+        bool allRecentUp = true;
+        for (int i = baseCount; i < points.Count; i++)
+        {
+            allRecentUp &= points[i].Norm > NormRiseBar / 2 * baseNorm;
+        }
+
         if (!(shareRise >= ShareRise && normRise >= NormRiseBar && allRecentUp))
         {
             return null;
         }
 
-        long span = step - points[0].Step;
+        long span = step - points.First.Step;
         return new Finding(AlertKind.ExplodingGradient, name, norm, string.Create(CultureInfo.InvariantCulture,
             $"{name} gradient norm has climbed steadily to {recentNorm:G3}, {normRise:G3}× its median of the last {span} steps ({baseNorm:G3}), and {shareRise:G3}× its share of the other layers' gradient"));
     }
 
-    private static double Median(List<Point> points, int from, int to, Func<Point, double> value)
+    private readonly record struct Point(long Step, double Norm, double Share);
+
+    /// <summary>
+    /// A layer's points, oldest first, in a ring; and the norms and shares of all but the last <see cref="Recent"/>
+    /// kept sorted (the baseline), so that its medians are read at every sample rather than sorted again.
+    /// </summary>
+    private sealed class Series
     {
-        var values = new double[to - from];
-        for (int i = from; i < to; i++)
+        private Point[] _ring = new Point[16];
+        private int _head;
+
+        public int Count { get; private set; }
+
+        public SortedValues BaseNorms { get; } = new();
+
+        public SortedValues BaseShares { get; } = new();
+
+        public Point First => _ring[_head];
+
+        public Point this[int i] => _ring[(_head + i) % _ring.Length];
+
+        public void Add(Point point)
         {
-            values[i - from] = value(points[i]);
+            if (Count == _ring.Length)
+            {
+                var grown = new Point[2 * _ring.Length];
+                for (int i = 0; i < Count; i++)
+                {
+                    grown[i] = this[i];
+                }
+
+                _ring = grown;
+                _head = 0;
+            }
+
+            _ring[(_head + Count) % _ring.Length] = point;
+            Count++;
+            // The point Recent back leaves the recent samples for the baseline.
+            if (Count > Recent)
+            {
+                var joining = this[Count - 1 - Recent];
+                BaseNorms.Add(joining.Norm);
+                BaseShares.Add(joining.Share);
+            }
         }
 
-        return SeriesHistory.MedianOf(values);
-    }
+        public void RemoveFirst()
+        {
+            // The oldest point is in the baseline whenever there is one.
+            if (Count > Recent)
+            {
+                BaseNorms.Remove(First.Norm);
+                BaseShares.Remove(First.Share);
+            }
 
-    private readonly record struct Point(long Step, double Norm, double Share);
+            _head = (_head + 1) % _ring.Length;
+            Count--;
+        }
+
+        // The median of the last Recent points (or of all, when fewer), as SeriesHistory.MedianOf gives it.
+        public double RecentMedian(Func<Point, double> value)
+        {
+            int from = Math.Max(0, Count - Recent);
+            Span<double> values = stackalloc double[Recent];
+            values = values[..(Count - from)];
+            for (int i = from; i < Count; i++)
+            {
+                values[i - from] = value(this[i]);
+            }
+
+            return SeriesHistory.MedianOf(values);
+        }
+    }
 
     // The baseline looks back this many steps, and judges only once it spans at least the minimum.
     private const long HorizonSteps = 300;
     private const long MinSpanSteps = 100;
 
-    // At every = 1 the horizon would hold 300 samples; this bounds the memory and the sort.
+    // At every = 1 the horizon would hold 300 samples; this bounds the memory.
     private const int MaxPoints = 200;
 
     // The last samples, smoothed by their median, against the baseline before them.

@@ -39,9 +39,19 @@ internal sealed class GradientRules(AlertOptions options)
 
         // Rising alone is exclusive: when several layers "rise alone" on one sample, they rise together (the loss
         // moved, or a layer below them died), and none of them is the one blowing up.
-        var aloneLayers = sample.Parameters.Where(p => RisesAlone(p, global)).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        string? aloneLayer = null;
+        bool severalAlone = false;
+        foreach (var p in sample.Parameters)
+        {
+            if (RisesAlone(p, global))
+            {
+                severalAlone |= aloneLayer is not null && !string.Equals(aloneLayer, p.Name, StringComparison.Ordinal);
+                aloneLayer ??= p.Name;
+            }
+        }
+
         double leastFall = LeastFall(sample, globalMedian);
-        var creeping = new List<Finding>();
+        List<Finding>? creeping = null;
         foreach (var p in sample.Parameters)
         {
             // A gradient that overflowed to ±∞ while the weights are still finite is the end point of an explosion.
@@ -60,7 +70,7 @@ internal sealed class GradientRules(AlertOptions options)
             bool warm = history.Count >= options.WarmupSamples;
             bool significant = !double.IsFinite(global) || norm >= options.SignificantFraction * global;
 
-            bool alone = aloneLayers.Count == 1 && aloneLayers.Contains(p.Name);
+            bool alone = !severalAlone && string.Equals(aloneLayer, p.Name, StringComparison.Ordinal);
             int before = findings.Count;
             CheckExploding(p.Name, norm, history, warm && significant && norm > floor, alone, overLimit, findings);
             double share = Share(norm, global);
@@ -73,7 +83,7 @@ internal sealed class GradientRules(AlertOptions options)
             // swings as a sum of signed terms); the jump rule's words first when both hold.
             if (grad.Rank >= 2 && _creep.Add(p.Name, sample.Step, norm, share, significant && norm > floor) is { } creep && findings.Count == before)
             {
-                creeping.Add(creep);
+                (creeping ??= []).Add(creep);
             }
 
             // Only weight matrices and kernels: a bias's gradient is a sum of signed terms that can cancel to ~0 on a
@@ -105,7 +115,7 @@ internal sealed class GradientRules(AlertOptions options)
 
         // Creeping is alone, as rising alone is: while another weight layer's norm has also climbed well above its
         // baseline, the layers rise together — a phase of training (leaving the first plateau), not one blowing up.
-        var creepingAlone = creeping.Where(c => !sample.Parameters.Any(p => p.Name != c.Layer && _creep.NormRise(p.Name) >= CompanionRise)).ToList();
+        var creepingAlone = creeping?.Where(c => !sample.Parameters.Any(p => p.Name != c.Layer && _creep.NormRise(p.Name) >= CompanionRise)).ToList() ?? [];
         if (creepingAlone.Count == 1)
         {
             findings.Add(creepingAlone[0]);

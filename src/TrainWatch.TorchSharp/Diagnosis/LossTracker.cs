@@ -72,15 +72,16 @@ internal sealed class LossTracker(int window)
             _recent.RemoveAt(0);
         }
 
+        Span<double> scratch = stackalloc double[NoiseSamples];
         if (Count == 3)
         {
-            Start = Median(_recent.Skip(_recent.Count - 3));
+            Start = Median(Last(3, scratch));
         }
 
-        Smoothed = Median(_recent.Skip(Math.Max(0, _recent.Count - SmoothingSamples)));
+        Smoothed = Median(Last(SmoothingSamples, scratch));
         // Noise from successive differences: a loss that is still falling has a trend, not noise, and its spread
         // around one median would mistake the descent for noise. A difference of two draws has √2 times their spread.
-        Noise = _recent.Count < 3 ? 0 : MadToSigma / Math.Sqrt(2) * Median(_recent.Zip(_recent.Skip(1), (a, b) => Math.Abs(b - a)));
+        Noise = _recent.Count < 3 ? 0 : MadToSigma / Math.Sqrt(2) * Median(Changes(scratch));
         // Only once the smoother is full: the median of the first one or two losses is one noisy batch, not a level.
         if (_recent.Count >= SmoothingSamples && Smoothed < Lowest)
         {
@@ -91,10 +92,48 @@ internal sealed class LossTracker(int window)
         _smoothedHistory.Add(Smoothed);
     }
 
-    private static double Median(IEnumerable<double> values)
+    // The last n losses (all of them when fewer), in scratch.
+    private Span<double> Last(int n, Span<double> scratch)
     {
-        var sorted = values.Order().ToArray();
-        int mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+        int from = Math.Max(0, _recent.Count - n);
+        var last = scratch[..(_recent.Count - from)];
+        for (int i = from; i < _recent.Count; i++)
+        {
+            last[i - from] = _recent[i];
+        }
+
+        return last;
+    }
+
+    // |change| between successive losses, in scratch.
+    private Span<double> Changes(Span<double> scratch)
+    {
+        var changes = scratch[..(_recent.Count - 1)];
+        for (int i = 1; i < _recent.Count; i++)
+        {
+            changes[i - 1] = Math.Abs(_recent[i] - _recent[i - 1]);
+        }
+
+        return changes;
+    }
+
+    // Sorted in place by a stable insertion sort (at most nine values), so equal values keep their order as a stable
+    // LINQ ordering keeps it: the median does not depend on the sort.
+    private static double Median(Span<double> values)
+    {
+        for (int i = 1; i < values.Length; i++)
+        {
+            double value = values[i];
+            int j = i - 1;
+            for (; j >= 0 && values[j].CompareTo(value) > 0; j--)
+            {
+                values[j + 1] = values[j];
+            }
+
+            values[j + 1] = value;
+        }
+
+        int mid = values.Length / 2;
+        return values.Length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
     }
 }

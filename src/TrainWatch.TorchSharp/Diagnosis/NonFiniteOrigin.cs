@@ -15,6 +15,12 @@ internal static class NonFiniteOrigin
     /// <summary>Where and what, or null when everything on this step is finite.</summary>
     public static (string Layer, double Count, string Message)? Find(SampleData sample, ForwardRecording? order)
     {
+        // Every sample is examined and nearly every one is finite: that is settled without building anything.
+        if (AllFinite(sample))
+        {
+            return null;
+        }
+
         var badOutputs = sample.Activations.Where(a => a.Output.HasNonFinite).ToList();
         var badWeights = sample.Parameters.Where(p => p.Weight.HasNonFinite).ToList();
         var badGradients = sample.Parameters.Where(p => p.Gradient is { HasNonFinite: true }).ToList();
@@ -72,6 +78,33 @@ internal static class NonFiniteOrigin
         }
 
         return null;
+    }
+
+    // Exactly the conditions Find looks at below: none of them holds.
+    private static bool AllFinite(SampleData sample)
+    {
+        if (sample.InputNaNCount + sample.InputInfCount > 0 || (sample.Loss is { } loss && !double.IsFinite(loss)))
+        {
+            return false;
+        }
+
+        foreach (var a in sample.Activations)
+        {
+            if (a.Output.HasNonFinite)
+            {
+                return false;
+            }
+        }
+
+        foreach (var p in sample.Parameters)
+        {
+            if (p.Weight.HasNonFinite || p.Gradient is { HasNonFinite: true })
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The module that owns a parameter: its path up to the last dot, or the nearest ancestor that ran.</summary>

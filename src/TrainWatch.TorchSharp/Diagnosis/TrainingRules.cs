@@ -10,6 +10,7 @@ namespace TrainWatch.TorchSharp.Diagnosis;
 internal sealed class TrainingRules(AlertOptions options)
 {
     private Dictionary<string, double> _lastRates = new(StringComparer.Ordinal);
+    private Dictionary<string, double> _rates = new(StringComparer.Ordinal);
     private bool _lossRising;
     private readonly Dictionary<string, SeriesHistory> _updates = new(StringComparer.Ordinal);
 
@@ -67,13 +68,18 @@ internal sealed class TrainingRules(AlertOptions options)
     // leaves nothing to learn: its parameters are not frozen.
     private void CheckUnchangedWeights(SampleData sample, LossTracker loss, List<Finding> findings)
     {
-        if (sample.Updates is not { } updates || !(sample.GlobalGradientNorm > 0))
+        if (sample.Updates is not { } updates)
         {
             return;
         }
 
-        double significant = options.SignificantFraction * sample.GlobalGradientNorm;
-        var gradients = sample.Parameters.ToDictionary(p => p.Name, p => p.Gradient, StringComparer.Ordinal);
+        double global = sample.GlobalGradientNorm;
+        if (!(global > 0))
+        {
+            return;
+        }
+
+        double significant = options.SignificantFraction * global;
         foreach (var (name, updateNorm, weightNorm) in updates.Ratios)
         {
             if (!_updates.TryGetValue(name, out var moved))
@@ -85,7 +91,7 @@ internal sealed class TrainingRules(AlertOptions options)
             double ratio = weightNorm > 0 ? updateNorm / weightNorm : double.NaN;
             bool usedToMove = moved.Count >= 2 && moved.Median >= VisibleUpdate;
             if (updateNorm == 0 && weightNorm > 0 && usedToMove && !loss.Solved
-                && gradients.GetValueOrDefault(name) is { HasNonFinite: false } gradient && gradient.Norm >= significant)
+                && GradientOf(sample, name) is { HasNonFinite: false } gradient && gradient.Norm >= significant)
             {
                 findings.Add(new(AlertKind.UnchangedWeights, name, gradient.Norm, Invariant(
                     $"{name} has gradients (norm {gradient.Norm:G3}) but its weights did not change over the optimizer step after step {updates.Step}, where earlier steps moved them by {moved.Median:G2} of their norm: frozen by mistake, not in the optimizer, or a learning rate of 0?")));
@@ -96,6 +102,20 @@ internal sealed class TrainingRules(AlertOptions options)
                 moved.Add(ratio);
             }
         }
+    }
+
+    // Looked up only when an update was exactly 0: a dictionary of every parameter per sample would be built for nothing.
+    private static TensorStats? GradientOf(SampleData sample, string name)
+    {
+        foreach (var p in sample.Parameters)
+        {
+            if (string.Equals(p.Name, name, StringComparison.Ordinal))
+            {
+                return p.Gradient;
+            }
+        }
+
+        return null;
     }
 
     private const double OscillationRatio = 1.5;
@@ -121,7 +141,13 @@ internal sealed class TrainingRules(AlertOptions options)
 
     private void CheckLearningRates(SampleData sample, List<Finding> findings)
     {
-        var rates = sample.LearningRates.ToDictionary(r => r.Name, r => r.Value, StringComparer.Ordinal);
+        var rates = _rates;
+        rates.Clear();
+        foreach (var (name, value) in sample.LearningRates)
+        {
+            rates.Add(name, value);
+        }
+
         foreach (var (name, rate) in rates)
         {
             if (_lastRates.TryGetValue(name, out double before) && before > 0 && rate >= options.LearningRateJumpFactor * before)
@@ -131,7 +157,8 @@ internal sealed class TrainingRules(AlertOptions options)
             }
         }
 
-        _lastRates = rates;
+        // The two dictionaries trade places: this sample's rates are the next one's last.
+        (_lastRates, _rates) = (rates, _lastRates);
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

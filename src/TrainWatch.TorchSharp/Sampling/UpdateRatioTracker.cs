@@ -1,73 +1,232 @@
 using TorchSharp.Modules;
 using TorchSharp;
+using TrainWatch.TorchSharp.Statistics.HostKernels;
 using static TorchSharp.torch;
 
 namespace TrainWatch.TorchSharp.Sampling;
 
 /// <summary>
 /// Measures the update-to-weight ratio ‖Δw‖/‖w‖ of one optimizer step without an extra host copy: at a sample step
-/// it keeps a device copy of each weight; at the next call it reduces ‖w_now − w_then‖ and ‖w_then‖ on the device and
-/// parks the two numbers there until the next sample step's single host copy carries them. CPU weights are measured in
-/// place by the host kernels (one pass over both copies instead of a difference, float64 copies and two reductions).
+/// it copies each weight into a snapshot buffer; at the next call it reduces ‖w_now − w_then‖ and ‖w_then‖ on the
+/// device and parks the two numbers there until the next sample step's single host copy carries them. CPU weights are
+/// measured in place by the host kernels (one pass over both copies instead of a difference, float64 copies and two
+/// reductions), and when the next snapshot is due at once (sampled every step) that same pass writes it.
 /// </summary>
+/// <remarks>
+/// Memory: the buffers hold one copy of every watched weight for as long as the watcher lives (allocated at the
+/// first sample, re-allocated only when a weight changes shape, dtype or device, disposed with the watcher), so that
+/// a sample step allocates no weight-sized tensor. On the host path a half-precision weight's copy is float32, the
+/// form the kernels read. No option turns update ratios off alone; <see cref="WatchOptions.ParameterFilter"/> leaves
+/// a model's largest weights out of the watch (and of this copy).
+/// </remarks>
 internal sealed class UpdateRatioTracker(bool hostKernels = true) : IDisposable
 {
-    private List<Tensor>? _snapshot;
+    private Tensor[] _buffers = [];
+    private bool _holding;
+    private bool _hostForm; // every buffer is in the form the host kernels read in place
     private long _snapshotStep;
     private Tensor? _pending;
     private long _pendingStep;
 
     /// <summary>Whether the next call must measure the update since the snapshot.</summary>
-    public bool AwaitingUpdate => _snapshot is not null;
+    public bool AwaitingUpdate => _holding;
+
+    /// <summary>Snapshot buffers allocated so far (one per weight, unless weights change shape, dtype or device).</summary>
+    public int BufferAllocations { get; private set; }
 
     /// <summary>The step whose update the parked norms describe, if any.</summary>
     public long? PendingStep => _pending is null ? null : _pendingStep;
 
-    /// <summary>Keeps a device copy of the weights as they are at <paramref name="step"/>.</summary>
+    /// <summary>Copies the weights as they are at <paramref name="step"/> into the snapshot buffers.</summary>
     public void Snapshot(IReadOnlyList<Parameter> parameters, long step)
     {
-        DropSnapshot();
-        using var _ = no_grad();
-        using var scope = NewDisposeScope();
-        _snapshot = parameters.Select(p => p.detach().clone().DetachFromDisposeScope()).ToList();
+        _holding = false;
+        using (no_grad())
+        {
+            bool host = OnHost(parameters);
+            Size(parameters.Count);
+            _hostForm = false;
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                Fit(i, parameters[i], host).copy_(parameters[i]);
+            }
+
+            _hostForm = host;
+        }
+
+        _holding = true;
         _snapshotStep = step;
     }
 
     /// <summary>Reduces the update since the snapshot to 2 numbers per parameter (‖Δw‖, ‖w‖), kept on the device.</summary>
     public void MeasureUpdate(IReadOnlyList<Parameter> parameters)
     {
-        if (_snapshot is null)
+        if (_holding)
         {
-            return;
+            Measure(parameters, keepAt: null);
         }
-
-        using (no_grad())
-        using (var scope = NewDisposeScope())
-        {
-            var norms = hostKernels && parameters.All(p => Statistics.HostKernels.HostView.Applies(p))
-                ? tensor(Statistics.HostKernels.HostUpdateNorms.Compute(parameters.ToList(), _snapshot))
-                : DeviceNorms(parameters, _snapshot);
-
-            // Parked until the next sample step, past this scope and any of the caller's.
-            _pending?.Dispose();
-            _pending = norms.DetachFromDisposeScope();
-            _pendingStep = _snapshotStep;
-        }
-
-        DropSnapshot();
     }
 
-    private static Tensor DeviceNorms(IReadOnlyList<Parameter> parameters, List<Tensor> snapshot)
+    /// <summary>
+    /// Measures the update since the snapshot, if one is held, and snapshots the weights as they are at
+    /// <paramref name="step"/>: on the host path in one pass over the weights.
+    /// </summary>
+    public void MeasureAndSnapshot(IReadOnlyList<Parameter> parameters, long step)
+    {
+        if (_holding)
+        {
+            Measure(parameters, step);
+        }
+        else
+        {
+            Snapshot(parameters, step);
+        }
+    }
+
+    private void Measure(IReadOnlyList<Parameter> parameters, long? keepAt)
+    {
+        // Cleared first: should anything below fail, the half-written buffers are never measured against.
+        _holding = false;
+        bool host = OnHost(parameters);
+        Tensor? norms = null;
+        using (no_grad())
+        using (NewDisposeScope())
+        {
+            // The host kernels check sizes and dtypes as they read the weights: no shape is asked of libtorch here.
+            if (host)
+            {
+                if (_hostForm && _buffers.Length == parameters.Count && HostUpdateNorms.Compute(parameters, _buffers, keepNow: keepAt is not null) is { } host64)
+                {
+                    norms = tensor(host64);
+                }
+            }
+            else if (AllFit(parameters, host))
+            {
+                norms = DeviceNorms(parameters, _buffers);
+                if (keepAt is not null)
+                {
+                    // Queued after the norms' reads on the device's stream.
+                    for (int i = 0; i < parameters.Count; i++)
+                    {
+                        _buffers[i].copy_(parameters[i]);
+                    }
+                }
+            }
+
+            // Parked until the next sample step, past this scope and any of the caller's.
+            if (norms is not null)
+            {
+                _pending?.Dispose();
+                _pending = norms.DetachFromDisposeScope();
+                _pendingStep = _snapshotStep;
+            }
+        }
+
+        if (norms is null)
+        {
+            // A weight changed shape, dtype or device since the snapshot: this update cannot be measured.
+            if (keepAt is { } next)
+            {
+                Snapshot(parameters, next);
+            }
+        }
+        else if (keepAt is { } step)
+        {
+            _holding = true;
+            _snapshotStep = step;
+        }
+    }
+
+    private bool OnHost(IReadOnlyList<Parameter> parameters)
+    {
+        if (!hostKernels)
+        {
+            return false;
+        }
+
+        foreach (var p in parameters)
+        {
+            if (!HostView.Applies(p))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static Tensor DeviceNorms(IReadOnlyList<Parameter> parameters, IReadOnlyList<Tensor> snapshot)
     {
         var norms = new List<Tensor>(parameters.Count * 2);
         for (int i = 0; i < parameters.Count; i++)
         {
             var before = snapshot[i];
-            norms.Add(parameters[i].detach().sub(before).to(ScalarType.Float64).norm());
+            norms.Add(parameters[i].sub(before).to(ScalarType.Float64).norm());
             norms.Add(before.to(ScalarType.Float64).norm());
         }
 
         return stack(norms);
+    }
+
+    // The host kernels read float32 or float64 in place; the device path keeps the weight's own dtype (a difference
+    // of half-precision weights is taken in half precision there, as the weights themselves are updated).
+    private static ScalarType BufferType(Parameter p, bool host) =>
+        !host ? p.dtype : p.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+
+    private bool AllFit(IReadOnlyList<Parameter> parameters, bool host)
+    {
+        if (_buffers.Length != parameters.Count)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            if (!Fits(_buffers[i], parameters[i], host))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool Fits(Tensor? buffer, Parameter p, bool host) =>
+        buffer is not null && buffer.dtype == BufferType(p, host) && buffer.device_type == p.device_type
+        && buffer.device_index == p.device_index && buffer.shape.AsSpan().SequenceEqual(p.shape);
+
+    // The buffer for weight i, allocated when there is none or the weight no longer fits it. Outside any dispose
+    // scope: it lives as long as the tracker.
+    private Tensor Fit(int i, Parameter p, bool host)
+    {
+        if (Fits(_buffers[i], p, host))
+        {
+            return _buffers[i];
+        }
+
+        _buffers[i]?.Dispose();
+        _buffers[i] = null!; // until the new one exists: a failed allocation must not leave a disposed buffer here
+        using var scope = NewDisposeScope();
+        var buffer = empty(p.shape, BufferType(p, host), p.device).DetachFromDisposeScope();
+        _buffers[i] = buffer;
+        BufferAllocations++;
+        return buffer;
+    }
+
+    // One buffer per weight: the list of weights is fixed at attach, so this resizes only once.
+    private void Size(int count)
+    {
+        if (_buffers.Length == count)
+        {
+            return;
+        }
+
+        foreach (var buffer in _buffers)
+        {
+            buffer?.Dispose();
+        }
+
+        _buffers = new Tensor[count]; // filled by Fit
     }
 
     /// <summary>Hands over the parked norms (the caller packs and disposes them).</summary>
@@ -80,23 +239,15 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true) : IDisposable
 
     public void Dispose()
     {
-        DropSnapshot();
+        _holding = false;
+        _hostForm = false;
+        foreach (var buffer in _buffers)
+        {
+            buffer?.Dispose();
+        }
+
+        _buffers = [];
         _pending?.Dispose();
         _pending = null;
-    }
-
-    private void DropSnapshot()
-    {
-        if (_snapshot is null)
-        {
-            return;
-        }
-
-        foreach (var t in _snapshot)
-        {
-            t.Dispose();
-        }
-
-        _snapshot = null;
     }
 }

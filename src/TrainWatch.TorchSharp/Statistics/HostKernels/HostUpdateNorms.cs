@@ -4,35 +4,57 @@ namespace TrainWatch.TorchSharp.Statistics.HostKernels;
 
 /// <summary>
 /// The update ratio's norms (‖w_now − w_then‖, ‖w_then‖ per weight) of CPU weights, read in place by
-/// <see cref="UpdateNormKernel"/> over chunks of all weights on every core.
+/// <see cref="UpdateNormKernel"/> over chunks of all weights on every core; optionally writing w_now over w_then in
+/// the same pass (the next update's snapshot).
 /// </summary>
 internal static unsafe class HostUpdateNorms
 {
     private const long Chunk = 1L << 16;
 
-    /// <summary>[‖now₀ − then₀‖, ‖then₀‖, ‖now₁ − then₁‖, …]; each pair of tensors must have the same shape.</summary>
-    public static double[] Compute(IReadOnlyList<Tensor> now, IReadOnlyList<Tensor> then)
+    /// <summary>
+    /// [‖now₀ − then₀‖, ‖then₀‖, ‖now₁ − then₁‖, …]; null, with nothing read or written, when a pair differs in its
+    /// number of elements or in float64 against float32 (a weight that changed since its snapshot). With
+    /// <paramref name="keepNow"/>, each <c>then</c> tensor is overwritten with its <c>now</c>: it must be what
+    /// <see cref="HostView"/> reads in place (contiguous float32 or float64), else null too.
+    /// </summary>
+    public static double[]? Compute(IReadOnlyList<Tensor> now, IReadOnlyList<Tensor> then, bool keepNow = false)
     {
         using var scope = NewDisposeScope();
-        var nowViews = now.Select(HostView.Of).ToArray();
-        var thenViews = then.Select(HostView.Of).ToArray();
+        var nowViews = new HostView[now.Count];
+        var thenViews = new HostView[now.Count];
+        long total = 0;
         for (int t = 0; t < nowViews.Length; t++)
         {
-            if (nowViews[t].Length != thenViews[t].Length || nowViews[t].IsDouble != thenViews[t].IsDouble)
+            nowViews[t] = HostView.Of(now[t]);
+            thenViews[t] = HostView.Of(then[t]);
+            // Written in place only: a converted copy of the snapshot would take the new weights and be dropped.
+            if (nowViews[t].Length != thenViews[t].Length || nowViews[t].IsDouble != thenViews[t].IsDouble
+                || (keepNow && !ReferenceEquals(thenViews[t].Tensor, then[t])))
             {
-                throw new InvalidOperationException($"Weight {t} changed shape or dtype between the snapshot and the update.");
+                return null;
             }
+
+            total += nowViews[t].Length;
         }
 
-        var chunks = Chunking.Split(nowViews.Select(v => v.Length).ToArray(), Chunk);
+        var lengths = new long[nowViews.Length];
+        for (int t = 0; t < lengths.Length; t++)
+        {
+            lengths[t] = nowViews[t].Length;
+        }
 
+        var chunks = Chunking.Split(lengths, Chunk);
         var partial = new (double Update, double Weight)[chunks.Count];
-        Chunking.Run(chunks.Count, nowViews.Sum(v => v.Length), c =>
+        Chunking.Run(chunks.Count, total, c =>
         {
             var (t, start, length) = chunks[c];
-            partial[c] = nowViews[t].IsDouble
-                ? UpdateNormKernel.Compute(nowViews[t].Doubles + start, thenViews[t].Doubles + start, length)
-                : UpdateNormKernel.Compute(nowViews[t].Floats + start, thenViews[t].Floats + start, length);
+            partial[c] = (nowViews[t].IsDouble, keepNow) switch
+            {
+                (true, false) => UpdateNormKernel.Compute(nowViews[t].Doubles + start, thenViews[t].Doubles + start, length),
+                (true, true) => UpdateNormKernel.ComputeAndKeep(nowViews[t].Doubles + start, thenViews[t].Doubles + start, length),
+                (false, false) => UpdateNormKernel.Compute(nowViews[t].Floats + start, thenViews[t].Floats + start, length),
+                (false, true) => UpdateNormKernel.ComputeAndKeep(nowViews[t].Floats + start, thenViews[t].Floats + start, length),
+            };
         });
 
         var sums = new double[2 * nowViews.Length];

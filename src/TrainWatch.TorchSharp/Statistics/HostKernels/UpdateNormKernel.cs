@@ -7,14 +7,26 @@ namespace TrainWatch.TorchSharp.Statistics.HostKernels;
 /// Σ(now − before)² and Σbefore² over a contiguous run of two same-typed arrays, in one vectorised pass: the update
 /// ratio's two norms without the difference, the float64 copies and the separate reductions the libtorch ops need.
 /// Lanes add short blocks in the elements' type, then carry them in float64 (as <see cref="MomentsKernel"/>).
+/// <see cref="ComputeAndKeep{T}"/> also writes <c>now</c> over <c>before</c> in the same pass, so that the next
+/// update's snapshot costs no second read of the weights.
 /// </summary>
 internal static unsafe class UpdateNormKernel
 {
     private const int Block = 256;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per sample step: no slow first tiers
+    /// <summary>The two sums; <paramref name="before"/> is left as it is.</summary>
     public static (double Update, double Weight) Compute<T>(T* now, T* before, long length)
+        where T : unmanaged, IFloatingPointIeee754<T> => Run<T, Leave>(now, before, length);
+
+    /// <summary>The two sums, and <paramref name="before"/> overwritten with <paramref name="now"/>.</summary>
+    public static (double Update, double Weight) ComputeAndKeep<T>(T* now, T* before, long length)
+        where T : unmanaged, IFloatingPointIeee754<T> => Run<T, Keep>(now, before, length);
+
+    // TKeep is a struct, so the JIT compiles one body per choice with the store in or out: no branch in the loop.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per sample step: no slow first tiers
+    private static (double Update, double Weight) Run<T, TKeep>(T* now, T* before, long length)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TKeep : struct, IKeepChoice
     {
         int width = Vector<T>.Count;
         var updates = Vector<double>.Zero;
@@ -28,9 +40,14 @@ internal static unsafe class UpdateNormKernel
             for (; end - i >= width; i += width)
             {
                 var b = Unsafe.ReadUnaligned<Vector<T>>(before + i);
-                var d = Unsafe.ReadUnaligned<Vector<T>>(now + i) - b;
+                var n = Unsafe.ReadUnaligned<Vector<T>>(now + i);
+                var d = n - b;
                 update += d * d;
                 weight += b * b;
+                if (TKeep.Keeps)
+                {
+                    Unsafe.WriteUnaligned(before + i, n);
+                }
             }
 
             updates += Lanes.Widened(update);
@@ -44,8 +61,27 @@ internal static unsafe class UpdateNormKernel
             double b = double.CreateTruncating(before[i]);
             u += d * d;
             w += b * b;
+            if (TKeep.Keeps)
+            {
+                before[i] = now[i];
+            }
         }
 
         return (u, w);
+    }
+
+    private interface IKeepChoice
+    {
+        static abstract bool Keeps { get; }
+    }
+
+    private readonly struct Leave : IKeepChoice
+    {
+        public static bool Keeps => false;
+    }
+
+    private readonly struct Keep : IKeepChoice
+    {
+        public static bool Keeps => true;
     }
 }

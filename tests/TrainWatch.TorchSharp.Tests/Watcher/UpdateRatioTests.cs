@@ -1,0 +1,285 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using TrainWatch.RunFormat;
+using TrainWatch.TorchSharp.Sampling;
+using TrainWatch.TorchSharp.Tests.Support;
+using static TorchSharp.torch;
+
+namespace TrainWatch.TorchSharp.Tests.Watcher;
+
+/// <summary>
+/// The update ratio's norms equal a float64 reference of ‖w_after − w_before‖ and ‖w_before‖ at every sampling interval,
+/// on the host kernels and on the device ops, through snapshot buffers that are allocated once and leak nothing.
+/// </summary>
+public sealed class UpdateRatioTests
+{
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    [InlineData(10, true)]
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(10, false)]
+    public void Norms_equal_a_float64_reference_at_every_interval(int every, bool hostKernels)
+    {
+        manual_seed(3);
+        using var model = new UpdateModel();
+        var parameters = model.named_parameters().Select(p => p.parameter).ToList();
+        var names = model.named_parameters().Select(p => p.name).ToList();
+        int frozen = names.IndexOf("frozen"), unused = names.IndexOf("unused"), big = names.IndexOf("big.weight");
+        Assert.True(frozen >= 0 && unused >= 0 && big >= 0, string.Join(", ", names));
+        using var optimizer = optim.Adam(model.parameters().Where(p => p.requires_grad), 1e-3);
+        using var tracker = new UpdateRatioTracker(hostKernels);
+        var generator = new Generator(4);
+
+        double[][]? before = null;
+        long beforeStep = -1;
+        var expected = new List<(long Step, double[] Norms)>();
+        var actual = new List<(long Step, double[] Norms)>();
+        for (long step = 0; step < 31; step++)
+        {
+            using var scope = NewDisposeScope();
+            model.Backward(generator);
+
+            // The watcher's calls (TrainWatcher.Step and Sample), after backward and before optimizer.step().
+            bool sampled = step % every == 0;
+            if (sampled)
+            {
+                tracker.MeasureAndSnapshot(parameters, step);
+                Take(tracker, actual);
+            }
+            else
+            {
+                tracker.MeasureUpdate(parameters);
+            }
+
+            var weights = Float64(parameters);
+            if (before is not null)
+            {
+                expected.Add((beforeStep, Reference(before, weights)));
+                before = null;
+            }
+
+            if (sampled)
+            {
+                before = weights;
+                beforeStep = step;
+            }
+
+            optimizer.step();
+        }
+
+        Take(tracker, actual); // a measurement parked by the last unsampled step
+
+        // Every sampled step but the last (no optimizer step measured after it yet) has its update.
+        int expectedCount = (30 / every) + (30 % every == 0 ? 0 : 1);
+        Assert.Equal(expectedCount, expected.Count);
+        Assert.Equal(expected.Select(e => e.Step), actual.Select(a => a.Step));
+        for (int k = 0; k < expected.Count; k++)
+        {
+            var (step, reference) = expected[k];
+            var norms = actual[k].Norms;
+            Assert.Equal(reference.Length, norms.Length);
+            for (int n = 0; n < norms.Length; n++)
+            {
+                Assert.True(Math.Abs(norms[n] - reference[n]) <= 1e-6 * reference[n], $"step {step}, norm {n}: {norms[n]} vs reference {reference[n]}");
+            }
+
+            // The frozen weight and the one without a gradient did not move: exactly 0, with their weight norms.
+            Assert.Equal(0, norms[2 * frozen]);
+            Assert.Equal(0, norms[2 * unused]);
+            Assert.True(norms[(2 * frozen) + 1] > 0 && norms[(2 * unused) + 1] > 0);
+
+            // Positive control: the trained weights did move, by a small fraction of their norm.
+            Assert.InRange(norms[2 * big] / norms[(2 * big) + 1], 1e-4, 0.5);
+        }
+    }
+
+    [Fact]
+    public void Host_kernels_and_device_ops_agree_through_the_watcher()
+    {
+        var host = WrittenRatios(hostKernels: true);
+        var device = WrittenRatios(hostKernels: false);
+        Assert.Equal(16 * 5, host.Count); // 5 weights at steps 0..15; step 16's update is unmeasured
+        Assert.Equal(host.Keys.Order(), device.Keys.Order());
+        foreach (var (key, ratio) in host)
+        {
+            Assert.True(Math.Abs(ratio - device[key]) <= 1e-5 * Math.Abs(device[key]) + 1e-12, $"{key}: host {ratio} vs device {device[key]}");
+        }
+
+        Assert.All(host.Where(h => h.Key.Name == "frozen" || h.Key.Name == "unused"), h => Assert.Equal(0, h.Value));
+        Assert.All(host.Where(h => h.Key.Name == "big.weight"), h => Assert.InRange(h.Value, 1e-4, 0.5));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Buffers_are_allocated_once_and_a_hundred_samples_leak_no_tensor(bool hostKernels)
+    {
+        manual_seed(5);
+        using var model = new UpdateModel();
+        var parameters = model.parameters().ToList();
+        using var optimizer = optim.SGD(model.parameters().Where(p => p.requires_grad), 0.05, momentum: 0.9);
+        var generator = new Generator(6);
+        var tracker = new UpdateRatioTracker(hostKernels);
+
+        void Train(Action? watcher)
+        {
+            using var scope = NewDisposeScope();
+            model.Backward(generator);
+            watcher?.Invoke();
+            optimizer.step();
+        }
+
+        // Gradients are allocated at the first steps, not by the tracker.
+        Train(null);
+        Train(null);
+        long atStart = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        Train(() => tracker.MeasureAndSnapshot(parameters, 0));
+
+        // Positive control: the first sample allocated one buffer per weight, counted, and nothing else.
+        long withBuffers = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        Assert.Equal(atStart + parameters.Count, withBuffers);
+        for (long step = 1; step <= 100; step++)
+        {
+            Train(() =>
+            {
+                tracker.MeasureAndSnapshot(parameters, step);
+                tracker.TakePending()!.Dispose(); // as SampleCollector does once it has packed them
+            });
+        }
+
+        Assert.Equal(withBuffers, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        Assert.Equal(parameters.Count, tracker.BufferAllocations);
+        tracker.Dispose();
+        Assert.Equal(atStart, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_weight_that_changes_shape_or_dtype_skips_one_update_and_gets_a_new_buffer(bool hostKernels)
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(9);
+        using var tracker = new UpdateRatioTracker(hostKernels);
+        Parameter[] first = [new(randn([3, 4], generator: generator)), new(randn([6], generator: generator))];
+        tracker.MeasureAndSnapshot(first, 0);
+        Assert.Equal(2, tracker.BufferAllocations);
+
+        // The second weight is now float64 and the first has 5 elements: neither buffer fits.
+        Parameter[] second = [new(randn([5], generator: generator)), new(randn([6], dtype: ScalarType.Float64, generator: generator))];
+        tracker.MeasureAndSnapshot(second, 1);
+        Assert.Null(tracker.PendingStep);
+        Assert.True(tracker.AwaitingUpdate);
+        Assert.Equal(4, tracker.BufferAllocations);
+
+        // From the new buffers on, updates are measured again: against a reference, with no further allocation.
+        var before = second.Select(p => p.detach().to(ScalarType.Float64).data<double>().ToArray()).ToArray();
+        using (no_grad())
+        {
+            second[0].add_(0.5);
+            second[1].mul_(2);
+        }
+
+        var after = second.Select(p => p.detach().to(ScalarType.Float64).data<double>().ToArray()).ToArray();
+        tracker.MeasureAndSnapshot(second, 2);
+        Assert.Equal(1, tracker.PendingStep);
+        using var pending = tracker.TakePending()!;
+        var norms = pending.data<double>().ToArray();
+        var reference = Reference(before, after);
+        for (int n = 0; n < norms.Length; n++)
+        {
+            Assert.True(Math.Abs(norms[n] - reference[n]) <= 1e-6 * reference[n], $"norm {n}: {norms[n]} vs reference {reference[n]}");
+        }
+
+        Assert.Equal(4, tracker.BufferAllocations);
+    }
+
+    private static Dictionary<(long Step, string Name), double> WrittenRatios(bool hostKernels)
+    {
+        using var dir = new TempDirectory();
+        manual_seed(7);
+        using var model = new UpdateModel();
+        using var optimizer = optim.Adam(model.parameters().Where(p => p.requires_grad), 1e-3);
+        var generator = new Generator(8);
+        var options = new WatchOptions { AlertsToConsole = false, HostKernels = hostKernels, Pictures = null, Projector = null };
+        using (var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, options))
+        {
+            for (int step = 0; step < 17; step++)
+            {
+                using var scope = NewDisposeScope();
+                watch.Step(model.Backward(generator));
+                optimizer.step();
+            }
+        }
+
+        var values = RunReader.Values(dir.Path);
+        var names = model.named_parameters().Select(p => p.name).ToList();
+        return values.Where(v => v.Value.Tag.StartsWith(LayerTags.UpdateRatioPrefix, StringComparison.Ordinal))
+            .ToDictionary(v => (v.Step, names.Single(n => LayerTags.UpdateRatio(n) == v.Value.Tag)), v => (double)v.Value.SimpleValue);
+    }
+
+    private static void Take(UpdateRatioTracker tracker, List<(long Step, double[] Norms)> into)
+    {
+        long? step = tracker.PendingStep;
+        using var pending = tracker.TakePending();
+        if (pending is not null)
+        {
+            into.Add((step!.Value, pending.data<double>().ToArray()));
+        }
+    }
+
+    private static double[][] Float64(IReadOnlyList<Parameter> parameters) =>
+        parameters.Select(p => p.detach().to(ScalarType.Float64).contiguous().data<double>().ToArray()).ToArray();
+
+    // [‖after₀ − before₀‖, ‖before₀‖, …] in float64 from the weights' own values.
+    private static double[] Reference(double[][] before, double[][] after)
+    {
+        var norms = new double[2 * before.Length];
+        for (int t = 0; t < before.Length; t++)
+        {
+            double update = 0, weight = 0;
+            for (int i = 0; i < before[t].Length; i++)
+            {
+                double d = after[t][i] - before[t][i];
+                update += d * d;
+                weight += before[t][i] * before[t][i];
+            }
+
+            norms[2 * t] = Math.Sqrt(update);
+            norms[2 * t + 1] = Math.Sqrt(weight);
+        }
+
+        return norms;
+    }
+
+    /// <summary>
+    /// A weight over one host-kernel chunk, its bias, a float64 weight, a frozen weight and one the forward pass never
+    /// uses (no gradient, so the optimizer leaves it).
+    /// </summary>
+    private sealed class UpdateModel : nn.Module<Tensor, Tensor>
+    {
+        private readonly Linear big = nn.Linear(300, 250);
+        private readonly Parameter wide = new(randn(250, 5, dtype: ScalarType.Float64).mul_(0.1));
+        private readonly Parameter frozen = new(randn(5, 5), requires_grad: false);
+        private readonly Parameter unused = new(randn(7));
+
+        public UpdateModel() : base(nameof(UpdateModel)) => RegisterComponents();
+
+        public override Tensor forward(Tensor input)
+        {
+            var hidden = big.call(input).relu().to(ScalarType.Float64).matmul(wide).to(ScalarType.Float32);
+            return hidden.matmul(frozen);
+        }
+
+        public Tensor Backward(Generator generator)
+        {
+            zero_grad();
+            var x = randn([16, 300], generator: generator);
+            var loss = call(x).square().mean();
+            loss.backward();
+            return loss;
+        }
+    }
+}

@@ -12,17 +12,23 @@ internal sealed class GradientRules(AlertOptions options)
     private const string Global = "(global)";
     private readonly Dictionary<string, SeriesHistory> _history = new(StringComparer.Ordinal);
     private readonly HashSet<string> _growing = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (double Norm, double Baseline, bool Alone)> _spikes = new(StringComparer.Ordinal);
     private readonly HashSet<string> _fading = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SeriesHistory> _shares = new(StringComparer.Ordinal);
     private readonly GradientCreep _creep = new(options);
+    private bool _globalFading;
 
     public void Check(SampleData sample, LossTracker loss, List<Finding> findings)
     {
         double global = sample.GlobalGradientNorm;
         bool overLimit = double.IsFinite(global) && global > options.GlobalGradientNormLimit;
 
-        // All gradients at ~0 is what a loss near zero gives; it is vanishing only while the loss stays up.
-        if (global < options.GlobalVanishingNorm && loss.FallSinceStart < 1e3 && !loss.Solved)
+        // All gradients at ~0 is what a loss near zero gives; it is vanishing only while the loss stays up, and, as
+        // for a layer, only when it lasts two samples (a healthy run's global norm touched 6e-11 on one sample).
+        bool globalFading = global < options.GlobalVanishingNorm && loss.FallSinceStart < 1e3 && !loss.Solved;
+        bool globalWasFading = _globalFading;
+        _globalFading = globalFading;
+        if (globalFading && globalWasFading)
         {
             findings.Add(new(AlertKind.VanishingGradient, Global, global, Invariant($"global gradient norm {global:G3} is below {options.GlobalVanishingNorm:G3} while the loss stays at {loss.Smoothed:G3}")));
         }
@@ -145,13 +151,28 @@ internal sealed class GradientRules(AlertOptions options)
             _growing.Remove(name);
         }
 
-        // At once when it rose alone (its share of the global norm jumped), by the factor squared, or while the global
-        // norm is past its limit; otherwise only if it keeps growing at the next sample (layers leaving a plateau rise
-        // once, together, and settle).
-        if (candidate && (alone || norm > factor * factor * recentMax || globalOverLimit || wasGrowing))
+        // A jump (rising alone, or past the factor squared) is an explosion when the next sample is still up, at least
+        // half as high: one hard minibatch makes a one-sample spike, of every layer together or, at every = 1, of a
+        // single one, gone at the next sample; a layer blowing up stays up. A smaller rise must go on growing on the
+        // next sample (layers leaving a plateau rise once, together, and settle). Only a global norm past its limit
+        // is reported at once; a blow-up that ends in overflow is reported by the overflow finding and the non-finite
+        // rule at once.
+        (double Norm, double Baseline, bool Alone)? spike = _spikes.Remove(name, out var pending) ? pending : null;
+        bool stayedUp = spike is { } earlier && eligible && norm >= earlier.Norm / 2;
+        if (candidate && !wasGrowing && (alone || norm > factor * factor * recentMax))
+        {
+            _spikes[name] = (norm, recentMax, alone);
+        }
+
+        if (candidate && (globalOverLimit || wasGrowing))
         {
             findings.Add(new(AlertKind.ExplodingGradient, name, norm, Invariant(
                 $"{name} gradient norm {norm:G3} is {norm / recentMax:G3}× the largest of its last {history.Count} samples ({recentMax:G3}){(alone ? ", rising alone against the other layers" : " and above any it had before")}")));
+        }
+        else if (stayedUp && spike is { } up)
+        {
+            findings.Add(new(AlertKind.ExplodingGradient, name, norm, Invariant(
+                $"{name} gradient norm {norm:G3} is {norm / up.Baseline:G3}× the largest of its recent samples before it rose ({up.Baseline:G3}), for a second sample{(up.Alone ? ", rising alone against the other layers" : "")}")));
         }
     }
 

@@ -11,10 +11,18 @@ internal sealed class LossTracker(int window)
     private const int SmoothingSamples = 5;
     private const int NoiseSamples = 9;
 
+    /// <summary>
+    /// How many sampled losses an oscillation must alternate over. Minibatch noise zigzags by chance: 8 samples in a
+    /// row do so about 7 % of the time (2·E₈/8!), often somewhere in a run of hundreds of samples; 16 about 0.2 %,
+    /// each also by 1.5× or more. An optimizer bouncing across a valley keeps doing it.
+    /// </summary>
+    public const int OscillationSamples = 16;
+
     // Median absolute deviation × 1.4826 estimates a normal distribution's standard deviation, ignoring outliers.
     private const double MadToSigma = 1.4826;
 
     private readonly List<double> _recent = [];
+    private readonly List<double> _oscillation = [];
     private readonly SeriesHistory _smoothedHistory = new(window);
 
     /// <summary>Median of the first three finite losses; NaN before them.</summary>
@@ -37,6 +45,9 @@ internal sealed class LossTracker(int window)
 
     /// <summary>The last eight finite losses, oldest first.</summary>
     public IReadOnlyList<double> Last8 => _recent.Count <= 8 ? _recent : _recent.GetRange(_recent.Count - 8, 8);
+
+    /// <summary>The last <see cref="OscillationSamples"/> sampled losses (fewer at the start), oldest first.</summary>
+    public IReadOnlyList<double> OscillationWindow => _oscillation;
 
     /// <summary>How many times the loss fell over the recent window (its median then over now; 1 when unknown).</summary>
     public double RecentFall => _smoothedHistory.Count == 0 || !(Smoothed > 0) ? 1 : Math.Max(1, _smoothedHistory.Median / Smoothed);
@@ -70,6 +81,12 @@ internal sealed class LossTracker(int window)
         if (_recent.Count > NoiseSamples)
         {
             _recent.RemoveAt(0);
+        }
+
+        _oscillation.Add(value);
+        if (_oscillation.Count > OscillationSamples)
+        {
+            _oscillation.RemoveAt(0);
         }
 
         Span<double> scratch = stackalloc double[NoiseSamples];

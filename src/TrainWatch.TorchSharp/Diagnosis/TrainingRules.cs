@@ -49,13 +49,13 @@ internal sealed class TrainingRules(AlertOptions options)
 
         // Mini-batch noise changes direction half the time too; a bouncing loss alternates on every sample, by a
         // factor each time, and by about the size of the problem.
-        var last = loss.Last8;
-        if (last.Count == 8 && Alternates(last, OscillationRatio))
+        var last = loss.OscillationWindow;
+        if (last.Count == LossTracker.OscillationSamples && Alternates(last, OscillationRatio))
         {
             double swing = last.Max() - last.Min();
             if (swing > options.OscillationAmplitude * loss.Start)
             {
-                findings.Add(new(AlertKind.OscillatingLoss, "loss", swing, Invariant($"the loss went up and down on each of the last 8 samples, by {OscillationRatio}× or more each time, swinging by {swing:G4} (it started at {loss.Start:G4})")));
+                findings.Add(new(AlertKind.OscillatingLoss, "loss", swing, Invariant($"the loss went up and down on each of the last {last.Count} samples, by {OscillationRatio}× or more each time, swinging by {swing:G4} (it started at {loss.Start:G4})")));
             }
         }
     }

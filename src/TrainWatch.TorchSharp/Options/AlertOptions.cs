@@ -11,8 +11,10 @@ public sealed record AlertOptions
     /// (<see cref="HistoryWindow"/> samples) and above the largest it ever had (the run's own scale: a converged
     /// model's blip from 0.002 to 0.1 is no explosion when early training saw 2) — or rising alone, its share of the
     /// global norm this many times its running median while its own norm tripled (one layer blowing up, where a loss
-    /// blip moves all together). It fires at once when rising alone or above this factor squared times its recent
-    /// largest, otherwise when it holds on two samples in a row (growth, not one rise off a plateau). A gradient that
+    /// blip moves all together). A jump (rising alone, or above this factor squared times its recent largest) fires
+    /// when the next sample is still at least half as high (a blow-up stays up; one hard minibatch makes a one-sample
+    /// spike); a smaller rise when it goes on growing on the next sample (not one rise off a plateau); at once only
+    /// while the global norm is past its limit. A gradient that
     /// overflowed to ±∞ while its weights are finite is exploding too.
     /// </summary>
     public double ExplodingFactor { get; init; } = 10;
@@ -40,7 +42,7 @@ public sealed record AlertOptions
     /// </summary>
     public double LossFollowFactor { get; init; } = 10;
 
-    /// <summary>A global gradient norm below this (all layers together) has vanished, unless the loss fell 1000× since the start.</summary>
+    /// <summary>A global gradient norm below this (all layers together) on two samples in a row has vanished, unless the loss fell 1000× since the start.</summary>
     public double GlobalVanishingNorm { get; init; } = 1e-9;
 
     /// <summary>
@@ -79,7 +81,7 @@ public sealed record AlertOptions
     public int LossPlateauSteps { get; init; } = 400;
 
     /// <summary>
-    /// The loss oscillates when, over the last 8 samples, it changed direction at least 5 times and swung by more than
+    /// The loss oscillates when, over the last 16 samples, it changed direction on every one, by 1.5× or more each time, and swung by more than
     /// this fraction of its starting value.
     /// </summary>
     public double OscillationAmplitude { get; init; } = 0.5;

@@ -19,18 +19,18 @@ public sealed class IncidentTests
             Examine(i, 1.0, 0.01, 1.0);
         }
 
-        // The learning rate ×1000 and, on the same sample, one layer's gradient ×100: one incident, rooted at the lr.
+        // The learning rate ×1000 and, on the same sample, one layer's gradient ×100: an incident, rooted at the lr.
         Examine(10, 1.0, 10, 100);
         var incident = Assert.Single(_rules.Incidents);
         Assert.Same(incident, _rules.Started);
         Assert.Equal(AlertKind.LearningRateJump, incident.Root.Kind);
-        Assert.Contains(incident.Consequences, a => a.Kind == AlertKind.ExplodingGradient && a.Layer == "b.weight");
         Assert.Equal("lr-too-high", incident.Cause.Class);
 
-        // It grows on: its findings join the same incident.
+        // It grows on: the explosion, confirmed on this sample, joins the same incident.
         Examine(11, 1.0, 10, 1e5);
         Assert.Single(_rules.Incidents);
         Assert.Null(_rules.Started);
+        Assert.Contains(incident.Consequences, a => a.Kind == AlertKind.ExplodingGradient && a.Layer == "b.weight");
         Assert.All(incident.Consequences, a => Assert.Equal(incident.Id, a.Incident));
         Assert.Contains("likely cause: the learning rate is too high", incident.Describe(), StringComparison.Ordinal);
     }
@@ -43,13 +43,17 @@ public sealed class IncidentTests
             Examine(i, 1.0, 0.1, 1.0);
         }
 
+        // Up for two samples (an explosion), quiet for nine, then up again for two: two incidents.
         Examine(10, 1.0, 0.1, 100);
-        for (int i = 11; i < 20; i++)
+        Examine(11, 1.0, 0.1, 100);
+        for (int i = 12; i < 21; i++)
         {
             Examine(i, 1.0, 0.1, 1.0);
         }
 
-        Examine(20, 1.0, 0.1, 1e3);
+        Assert.Single(_rules.Incidents);
+        Examine(21, 1.0, 0.1, 5e3);
+        Examine(22, 1.0, 0.1, 5e3);
         Assert.Equal(2, _rules.Incidents.Count);
         Assert.All(_rules.Incidents, i => Assert.Equal(AlertKind.ExplodingGradient, i.Root.Kind));
         Assert.Equal([1, 2], _rules.Incidents.Select(i => i.Id));

@@ -148,9 +148,10 @@ internal sealed class SampleCollector : IDisposable
             offset += length;
         }
 
-        // Rare path: NaN or ±∞ somewhere. Reduce those tensors again with masking, in one more transfer. (An activation
-        // on another device is recounted from the output the hook kept a reference to: an in-place op after its module
-        // would show here, in this recount only.)
+        // Rare path: NaN or ±∞ somewhere. Reduce those tensors again with masking, in one more transfer. An activation
+        // reduced by libtorch ops (on another device) is recounted from the output the hook kept a reference to, when
+        // that still exists (Sequential disposes its intermediate outputs), and an in-place op after its module would
+        // show in this recount.
         var broken = Enumerable.Range(0, measured.Count).Where(i => stats[i] is null).ToList();
         var recomputable = broken.Where(i => measured[i].Source is { IsInvalid: false }).ToList();
         if (recomputable.Count > 0)

@@ -1,4 +1,5 @@
 using TrainWatch.TorchSharp.Statistics;
+using TrainWatch.TorchSharp.Statistics.HostKernels;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -34,7 +35,7 @@ internal sealed class ForwardRecorder : IDisposable
     private readonly List<RecordedActivation> _rows = [];
     private ForwardRecording? _current;
     private (long[] Shape, int Axis)? _previousOutput;
-    private Tensor? _inputCheck;
+    private RowPart? _inputCheck;
     private int _passes;
     private bool _silentReported;
 
@@ -92,6 +93,12 @@ internal sealed class ForwardRecorder : IDisposable
     public static string MeasuredName(string path) => path.Length == 0 ? ModelName : path;
 
     /// <summary>Registers the hooks for the forward pass of sampled step <paramref name="step"/>.</summary>
+    /// <remarks>
+    /// The hooks are registered for each sampled step and removed after it, not kept on the model behind an "armed"
+    /// flag: registering them is a few microseconds per sample step (compiled delegates, no reflection), while hooks
+    /// kept on the model would run at every module call of every plain step and keep a watcher that was never
+    /// disposed attached to the user's model.
+    /// </remarks>
     public void Arm(long step)
     {
         if (IsArmed)
@@ -135,8 +142,11 @@ internal sealed class ForwardRecorder : IDisposable
         return rows;
     }
 
-    /// <summary>The input check of the recorded pass (NaN and ±∞ counts of the model's input, float64, owned by the caller), or null.</summary>
-    public Tensor? TakeInputCheck()
+    /// <summary>
+    /// The input check of the recorded pass (NaN and ±∞ counts of the model's input: host values, or a float64 tensor
+    /// on the input's device owned by the caller), or null.
+    /// </summary>
+    public RowPart? TakeInputCheck()
     {
         var check = _inputCheck;
         _inputCheck = null;
@@ -199,17 +209,20 @@ internal sealed class ForwardRecorder : IDisposable
             var recording = _current!;
             bool first = recording.FinishIndex(path) is null;
             var outputs = ModuleOutputs.Flatten(module.GetType().Name, output);
-            recording.Finished(new ModuleCall(path, module, outputs.Select(o => o.Tensor.shape).ToList(), leaf) { OutputSuffixes = outputs.Select(o => o.Suffix).ToList() });
+
+            // Each output's shape is read once (a native call and an array each time) and serves the record and the statistics.
+            var shapes = outputs.ConvertAll(o => o.Tensor.shape);
+            recording.Finished(new ModuleCall(path, module, shapes, leaf) { OutputSuffixes = outputs.ConvertAll(o => o.Suffix) });
             if (path.Length == 0 && inputs is [Tensor { IsInvalid: false } input, ..])
             {
                 recording.InputShape = input.shape;
-                _inputCheck ??= InputCheck(input);
+                _inputCheck ??= InputCheck(input, _measure?.HostKernels ?? true);
             }
 
             if (first && _measured.Contains(path))
             {
                 _everFinished.Add(path);
-                Measure(path, module.GetType().Name, outputs);
+                Measure(path, module.GetType().Name, outputs, shapes);
             }
         }
         catch (Exception e)
@@ -219,29 +232,38 @@ internal sealed class ForwardRecorder : IDisposable
         }
     }
 
-    private void Measure(string path, string moduleType, List<(string Suffix, Tensor Tensor)> outputs)
+    private void Measure(string path, string moduleType, List<(string Suffix, Tensor Tensor)> outputs, List<long[]> shapes)
     {
-        foreach (var (suffix, output) in outputs)
+        for (int i = 0; i < outputs.Count; i++)
         {
-            if (output.numel() == 0)
+            var (suffix, output) = outputs[i];
+            var shape = shapes[i];
+            if (DeviceStatistics.Numel(shape) == 0)
             {
                 continue;
             }
 
-            int axis = UnitAxis.For(moduleType, output.shape, _previousOutput);
-            _previousOutput = (output.shape, axis);
+            int axis = UnitAxis.For(moduleType, shape, _previousOutput);
+            _previousOutput = (shape, axis);
             if (_measure is not { } settings)
             {
                 continue;
             }
 
-            _rows.Add(ActivationStatistics.Reduce(ModuleOutputs.Name(MeasuredName(path), suffix), path, moduleType, output, axis, settings));
+            _rows.Add(ActivationStatistics.Reduce(ModuleOutputs.Name(MeasuredName(path), suffix), path, moduleType, output, shape, axis, settings));
         }
     }
 
-    // NaN and ±∞ in the batch itself: [nan, inf] as float64 on the input's device; a non-float input has neither.
-    private static Tensor? InputCheck(Tensor input)
+    // NaN and ±∞ in the batch itself: [nan, inf] as float64, counted in place on the host for a CPU input, else on
+    // the input's device; a non-float input has neither.
+    private static RowPart? InputCheck(Tensor input, bool hostKernels)
     {
+        if (hostKernels && HostView.Applies(input) && HostCounts.Reads(input))
+        {
+            var (nan, infinite) = HostCounts.NonFinite(input);
+            return RowPart.OnHost([nan, infinite]);
+        }
+
         if (!input.is_floating_point())
         {
             return null;
@@ -250,7 +272,7 @@ internal sealed class ForwardRecorder : IDisposable
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var values = input.detach();
-        return stack([values.isnan().sum(ScalarType.Float64), values.isinf().sum(ScalarType.Float64)]).DetachFromDisposeScope();
+        return RowPart.Of(stack([values.isnan().sum(ScalarType.Float64), values.isinf().sum(ScalarType.Float64)]).DetachFromDisposeScope());
     }
 
     private void DisposeRows()
@@ -261,7 +283,7 @@ internal sealed class ForwardRecorder : IDisposable
         }
 
         _rows.Clear();
-        _inputCheck?.Dispose();
+        _inputCheck?.Tensor?.Dispose();
         _inputCheck = null;
     }
 }

@@ -56,7 +56,11 @@ internal static class ModuleHooks
                     return null;
                 }
 
-                return new HookType(postHookType, registerPost, registerPre, remove, CompilePostHookFactory(postHookType, invoke));
+                return new HookType(
+                    CompileRegister<Delegate>(t, registerPost, postHookType),
+                    CompileRegister<Action<Module>>(t, registerPre, typeof(Action<Module>)),
+                    CompileRemove(registerPost.ReturnType, remove),
+                    CompilePostHookFactory(postHookType, invoke));
             }
         }
 
@@ -77,8 +81,25 @@ internal static class ModuleHooks
         return Expression.Lambda<Func<CallObserver, Delegate>>(hook, observer).Compile();
     }
 
+    // (module, hook) => (object)((THookable)module).register_...((THook)hook): compiled once per hook type, because
+    // hooks are registered at every sampled step and a reflection call costs several times a direct one.
+    private static Func<Module, THook, object> CompileRegister<THook>(Type hookable, MethodInfo register, Type hookType)
+    {
+        var module = Expression.Parameter(typeof(Module), "module");
+        var hook = Expression.Parameter(typeof(THook), "hook");
+        var call = Expression.Call(Expression.Convert(module, hookable), register, Expression.Convert(hook, hookType));
+        return Expression.Lambda<Func<Module, THook, object>>(Expression.Convert(call, typeof(object)), module, hook).Compile();
+    }
+
+    // remover => ((HookRemover)remover).remove()
+    private static Action<object> CompileRemove(Type removerType, MethodInfo remove)
+    {
+        var remover = Expression.Parameter(typeof(object), "remover");
+        return Expression.Lambda<Action<object>>(Expression.Call(Expression.Convert(remover, removerType), remove), remover).Compile();
+    }
+
     /// <summary>What registering hooks on one hookable base type takes.</summary>
-    internal sealed record HookType(Type PostHookType, MethodInfo RegisterPost, MethodInfo RegisterPre, MethodInfo Remove, Func<CallObserver, Delegate> PostHookFactory)
+    internal sealed record HookType(Func<Module, Delegate, object> RegisterPost, Func<Module, Action<Module>, object> RegisterPre, Action<object> Remove, Func<CallObserver, Delegate> PostHookFactory)
     {
         public Delegate MakePostHook(CallObserver observer) => PostHookFactory(observer);
     }
@@ -113,15 +134,15 @@ internal sealed class ModuleHookSet
             return;
         }
 
-        _removers.Add(_type.RegisterPre.Invoke(_module, [_preHook])!);
-        _removers.Add(_type.RegisterPost.Invoke(_module, [_postHook])!);
+        _removers.Add(_type.RegisterPre(_module, _preHook));
+        _removers.Add(_type.RegisterPost(_module, _postHook));
     }
 
     public void Remove()
     {
         foreach (var remover in _removers)
         {
-            _type.Remove.Invoke(remover, null);
+            _type.Remove(remover);
         }
 
         _removers.Clear();

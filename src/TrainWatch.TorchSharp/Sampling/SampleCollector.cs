@@ -7,9 +7,14 @@ namespace TrainWatch.TorchSharp.Sampling;
 
 /// <summary>
 /// Runs one sample step's device work: a fast statistics row per weight, gradient and recorded activation, the parked
-/// update norms, the input batch's NaN/∞ counts and the loss, all packed onto one device and copied to the host in one transfer, then decoded. Only
-/// when a row shows NaN or ±∞ are those tensors reduced again, robustly, in a second transfer.
+/// update norms, the input batch's NaN/∞ counts and the loss, all packed into one host vector with at most one
+/// device-to-host copy, then decoded. Only when a row shows NaN or ±∞ are those tensors reduced again, robustly, in a
+/// second transfer.
 /// </summary>
+/// <remarks>
+/// On a CPU most parts are host values already (the host kernels' rows and counts) and the rest are CPU tensors, read
+/// in place: packing makes no tensor and runs no libtorch op. On another device the parts travel in one copy.
+/// </remarks>
 internal sealed class SampleCollector : IDisposable
 {
     private readonly IReadOnlyList<(string Name, Parameter Parameter)> _parameters;
@@ -32,7 +37,7 @@ internal sealed class SampleCollector : IDisposable
         long step,
         Tensor? loss,
         List<RecordedActivation> activations,
-        Tensor? inputCheck,
+        RowPart? inputCheck,
         Tensor? updateNorms,
         long updateStep,
         IReadOnlyList<(string Name, double Value)> learningRates,
@@ -42,10 +47,9 @@ internal sealed class SampleCollector : IDisposable
         {
             using var _ = no_grad();
             using var scope = NewDisposeScope();
-            var device = _parameters.Count > 0 ? _parameters[0].Parameter.device : loss?.device ?? CPU;
 
             // The tensors measured, in the order their rows are packed: each weight, then its gradient if it has one.
-            var measured = new List<(Tensor? Source, RowShape Shape)>();
+            var measured = new List<(Tensor? Source, RowShape Shape, double[]? RobustRow)>();
             var parameterTensors = new List<Tensor>();
             var hasGradient = new bool[_parameters.Count];
             for (int i = 0; i < _parameters.Count; i++)
@@ -59,41 +63,50 @@ internal sealed class SampleCollector : IDisposable
                 }
             }
 
-            var parts = _parameterRows.Rows(parameterTensors);
+            var parts = _parameterRows.Parts(parameterTensors);
             foreach (var activation in activations)
             {
-                measured.Add((activation.Output, activation.Shape));
+                measured.Add((activation.Output, activation.Shape, activation.RobustRow));
                 parts.Add(activation.FastRow);
             }
 
             if (updateNorms is not null)
             {
-                parts.Add(updateNorms);
+                parts.Add(RowPart.Of(updateNorms));
             }
 
-            if (inputCheck is not null)
+            if (inputCheck is { } check)
             {
-                parts.Add(inputCheck);
+                parts.Add(check);
             }
 
-            parts.AddRange(activations.Where(a => a.Saturation is not null).Select(a => a.Saturation!));
+            foreach (var activation in activations)
+            {
+                if (activation.Saturation is { } saturation)
+                {
+                    parts.Add(saturation);
+                }
+            }
 
             // A per-sample loss vector is logged as its mean; an empty one is not logged.
-            loss = loss is { IsInvalid: false } && loss.numel() > 0 ? loss : null;
-            if (loss is not null)
+            long lossElements = loss is { IsInvalid: false } ? loss.numel() : 0;
+            if (lossElements > 0)
             {
-                var value = loss.detach().to(ScalarType.Float64);
-                parts.Add(loss.numel() == 1 ? value.reshape(1) : value.mean().reshape(1));
+                parts.Add(LossPart(loss!, lossElements));
+            }
+            else
+            {
+                loss = null;
             }
 
-            double[] host = _transfer.Copy(OnDevice(parts, device));
-            var stats = DecodeRows(host, measured, device);
+            double[] host = _transfer.Copy(parts);
+            var stats = DecodeRows(host, measured);
             int offset = measured.Sum(m => StatisticsRow.FastLength(_bins, m.Shape.HasChannels));
             return Assemble(step, stats, hasGradient, activations, host.AsSpan(offset), updateNorms is null ? null : updateStep, inputCheck is not null, loss is not null, learningRates, stepsPerSecond);
 
             void Measure(Tensor tensor)
             {
-                measured.Add((tensor, DeviceStatistics.ShapeOf(tensor, Statistics.UnitAxis.None, sampleLimit: 0)));
+                measured.Add((tensor, DeviceStatistics.ShapeOf(tensor, Statistics.UnitAxis.None, sampleLimit: 0), null));
                 parameterTensors.Add(tensor);
             }
         }
@@ -106,32 +119,45 @@ internal sealed class SampleCollector : IDisposable
             }
 
             updateNorms?.Dispose();
-            inputCheck?.Dispose();
+            inputCheck?.Tensor?.Dispose();
         }
     }
 
-    // Device-to-device moves are asynchronous; only the host copy waits for the device.
-    private static List<Tensor> OnDevice(List<Tensor> parts, Device device) =>
-        parts.Select(p => p.device == device ? p : p.to(device)).ToList();
+    // The loss as one float64: a CPU scalar is read in place (widening is exact), anything else by libtorch ops.
+    private static RowPart LossPart(Tensor loss, long elements)
+    {
+        if (elements == 1 && Statistics.HostKernels.HostView.Applies(loss) && Statistics.HostKernels.HostCounts.Reads(loss))
+        {
+            return RowPart.OnHost([Statistics.HostKernels.HostView.Of(loss).First]);
+        }
 
-    private List<TensorStats> DecodeRows(double[] host, List<(Tensor? Source, RowShape Shape)> measured, Device device)
+        var value = loss.detach().to(ScalarType.Float64);
+        return RowPart.Of(elements == 1 ? value.reshape(1) : value.mean().reshape(1));
+    }
+
+    private List<TensorStats> DecodeRows(double[] host, List<(Tensor? Source, RowShape Shape, double[]? RobustRow)> measured)
     {
         var stats = new List<TensorStats?>(measured.Count);
         int offset = 0;
-        foreach (var (_, shape) in measured)
+        foreach (var (_, shape, robustRow) in measured)
         {
             int length = StatisticsRow.FastLength(_bins, shape.HasChannels);
-            stats.Add(TensorStats.FromFastRow(host.AsSpan(offset, length), shape));
+
+            // A robust row reduced in the hook (a CPU activation with NaN or ±∞) is the one the output's values gave.
+            stats.Add(TensorStats.FromFastRow(host.AsSpan(offset, length), shape) ?? (robustRow is null ? null : TensorStats.FromRobustRow(robustRow, shape)));
             offset += length;
         }
 
-        // Rare path: NaN or ±∞ somewhere. Reduce those tensors again with masking, in one more transfer.
+        // Rare path: NaN or ±∞ somewhere. Reduce those tensors again with masking, in one more transfer. An activation
+        // reduced by libtorch ops (on another device) is recounted from the output the hook kept a reference to, when
+        // that still exists (Sequential disposes its intermediate outputs), and an in-place op after its module would
+        // show in this recount.
         var broken = Enumerable.Range(0, measured.Count).Where(i => stats[i] is null).ToList();
         var recomputable = broken.Where(i => measured[i].Source is { IsInvalid: false }).ToList();
         if (recomputable.Count > 0)
         {
             var rows = recomputable.Select(i => DeviceStatistics.RobustRow(measured[i].Source!, _bins, measured[i].Shape.UnitAxis, SampleLimitOf(measured[i].Shape, measured[i].Source!))).ToList();
-            double[] robust = _transfer.Copy(OnDevice(rows, device));
+            double[] robust = _transfer.Copy(rows);
             int robustLength = StatisticsRow.Length(_bins);
             for (int k = 0; k < recomputable.Count; k++)
             {

@@ -35,13 +35,13 @@ internal static class DeviceScalars
     public static readonly Scalar SmallestScale = 1e-12;
 
     /// <summary>The centre of a sigmoid's range.</summary>
-    public static readonly Scalar SigmoidCentre = 0.5;
+    public static readonly Scalar SigmoidCentre = Saturation.SigmoidCentre;
 
     /// <summary>How far from its centre a sigmoid output counts as saturated (below 0.01 or above 0.99).</summary>
-    public static readonly Scalar SigmoidSaturation = 0.49;
+    public static readonly Scalar SigmoidSaturation = Saturation.SigmoidLimit;
 
     /// <summary>How far from zero a tanh output counts as saturated (|y| above 0.99).</summary>
-    public static readonly Scalar TanhSaturation = 0.99;
+    public static readonly Scalar TanhSaturation = Saturation.TanhLimit;
 
     /// <summary>The smallest normal float32 (and bfloat16) magnitude, 2⁻¹²⁶: anything nonzero below it is denormal.</summary>
     public static readonly Scalar SmallestNormalSingle = 1.1754943508222875e-38;

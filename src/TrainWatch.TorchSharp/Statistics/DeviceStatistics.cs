@@ -110,14 +110,29 @@ internal static class DeviceStatistics
     }
 
     /// <summary>What the host must know to decode a row of <paramref name="values"/>: it follows from the shape alone.</summary>
-    public static RowShape ShapeOf(Tensor values, int unitAxis, long sampleLimit)
+    public static RowShape ShapeOf(Tensor values, int unitAxis, long sampleLimit) => ShapeOf(values.shape, unitAxis, sampleLimit);
+
+    /// <summary>What the host must know to decode a row of a tensor of <paramref name="shape"/>.</summary>
+    public static RowShape ShapeOf(long[] shape, int unitAxis, long sampleLimit)
     {
-        long numel = values.numel();
-        long sampleCount = sampleLimit > 0 && values.dim() >= 1 && values.shape[0] > sampleLimit
-            ? numel / values.shape[0] * sampleLimit
+        long numel = Numel(shape);
+        long sampleCount = sampleLimit > 0 && shape.Length >= 1 && shape[0] > sampleLimit
+            ? numel / shape[0] * sampleLimit
             : numel;
-        bool hasUnits = HasUnits(values, unitAxis);
-        return new RowShape(numel, sampleCount, hasUnits ? values.shape[unitAxis] : 0, hasUnits ? unitAxis : UnitAxis.None, (int)values.dim());
+        bool hasUnits = unitAxis >= 1 && unitAxis < shape.Length;
+        return new RowShape(numel, sampleCount, hasUnits ? shape[unitAxis] : 0, hasUnits ? unitAxis : UnitAxis.None, shape.Length);
+    }
+
+    /// <summary>Elements in a tensor of <paramref name="shape"/> (1 for a scalar).</summary>
+    public static long Numel(long[] shape)
+    {
+        long numel = 1;
+        foreach (long size in shape)
+        {
+            numel *= size;
+        }
+
+        return numel;
     }
 
     private static bool HasUnits(Tensor values, int unitAxis) => unitAxis >= 1 && unitAxis < values.dim();

@@ -34,15 +34,21 @@ internal sealed class ParameterRows : IDisposable
     }
 
     /// <summary>
-    /// 1-D float64 parts whose concatenation is the fast rows of <paramref name="tensors"/> in order. Call inside a
-    /// dispose scope: the parts belong to it.
+    /// 1-D float64 tensors whose concatenation is the fast rows of <paramref name="tensors"/> in order. Call inside a
+    /// dispose scope: the tensors belong to it.
     /// </summary>
-    public List<Tensor> Rows(IReadOnlyList<Tensor> tensors)
+    public List<Tensor> Rows(IReadOnlyList<Tensor> tensors) => Parts(tensors).Select(p => p.ToTensor()).ToList();
+
+    /// <summary>
+    /// Parts whose concatenation is the fast rows of <paramref name="tensors"/> in order: host values for the CPU
+    /// tensors the host kernels reduced, tensors for the rest. Call inside a dispose scope: the tensors belong to it.
+    /// </summary>
+    public List<RowPart> Parts(IReadOnlyList<Tensor> tensors)
     {
         int rowLength = StatisticsRow.FastLength(_bins, hasChannels: false);
 
-        // Where each tensor's row is: a block of rows and the index in it.
-        var blockOf = new Tensor[tensors.Count];
+        // Where each tensor's row is: a block of rows (host values or a device tensor) and the index in it.
+        var blockOf = new object[tensors.Count];
         var indexInBlock = new int[tensors.Count];
         var onHost = new List<int>();
         var onDevice = new List<int>();
@@ -53,7 +59,7 @@ internal sealed class ParameterRows : IDisposable
 
         if (onHost.Count > 0)
         {
-            var block = tensor(HostKernels.HostRows.FastRows(onHost.Select(i => tensors[i]).ToList(), _bins));
+            double[] block = HostKernels.HostRows.FastRows(onHost.Select(i => tensors[i]).ToList(), _bins);
             for (int k = 0; k < onHost.Count; k++)
             {
                 blockOf[onHost[k]] = block;
@@ -84,7 +90,7 @@ internal sealed class ParameterRows : IDisposable
         }
 
         // Consecutive rows of one block travel as one part (the usual case: one block, one part).
-        var parts = new List<Tensor>();
+        var parts = new List<RowPart>();
         for (int start = 0; start < tensors.Count;)
         {
             int end = start + 1;
@@ -93,9 +99,14 @@ internal sealed class ParameterRows : IDisposable
                 end++;
             }
 
-            var block = blockOf[start];
-            bool whole = indexInBlock[start] == 0 && block.numel() == (end - start) * (long)rowLength;
-            parts.Add(whole ? block : block.narrow(0, indexInBlock[start] * (long)rowLength, (end - start) * (long)rowLength));
+            int offset = indexInBlock[start] * rowLength;
+            int length = (end - start) * rowLength;
+            parts.Add(blockOf[start] switch
+            {
+                double[] host => RowPart.OnHost(new ArraySegment<double>(host, offset, length)),
+                Tensor block => RowPart.Of(offset == 0 && block.numel() == length ? block : block.narrow(0, offset, length)),
+                _ => throw new InvalidOperationException("A tensor's row was not computed."),
+            });
             start = end;
         }
 

@@ -49,5 +49,13 @@ internal static class StatisticsRow
 
     public static int FastLength(int bins, bool hasChannels) => FastHistogramStart(hasChannels) + bins;
 
+    /// <summary>
+    /// Whether a fast row can be decoded as it is: NaN or ±∞ anywhere in the tensor makes its shift, sums or bounds
+    /// non-finite, and then only the robust row tells the statistics.
+    /// </summary>
+    public static bool FastRowIsFinite(ReadOnlySpan<double> row) =>
+        double.IsFinite(row[FastShift]) && double.IsFinite(row[FastShiftedSum]) && double.IsFinite(row[FastShiftedSumOfSquares])
+        && double.IsFinite(row[FastMin]) && double.IsFinite(row[FastMax]);
+
     public static int Length(int bins) => HistogramStart + bins;
 }

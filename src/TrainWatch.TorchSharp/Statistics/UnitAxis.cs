@@ -67,6 +67,17 @@ internal static class UnitAxis
         return rank >= 4 ? 1 : rank - 1;
     }
 
-    private static bool StartsWithAny(string name, string[] prefixes) =>
-        prefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal));
+    // Runs in the forward hook for every measured output: a plain loop, no closure.
+    private static bool StartsWithAny(string name, string[] prefixes)
+    {
+        foreach (string prefix in prefixes)
+        {
+            if (name.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -46,18 +46,22 @@ internal static unsafe class HostRows
     /// The fast row of one tensor, as <see cref="DeviceStatistics.FastRow"/> defines it: distribution statistics over
     /// the first <paramref name="sampleLimit"/> entries of dimension 0 (all when 0), dead units over the whole tensor.
     /// </summary>
-    public static double[] FastRow(Tensor values, int bins, int unitAxis, long sampleLimit)
+    public static double[] FastRow(Tensor values, int bins, int unitAxis, long sampleLimit) =>
+        FastRow(values, values.shape, bins, unitAxis, sampleLimit);
+
+    /// <summary>The fast row of <paramref name="values"/>, whose shape the caller has already read.</summary>
+    public static double[] FastRow(Tensor values, long[] valuesShape, int bins, int unitAxis, long sampleLimit)
     {
         using var scope = NewDisposeScope();
         var view = HostView.Of(values);
-        var shape = DeviceStatistics.ShapeOf(values, unitAxis, sampleLimit);
+        var shape = DeviceStatistics.ShapeOf(valuesShape, unitAxis, sampleLimit);
         var (moments, counts) = Reduce([view], [shape.SampleCount], bins);
 
         double? deadUnits = null;
         if (shape.HasChannels)
         {
-            long before = values.shape.Take(unitAxis).Aggregate(1L, (a, b) => a * b);
-            long units = values.shape[unitAxis];
+            long before = DeviceStatistics.Numel(valuesShape[..unitAxis]);
+            long units = valuesShape[unitAxis];
             long after = units == 0 ? 0 : view.Length / before / units;
             deadUnits = view.IsDouble
                 ? DeadUnitsKernel.Count(view.Doubles, before, units, after)

@@ -41,14 +41,23 @@ internal readonly unsafe struct HostView
     /// <summary>A view of <paramref name="tensor"/> (a CPU tensor), converting it first when its layout or dtype need it.</summary>
     public static HostView Of(Tensor tensor)
     {
-        using var _ = no_grad();
-        var readable = DeviceStatistics.AsFloat(tensor);
-        if (!readable.is_contiguous())
+        // What a forward pass and an optimizer leave is float32 or float64 and contiguous: read as it is, without the
+        // grad-mode switch a conversion needs (hooks call this for every output of a sampled step).
+        var dtype = tensor.dtype;
+        var readable = tensor;
+        if (dtype is not (ScalarType.Float32 or ScalarType.Float64) || !tensor.is_contiguous())
         {
-            readable = readable.contiguous();
+            using var _ = no_grad();
+            readable = DeviceStatistics.AsFloat(tensor);
+            if (!readable.is_contiguous())
+            {
+                readable = readable.contiguous();
+            }
+
+            dtype = readable.dtype;
         }
 
-        bool isDouble = readable.dtype == ScalarType.Float64;
+        bool isDouble = dtype == ScalarType.Float64;
         long length = readable.numel();
         return new HostView(readable, length == 0 ? null : FirstElement(readable), length, isDouble);
     }

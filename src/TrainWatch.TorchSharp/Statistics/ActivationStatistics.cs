@@ -18,7 +18,7 @@ internal static class ActivationStatistics
     public static RecordedActivation Reduce(string name, string modulePath, string moduleType, Tensor output, int unitAxis, ActivationSettings settings)
     {
         using var scope = NewDisposeScope();
-        var row = RowReducer.FastRow(output, settings.Bins, unitAxis, settings.SampleLimit, settings.HostKernels);
+        var row = RowReducer.FastRow(output, settings.Bins, unitAxis, settings.SampleLimit, settings.HostKernels, settings.HistogramLimit);
         var shape = DeviceStatistics.ShapeOf(output, unitAxis, settings.SampleLimit);
         var saturation = Saturation.Applies(moduleType) ? Saturation.Count(moduleType, output).DetachFromDisposeScope() : null;
         return new RecordedActivation(name, modulePath, row.DetachFromDisposeScope(), output, shape) { Saturation = saturation };

@@ -75,7 +75,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         _parameters = WatchedParameters.Select(model, options);
         _weights = _parameters.Select(p => p.Parameter).ToList();
         HostTransfer = new HostTransfer();
-        _collector = new SampleCollector(_parameters, options.HistogramBins, HostTransfer, options.HostKernels);
+        _collector = new SampleCollector(_parameters, options.HistogramBins, HostTransfer, options.HostKernels, options.HistogramSampleLimit);
         _diagnostician = new Diagnostician(options.Alerts);
 
         IsWriting = !Rank.IsDistributed || Rank.Rank == 0 || options.Ranks == RankPolicy.EachRankOwnRun;
@@ -100,7 +100,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
 
             // One set of hooks for everything that needs the forward pass: statistics, alerts, graph, pictures, projector.
             Reached(AttachStage.RegisteringHooks);
-            var measure = options.Activations ? new ActivationSettings(options.HistogramBins, options.ActivationSampleLimit, options.HostKernels) : null;
+            var measure = options.Activations ? new ActivationSettings(options.HistogramBins, options.ActivationSampleLimit, options.HostKernels, options.HistogramSampleLimit) : null;
             _recorder = new ForwardRecorder(model, measure, options.ModuleFilter, _advisor.Warn, _hookFailures, options.InsideForwardHook);
             if (_schedule.NextIsSampled)
             {

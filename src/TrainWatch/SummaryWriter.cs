@@ -123,6 +123,16 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until everything logged so far is written to the files, without the fsync (see <see cref="EventFileWriter.FlushToFile"/>).</summary>
+    internal void FlushToFile()
+    {
+        _main.FlushToFile();
+        foreach (var writer in CreatedSeriesWriters())
+        {
+            writer.FlushToFile();
+        }
+    }
+
     /// <inheritdoc cref="Flush"/>
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {

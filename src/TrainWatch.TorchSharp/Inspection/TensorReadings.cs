@@ -16,7 +16,7 @@ namespace TrainWatch.TorchSharp.Inspection;
 internal static class TensorReadings
 {
     // The check reads moments, min/max and zeros; the histogram that comes with a fast row is not used, so it is one
-    // bucket wide.
+    // bucket wide, and counted from the default sample.
     private const int Bins = 1;
 
     public static List<TensorReading> Measure(IReadOnlyList<CheckedTensor> tensors, HostTransfer transfer, bool hostKernels)
@@ -28,7 +28,7 @@ internal static class TensorReadings
 
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        using var rows = new ParameterRows(Bins, hostKernels);
+        using var rows = new ParameterRows(Bins, hostKernels, HistogramSampling.DefaultLimit);
         var device = tensors[0].Values.device;
         var values = tensors.Select(t => t.Values).ToList();
         var parts = rows.Rows(values);

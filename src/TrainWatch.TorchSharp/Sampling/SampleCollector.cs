@@ -22,12 +22,12 @@ internal sealed class SampleCollector : IDisposable
     private readonly HostTransfer _transfer;
     private readonly ParameterRows _parameterRows;
 
-    public SampleCollector(IReadOnlyList<(string Name, Parameter Parameter)> parameters, int bins, HostTransfer transfer, bool hostKernels = true)
+    public SampleCollector(IReadOnlyList<(string Name, Parameter Parameter)> parameters, int bins, HostTransfer transfer, bool hostKernels = true, long histogramLimit = 0)
     {
         _parameters = parameters;
         _bins = bins;
         _transfer = transfer;
-        _parameterRows = new ParameterRows(bins, hostKernels);
+        _parameterRows = new ParameterRows(bins, hostKernels, histogramLimit);
     }
 
     /// <summary>Releases the device layouts cached for batched parameter statistics.</summary>

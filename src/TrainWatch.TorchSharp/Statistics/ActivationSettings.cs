@@ -4,4 +4,5 @@ namespace TrainWatch.TorchSharp.Statistics;
 /// <param name="Bins">Histogram buckets.</param>
 /// <param name="SampleLimit">Batch entries the distribution statistics use (0: all); dead units always use all.</param>
 /// <param name="HostKernels">Reduce CPU outputs with the host kernels (see <see cref="RowReducer"/>).</param>
-internal sealed record ActivationSettings(int Bins, long SampleLimit, bool HostKernels = true);
+/// <param name="HistogramLimit">Elements the histogram counts at most (<see cref="HistogramSampling"/>; 0: all).</param>
+internal sealed record ActivationSettings(int Bins, long SampleLimit, bool HostKernels = true, long HistogramLimit = 0);

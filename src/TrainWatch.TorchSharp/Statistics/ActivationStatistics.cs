@@ -30,7 +30,7 @@ internal static class ActivationStatistics
         bool saturates = Saturation.Applies(moduleType);
         if (settings.HostKernels && HostView.Applies(output))
         {
-            double[] row = HostRows.FastRow(output, shape, settings.Bins, unitAxis, settings.SampleLimit);
+            double[] row = HostRows.FastRow(output, shape, settings.Bins, unitAxis, settings.SampleLimit, settings.HistogramLimit);
             double[]? robust = null;
             if (!StatisticsRow.FastRowIsFinite(row))
             {
@@ -43,7 +43,7 @@ internal static class ActivationStatistics
         }
 
         using var scope = NewDisposeScope();
-        var deviceRow = DeviceStatistics.FastRow(output, settings.Bins, unitAxis, settings.SampleLimit);
+        var deviceRow = DeviceStatistics.FastRow(output, settings.Bins, unitAxis, settings.SampleLimit, settings.HistogramLimit);
         var saturation = saturates ? Saturation.Count(moduleType, output) : null;
         return new RecordedActivation(name, modulePath, RowPart.Of(deviceRow.DetachFromDisposeScope()), output, rowShape)
         {

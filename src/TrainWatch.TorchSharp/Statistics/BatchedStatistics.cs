@@ -5,8 +5,9 @@ namespace TrainWatch.TorchSharp.Statistics;
 
 /// <summary>
 /// The fast rows (<see cref="StatisticsRow"/>) of many tensors of one device and dtype at once: the same values
-/// <see cref="DeviceStatistics.FastRow"/> gives each of them (no unit axis, no sample limit), from about thirty ops
-/// for the whole batch instead of about ten per tensor.
+/// <see cref="DeviceStatistics.FastRow"/> gives each of them (no unit axis, no sample limit, every element counted in
+/// the histogram: <see cref="ParameterRows"/> leaves tensors above the histogram limit out of batches), from about
+/// thirty ops for the whole batch instead of about ten per tensor.
 /// </summary>
 /// <remarks>
 /// Each op has a fixed cost — a dispatch on CPU, a kernel launch on a GPU — so a model's many small tensors

@@ -54,6 +54,12 @@ internal static class DeviceScalars
 
     private static readonly ConcurrentDictionary<int, Scalar> s_integers = new();
 
+    /// <summary>
+    /// A constant that changes with the tensor (a histogram's scale factor), owned by the caller: hold it in a
+    /// <c>using</c> around the ops that read it, so it is alive while libtorch reads it and freed once they return.
+    /// </summary>
+    public static Scalar Owned(double value) => value;
+
     /// <summary>An integer constant such as a bucket count; one instance per value.</summary>
     public static Scalar Of(int value) => s_integers.GetOrAdd(value, static v => v);
 }

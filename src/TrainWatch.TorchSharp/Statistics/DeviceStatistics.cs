@@ -10,7 +10,9 @@ namespace TrainWatch.TorchSharp.Statistics;
 /// <remarks>
 /// The histogram has uniform buckets over min..max. Values are mapped to [0, bins] on the device and counted with
 /// <c>histc</c> over the integer range 0..bins — exact, one pass, and available on CUDA (<c>torch.histc</c> in TorchSharp
-/// 0.107 only takes integer bounds; <c>torch.histogram</c> has no CUDA kernel).
+/// 0.107 only takes integer bounds; <c>torch.histogram</c> has no CUDA kernel). A tensor above the histogram limit is
+/// counted from its strided sample (<see cref="HistogramSampling"/>: a strided view, the same elements the host kernels
+/// count) and the counts scaled back to the whole tensor; every other statistic is over every element.
 /// </remarks>
 internal static class DeviceStatistics
 {
@@ -20,9 +22,10 @@ internal static class DeviceStatistics
     /// <paramref name="unitAxis"/> names a dimension — the number of units (features or channels along that axis) that
     /// are zero everywhere. The rest is taken from the first <paramref name="sampleLimit"/> entries of dimension 0 when
     /// that is positive (activations: a few samples of the batch describe the distribution; a dead filter is one that
-    /// is zero for the whole batch).
+    /// is zero for the whole batch). The histogram counts at most <paramref name="histogramLimit"/> of those elements
+    /// (0: all of them).
     /// </summary>
-    public static Tensor FastRow(Tensor values, int bins, int unitAxis, long sampleLimit = 0)
+    public static Tensor FastRow(Tensor values, int bins, int unitAxis, long sampleLimit = 0, long histogramLimit = 0)
     {
         using var _ = no_grad();
         var full = AsFloat(values.detach());
@@ -46,8 +49,28 @@ internal static class DeviceStatistics
             .Concat(counts.Select(c => c.to(countType)))
             .ToArray();
 
-        // One conversion for the whole row: fewer, larger ops are what makes device statistics cheap.
-        return cat([stack(statistics), Histogram(sample, min, max, bins, countType)]).to(ScalarType.Float64);
+        long total = sample.numel();
+        long stride = HistogramSampling.Stride(total, histogramLimit);
+        if (stride == 1)
+        {
+            // One conversion for the whole row: fewer, larger ops are what makes device statistics cheap.
+            return cat([stack(statistics), Histogram(sample, min, max, bins, countType)]).to(ScalarType.Float64);
+        }
+
+        var counted = sample.slice(0, 0, total, stride);
+        var bucketCounts = Histogram(counted, min, max, bins, CountType(counted)).to(ScalarType.Float64);
+        return cat([stack(statistics).to(ScalarType.Float64), Scaled(bucketCounts, total, HistogramSampling.Counted(total, stride))]);
+    }
+
+    // HistogramSampling.Scale on the device, in the same float64 arithmetic: counts × (total / counted) rounded half to
+    // even (torch.round's rule), and the rounding's remainder added to the first largest bucket (argmax's choice).
+    private static Tensor Scaled(Tensor counts, long total, long counted)
+    {
+        using var factor = DeviceScalars.Owned((double)total / counted);
+        using var all = DeviceScalars.Owned(total);
+        var scaled = counts.mul_(factor).round_();
+        var remainder = scaled.sum().neg_().add_(all, DeviceScalars.One);
+        return scaled.index_add_(0, scaled.argmax().unsqueeze(0), remainder.unsqueeze(0), DeviceScalars.One);
     }
 
     /// <summary>

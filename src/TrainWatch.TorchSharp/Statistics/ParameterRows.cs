@@ -23,14 +23,17 @@ internal sealed class ParameterRows : IDisposable
 
     private readonly int _bins;
     private readonly bool _hostKernels;
+    private readonly long _histogramLimit;
     private readonly Dictionary<string, SegmentLayout> _layouts = [];
 
     /// <param name="bins">Histogram buckets.</param>
     /// <param name="hostKernels">Reduce CPU tensors with the host kernels (false: with libtorch ops, as on a GPU).</param>
-    public ParameterRows(int bins, bool hostKernels = true)
+    /// <param name="histogramLimit">Elements a histogram counts at most (<see cref="HistogramSampling"/>); 0 counts all.</param>
+    public ParameterRows(int bins, bool hostKernels = true, long histogramLimit = 0)
     {
         _bins = bins;
         _hostKernels = hostKernels;
+        _histogramLimit = histogramLimit;
     }
 
     /// <summary>
@@ -59,7 +62,7 @@ internal sealed class ParameterRows : IDisposable
 
         if (onHost.Count > 0)
         {
-            double[] block = HostKernels.HostRows.FastRows(onHost.Select(i => tensors[i]).ToList(), _bins);
+            double[] block = HostKernels.HostRows.FastRows(onHost.Select(i => tensors[i]).ToList(), _bins, _histogramLimit);
             for (int k = 0; k < onHost.Count; k++)
             {
                 blockOf[onHost[k]] = block;
@@ -78,7 +81,7 @@ internal sealed class ParameterRows : IDisposable
             using (NewDisposeScope())
             {
                 block = (batch.Count == 1
-                    ? DeviceStatistics.FastRow(members[0], _bins, UnitAxis.None)
+                    ? DeviceStatistics.FastRow(members[0], _bins, UnitAxis.None, histogramLimit: _histogramLimit)
                     : BatchedStatistics.FastRows(members, LayoutFor(members), _bins)).MoveToOuterDisposeScope();
             }
 
@@ -125,15 +128,17 @@ internal sealed class ParameterRows : IDisposable
         _layouts.Clear();
     }
 
-    // Tensors grouped by device and the dtype they are reduced in, in order, each group cut at BatchLimit elements.
-    private static List<List<int>> Batches(IReadOnlyList<Tensor> tensors)
+    // Tensors grouped by device and the dtype they are reduced in, in order, each group cut at BatchLimit elements. A
+    // tensor whose histogram is sampled keeps its own row, which samples it (BatchedStatistics counts every element):
+    // it is large enough that an op's dispatch is noise beside its data.
+    private List<List<int>> Batches(IReadOnlyList<Tensor> tensors)
     {
         var batches = new List<List<int>>();
         var open = new Dictionary<(DeviceType, int, ScalarType), (List<int> Members, long Elements)>();
         for (int i = 0; i < tensors.Count; i++)
         {
             long numel = tensors[i].numel();
-            if (numel > BatchLimit)
+            if (numel > BatchLimit || HistogramSampling.Stride(numel, _histogramLimit) > 1)
             {
                 batches.Add([i]);
                 continue;

@@ -9,10 +9,10 @@ internal static class RowReducer
     /// <summary>
     /// The fast row of <paramref name="values"/> (see <see cref="DeviceStatistics.FastRow"/>) as a float64 tensor on
     /// the tensor's device; <paramref name="hostKernels"/> false forces the libtorch ops (tests and benchmarks compare
-    /// the two).
+    /// the two). The histogram counts at most <paramref name="histogramLimit"/> elements (<see cref="HistogramSampling"/>; 0: all).
     /// </summary>
-    public static Tensor FastRow(Tensor values, int bins, int unitAxis, long sampleLimit, bool hostKernels = true) =>
+    public static Tensor FastRow(Tensor values, int bins, int unitAxis, long sampleLimit, bool hostKernels = true, long histogramLimit = 0) =>
         hostKernels && HostView.Applies(values)
-            ? tensor(HostRows.FastRow(values, bins, unitAxis, sampleLimit))
-            : DeviceStatistics.FastRow(values, bins, unitAxis, sampleLimit);
+            ? tensor(HostRows.FastRow(values, bins, unitAxis, sampleLimit, histogramLimit))
+            : DeviceStatistics.FastRow(values, bins, unitAxis, sampleLimit, histogramLimit);
 }

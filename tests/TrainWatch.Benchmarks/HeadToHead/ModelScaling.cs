@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TorchSharp;
+using TorchSharp.Modules;
 using TrainWatch.TorchSharp.Statistics;
 using TrainWatch.TorchSharp;
 using static TorchSharp.torch;
@@ -8,50 +9,61 @@ using static TorchSharp.torch.nn;
 namespace TrainWatch.Benchmarks.HeadToHead;
 
 /// <summary>
-/// How a sample step's cost grows with the model: MLPs from 0.2 M to 50 M parameters and from 10 to ~200 tensors,
-/// big weights beside small biases and norm gains. For each: the training step without the watcher, the same step at
-/// every = 1 with statistics only (its extra time is one sample step: hooks, statistics, the copy, the enqueue), the
-/// floor (one <c>sum</c> over every parameter and gradient), and what that means at every = 100.
+/// How a sample step's cost grows with the model: MLPs from 0.2 M to 50 M parameters and from 10 to ~200 tensors
+/// (big weights beside small biases and norm gains), a small conv autoencoder and a small transformer block. For each:
+/// the training step without the watcher, the same step at every = 1 with statistics only (its extra time is one
+/// sample step: hooks, statistics, the copy, the enqueue), the floor (one <c>sum</c> over every parameter and
+/// gradient), and the overhead measured at every = 1, 10 and 100.
 /// </summary>
 public sealed class ModelScaling(string root, bool quick)
 {
     private const int Batch = 32;
     private const int Inputs = 64;
 
-    public void Run(ReportTable table)
+    // Held: a temporary Scalar can be freed by a collection while libtorch reads it (docs/reliability.md).
+    private static readonly Scalar s_one = 1;
+
+    private int _runs;
+
+    public void Run(ReportTable cost, ReportTable overhead)
     {
-        var models = new (string Name, Func<Module<Tensor, Tensor>> Build, int Steps)[]
+        var models = new Workload[]
         {
-            ("MLP 64→256×4→10", () => Mlp(256, 4, norm: false), 40),
-            ("48 blocks of Linear 256 + LayerNorm", () => Mlp(256, 48, norm: true), 10),
-            ("MLP 64→1024×8→10 + LayerNorm", () => Mlp(1024, 8, norm: true), 6),
-            ("MLP 64→2048×12→10 + LayerNorm", () => Mlp(2048, 12, norm: true), 3),
+            Classifier("MLP 64→256×4→10", () => Mlp(256, 4, norm: false), 40),
+            Classifier("48 blocks of Linear 256 + LayerNorm", () => Mlp(256, 48, norm: true), 10),
+            Classifier("MLP 64→1024×8→10 + LayerNorm", () => Mlp(1024, 8, norm: true), 6),
+            Classifier("MLP 64→2048×12→10 + LayerNorm", () => Mlp(2048, 12, norm: true), 3),
+            Autoencoder(),
+            Transformer(),
         };
 
-        foreach (var (name, build, steps) in models)
+        foreach (var workload in models)
         {
-            Measure(table, name, build, quick ? Math.Max(2, steps / 2) : steps, rounds: quick ? 3 : 5);
+            Measure(cost, overhead, workload, rounds: quick ? 3 : 5);
         }
     }
 
-    private void Measure(ReportTable table, string name, Func<Module<Tensor, Tensor>> build, int steps, int rounds)
+    private void Measure(ReportTable costTable, ReportTable overheadTable, Workload workload, int rounds)
     {
         manual_seed(1);
-        using var model = build();
-        using var optimizer = optim.SGD(model.parameters(), 1e-3, momentum: 0.9);
-        using var x = randn(Batch, Inputs);
-        using var y = randint(10, [Batch]);
+        using var model = workload.Build();
+        using var optimizer = workload.Optimizer(model.parameters());
+        var (x, y) = workload.Data();
+        using var input = x;
+        using var target = y;
         var parameters = model.parameters().ToList();
         long count = parameters.Sum(p => p.numel());
 
-        double Train(TrainWatcher? watch)
+        // Each run's mean step. The watched runs start with one step of their own (step 0 is sampled: layouts, the
+        // first summaries) before the timed steps, which then hold exactly one sample step per `every`.
+        double Train(TrainWatcher? watch, int steps)
         {
             long start = Stopwatch.GetTimestamp();
             for (int i = 0; i < steps; i++)
             {
                 using var scope = NewDisposeScope();
                 optimizer.zero_grad();
-                var loss = functional.cross_entropy(model.call(x), y);
+                var loss = workload.Loss(model.call(input), target);
                 loss.backward();
                 watch?.Step(loss);
                 optimizer.step();
@@ -60,16 +72,28 @@ public sealed class ModelScaling(string root, bool quick)
             return Stopwatch.GetElapsedTime(start).TotalMilliseconds / steps;
         }
 
+        int everyOneSteps = quick ? Math.Max(2, workload.Steps / 2) : workload.Steps;
+        int[] intervals = [1, 10, 100];
+        int StepsAt(int every) => every switch
+        {
+            1 => everyOneSteps,
+            10 => quick ? 10 : 20,
+            _ => 100,
+        };
+
+        var options = new WatchOptions { AlertsToConsole = false, Pictures = null, Projector = null, Graph = false, CustomScalars = false };
         var plain = new List<double>();
-        var watched = new List<double>();
+        var watched = intervals.ToDictionary(every => every, _ => new List<double>());
         for (int round = 0; round < rounds; round++)
         {
-            Train(null); // warm-up of this round's allocations
-            plain.Add(Train(null));
-            var options = new WatchOptions { AlertsToConsole = false, Pictures = null, Projector = null, Graph = false, CustomScalars = false };
-            using var watch = TrainWatcher.Attach(model, optimizer, Path.Combine(root, $"scaling-{count}-{round}"), every: 1, options);
-            Train(watch); // the first samples build layouts and warm the writer
-            watched.Add(Train(watch));
+            Train(null, workload.Steps); // warm-up of this round's allocations
+            plain.Add(Train(null, 100));
+            foreach (int every in intervals)
+            {
+                using var watch = TrainWatcher.Attach(model, optimizer, Path.Combine(root, $"scaling-{_runs++}"), every, options);
+                Train(watch, every == 1 ? everyOneSteps : 1);
+                watched[every].Add(Train(watch, StepsAt(every)));
+            }
         }
 
         var tensors = parameters.SelectMany(p => new[] { (Tensor)p, p.grad! }).ToList();
@@ -82,26 +106,38 @@ public sealed class ModelScaling(string root, bool quick)
             }
         }, quick ? 5 : 15, warmup: 2);
 
-        using var rows = new ParameterRows(64);
+        // The weights' and gradients' rows as the watcher computes them (histograms above the limit sampled).
+        using var rows = new ParameterRows(64, histogramLimit: options.HistogramSampleLimit);
         var statistics = HeadToHead.Measure.Median(() =>
         {
             using var scope = NewDisposeScope();
             rows.Rows(tensors);
         }, quick ? 5 : 15, warmup: 2);
 
-        // Per round: the watched step's extra time is one sample step; against the floor and the plain step.
-        var extra = watched.Select((w, round) => w - plain[round]).ToList();
+        // Per round: the watched step's extra time at every = 1 is one sample step; against the floor and the plain step.
+        var extra = watched[1].Select((w, round) => w - plain[round]).ToList();
         double floorMs = floor.Median.TotalMilliseconds;
-        table.Add(
-            name,
+        costTable.Add(
+            workload.Name,
             $"{count / 1e6:F2} M / {parameters.Count}",
             WatcherOverhead.Spread(plain, "F2", " ms"),
             WatcherOverhead.Spread(extra, "F2", " ms"),
             HeadToHead.Measure.Format(floor),
             WatcherOverhead.Spread(extra.Select(e => e / floorMs), "F1", "×"),
-            $"{statistics.Median / floor.Median:F1}×",
-            WatcherOverhead.Spread(extra.Select((e, round) => e / (100 * plain[round]) * 100), "F2", " %"));
+            $"{statistics.Median / floor.Median:F1}×");
+
+        var cells = new List<string> { workload.Name, WatcherOverhead.Spread(plain, "F2", " ms") };
+        cells.AddRange(intervals.Select(every => WatcherOverhead.Spread(watched[every].Select((w, round) => (w - plain[round]) / plain[round] * 100), "+0.0;-0.0", " %")));
+        overheadTable.Add([.. cells]);
     }
+
+    private static Workload Classifier(string name, Func<Module<Tensor, Tensor>> build, int steps) => new(
+        name,
+        build,
+        () => (randn(Batch, Inputs), randint(10, [Batch])),
+        (output, target) => functional.cross_entropy(output, target),
+        parameters => optim.SGD(parameters, 1e-3, momentum: 0.9),
+        steps);
 
     // Linear layers of `width` (each followed by LayerNorm when asked, then ReLU) between 64 inputs and 10 classes.
     private static Module<Tensor, Tensor> Mlp(int width, int layers, bool norm)
@@ -120,5 +156,93 @@ public sealed class ModelScaling(string root, bool quick)
 
         modules.Add(("out", Linear(width, 10)));
         return Sequential(modules);
+    }
+
+    // The conv autoencoder of issue 26: 28×28 → 14×14×16 → 7×7×32 and back, the input its own target.
+    private static Workload Autoencoder() => new(
+        "conv autoencoder 1→16→32→16→1 (28×28)",
+        () => Sequential(
+            ("enc1", Conv2d(1, 16, 3, stride: 2, padding: 1)),
+            ("enc1_act", ReLU()),
+            ("enc2", Conv2d(16, 32, 3, stride: 2, padding: 1)),
+            ("enc2_act", ReLU()),
+            ("dec1", ConvTranspose2d(32, 16, 3, stride: 2, padding: 1, output_padding: 1)),
+            ("dec1_act", ReLU()),
+            ("dec2", ConvTranspose2d(16, 1, 3, stride: 2, padding: 1, output_padding: 1)),
+            ("out", Sigmoid())),
+        () =>
+        {
+            var images = rand(Batch, 1, 28, 28);
+            return (images, images.clone());
+        },
+        (output, target) => functional.mse_loss(output, target),
+        parameters => optim.Adam(parameters, 1e-3),
+        20);
+
+    private static Workload Transformer() => new(
+        "transformer block (dim 64, 4 heads, sequence 16)",
+        () => new TransformerBlock(),
+        () => (randn(Batch, TransformerBlock.Sequence, TransformerBlock.Features), randint(10, [Batch])),
+        (output, target) => functional.cross_entropy(output, target),
+        parameters => optim.Adam(parameters, 1e-3),
+        20);
+
+    /// <param name="Name">The table's row name.</param>
+    /// <param name="Build">The model, built after seeding.</param>
+    /// <param name="Data">One fixed batch: input and target.</param>
+    /// <param name="Loss">The loss of an output against the target.</param>
+    /// <param name="Optimizer">The optimizer over the model's parameters.</param>
+    /// <param name="Steps">Steps of the every = 1 run (fewer for slower models).</param>
+    private sealed record Workload(
+        string Name,
+        Func<Module<Tensor, Tensor>> Build,
+        Func<(Tensor X, Tensor Y)> Data,
+        Func<Tensor, Tensor, Tensor> Loss,
+        Func<IEnumerable<Parameter>, optim.Optimizer> Optimizer,
+        int Steps);
+
+    /// <summary>
+    /// A pre-norm transformer encoder block over a sequence classifier: embed → x + attention(norm(x)) →
+    /// x + MLP(norm(x)) → norm → mean over time → head. Input [N, T, F], batch first; attention runs time first.
+    /// </summary>
+    private sealed class TransformerBlock : Module<Tensor, Tensor>
+    {
+        public const int Sequence = 16;
+        public const int Features = 16;
+        private const int Dim = 64;
+
+        private readonly Linear embed;
+        private readonly LayerNorm norm1;
+        private readonly MultiheadAttention attention;
+        private readonly LayerNorm norm2;
+        private readonly Linear up;
+        private readonly GELU gelu;
+        private readonly Linear down;
+        private readonly LayerNorm norm;
+        private readonly Linear head;
+
+        public TransformerBlock() : base(nameof(TransformerBlock))
+        {
+            embed = Linear(Features, Dim);
+            norm1 = LayerNorm(Dim);
+            attention = MultiheadAttention(Dim, 4);
+            norm2 = LayerNorm(Dim);
+            up = Linear(Dim, 4 * Dim);
+            gelu = GELU();
+            down = Linear(4 * Dim, Dim);
+            norm = LayerNorm(Dim);
+            head = Linear(Dim, 10);
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor input)
+        {
+            var x = embed.call(input).transpose(0, 1); // [T, N, D]
+            var normed = norm1.call(x);
+            var (attended, _) = attention.call(normed, normed, normed, null, false, null);
+            x = x.add(attended, s_one);
+            x = x.add(down.call(gelu.call(up.call(norm2.call(x)))), s_one);
+            return head.call(norm.call(x).mean([0]));
+        }
     }
 }

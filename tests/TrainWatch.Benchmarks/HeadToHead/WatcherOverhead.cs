@@ -125,7 +125,7 @@ public sealed class WatcherOverhead(string root, bool quick)
         }, reps, warmup: 5);
 
         // The device path (libtorch ops, as on a GPU), batched by device and dtype (BatchedStatistics).
-        using var libtorchRows = new ParameterRows(64, hostKernels: false);
+        using var libtorchRows = new ParameterRows(64, hostKernels: false, histogramLimit: HistogramSampling.DefaultLimit);
         var batched = Measure.Median(() =>
         {
             using var scope = NewDisposeScope();
@@ -133,7 +133,7 @@ public sealed class WatcherOverhead(string root, bool quick)
         }, reps, warmup: 5);
 
         // What the collector does with CPU tensors: the host kernels (HostRows).
-        using var parameterRows = new ParameterRows(64);
+        using var parameterRows = new ParameterRows(64, histogramLimit: HistogramSampling.DefaultLimit);
         var device = Measure.Median(() =>
         {
             using var scope = NewDisposeScope();
@@ -148,7 +148,7 @@ public sealed class WatcherOverhead(string root, bool quick)
         }, reps, warmup: 5);
         var hostCopy = deviceAndCopy.Median > device.Median ? deviceAndCopy.Median - device.Median : TimeSpan.Zero;
 
-        using var collector = new SampleCollector(parameters, 64, transfer);
+        using var collector = new SampleCollector(parameters, 64, transfer, histogramLimit: HistogramSampling.DefaultLimit);
         SampleData sample;
         using (var scope = NewDisposeScope())
         {

@@ -7,7 +7,8 @@ namespace TrainWatch.Benchmarks.Micro;
 
 /// <summary>
 /// One tensor's fast row (moments, min, max, zeros, 64-bucket histogram) on the CPU: the host kernels' fused passes
-/// against the libtorch ops of the device path, and the floor (one <c>sum</c>). Run with
+/// against the libtorch ops of the device path, and the floor (one <c>sum</c>); with every element's bucket counted, and
+/// with the buckets of a tensor above the histogram limit counted from a strided sample. Run with
 /// <c>dotnet tests/TrainWatch.Benchmarks/bin/Release/net10.0/TrainWatch.Benchmarks.dll --filter '*FastRowBenchmarks*'</c>.
 /// </summary>
 [Config(typeof(ShortMicroConfig))]
@@ -44,6 +45,10 @@ public class FastRowBenchmarks
     [Benchmark(Description = "host kernels (CPU path)")]
     public double[] HostKernels() => HostRows.FastRow(_values, 64, UnitAxis.None, 0);
 
+    // What the watcher runs by default: buckets from a strided sample above HistogramSampleLimit, the rest exact.
+    [Benchmark(Description = "host kernels, buckets sampled above 2^18 (the watcher's default)")]
+    public double[] HostKernelsSampled() => HostRows.FastRow(_values, 64, UnitAxis.None, 0, HistogramSampling.DefaultLimit);
+
     // The two passes of the host kernels alone, on one thread: where the CPU path's time goes.
     [Benchmark(Description = "pass 1 alone: moments (one thread)")]
     public unsafe double MomentsPass()
@@ -76,6 +81,7 @@ public class ParameterRowsBenchmarks
     private List<Tensor> _tensors = [];
     private ParameterRows _libtorch = null!;
     private ParameterRows _host = null!;
+    private ParameterRows _sampled = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -93,6 +99,7 @@ public class ParameterRowsBenchmarks
         _tensors.Add(randn(10));
         _libtorch = new ParameterRows(64, hostKernels: false);
         _host = new ParameterRows(64);
+        _sampled = new ParameterRows(64, histogramLimit: HistogramSampling.DefaultLimit);
     }
 
     [GlobalCleanup]
@@ -100,6 +107,7 @@ public class ParameterRowsBenchmarks
     {
         _libtorch.Dispose();
         _host.Dispose();
+        _sampled.Dispose();
         _tensors.ForEach(t => t.Dispose());
     }
 
@@ -125,5 +133,12 @@ public class ParameterRowsBenchmarks
     {
         using var scope = NewDisposeScope();
         _host.Rows(_tensors);
+    }
+
+    [Benchmark(Description = "host kernels, buckets sampled above 2^18 (the watcher's default)")]
+    public void HostKernelsSampled()
+    {
+        using var scope = NewDisposeScope();
+        _sampled.Rows(_tensors);
     }
 }

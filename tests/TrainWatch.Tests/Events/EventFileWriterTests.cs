@@ -56,6 +56,41 @@ public class EventFileWriterTests
     }
 
     [Fact]
+    public void FlushToFile_writes_every_queued_record_without_the_fsync_that_Flush_and_Dispose_add()
+    {
+        using var dir = new TempDirectory();
+        var streams = new List<SyncCountingStream>();
+        var options = new EventWriterOptions
+        {
+            FlushInterval = TimeSpan.FromHours(1), // nothing is written unless asked for
+            OpenStream = path =>
+            {
+                var stream = new SyncCountingStream(path);
+                streams.Add(stream);
+                return stream;
+            },
+        };
+        var writer = new EventFileWriter(dir.Path, options);
+        for (int i = 0; i < 50; i++)
+        {
+            writer.Write(i, Scalar("x", i));
+        }
+
+        writer.FlushToFile();
+        Assert.Equal(50, writer.Statistics.EventsWritten);
+        Assert.Equal(50, EventFiles.Values(EventFiles.ReadIntact(dir.Path)).Count);
+        Assert.Equal(0, streams.Single().Syncs);
+
+        // Positive control: the stream does see the fsync of Flush, and of Dispose.
+        writer.Write(50, Scalar("x", 50));
+        writer.Flush();
+        Assert.Equal(1, streams.Single().Syncs);
+        writer.Dispose();
+        Assert.Equal(2, streams.Single().Syncs);
+        Assert.Equal(51, EventFiles.Values(EventFiles.ReadIntact(dir.Path)).Count);
+    }
+
+    [Fact]
     public void Data_reaches_the_file_within_the_flush_interval_without_Flush_or_Dispose()
     {
         // On the simulated clock: the write is due when the event is one interval old, and not before.
@@ -351,5 +386,17 @@ public class EventFileWriterTests
 
         Assert.Equal(before, File.ReadAllBytes(first));
         Assert.Equal(2, Directory.GetFiles(dir.Path).Count(EventFileName.IsEventFile));
+    }
+
+    // An event file that counts the writer's requests to put it on the disk (fsync).
+    private sealed class SyncCountingStream(string path) : FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0)
+    {
+        public int Syncs { get; private set; }
+
+        public override void Flush(bool flushToDisk)
+        {
+            Syncs += flushToDisk ? 1 : 0;
+            base.Flush(flushToDisk);
+        }
     }
 }

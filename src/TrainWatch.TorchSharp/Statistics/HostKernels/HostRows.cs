@@ -12,7 +12,8 @@ namespace TrainWatch.TorchSharp.Statistics.HostKernels;
 /// <remarks>
 /// <para>On the CPU the device is the host: there is no copy to wait for, and libtorch's ops there are each a separate
 /// pass (and <c>histc</c> a single-threaded one). Pass one gives the moments, min, max and zeros; pass two counts
-/// buckets over the [min, max] pass one found. Both run over chunks of all tensors at once, so a model's many small
+/// buckets over the [min, max] pass one found — of every element, or of a tensor above the histogram limit only the
+/// strided sample <see cref="HistogramSampling"/> defines, scaled back to the whole tensor. Both run over chunks of all tensors at once, so a model's many small
 /// tensors share the threads with its few large ones, and each chunk's result is kept apart and combined in chunk
 /// order: the rows do not depend on how the threads were scheduled.</para>
 /// <para>CUDA tensors keep the device path, where ops are asynchronous kernels and only the one copy waits.</para>
@@ -25,12 +26,15 @@ internal static unsafe class HostRows
     private const long MinimumChunk = 1L << 16;
 
     /// <summary>The fast rows (no units) of <paramref name="tensors"/>, one after another.</summary>
-    public static double[] FastRows(IReadOnlyList<Tensor> tensors, int bins)
+    /// <param name="tensors">CPU tensors.</param>
+    /// <param name="bins">Histogram buckets.</param>
+    /// <param name="histogramLimit">Elements a histogram counts at most (<see cref="HistogramSampling"/>); 0 counts all.</param>
+    public static double[] FastRows(IReadOnlyList<Tensor> tensors, int bins, long histogramLimit = 0)
     {
         using var scope = NewDisposeScope();
         var views = tensors.Select(HostView.Of).ToArray();
         var lengths = views.Select(v => v.Length).ToArray();
-        var (moments, counts) = Reduce(views, lengths, bins);
+        var (moments, counts) = Reduce(views, lengths, bins, histogramLimit);
 
         int rowLength = StatisticsRow.FastLength(bins, hasChannels: false);
         var rows = new double[tensors.Count * rowLength];
@@ -44,18 +48,19 @@ internal static unsafe class HostRows
 
     /// <summary>
     /// The fast row of one tensor, as <see cref="DeviceStatistics.FastRow"/> defines it: distribution statistics over
-    /// the first <paramref name="sampleLimit"/> entries of dimension 0 (all when 0), dead units over the whole tensor.
+    /// the first <paramref name="sampleLimit"/> entries of dimension 0 (all when 0), dead units over the whole tensor;
+    /// the histogram of those entries counts at most <paramref name="histogramLimit"/> of them (0: all).
     /// </summary>
-    public static double[] FastRow(Tensor values, int bins, int unitAxis, long sampleLimit) =>
-        FastRow(values, values.shape, bins, unitAxis, sampleLimit);
+    public static double[] FastRow(Tensor values, int bins, int unitAxis, long sampleLimit, long histogramLimit = 0) =>
+        FastRow(values, values.shape, bins, unitAxis, sampleLimit, histogramLimit);
 
     /// <summary>The fast row of <paramref name="values"/>, whose shape the caller has already read.</summary>
-    public static double[] FastRow(Tensor values, long[] valuesShape, int bins, int unitAxis, long sampleLimit)
+    public static double[] FastRow(Tensor values, long[] valuesShape, int bins, int unitAxis, long sampleLimit, long histogramLimit = 0)
     {
         using var scope = NewDisposeScope();
         var view = HostView.Of(values);
         var shape = DeviceStatistics.ShapeOf(valuesShape, unitAxis, sampleLimit);
-        var (moments, counts) = Reduce([view], [shape.SampleCount], bins);
+        var (moments, counts) = Reduce([view], [shape.SampleCount], bins, histogramLimit);
 
         double? deadUnits = null;
         if (shape.HasChannels)
@@ -91,8 +96,9 @@ internal static unsafe class HostRows
         counts.CopyTo(row[StatisticsRow.FastHistogramStart(deadUnits is not null)..]);
     }
 
-    // Moments and bucket counts (segments × bins) of the first lengths[s] elements of each view.
-    private static (Moments[] Moments, double[] Counts) Reduce(HostView[] views, long[] lengths, int bins)
+    // Moments and bucket counts (segments × bins) of the first lengths[s] elements of each view; the counts of a
+    // segment above histogramLimit come from its strided sample, scaled to lengths[s].
+    private static (Moments[] Moments, double[] Counts) Reduce(HostView[] views, long[] lengths, int bins, long histogramLimit)
     {
         var chunks = Chunking.Split(lengths, Math.Max(MinimumChunk, 16L * UniformHistogramKernel.Tables * bins));
         long total = lengths.Sum();
@@ -118,8 +124,10 @@ internal static unsafe class HostRows
         // recomputed by the robust row, so its buckets are not counted.
         var scales = new double[views.Length];
         var counted = new bool[views.Length];
+        var strides = new long[views.Length];
         for (int s = 0; s < views.Length; s++)
         {
+            strides[s] = HistogramSampling.Stride(lengths[s], histogramLimit);
             var m = moments[s];
             counted[s] = lengths[s] > 0 && double.IsFinite(m.ShiftedSum) && double.IsFinite(m.ShiftedSquares) && double.IsFinite(m.Min) && double.IsFinite(m.Max);
             scales[s] = views[s].IsDouble
@@ -141,16 +149,20 @@ internal static unsafe class HostRows
                     return;
                 }
 
+                // The chunk's share of the segment's counted elements: indexes that are multiples of the stride.
+                long stride = strides[s];
+                long first = (start + stride - 1) / stride * stride;
+                long count = first < start + length ? ((start + length - 1 - first) / stride) + 1 : 0;
                 var view = views[s];
                 fixed (int* counts = table)
                 {
                     if (view.IsDouble)
                     {
-                        UniformHistogramKernel.Count(view.Doubles + start, length, moments[s].Min, scales[s], bins, counts);
+                        UniformHistogramKernel.Count(view.Doubles + first, count, stride, moments[s].Min, scales[s], bins, counts);
                     }
                     else
                     {
-                        UniformHistogramKernel.Count(view.Floats + start, length, (float)moments[s].Min, (float)scales[s], bins, counts);
+                        UniformHistogramKernel.Count(view.Floats + first, count, stride, (float)moments[s].Min, (float)scales[s], bins, counts);
                     }
                 }
             });
@@ -163,6 +175,14 @@ internal static unsafe class HostRows
                 for (int k = 0; k < tableLength; k++)
                 {
                     histogram[k % bins] += table[k];
+                }
+            }
+
+            for (int s = 0; s < views.Length; s++)
+            {
+                if (counted[s] && strides[s] > 1)
+                {
+                    HistogramSampling.Scale(histograms.AsSpan(s * bins, bins), lengths[s], HistogramSampling.Counted(lengths[s], strides[s]));
                 }
             }
 

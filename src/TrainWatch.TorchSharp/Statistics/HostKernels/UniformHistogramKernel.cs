@@ -14,6 +14,8 @@ namespace TrainWatch.TorchSharp.Statistics.HostKernels;
 /// previous one's store; with a table per lane, consecutive increments of a table are a whole vector apart. Block must
 /// be a multiple of the vector width (8 or 16 floats), which 512 is. The count
 /// buffer holds <see cref="Tables"/> tables of bins ints, summed by the caller.
+/// Counted elements are every stride-th one from the first (<see cref="HistogramSampling"/>): a strided block is first
+/// gathered into a small buffer, so both kinds of run share the vector part.
 /// </remarks>
 internal static unsafe class UniformHistogramKernel
 {
@@ -25,7 +27,12 @@ internal static unsafe class UniformHistogramKernel
     private const int Block = 512;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs a few times per sample step: no slow first tiers
-    public static void Count(float* data, long length, float min, float scale, int bins, int* counts)
+    public static void Count(float* data, long length, float min, float scale, int bins, int* counts) =>
+        Count(data, length, 1, min, scale, bins, counts);
+
+    /// <summary>Counts <paramref name="count"/> elements: data[0], data[stride], data[2·stride], ….</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Count(float* data, long count, long stride, float min, float scale, int bins, int* counts)
     {
         int width = Vector<float>.Count;
         var minVector = new Vector<float>(min);
@@ -35,12 +42,25 @@ internal static unsafe class UniformHistogramKernel
         // Lane k's table starts at k × bins: one vector add turns the lanes' buckets into their tables' slots.
         var tableBase = new Vector<int>(Enumerable.Range(0, width).Select(lane => lane * bins).ToArray());
         int* slots = stackalloc int[Block];
+        float* gathered = stackalloc float[Block];
         long i = 0;
-        while (length - i >= Block)
+        while (count - i >= Block)
         {
+            float* block = data + i;
+            if (stride != 1)
+            {
+                float* from = data + (i * stride);
+                for (int k = 0; k < Block; k++)
+                {
+                    gathered[k] = from[k * stride];
+                }
+
+                block = gathered;
+            }
+
             for (int k = 0; k < Block; k += width)
             {
-                var position = (Unsafe.ReadUnaligned<Vector<float>>(data + i + k) - minVector) * scaleVector;
+                var position = (Unsafe.ReadUnaligned<Vector<float>>(block + k) - minVector) * scaleVector;
 
                 // Truncation (positions are ≥ 0); NaN converts to int.MinValue and lands in bucket 0 (its tensor's row
                 // is recomputed robustly anyway), so every slot stays inside its table.
@@ -59,26 +79,30 @@ internal static unsafe class UniformHistogramKernel
             i += Block;
         }
 
-        for (; i < length; i++)
+        for (; i < count; i++)
         {
-            counts[Bucket((data[i] - min) * scale, bins)]++;
+            counts[Bucket((data[i * stride] - min) * scale, bins)]++;
         }
     }
 
+    public static void Count(double* data, long length, double min, double scale, int bins, int* counts) =>
+        Count(data, length, 1, min, scale, bins, counts);
+
+    /// <summary>Counts <paramref name="count"/> elements: data[0], data[stride], data[2·stride], ….</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Count(double* data, long length, double min, double scale, int bins, int* counts)
+    public static void Count(double* data, long count, long stride, double min, double scale, int bins, int* counts)
     {
         int* c0 = counts, c1 = counts + bins;
         long i = 0;
-        for (; length - i >= 2; i += 2)
+        for (; count - i >= 2; i += 2)
         {
-            c0[Bucket((data[i] - min) * scale, bins)]++;
-            c1[Bucket((data[i + 1] - min) * scale, bins)]++;
+            c0[Bucket((data[i * stride] - min) * scale, bins)]++;
+            c1[Bucket((data[(i + 1) * stride] - min) * scale, bins)]++;
         }
 
-        for (; i < length; i++)
+        for (; i < count; i++)
         {
-            c0[Bucket((data[i] - min) * scale, bins)]++;
+            c0[Bucket((data[i * stride] - min) * scale, bins)]++;
         }
     }
 

@@ -162,6 +162,18 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         ThrowIfFaulted();
     }
 
+    /// <summary>
+    /// Waits until everything queued so far is written to the file, without the fsync that <see cref="Flush"/> adds:
+    /// the records are in the OS's hands, not yet on the disk. For timing the records apart from the per-run costs
+    /// (opening the file, the fsync at <see cref="Dispose"/>).
+    /// </summary>
+    internal void FlushToFile()
+    {
+        var request = RequestFlush(toDisk: false);
+        request?.Completion.GetAwaiter().GetResult();
+        ThrowIfFaulted();
+    }
+
     /// <inheritdoc cref="Flush"/>
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
@@ -242,10 +254,10 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         }
     }
 
-    private FlushRequest? RequestFlush()
+    private FlushRequest? RequestFlush(bool toDisk = true)
     {
         ThrowIfFaulted();
-        var request = new FlushRequest(toDisk: true);
+        var request = new FlushRequest(toDisk);
         return Volatile.Read(ref _disposed) == 0 && _queue.EnqueueFlush(PendingEvent.ForFlush(request)) ? request : null;
     }
 

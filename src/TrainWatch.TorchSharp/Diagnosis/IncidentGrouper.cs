@@ -6,7 +6,8 @@ namespace TrainWatch.TorchSharp.Diagnosis;
 /// Groups alerts into incidents. The alerts of a sample with no incident open start one, its root chosen in causal
 /// order: a learning-rate change, then the input, then weights and outputs in forward order, then the loss, then
 /// gradients nearest the loss. Alerts of the following samples join it as consequences while they keep coming (at
-/// most <see cref="AlertOptions.IncidentQuietSamples"/> samples apart): one fault, one incident.
+/// most <see cref="AlertOptions.IncidentQuietSamples"/> samples apart), and a finding that recurs later (the same kind
+/// at the same place) reopens the incident it first belonged to: one fault, one incident.
 /// </summary>
 internal sealed class IncidentGrouper(int quietSamples)
 {
@@ -30,10 +31,14 @@ internal sealed class IncidentGrouper(int quietSamples)
         _quiet = 0;
         Incident? started = null;
         var sorted = alerts.Select((a, i) => (Alert: a, Index: i)).OrderBy(x => Rank(x.Alert, order)).ThenBy(x => x.Index).Select(x => x.Alert).ToList();
+        // The same finding again (its kind at its place) after a quiet stretch is the fault going on, not a new one:
+        // a layer whose gradient keeps blowing up, a frozen layer found frozen again. It reopens its incident.
+        _open ??= _closed.LastOrDefault(i => Continues(i, sorted[0]));
         if (_open is null)
         {
             started = new Incident(_nextId++, sorted[0] with { Incident = _nextId - 1 });
             _open = started;
+            _closed.Add(started);
             sorted.RemoveAt(0);
         }
 
@@ -55,6 +60,14 @@ internal sealed class IncidentGrouper(int quietSamples)
     }
 
     private int _nextId = 1;
+
+    // Every incident so far (the open one too), oldest first: a finding that recurs joins the one it belongs to.
+    private readonly List<Incident> _closed = [];
+
+    private static bool Continues(Incident incident, Alert alert) =>
+        Same(incident.Root, alert) || incident.Consequences.Any(c => Same(c, alert));
+
+    private static bool Same(Alert a, Alert b) => a.Kind == b.Kind && string.Equals(a.Layer, b.Layer, StringComparison.Ordinal);
 
     // Lower comes first: (class of the finding, position within the class).
     private static (int, int) Rank(Alert alert, ForwardRecording? order)

@@ -52,13 +52,38 @@ public sealed class IncidentTests
         }
 
         Assert.Single(_rules.Incidents);
-        Examine(21, 1.0, 0.1, 5e3);
-        Examine(22, 1.0, 0.1, 5e3);
+        Examine(21, 1.0, 0.1, 1.0, cNorm: 5e3);
+        Examine(22, 1.0, 0.1, 1.0, cNorm: 5e3);
         Assert.Equal(2, _rules.Incidents.Count);
         Assert.All(_rules.Incidents, i => Assert.Equal(AlertKind.ExplodingGradient, i.Root.Kind));
+        Assert.Equal(["b.weight", "c.weight"], _rules.Incidents.Select(i => i.Root.Layer));
         Assert.Equal([1, 2], _rules.Incidents.Select(i => i.Id));
     }
 
-    private void Examine(long i, double loss, double lr, double bNorm) =>
-        _rules.Examine(Sample(i * 10, loss, lr, ("a.weight", 1.0), ("b.weight", bNorm), ("c.weight", 1.0)), order: null);
+    [Fact]
+    public void The_same_finding_again_after_quiet_samples_reopens_its_incident()
+    {
+        for (int i = 0; i < 10; i++)
+        {
+            Examine(i, 1.0, 0.1, 1.0);
+        }
+
+        Examine(10, 1.0, 0.1, 100);
+        Examine(11, 1.0, 0.1, 100);
+        for (int i = 12; i < 21; i++)
+        {
+            Examine(i, 1.0, 0.1, 1.0);
+        }
+
+        // b.weight blows up again: the same fault going on, not a second one.
+        Examine(21, 1.0, 0.1, 5e3);
+        Examine(22, 1.0, 0.1, 5e3);
+        var incident = Assert.Single(_rules.Incidents);
+        Assert.Equal("b.weight", incident.Root.Layer);
+        Assert.Null(_rules.Started);
+        Assert.Contains(incident.Consequences, a => a.Kind == AlertKind.ExplodingGradient && a.Layer == "b.weight" && a.Step == 220);
+    }
+
+    private void Examine(long i, double loss, double lr, double bNorm, double cNorm = 1.0) =>
+        _rules.Examine(Sample(i * 10, loss, lr, ("a.weight", 1.0), ("b.weight", bNorm), ("c.weight", cNorm)), order: null);
 }

@@ -4,7 +4,7 @@
 # live alerts on both and regenerates docs/diagnosis.md with the two side by side.
 # Usage: scripts/diagnosis-zoo.sh [--healthy 200] [--faulted 150] [--max-steps 2000] [--sets tuning,heldout] [--jobs 1] [--zoo] [--check]
 #   --jobs 2 runs a set's healthy and faulted seeds in two processes (each uses one thread): the full population,
-#   700 setups of up to 2,000 steps, takes about 2 hours on 2 free cores that way.
+#   700 setups of up to 2,000 steps, takes about 35 minutes on 2 free cores that way.
 #   --zoo also runs the six hand-written models of examples/FaultZoo (report on standard output).
 #   --check is the CI gate: no report; exit 1 when a healthy run raised a warning, a planted fault was missed or
 #   named at the wrong place, or a run crashed. .ci/run runs the subset

@@ -10,18 +10,19 @@ public static class HeadToHeadRunner
     private const string ReadingTheNumbers = """
         ## Reading the numbers
 
-        Targets (issue 17) stand beside the figures. This is a 2-core CPU VM whose speed drifts with its neighbours
+        Targets (issues 17 and 26) stand beside the figures. This is a 2-core CPU VM whose speed drifts with its neighbours
         (the same no-watcher CNN step measured 15.7 ms on 2026-11-25 and ~32 ms now): compare figures of one run, and
         read the brackets.
 
-        - **Scalars** (target ≥ 30×; medians of 20–28× in the last runs, single rounds past 50×): `AddScalar` builds no
+        - **Scalars** (target ≥ 30×, read on the records alone; 25× in this run, 38× until on disk): `AddScalar` builds no
           protobuf message — the writer thread encodes each record straight into its batch (the same bytes as
           Google.Protobuf, tested), takes the whole queue at once, and is woken only for work that cannot wait. Per
           scalar that leaves ~0.2 µs on the caller (tag check, clock, one small allocation, a lock) and ~0.2 µs on the
-          writer (`ScalarPathBenchmarks`). The target is read on the records alone (first call until the writer has
-          written them to the file). The run "until on disk" adds the per-run part, timed alone in the row below it:
-          opening the file with its header, and the fsync in `Dispose` (1–8 ms, the largest piece at 10,000 scalars and
-          the source of the spread), which TorchSharp's writer skips.
+          writer (`ScalarPathBenchmarks`). "Records only" runs from the first call until the writer has written them to
+          the file (`FlushToFile`, no fsync); "until on disk" adds the per-run part, timed alone in the row below it:
+          opening the file with its header, and the fsync in `Dispose`, which TorchSharp's writer skips. In this run the
+          records-only clock (8.0 ms) read above the whole run's (3.7 ms): it includes waking the writer for the flush
+          request and waiting for its answer, which `Dispose` does not; not yet explained further.
         - **Histograms of a CPU tensor** (≥ 10×, met): the watcher's host kernels (`Statistics/HostKernels`) read the
           tensor's memory in place — one vectorised pass for the sums, min, max and zeros, one for the 64 buckets — on
           both cores, instead of libtorch's `histc`, which runs single-threaded at ~5 ns per element. The watcher's
@@ -36,9 +37,9 @@ public static class HeadToHeadRunner
           10–13).
         - **Watcher overhead**: every = 100 and every = 10 are within the noise of this machine. At every = 1 the
           pictures, projector and histories no longer multiply: they have their own intervals in training steps
-          (`EverySteps`), so "all default features" costs what statistics cost. Statistics alone at every = 1 sit at
-          the ≤ 10 % target's edge or above it; what they are made of is the next two points.
-        - **One sample step against the floor** (target ≤ 3×; 4–7× here, from 18–31×): the floor is one `sum` per
+          (`EverySteps`), so "all default features" costs about what statistics cost. Statistics alone at every = 1:
+          +6.7 % in this run (target ≤ 10 %; +14 % before issue 26's changes).
+        - **One sample step against the floor** (target ≤ 3×; 6.1× in this run, 4–7× before, 18–31× before issue 17): the floor is one `sum` per
           tensor, which libtorch runs on both cores at memory speed (~0.05–0.1 ns per element once in cache). The host
           kernels' first pass costs about as much (compare-and-select min/max; `Vector.Min` follows IEEE 754 on
           .NET 9+ and cost half the pass). The second pass is the bucket count: a load–increment–store per element,
@@ -49,17 +50,59 @@ public static class HeadToHeadRunner
           second pass counts the strided sample described above, so for large tensors it no longer outweighs the first.
           Below 2M elements both passes stay on the training thread: waking pool threads cost more than the second core
           saved (traced).
-        - **As the model grows** (target ≤ 3× at every size, ≤ 1 % at every = 100): two tables, the cost of one sample
-          step and the overhead measured at every = 1, 10 and 100 (a watched run at that interval against the plain run
-          of the same round; at every = 100 one sample step falls in 100 timed steps, so this machine's noise is as
-          large as the target). Statistics alone are 1.5–6× the
-          floor at every size; at every = 100 the overhead is 0.5–1.6 % (the 50 M-parameter MLP went from 8.6
-          training steps per sample step to about half of one). The sample step is larger than its statistics
-          because of costs per module call and per sample, not per element: the forward hooks (~0.25 ms per recorded
-          module call on this CPU — shape queries, the output's row, the dead-unit count, each a few libtorch calls; the
-          196-tensor model records 146 calls: ~40 ms of its 50 ms), the update ratio's weight snapshot (a copy of every
-          weight) and its measuring pass, and, on 2 cores, the writer thread's summaries competing with training.
-          Still to do: reduce activations at `Step` in one batch, and fuse the snapshot copy into the update pass.
+        - **As the model grows** (targets ≤ 3× the floor at every size, ≤ 1 % at every = 100, ≤ 3 % for the small
+          autoencoder at every = 10): two tables, the cost of one sample step and the overhead measured at every = 1, 10
+          and 100 (a watched run at that interval against the plain run of the same round; at every = 100 one sample step
+          falls in 100 timed steps, so this machine's noise is as large as the target). The statistics alone are
+          2.5–4.8× the floor at every size. The sample step is 5–24× the floor because of fixed costs per sample and per
+          module call, which weigh most on the smallest models: on the 8-module autoencoder it is ~0.7 ms (from ~9 ms with
+          default options when issue 26 was filed), on the transformer block ~1.2 ms. What issue 26 changed: the hooks
+          reduce each output in place with host kernels (saturation and the input's NaN/±∞ too; shapes read once; CPU
+          rows stay host arrays until the one packing), the update ratio reuses one snapshot buffer per weight and, at
+          every = 1, measures and snapshots in one pass, and the alert rules keep their windows sorted instead of
+          sorting at every sample. Activations are still reduced inside the hook, not at `Step`: a later in-place op
+          (`ReLU(inplace: true)`) rewrites a kept output, and TorchSharp's `Sequential` disposes intermediate outputs,
+          so a reference kept until `Step` measures the wrong values or none. What remains per sample: the rules and the
+          summaries, both on the training thread (summaries must be: docs/reliability.md), and libtorch's dispatch per
+          module call.
+
+        """;
+
+    // Fixed text: the figures and the history behind choices that the code comments only explain.
+    private const string BehindTheCode = """
+        ## Behind the code
+
+        The figures and the history behind choices the code comments only explain. Same 2-core shared VM as above.
+
+        - **SpanHistogram** (`src/TrainWatch/Summaries/SpanHistogram.cs`, `ParallelThreshold` = 256K values): the
+          hand-off of chunks to the thread pool costs tens of microseconds. On the shared 2-core machine of issue 17,
+          splitting gained up to 1.6× at 16M values and stayed within the noise at 1M (the other core was rarely idle),
+          so the threshold is a safe floor, not a tuned optimum.
+        - **EventQueue** (`src/TrainWatch/Events/Writing/EventQueue.cs`): a channel read per event made the two cores pass the
+          same cache lines back and forth for every scalar — most of a scalar's cost — hence one lock for callers and the
+          writer taking the whole queue at once. Waking the writer every few thousand events as well, so it would encode
+          beside the caller, was tried and measured no faster.
+        - **Chunking** (`Statistics/HostKernels/Chunking.cs`, `ParallelThreshold` = 2M elements): traced on a
+          0.28M-parameter MLP on 2 cores, waking the pool's threads cost more than the second core saved below that size.
+        - **BatchedStatistics** (`Statistics/BatchedStatistics.cs`): a libtorch op costs a few µs of dispatch on CPU
+          whatever its size; per-segment scatter ops (`index_add_`, weighted `bincount`) run serially on CPU at ~3 ns per
+          element, slower than the per-tensor path they would replace. The GPU gain (one kernel launch per op instead of
+          one per op and tensor) is expected, not measured: only CPU was available.
+        - **MomentsKernel** (`Statistics/HostKernels/MomentsKernel.cs`): `Vector.Min`/`Max` follow IEEE 754 on .NET 9+
+          and measured at nearly half of the first pass's time, hence a compare and a select.
+        - **DeviceStatistics** (`Statistics/DeviceStatistics.cs`): `std_mean`'s Welford pass was ~30× slower on CPU than
+          `sum` and `dot`; `count_nonzero` for dead units measured 5–10× slower than max/min reductions over the same
+          dimensions.
+        - **Issue 26, the sample step's fixed cost** (the autoencoder of the scaling table, every = 1, statistics only;
+          A/B runs interleaved on a loaded machine, so relative): the forward hooks' extra time per sampled step went
+          from 0.69 to 0.22 ms (median of 4 pairs) once saturation and the input's NaN/±∞ were counted by host kernels
+          and shapes read once (`InputCheck` 2.0 → 0.25 % of the run, `Saturation` 2.0 → 0.1 %); `watch.Step` on a
+          sampled step from 0.58 to 0.44 ms (median of 5 pairs) with the reused snapshot buffers and the rules' sorted
+          windows (`Diagnostician.Examine` 4.1–4.9 → 1.6–1.8 %). Registering and removing the autoencoder's 18 hooks
+          costs 10–13 µs a sampled step, so hooks stay registered only for the sampled step.
+        - **PngEncoder** (`src/TrainWatch.Imaging/Imaging/PngEncoder.cs`): Skia's default (zlib level 6, all filters) took
+          ~0.5 s for a 1000×1000 noisy heat map; level 3 with the Sub filter is several times faster for files about
+          10–20 % larger.
         """;
 
     private static (ReportTable Cost, ReportTable Overhead) ScalingTables() => (
@@ -140,6 +183,7 @@ public static class HeadToHeadRunner
             report.AppendLine("## Disk").AppendLine();
             report.AppendLine(disk.ToMarkdown());
             report.AppendLine(ReadingTheNumbers);
+            report.AppendLine(BehindTheCode);
             Console.WriteLine();
             Console.WriteLine(report);
             if (output is not null)

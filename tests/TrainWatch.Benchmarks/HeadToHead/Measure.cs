@@ -42,27 +42,8 @@ public static class Measure
     /// Each action once per round, in turn, for <paramref name="rounds"/> rounds (after one warm-up round when
     /// <paramref name="warmup"/>): a slow change of the machine's speed hits every action alike.
     /// </summary>
-    public static Timing[] Interleaved(int rounds, bool warmup, params Action[] actions)
-    {
-        if (warmup)
-        {
-            foreach (var action in actions)
-            {
-                action();
-            }
-        }
-
-        var times = actions.Select(_ => new List<TimeSpan>(rounds)).ToArray();
-        for (int round = 0; round < rounds; round++)
-        {
-            for (int a = 0; a < actions.Length; a++)
-            {
-                times[a].Add(Time(actions[a]));
-            }
-        }
-
-        return times.Select(Timing.Of).ToArray();
-    }
+    public static Timing[] Interleaved(int rounds, bool warmup, params Action[] actions) =>
+        InterleavedTimed(rounds, warmup, actions.Select(action => (Func<TimeSpan>)(() => Time(action))).ToArray());
 
     /// <summary>
     /// As <see cref="Interleaved(int, bool, Action[])"/>, for actions that time only part of what they do (setup and

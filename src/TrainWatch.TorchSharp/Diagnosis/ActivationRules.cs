@@ -11,8 +11,8 @@ namespace TrainWatch.TorchSharp.Diagnosis;
 /// for a layer that was like this from its first sample (at initialisation), after twice
 /// <see cref="AlertOptions.WarmupSamples"/> samples and <see cref="AlertOptions.LossPlateauSteps"/> training steps — in
 /// steps, not samples: sampled every step, six samples are no time for a loss to fall (a healthy population run had 13
-/// of 24 units of its last block dead at step 6, and trained well); for a layer that was clearly healthy before (below half the threshold), after the
-/// samples alone: it changed, and the loss says whether training got past it.
+/// of 24 units of its last block dead at step 6, and trained well); for a layer that was clearly healthy before (below
+/// half the threshold), after the samples alone: it changed, and the loss says whether training got past it.
 /// </summary>
 internal sealed class ActivationRules(AlertOptions options)
 {

@@ -24,7 +24,7 @@ internal sealed class GradientRules(AlertOptions options)
         bool overLimit = double.IsFinite(global) && global > options.GlobalGradientNormLimit;
 
         // All gradients at ~0 is what a loss near zero gives; it is vanishing only while the loss stays up, and, as
-        // for a layer, only when it lasts two samples (a healthy run's global norm touched 6e-11 on one sample).
+        // for a layer, only when it lasts two samples (healthy runs touch ~0 on a single sample now and then).
         bool globalFading = global < options.GlobalVanishingNorm && loss.FallSinceStart < 1e3 && !loss.Solved;
         bool globalWasFading = _globalFading;
         _globalFading = globalFading;

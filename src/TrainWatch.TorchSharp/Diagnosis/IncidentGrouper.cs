@@ -33,12 +33,12 @@ internal sealed class IncidentGrouper(int quietSamples)
         var sorted = alerts.Select((a, i) => (Alert: a, Index: i)).OrderBy(x => Rank(x.Alert, order)).ThenBy(x => x.Index).Select(x => x.Alert).ToList();
         // The same finding again (its kind at its place) after a quiet stretch is the fault going on, not a new one:
         // a layer whose gradient keeps blowing up, a frozen layer found frozen again. It reopens its incident.
-        _open ??= _closed.LastOrDefault(i => Continues(i, sorted[0]));
+        _open ??= _incidents.LastOrDefault(i => Continues(i, sorted[0]));
         if (_open is null)
         {
             started = new Incident(_nextId++, sorted[0] with { Incident = _nextId - 1 });
             _open = started;
-            _closed.Add(started);
+            _incidents.Add(started);
             sorted.RemoveAt(0);
         }
 
@@ -62,7 +62,7 @@ internal sealed class IncidentGrouper(int quietSamples)
     private int _nextId = 1;
 
     // Every incident so far (the open one too), oldest first: a finding that recurs joins the one it belongs to.
-    private readonly List<Incident> _closed = [];
+    private readonly List<Incident> _incidents = [];
 
     private static bool Continues(Incident incident, Alert alert) =>
         Same(incident.Root, alert) || incident.Consequences.Any(c => Same(c, alert));

@@ -21,8 +21,8 @@ internal sealed class LossTracker(int window)
     // Median absolute deviation × 1.4826 estimates a normal distribution's standard deviation, ignoring outliers.
     private const double MadToSigma = 1.4826;
 
+    // The last OscillationSamples finite losses, oldest first; the smoother and the noise read their tails.
     private readonly List<double> _recent = [];
-    private readonly List<double> _oscillation = [];
     private readonly SeriesHistory _smoothedHistory = new(window);
 
     /// <summary>Median of the first three finite losses; NaN before them.</summary>
@@ -43,11 +43,8 @@ internal sealed class LossTracker(int window)
     /// <summary>Finite losses seen.</summary>
     public int Count { get; private set; }
 
-    /// <summary>The last eight finite losses, oldest first.</summary>
-    public IReadOnlyList<double> Last8 => _recent.Count <= 8 ? _recent : _recent.GetRange(_recent.Count - 8, 8);
-
     /// <summary>The last <see cref="OscillationSamples"/> sampled losses (fewer at the start), oldest first.</summary>
-    public IReadOnlyList<double> OscillationWindow => _oscillation;
+    public IReadOnlyList<double> OscillationWindow => _recent;
 
     /// <summary>How many times the loss fell over the recent window (its median then over now; 1 when unknown).</summary>
     public double RecentFall => _smoothedHistory.Count == 0 || !(Smoothed > 0) ? 1 : Math.Max(1, _smoothedHistory.Median / Smoothed);
@@ -78,15 +75,9 @@ internal sealed class LossTracker(int window)
         _lastStep = step;
         Count++;
         _recent.Add(value);
-        if (_recent.Count > NoiseSamples)
+        if (_recent.Count > OscillationSamples)
         {
             _recent.RemoveAt(0);
-        }
-
-        _oscillation.Add(value);
-        if (_oscillation.Count > OscillationSamples)
-        {
-            _oscillation.RemoveAt(0);
         }
 
         Span<double> scratch = stackalloc double[NoiseSamples];
@@ -122,13 +113,14 @@ internal sealed class LossTracker(int window)
         return last;
     }
 
-    // |change| between successive losses, in scratch.
+    // |change| between successive losses of the last NoiseSamples, in scratch.
     private Span<double> Changes(Span<double> scratch)
     {
-        var changes = scratch[..(_recent.Count - 1)];
-        for (int i = 1; i < _recent.Count; i++)
+        int from = Math.Max(0, _recent.Count - NoiseSamples);
+        var changes = scratch[..(_recent.Count - from - 1)];
+        for (int i = from + 1; i < _recent.Count; i++)
         {
-            changes[i - 1] = Math.Abs(_recent[i] - _recent[i - 1]);
+            changes[i - from - 1] = Math.Abs(_recent[i] - _recent[i - 1]);
         }
 
         return changes;

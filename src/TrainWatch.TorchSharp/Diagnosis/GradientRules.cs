@@ -25,7 +25,7 @@ internal sealed class GradientRules(AlertOptions options)
 
         // All gradients at ~0 is what a loss near zero gives; it is vanishing only while the loss stays up, and, as
         // for a layer, only when it lasts two samples (healthy runs touch ~0 on a single sample now and then).
-        bool globalFading = global < options.GlobalVanishingNorm && loss.FallSinceStart < 1e3 && !loss.Solved;
+        bool globalFading = global < options.GlobalVanishingNorm && loss.FallSinceStart < LearnedFall && !loss.Solved;
         bool globalWasFading = _globalFading;
         _globalFading = globalFading;
         if (globalFading && globalWasFading)
@@ -78,8 +78,8 @@ internal sealed class GradientRules(AlertOptions options)
 
             bool alone = !severalAlone && string.Equals(aloneLayer, p.Name, StringComparison.Ordinal);
             int before = findings.Count;
-            CheckExploding(p.Name, norm, history, warm && significant && norm > floor, alone, overLimit, findings);
             double share = Share(norm, global);
+            CheckExploding(p.Name, norm, share, history, warm && significant && norm > floor, alone, overLimit, findings);
             if (double.IsFinite(share))
             {
                 Share(p.Name).Add(share);
@@ -99,8 +99,10 @@ internal sealed class GradientRules(AlertOptions options)
             double fall = median / Math.Max(norm, double.Epsilon);
             // And it fell alone: when every weight layer's gradient falls together, the model is converging (the loss
             // is near its floor), not losing its gradient on the way down to the early layers.
+            // And while the loss has not fallen far: a run that cut its loss LearnedFall times is learning, and a loss
+            // that low has gradients as small as what is left of its error (through saturating gates smaller still).
             bool fading = warm && mattered && grad.Rank >= 2 && fall > options.VanishingFactor && fall > options.LossFollowFactor * loss.RecentFall
-                && fall > TogetherFactor * leastFall && !loss.Solved;
+                && fall > TogetherFactor * leastFall && loss.FallSinceStart < LearnedFall && !loss.Solved;
             if (fading && _fading.Contains(p.Name))
             {
                 string drop = norm > 0 ? Invariant($"{norm:G3}, {fall:G3}× below its running median {median:G3}") : Invariant($"exactly 0 (its running median {median:G3})");
@@ -134,7 +136,7 @@ internal sealed class GradientRules(AlertOptions options)
         }
     }
 
-    private void CheckExploding(string name, double norm, SeriesHistory history, bool eligible, bool alone, bool globalOverLimit, List<Finding> findings)
+    private void CheckExploding(string name, double norm, double share, SeriesHistory history, bool eligible, bool alone, bool globalOverLimit, List<Finding> findings)
     {
         double recentMax = history.Max;
         double factor = options.ExplodingFactor;
@@ -152,13 +154,14 @@ internal sealed class GradientRules(AlertOptions options)
         }
 
         // A jump (rising alone, or past the factor squared) is an explosion when the next sample is still up, at least
-        // half as high: one hard minibatch makes a one-sample spike, of every layer together or, at every = 1, of a
+        // half as high, and, for a rise alone, still past the thresholds of rising alone against the history before
+        // the jump: one hard minibatch makes a one-sample spike, of every layer together or, at every = 1, of a
         // single one, gone at the next sample; a layer blowing up stays up. A smaller rise must go on growing on the
         // next sample (layers leaving a plateau rise once, together, and settle). Only a global norm past its limit
         // is reported at once; a blow-up that ends in overflow is reported by the overflow finding and the non-finite
         // rule at once.
         (double Norm, double Baseline, bool Alone)? spike = _spikes.Remove(name, out var pending) ? pending : null;
-        bool stayedUp = spike is { } earlier && eligible && norm >= earlier.Norm / 2;
+        bool stayedUp = spike is { } earlier && eligible && norm >= earlier.Norm / 2 && (!earlier.Alone || IsAloneRise(name, norm, share, earlier.Baseline));
         if (candidate && !wasGrowing && (alone || norm > factor * factor * recentMax))
         {
             _spikes[name] = (norm, recentMax, alone);
@@ -179,17 +182,19 @@ internal sealed class GradientRules(AlertOptions options)
     // Its norm against all the others': a loss blip moves every layer together, a layer blowing up alone does not.
     // Alone means its own norm rose too, to a new recent high: another layer fading away also raises this one's
     // share. And only on a settled history: the first samples of a run swing by more than that.
-    private bool RisesAlone(ParameterSample p, double global)
-    {
-        if (p.Gradient is not { HasNonFinite: false } grad || !_history.TryGetValue(p.Name, out var history) || !_shares.TryGetValue(p.Name, out var shares))
-        {
-            return false;
-        }
+    // Weight matrices and kernels only: a bias's gradient is a sum of signed terms, and its share of the total swings
+    // by more than 10× on healthy runs (a query projection's bias, a recurrent net's input bias); a layer blowing up
+    // shows in its weight.
+    private bool RisesAlone(ParameterSample p, double global) =>
+        p.Gradient is { HasNonFinite: false, Rank: >= 2 } grad && _history.TryGetValue(p.Name, out var history)
+        && IsAloneRise(p.Name, grad.Norm, Share(grad.Norm, global), history.Max);
 
-        double norm = grad.Norm;
-        return shares.Count >= 2 * options.WarmupSamples && Share(norm, global) > options.ExplodingFactor * shares.Median
-            && norm > AloneRise * history.Median && norm > AloneJump * history.Max;
-    }
+    // Its share far above its usual share, its norm far above its running median and above recentMax (the largest of
+    // its recent norms, or, confirming a jump, of those before it).
+    private bool IsAloneRise(string name, double norm, double share, double recentMax) =>
+        _history.TryGetValue(name, out var history) && _shares.TryGetValue(name, out var shares)
+        && shares.Count >= 2 * options.WarmupSamples && share > options.ExplodingFactor * shares.Median
+        && norm > AloneRise * history.Median && norm > AloneJump * recentMax;
 
     // How far the weight layer whose gradient fell least has fallen below its running median (1 with fewer than two
     // weight layers to compare): vanishing is one part of the network losing its gradient against the rest.
@@ -228,6 +233,9 @@ internal sealed class GradientRules(AlertOptions options)
 
     // A weight layer has vanished only when its gradient fell this many times further than the layer that fell least.
     private const double TogetherFactor = 10;
+
+    // A loss this many times below its start is being learned: no gradient of it is vanishing.
+    private const double LearnedFall = 30;
 
     // A layer's gradient below this fraction of the largest global norm of the run is too small to be exploding.
     private const double RunScaleFraction = 1e-3;

@@ -1,15 +1,17 @@
 namespace TrainWatch.TorchSharp.Diagnosis;
 
 /// <summary>
-/// The loss at sample steps, judged through a robust smoother: the median of the last five samples, and the noise
-/// of the raw losses (a robust standard deviation from the median absolute change between the last nine). A mini-batch loss is
-/// noisy, and the lowest of a noisy series is lower than where the loss really got: rules compare rises with the
-/// noise measured where the loss was lowest, so minibatch noise on a task that levels off is not divergence.
+/// The loss at sample steps, judged through robust smoothers: the median of the last five samples (where the loss is),
+/// a low quantile of the last nine (its level, for judging a rise), and the noise of the raw losses (a robust standard
+/// deviation from the median absolute change between the last nine). A mini-batch loss is noisy, and the lowest of a
+/// noisy series is lower than where the loss really got: rules compare rises with the noise measured where the loss
+/// was lowest, so minibatch noise on a task that levels off is not divergence.
 /// </summary>
 internal sealed class LossTracker(int window)
 {
     private const int SmoothingSamples = 5;
     private const int NoiseSamples = 9;
+    private const int LevelSamples = 9;
 
     /// <summary>
     /// How many sampled losses an oscillation must alternate over. Minibatch noise zigzags by chance: 8 samples in a
@@ -34,8 +36,19 @@ internal sealed class LossTracker(int window)
     /// <summary>The lowest <see cref="Smoothed"/> so far, over five samples at least (+∞ before).</summary>
     public double Lowest { get; private set; } = double.PositiveInfinity;
 
-    /// <summary>The raw losses' noise (a robust standard deviation) when <see cref="Lowest"/> was reached.</summary>
-    public double NoiseAtLowest { get; private set; }
+    /// <summary>
+    /// The loss's level for judging a rise: the third lowest of the last nine losses, which seven of them are at or
+    /// above (NaN before any). A converged classifier's mini-batch losses are heavy-tailed — most batches near 0.02,
+    /// one in four or five anywhere up to 0.9 — so even a median of nine lands on hard batches now and then over a
+    /// long run; a diverging run lifts nearly all of its batches.
+    /// </summary>
+    public double Level { get; private set; } = double.NaN;
+
+    /// <summary>The lowest <see cref="Level"/> so far, once nine losses were seen (+∞ before).</summary>
+    public double LowestLevel { get; private set; } = double.PositiveInfinity;
+
+    /// <summary>The raw losses' noise when <see cref="LowestLevel"/> was reached.</summary>
+    public double NoiseAtLowestLevel { get; private set; }
 
     /// <summary>The raw losses' noise now (a robust standard deviation over the last nine).</summary>
     public double Noise { get; private set; }
@@ -94,7 +107,13 @@ internal sealed class LossTracker(int window)
         if (_recent.Count >= SmoothingSamples && Smoothed < Lowest)
         {
             Lowest = Smoothed;
-            NoiseAtLowest = Noise;
+        }
+
+        Level = ThirdLowest(Last(LevelSamples, scratch));
+        if (_recent.Count >= LevelSamples && Level < LowestLevel)
+        {
+            LowestLevel = Level;
+            NoiseAtLowestLevel = Noise;
         }
 
         _smoothedHistory.Add(Smoothed);
@@ -126,9 +145,23 @@ internal sealed class LossTracker(int window)
         return changes;
     }
 
-    // Sorted in place by a stable insertion sort (at most nine values), so equal values keep their order as a stable
-    // LINQ ordering keeps it: the median does not depend on the sort.
+    // The third lowest value (the lowest of fewer values), sorted in place.
+    private static double ThirdLowest(Span<double> values)
+    {
+        Sort(values);
+        return values[Math.Min(2, values.Length - 1)];
+    }
+
     private static double Median(Span<double> values)
+    {
+        Sort(values);
+        int mid = values.Length / 2;
+        return values.Length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+    }
+
+    // A stable insertion sort (at most nine values), so equal values keep their order as a stable LINQ ordering keeps
+    // it: the medians do not depend on the sort.
+    private static void Sort(Span<double> values)
     {
         for (int i = 1; i < values.Length; i++)
         {
@@ -141,8 +174,5 @@ internal sealed class LossTracker(int window)
 
             values[j + 1] = value;
         }
-
-        int mid = values.Length / 2;
-        return values.Length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
     }
 }

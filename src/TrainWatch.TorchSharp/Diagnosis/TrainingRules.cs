@@ -13,11 +13,14 @@ internal sealed class TrainingRules(AlertOptions options)
     private Dictionary<string, double> _rates = new(StringComparer.Ordinal);
     private bool _lossRising;
     private readonly Dictionary<string, SeriesHistory> _updates = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (double Ratio, double Gradient)> _lastMove = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unchangedBefore = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TensorStats> _gradients = new(StringComparer.Ordinal); // this sample's, by name
 
     public void Check(SampleData sample, LossTracker loss, List<Finding> findings)
     {
         CheckLoss(loss, findings);
-        CheckUnchangedWeights(sample, loss, findings);
+        CheckUnchangedWeights(sample, findings);
         CheckLearningRates(sample, findings);
     }
 
@@ -30,13 +33,15 @@ internal sealed class TrainingRules(AlertOptions options)
 
         // A rise is divergence when it is large against the run (twice the lowest, half way back to the start) and
         // against the loss's own noise where it was lowest, and when it lasts two samples: one noisy window is not.
-        double rise = loss.Smoothed - loss.Lowest;
-        bool rising = loss.Smoothed > 2 * loss.Lowest && rise > options.LossDivergingFraction * Math.Max(loss.Start - loss.Lowest, 0) && rise > 0
-            && rise > options.LossNoiseFactor * loss.NoiseAtLowest;
+        // Judged on the loss's level, the third lowest of the last nine: a converged model's hard batches lift a
+        // median for a few samples at a time, a diverging run lifts nearly all of its batches.
+        double rise = loss.Level - loss.LowestLevel;
+        bool rising = loss.Level > 2 * loss.LowestLevel && rise > options.LossDivergingFraction * Math.Max(loss.Start - loss.LowestLevel, 0) && rise > 0
+            && rise > options.LossNoiseFactor * loss.NoiseAtLowestLevel;
         if (rising && _lossRising)
         {
-            findings.Add(new(AlertKind.LossDiverging, "loss", loss.Smoothed, Invariant(
-                $"the loss rose to {loss.Smoothed:G3} (median of the last 5 samples) from its lowest {loss.Lowest:G3}{(loss.NoiseAtLowest > 0 ? Invariant($", {rise / loss.NoiseAtLowest:G2} times its noise there ({loss.NoiseAtLowest:G2})") : "")}; it started at {loss.Start:G3}")));
+            findings.Add(new(AlertKind.LossDiverging, "loss", loss.Level, Invariant(
+                $"the loss rose to {loss.Level:G3} (7 of the last 9 samples at or above it) from its lowest {loss.LowestLevel:G3}{(loss.NoiseAtLowestLevel > 0 ? Invariant($", {rise / loss.NoiseAtLowestLevel:G2} times its noise there ({loss.NoiseAtLowestLevel:G2})") : "")}; it started at {loss.Start:G3}")));
         }
 
         _lossRising = rising;
@@ -62,11 +67,12 @@ internal sealed class TrainingRules(AlertOptions options)
 
     // Only gradients that matter (≥ SignificantFraction of the global norm): a conv bias before batch norm gets ~1e-8,
     // and lr × 1e-8 is below float32's resolution of the weight, so a healthy optimizer step leaves it exactly as is.
-    // And only for a parameter the optimizer used to move visibly (its median update over its own earlier updates at
-    // least VisibleUpdate of its norm): a norm layer's gain of 1 with a tiny gradient under SGD is left exactly as it
-    // was by float32 rounding, rightly, and the first update of a run has no history to judge it by. A solved loss
-    // leaves nothing to learn: its parameters are not frozen.
-    private void CheckUnchangedWeights(SampleData sample, LossTracker loss, List<Finding> findings)
+    // And only for a parameter the optimizer was moving visibly: its median update over its own earlier updates, and
+    // its last one, at least VisibleUpdate of its norm, with a gradient now not far below the one it had then. A
+    // norm layer's gain of 1 under SGD, or any weight of a loss that is all but solved, has a gradient that shrank
+    // until the step rounds away in float32, rightly; a frozen weight stops at once, its gradient as it was. The
+    // first update of a run has no history to judge it by.
+    private void CheckUnchangedWeights(SampleData sample, List<Finding> findings)
     {
         if (sample.Updates is not { } updates)
         {
@@ -79,6 +85,16 @@ internal sealed class TrainingRules(AlertOptions options)
             return;
         }
 
+        var gradients = _gradients;
+        gradients.Clear();
+        foreach (var p in sample.Parameters)
+        {
+            if (p.Gradient is { HasNonFinite: false } gradient)
+            {
+                gradients[p.Name] = gradient;
+            }
+        }
+
         double significant = options.SignificantFraction * global;
         foreach (var (name, updateNorm, weightNorm) in updates.Ratios)
         {
@@ -89,39 +105,47 @@ internal sealed class TrainingRules(AlertOptions options)
             }
 
             double ratio = weightNorm > 0 ? updateNorm / weightNorm : double.NaN;
-            bool usedToMove = moved.Count >= 2 && moved.Median >= VisibleUpdate;
-            if (updateNorm == 0 && weightNorm > 0 && usedToMove && !loss.Solved
-                && GradientOf(sample, name) is { HasNonFinite: false } gradient && gradient.Norm >= significant)
+            var gradient = gradients.GetValueOrDefault(name);
+            bool wasMoving = gradient is not null && moved.Count >= 2 && moved.Median >= VisibleUpdate
+                && _lastMove.TryGetValue(name, out var last) && last.Ratio >= VisibleUpdate && gradient.Norm >= GradientKept * last.Gradient;
+            bool unchanged = updateNorm == 0 && weightNorm > 0 && wasMoving && gradient!.Norm >= significant;
+            // A parameter of a few values (a classifier's bias of two classes, whose two gradients are each other's
+            // negative) can round away whole on one step by chance, when Adam's momentum crosses zero: it must stay
+            // unchanged on two samples in a row.
+            if (unchanged && (gradient!.Numel >= FewValues || _unchangedBefore.Contains(name)))
             {
                 findings.Add(new(AlertKind.UnchangedWeights, name, gradient.Norm, Invariant(
                     $"{name} has gradients (norm {gradient.Norm:G3}) but its weights did not change over the optimizer step after step {updates.Step}, where earlier steps moved them by {moved.Median:G2} of their norm: frozen by mistake, not in the optimizer, or a learning rate of 0?")));
             }
 
+            if (unchanged)
+            {
+                _unchangedBefore.Add(name);
+            }
+            else
+            {
+                _unchangedBefore.Remove(name);
+            }
+
             if (ratio > 0 && double.IsFinite(ratio))
             {
                 moved.Add(ratio);
+                _lastMove[name] = (ratio, gradient?.Norm ?? double.PositiveInfinity);
             }
         }
-    }
-
-    // Looked up only when an update was exactly 0: a dictionary of every parameter per sample would be built for nothing.
-    private static TensorStats? GradientOf(SampleData sample, string name)
-    {
-        foreach (var p in sample.Parameters)
-        {
-            if (string.Equals(p.Name, name, StringComparison.Ordinal))
-            {
-                return p.Gradient;
-            }
-        }
-
-        return null;
     }
 
     private const double OscillationRatio = 1.5;
 
     // A relative update below this is mostly lost to float32 rounding (its resolution is 6e-8 of a value).
     private const double VisibleUpdate = 1e-6;
+
+    // A gradient at least this fraction of the one that last moved the weights visibly still moves them visibly:
+    // an update of 1e-6 of the norm scaled by it stays above float32's resolution.
+    private const double GradientKept = 0.1;
+
+    // Parameters with fewer values than this must be unchanged on two samples in a row.
+    private const double FewValues = 128;
 
     private static bool Alternates(IReadOnlyList<double> values, double ratio)
     {

@@ -111,7 +111,9 @@ public sealed class IncrementalMedianTests
             Bits(reference.Smoothed, tracker.Smoothed, $"smoothed after {i}");
             Bits(reference.Lowest, tracker.Lowest, $"lowest after {i}");
             Bits(reference.Noise, tracker.Noise, $"noise after {i}");
-            Bits(reference.NoiseAtLowest, tracker.NoiseAtLowest, $"noise at lowest after {i}");
+            Bits(reference.Level, tracker.Level, $"level after {i}");
+            Bits(reference.LowestLevel, tracker.LowestLevel, $"lowest level after {i}");
+            Bits(reference.NoiseAtLowestLevel, tracker.NoiseAtLowestLevel, $"noise at the lowest level after {i}");
             Bits(reference.RecentFall, tracker.RecentFall, $"recent fall after {i}");
             Bits(reference.FallSinceStart, tracker.FallSinceStart, $"fall since start after {i}");
             Assert.Equal(reference.Solved, tracker.Solved);
@@ -248,7 +250,11 @@ public sealed class IncrementalMedianTests
 
         public double Lowest { get; private set; } = double.PositiveInfinity;
 
-        public double NoiseAtLowest { get; private set; }
+        public double Level { get; private set; } = double.NaN;
+
+        public double LowestLevel { get; private set; } = double.PositiveInfinity;
+
+        public double NoiseAtLowestLevel { get; private set; }
 
         public double Noise { get; private set; }
 
@@ -290,7 +296,13 @@ public sealed class IncrementalMedianTests
             if (_recent.Count >= 5 && Smoothed < Lowest)
             {
                 Lowest = Smoothed;
-                NoiseAtLowest = Noise;
+            }
+
+            Level = _recent.Order().ElementAt(Math.Min(2, _recent.Count - 1));
+            if (_recent.Count == 9 && Level < LowestLevel)
+            {
+                LowestLevel = Level;
+                NoiseAtLowestLevel = Noise;
             }
 
             _smoothedHistory.Add(Smoothed);

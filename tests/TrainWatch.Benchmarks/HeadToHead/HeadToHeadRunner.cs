@@ -131,6 +131,31 @@ public static class HeadToHeadRunner
         }
     }
 
+    /// <summary>
+    /// The scalar rows of the writers' table alone, a few seconds' run: <c>scalars [ROUNDS]</c> (5 rounds by default, as in the full run).
+    /// </summary>
+    public static int RunScalars(string[] args)
+    {
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        int rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
+        string loadBefore = File.ReadAllText("/proc/loadavg").Trim();
+        string root = Path.Combine(Path.GetTempPath(), "trainwatch-headtohead", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        try
+        {
+            var table = new ReportTable("what", "TorchSharp SummaryWriter", "TrainWatch", "ratio", "target");
+            new WriterHeadToHead(root, quick: false).RunScalars(table, rounds);
+            Console.WriteLine();
+            Console.WriteLine($"{rounds} rounds; load average before: {loadBefore}, after: {File.ReadAllText("/proc/loadavg").Trim()}");
+            Console.WriteLine(table.ToMarkdown());
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     public static int Run(string[] args)
     {
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;

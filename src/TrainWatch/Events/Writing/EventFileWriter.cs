@@ -111,9 +111,9 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     /// from its first call: the entry points with <c>AggressiveOptimization</c>, the small methods they call with
     /// <c>AggressiveInlining</c>. Under tiered compilation a method starts unoptimised and is recompiled only after 30
     /// calls and a pause of ~100 ms in new compilations, which a process that keeps compiling new code (TorchSharp)
-    /// postpones: a run's first seconds of scalars took 2–3 times as long. The inlining hints matter because code
-    /// compiled this way has no call profile: without them it calls helpers that tier 1 would inline, and a helper that
-    /// is called, not inlined, runs at whatever tier it has reached.
+    /// postpones: a run's first seconds of scalars would go through unoptimised code (figures: docs/benchmarks.md).
+    /// The inlining hints matter because code compiled this way has no call profile: without them it calls helpers that
+    /// tier 1 would inline, and a helper that is called, not inlined, runs at whatever tier it has reached.
     /// </remarks>
     internal void WriteScalar(string tag, float value, long step, double wallTime) =>
         Enqueue(PendingEvent.ForScalar(step, wallTime, tag, value));

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using TrainWatch.Events;
 using TrainWatch.Protos;
 using TrainWatch.Summaries;
@@ -47,6 +48,8 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     public EventWriterStatistics Statistics => _main.Statistics;
 
     /// <summary>Logs a scalar.</summary>
+    // On every scalar's path: compiled fully optimised from the first call (see EventFileWriter.WriteScalar).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddScalar(string tag, double value, long step, DateTimeOffset? wallTime = null) =>
         _main.WriteScalar(SummaryTag.Validate(tag), (float)value, step, wallTime is { } t ? WallClock.ToUnixSeconds(t) : WallClock.Now());
 

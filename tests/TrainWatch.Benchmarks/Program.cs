@@ -13,6 +13,12 @@ if (args.Length > 0 && args[0] == "headtohead")
     return HeadToHeadRunner.Run(args[1..]);
 }
 
+//   dotnet run -c Release --project tests/TrainWatch.Benchmarks -- scalars [ROUNDS]   (the writers' scalar rows alone)
+if (args.Length > 0 && args[0] == "scalars")
+{
+    return HeadToHeadRunner.RunScalars(args[1..]);
+}
+
 //   dotnet run -c Release --project tests/TrainWatch.Benchmarks -- soak [STEPS] [EVERY]   (scripts/soak.sh)
 if (args.Length > 0 && args[0] == "soak")
 {

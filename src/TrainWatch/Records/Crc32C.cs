@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace TrainWatch.Records;
 
@@ -18,6 +19,8 @@ public static class Crc32C
     public static uint Compute(ReadOnlySpan<byte> data) => Append(0, data);
 
     /// <summary>Continues a CRC32C computed over earlier bytes with <paramref name="data"/>.</summary>
+    // On every scalar's path: compiled fully optimised from the first call (see EventFileWriter.WriteScalar).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static uint Append(uint crc, ReadOnlySpan<byte> data)
     {
         uint state = ~crc;

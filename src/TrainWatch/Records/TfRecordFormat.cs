@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace TrainWatch.Records;
 
@@ -21,6 +22,8 @@ public static class TfRecordFormat
     public static long FramedLength(long payloadLength) => payloadLength + Overhead;
 
     /// <summary>Writes the 12-byte header for a payload of <paramref name="payloadLength"/> bytes.</summary>
+    // On every scalar's path: inlined into its optimised callers (see EventFileWriter.WriteScalar).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void WriteHeader(Span<byte> destination, ulong payloadLength)
     {
         BinaryPrimitives.WriteUInt64LittleEndian(destination, payloadLength);
@@ -28,6 +31,8 @@ public static class TfRecordFormat
     }
 
     /// <summary>Writes the 4-byte footer (the payload's masked CRC).</summary>
+    // On every scalar's path: inlined into its optimised callers (see EventFileWriter.WriteScalar).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void WriteFooter(Span<byte> destination, ReadOnlySpan<byte> payload) =>
         BinaryPrimitives.WriteUInt32LittleEndian(destination, Crc32C.ComputeMasked(payload));
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace TrainWatch.Summaries;
@@ -19,6 +20,8 @@ public static class SummaryTag
     /// to the same name. Tags are only ever names inside the event file: <c>/</c> groups charts, <c>..</c> is text.
     /// </summary>
     /// <exception cref="ArgumentException">The tag is null, empty or white space.</exception>
+    // On every scalar's path: compiled fully optimised from the first call (see EventFileWriter.WriteScalar).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string Validate(string tag)
     {
         if (string.IsNullOrWhiteSpace(tag))
@@ -62,6 +65,8 @@ public static class SummaryTag
     private static string Prefix(string text, int length) =>
         text.Length <= length ? text : text[..(char.IsHighSurrogate(text[length - 1]) ? length - 1 : length)];
 
+    // On every scalar's path: inlined into its optimised callers (see EventFileWriter.WriteScalar).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool NeedsCleaning(string text)
     {
         for (int i = 0; i < text.Length; i++)

@@ -14,15 +14,20 @@ public static class HeadToHeadRunner
         (the same no-watcher CNN step measured 15.7 ms on 2026-11-25 and ~32 ms now): compare figures of one run, and
         read the brackets.
 
-        - **Scalars** (target ≥ 30×, read on the records alone; 25× in this run, 38× until on disk): `AddScalar` builds no
-          protobuf message — the writer thread encodes each record straight into its batch (the same bytes as
-          Google.Protobuf, tested), takes the whole queue at once, and is woken only for work that cannot wait. Per
-          scalar that leaves ~0.2 µs on the caller (tag check, clock, one small allocation, a lock) and ~0.2 µs on the
-          writer (`ScalarPathBenchmarks`). "Records only" runs from the first call until the writer has written them to
-          the file (`FlushToFile`, no fsync); "until on disk" adds the per-run part, timed alone in the row below it:
-          opening the file with its header, and the fsync in `Dispose`, which TorchSharp's writer skips. In this run the
-          records-only clock (8.0 ms) read above the whole run's (3.7 ms): it includes waking the writer for the flush
-          request and waiting for its answer, which `Dispose` does not; not yet explained further.
+        - **Scalars** (target ≥ 30×, read on the records alone; 25× in this run, 38× until on disk, both measured before the
+          change described at the end of this paragraph): `AddScalar` builds no protobuf message — the writer thread encodes
+          each record straight into its batch (the same bytes as Google.Protobuf, tested), takes the whole queue at once, and
+          is woken only for work that cannot wait. Per scalar that leaves ~0.2 µs on the caller (tag check, clock, one small
+          allocation, a lock) and ~0.2 µs on the writer (`ScalarPathBenchmarks`). "Records only" runs on a writer opened just
+          before the clock starts, from the first call until the records are in the file: the 10,000 calls, then the flush
+          request (`FlushToFile`), which wakes the writer; it encodes what is queued, writes it without fsync and answers.
+          "Until on disk" adds the per-run part, timed alone in the row below it: opening the file with its header, and the
+          fsync in `Dispose`, which TorchSharp's writer skips. Both clocks run in the process's first seconds, before tiered
+          compilation re-optimises code it has just met (it waits for 30 calls and ~100 ms without new compilations, which
+          the interleaved TorchSharp runs keep postponing), so TrainWatch's scalar path, on the caller and on the writer, is
+          compiled fully optimised from its first call. Before that, the records-only rows, measured first, ran through
+          unoptimised code and read above the until-on-disk rows measured after them (8.0 against 3.7 ms in this run). The
+          scalar rows alone (a few seconds): `dotnet run -c Release --project tests/TrainWatch.Benchmarks -- scalars [ROUNDS]`.
         - **Histograms of a CPU tensor** (≥ 10×, met): the watcher's host kernels (`Statistics/HostKernels`) read the
           tensor's memory in place — one vectorised pass for the sums, min, max and zeros, one for the 64 buckets — on
           both cores, instead of libtorch's `histc`, which runs single-threaded at ~5 ns per element. The watcher's
@@ -100,6 +105,14 @@ public static class HeadToHeadRunner
           sampled step from 0.58 to 0.44 ms (median of 5 pairs) with the reused snapshot buffers and the rules' sorted
           windows (`Diagnostician.Examine` 4.1–4.9 → 1.6–1.8 %). Registering and removing the autoencoder's 18 hooks
           costs 10–13 µs a sampled step, so hooks stay registered only for the sampled step.
+        - **The scalar path, compiled optimised at once** (`EventFileWriter.WriteScalar` and what it reaches): 10,000 scalars,
+          records only, measured 5–10 ms in a process's first rounds (tier-0 code), ~2–3 ms once tiered up or with
+          `DOTNET_TieredCompilation=0`, and 2.8–4.9 ms from the first round with `AggressiveOptimization` (medians of
+          5 alternating process pairs of the `scalars` mode, 40–81× TorchSharp, against 22–39× before, with other jobs
+          holding the load average at ~7). `AggressiveOptimization` alone made the caller ~15 % slower once warm (0.09
+          against 0.08 µs per call, thread CPU time): code compiled that way has no call profile to inline by. The
+          `AggressiveInlining` hints on the helpers, and `Monitor.Wait` moved out of `EventQueue.TryEnqueue` (an inlined
+          native call sets up a frame on every enqueue), bring it back to the tiered-up figure.
         - **PngEncoder** (`src/TrainWatch.Imaging/Imaging/PngEncoder.cs`): Skia's default (zlib level 6, all filters) took
           ~0.5 s for a 1000×1000 noisy heat map; level 3 with the Sub filter is several times faster for files about
           10–20 % larger.
@@ -128,6 +141,31 @@ public static class HeadToHeadRunner
                 break;
             default:
                 throw new ArgumentException($"--only takes writers, overhead or scaling, not '{section}'.");
+        }
+    }
+
+    /// <summary>
+    /// The scalar rows of the writers' table alone, a few seconds' run: <c>scalars [ROUNDS]</c> (5 rounds by default, as in the full run).
+    /// </summary>
+    public static int RunScalars(string[] args)
+    {
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        int rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
+        string loadBefore = File.ReadAllText("/proc/loadavg").Trim();
+        string root = Path.Combine(Path.GetTempPath(), "trainwatch-headtohead", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        try
+        {
+            var table = new ReportTable("what", "TorchSharp SummaryWriter", "TrainWatch", "ratio", "target");
+            new WriterHeadToHead(root, quick: false).RunScalars(table, rounds);
+            Console.WriteLine();
+            Console.WriteLine($"{rounds} rounds; load average before: {loadBefore}, after: {File.ReadAllText("/proc/loadavg").Trim()}");
+            Console.WriteLine(table.ToMarkdown());
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
         }
     }
 

@@ -20,54 +20,9 @@ public sealed class WriterHeadToHead(string root, bool quick)
 
     public void Run(ReportTable table)
     {
-        int scalars = 10_000;
         int histograms = quick ? 20 : 200;
         int rounds = quick ? 3 : 5;
-
-        var recordTimes = Measure.InterleavedTimed(rounds, warmup: true, () =>
-        {
-            var writer = torch.utils.tensorboard.SummaryWriter(NewRun());
-            return Measure.Time(() =>
-            {
-                for (int i = 0; i < scalars; i++)
-                {
-                    writer.add_scalar("loss", i * 1e-3f, i);
-                }
-            });
-        }, () =>
-        {
-            using var writer = new SummaryWriter(NewRun(), new EventWriterOptions { Backpressure = BackpressurePolicy.Block });
-            return Measure.Time(() =>
-            {
-                for (int i = 0; i < scalars; i++)
-                {
-                    writer.AddScalar("loss", i * 1e-3, i);
-                }
-
-                writer.FlushToFile(); // written, not yet fsynced: the fsync is Dispose's, outside the clock
-            });
-        }, () => Measure.Time(() =>
-        {
-            // The per-run part alone: open (directory, file, header) and Dispose (drain, fsync, close) of an empty run.
-            using var writer = new SummaryWriter(NewRun(), new EventWriterOptions { Backpressure = BackpressurePolicy.Block });
-        }));
-        var (torchRecords, ourRecords, perRun) = (recordTimes[0], recordTimes[1], recordTimes[2]);
-
-        var (torchScalars, ourScalars) = Pair(rounds, () =>
-        {
-            var writer = torch.utils.tensorboard.SummaryWriter(NewRun());
-            for (int i = 0; i < scalars; i++)
-            {
-                writer.add_scalar("loss", i * 1e-3f, i);
-            }
-        }, () =>
-        {
-            using var writer = new SummaryWriter(NewRun(), new EventWriterOptions { Backpressure = BackpressurePolicy.Block });
-            for (int i = 0; i < scalars; i++)
-            {
-                writer.AddScalar("loss", i * 1e-3, i);
-            }
-        });
+        RunScalars(table, rounds);
 
         using var values = randn(1_000_000);
         long sampleLimit = new TrainWatch.TorchSharp.WatchOptions().HistogramSampleLimit;
@@ -112,14 +67,64 @@ public sealed class WriterHeadToHead(string root, bool quick)
             }
         });
         var (torchHistograms, ourHistograms, ourSampledHistograms, ourSpanHistograms) = (histogramTimes[0], histogramTimes[1], histogramTimes[2], histogramTimes[3]);
-        table.Add($"{scalars:N0} scalars, records only (first call until written to the file)", Measure.Format(torchRecords), Measure.Format(ourRecords), Measure.Ratio(torchRecords, ourRecords), "≥ 30×");
-        table.Add($"{scalars:N0} scalars, until on disk (with the per-run part: open, header, fsync at Dispose)", Measure.Format(torchScalars), Measure.Format(ourScalars), Measure.Ratio(torchScalars, ourScalars), "—");
-        table.Add("… the per-run part alone (TrainWatch: open, header, fsync at Dispose of an empty run)", "—", Measure.Format(perRun), "—", "—");
         table.Add($"{histograms} histograms of a 1,000,000-float tensor, until on disk (every element counted)", Measure.Format(torchHistograms), Measure.Format(ourHistograms), Measure.Ratio(torchHistograms, ourHistograms), "≥ 10×");
         table.Add($"… TrainWatch as the watcher counts it (buckets from a strided sample of ≤ {sampleLimit:N0} elements)", Measure.Format(torchHistograms), Measure.Format(ourSampledHistograms), Measure.Ratio(torchHistograms, ourSampledHistograms), "≥ 10×");
         table.Add($"… TrainWatch from a host span (exponential buckets, bucketing on the writer thread)", Measure.Format(torchHistograms), Measure.Format(ourSpanHistograms), Measure.Ratio(torchHistograms, ourSpanHistograms), "≥ 10×");
 
         RunImage(table, rounds);
+    }
+
+    /// <summary>The scalar rows alone (the <c>scalars</c> mode runs only these).</summary>
+    public void RunScalars(ReportTable table, int rounds)
+    {
+        const int scalars = 10_000;
+        var recordTimes = Measure.InterleavedTimed(rounds, warmup: true, () =>
+        {
+            var writer = torch.utils.tensorboard.SummaryWriter(NewRun());
+            return Measure.Time(() =>
+            {
+                for (int i = 0; i < scalars; i++)
+                {
+                    writer.add_scalar("loss", i * 1e-3f, i);
+                }
+            });
+        }, () =>
+        {
+            using var writer = new SummaryWriter(NewRun(), new EventWriterOptions { Backpressure = BackpressurePolicy.Block });
+            return Measure.Time(() =>
+            {
+                for (int i = 0; i < scalars; i++)
+                {
+                    writer.AddScalar("loss", i * 1e-3, i);
+                }
+
+                writer.FlushToFile(); // written, not yet fsynced: the fsync is Dispose's, outside the clock
+            });
+        }, () => Measure.Time(() =>
+        {
+            // The per-run part alone: open (directory, file, header) and Dispose (drain, fsync, close) of an empty run.
+            using var writer = new SummaryWriter(NewRun(), new EventWriterOptions { Backpressure = BackpressurePolicy.Block });
+        }));
+        var (torchRecords, ourRecords, perRun) = (recordTimes[0], recordTimes[1], recordTimes[2]);
+
+        var (torchScalars, ourScalars) = Pair(rounds, () =>
+        {
+            var writer = torch.utils.tensorboard.SummaryWriter(NewRun());
+            for (int i = 0; i < scalars; i++)
+            {
+                writer.add_scalar("loss", i * 1e-3f, i);
+            }
+        }, () =>
+        {
+            using var writer = new SummaryWriter(NewRun(), new EventWriterOptions { Backpressure = BackpressurePolicy.Block });
+            for (int i = 0; i < scalars; i++)
+            {
+                writer.AddScalar("loss", i * 1e-3, i);
+            }
+        });
+        table.Add($"{scalars:N0} scalars, records only (first call until written to the file)", Measure.Format(torchRecords), Measure.Format(ourRecords), Measure.Ratio(torchRecords, ourRecords), "≥ 30×");
+        table.Add($"{scalars:N0} scalars, until on disk (with the per-run part: open, header, fsync at Dispose)", Measure.Format(torchScalars), Measure.Format(ourScalars), Measure.Ratio(torchScalars, ourScalars), "—");
+        table.Add("… the per-run part alone (TrainWatch: open, header, fsync at Dispose of an empty run)", "—", Measure.Format(perRun), "—", "—");
     }
 
     private void RunImage(ReportTable table, int repetitions)

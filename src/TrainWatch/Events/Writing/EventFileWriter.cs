@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TrainWatch.Protos;
 using TrainWatch.RunFormat;
 
@@ -105,6 +106,15 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     /// <param name="value">The value, as TensorBoard stores it.</param>
     /// <param name="step">The training step.</param>
     /// <param name="wallTime">Unix seconds.</param>
+    /// <remarks>
+    /// Every method a scalar passes through, on the caller's thread and on the writer's, is compiled fully optimised
+    /// from its first call: the entry points with <c>AggressiveOptimization</c>, the small methods they call with
+    /// <c>AggressiveInlining</c>. Under tiered compilation a method starts unoptimised and is recompiled only after 30
+    /// calls and a pause of ~100 ms in new compilations, which a process that keeps compiling new code (TorchSharp)
+    /// postpones: a run's first seconds of scalars would go through unoptimised code (figures: docs/benchmarks.md).
+    /// The inlining hints matter because code compiled this way has no call profile: without them it calls helpers that
+    /// tier 1 would inline, and a helper that is called, not inlined, runs at whatever tier it has reached.
+    /// </remarks>
     internal void WriteScalar(string tag, float value, long step, double wallTime) =>
         Enqueue(PendingEvent.ForScalar(step, wallTime, tag, value));
 
@@ -261,6 +271,8 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         return Volatile.Read(ref _disposed) == 0 && _queue.EnqueueFlush(PendingEvent.ForFlush(request)) ? request : null;
     }
 
+    // On every scalar's path: compiled fully optimised from the first call (see EventFileWriter.WriteScalar).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Enqueue(PendingEvent item)
     {
         ThrowIfFaulted();
@@ -302,6 +314,8 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         }
     }
 
+    // On every scalar's path: inlined into its optimised callers (see EventFileWriter.WriteScalar).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ThrowIfFaulted()
     {
         if (_options.ThrowOnError && _counters.FirstError is { } error)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace TrainWatch.Events;
 
 /// <summary>
@@ -78,31 +80,15 @@ internal sealed class EventQueue
     }
 
     /// <summary>Queues <paramref name="item"/>; false when there is no room (and <paramref name="block"/> is off) or the queue is closed.</summary>
+    // On every scalar's path: compiled fully optimised from the first call (see EventFileWriter.WriteScalar).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryEnqueue(PendingEvent item, bool block)
     {
         lock (_lock)
         {
-            while (!_closed && !HasRoom(item.EstimatedBytes))
+            if (!_closed && !HasRoom(item.EstimatedBytes) && !WaitForRoom(item.EstimatedBytes, block))
             {
-                if (!block)
-                {
-                    return false;
-                }
-
-                // Blocking the caller is what Block means; the writer must be awake to make room. It is counted before
-                // the wake, so a writer that asks whether to sleep sees it too.
-                _blockedProducers++;
-                WakeReader(true);
-                try
-                {
-                    // No timeout: room appears only in TakeAll and Taken, and both pulse under this lock, as does Close.
-                    // (A timed poll here once hid a writer that slept through a blocked caller.)
-                    Monitor.Wait(_lock);
-                }
-                finally
-                {
-                    _blockedProducers--;
-                }
+                return false;
             }
 
             if (_closed)
@@ -113,6 +99,38 @@ internal sealed class EventQueue
             Add(item);
             return true;
         }
+    }
+
+    // Under the lock, for an item that does not fit: false at once unless blocking, else true once it fits or the
+    // queue is closed. Not inlined: Monitor.Wait is a native call, and inlined it would make every enqueue set up a
+    // frame for it.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool WaitForRoom(long bytes, bool block)
+    {
+        if (!block)
+        {
+            return false;
+        }
+
+        while (!_closed && !HasRoom(bytes))
+        {
+            // Blocking the caller is what Block means; the writer must be awake to make room. It is counted before
+            // the wake, so a writer that asks whether to sleep sees it too.
+            _blockedProducers++;
+            WakeReader(true);
+            try
+            {
+                // No timeout: room appears only in TakeAll and Taken, and both pulse under this lock, as does Close.
+                // (A timed poll here once hid a writer that slept through a blocked caller.)
+                Monitor.Wait(_lock);
+            }
+            finally
+            {
+                _blockedProducers--;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Queues a flush marker behind everything queued so far (it needs no room); false once closed.</summary>
@@ -172,6 +190,8 @@ internal sealed class EventQueue
     /// Takes every queued item in order, handing over <paramref name="empty"/> (an empty list) to be filled next. The
     /// bytes of small items stop counting now; large ones count until <see cref="Taken"/>.
     /// </summary>
+    // On every scalar's path: compiled fully optimised from the first call (see EventFileWriter.WriteScalar).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public List<PendingEvent> TakeAll(List<PendingEvent> empty)
     {
         lock (_lock)
@@ -199,6 +219,8 @@ internal sealed class EventQueue
     }
 
     /// <summary>The writer loop has processed <paramref name="item"/>: a large item's bytes no longer count.</summary>
+    // On every scalar's path: compiled fully optimised from the first call (see EventFileWriter.WriteScalar).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Taken(PendingEvent item)
     {
         if (item.EstimatedBytes < LargeItemBytes)
@@ -228,16 +250,22 @@ internal sealed class EventQueue
     }
 
     // An item larger than the whole bound is still accepted into an empty queue, or it could never be written.
+    // On every scalar's path: inlined into its optimised callers (see EventFileWriter.WriteScalar).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool HasRoom(long bytes) =>
         _items.Count < _capacity && (_queuedBytes + bytes <= _maxBytes || _queuedBytes == 0);
 
     // The one answer to "should the writer be awake?" (under the lock). A blocked caller with nothing queued needs no
     // writer: its room is held by large items the writer is processing (it pulses as it finishes each), or it was
     // pulsed already and has yet to get the lock back.
+    // On every scalar's path: inlined into its optimised callers (see EventFileWriter.WriteScalar).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool ReaderHasWork() =>
         _wakeRequested ||
         (_items.Count > 0 && (_urgent || _blockedProducers > 0 || _queuedRecordBytes >= _batchRoom));
 
+    // On every scalar's path: inlined into its optimised callers (see EventFileWriter.WriteScalar).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Add(PendingEvent item)
     {
         _items.Add(item);

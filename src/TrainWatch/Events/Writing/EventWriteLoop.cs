@@ -348,6 +348,8 @@ internal sealed class EventWriteLoop
     // With a preallocated batch (BuildOnCallerThread), a record that would not fit writes the batch first, so the
     // buffer never grows on this thread. Only a record larger than the whole buffer (over 1.25 MiB), or a batch held
     // back by a failing disk, still grows it.
+    // On every scalar's path: inlined into its optimised callers (see EventFileWriter.WriteScalar).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void MakeRoom(long recordBytes)
     {
         if (_options.BuildOnCallerThread && _batch.Events > 0 && recordBytes > _batch.FreeCapacity)

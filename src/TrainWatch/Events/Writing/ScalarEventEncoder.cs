@@ -83,6 +83,8 @@ internal static class ScalarEventEncoder
     /// An upper bound of <see cref="AppendFramed"/>'s length for <paramref name="tag"/>, in constant time (no UTF-8
     /// pass over the tag): every field present, every varint at its longest, every char three UTF-8 bytes.
     /// </summary>
+    // On every scalar's path: inlined into its optimised callers (see EventFileWriter.WriteScalar).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int MaxFramedLength(string tag) =>
         TfRecordFormat.Overhead
         + 1 + sizeof(double) // wall_time
@@ -91,6 +93,8 @@ internal static class ScalarEventEncoder
         + Encoding.UTF8.GetMaxByteCount(tag.Length)
         + 1 + sizeof(float); // simple_value
 
+    // On every scalar's path: inlined into its optimised callers (see EventFileWriter.WriteScalar).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int VarintLength(ulong value)
     {
         int length = 1;
@@ -103,6 +107,8 @@ internal static class ScalarEventEncoder
         return length;
     }
 
+    // On every scalar's path: inlined into its optimised callers (see EventFileWriter.WriteScalar).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int WriteVarint(Span<byte> destination, ulong value)
     {
         int at = 0;

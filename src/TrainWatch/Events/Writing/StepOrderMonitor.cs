@@ -46,6 +46,8 @@ internal sealed class StepOrderMonitor(WriterErrorReporter reporter)
         }
     }
 
+    // On every scalar's path: inlined into its optimised callers (see EventFileWriter.WriteScalar).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ObserveLocked(string tag, long step)
     {
         // One hash lookup per value: this runs for every value the writer writes.

@@ -16,11 +16,10 @@ internal sealed class Diagnostician(AlertOptions options)
     private readonly TrainingRules _training = new(options);
     private readonly AlertLatch _latch = new(options.RearmAfterSamples);
     private readonly IncidentGrouper _incidents = new(options.IncidentQuietSamples);
-    private readonly List<Incident> _allIncidents = [];
     private bool _nonFiniteReported;
 
     /// <summary>Every incident so far.</summary>
-    public IReadOnlyList<Incident> Incidents => _allIncidents;
+    public IReadOnlyList<Incident> Incidents => _incidents.Incidents;
 
     /// <summary>The incident the last examined sample started, if it started one.</summary>
     public Incident? Started { get; private set; }
@@ -44,11 +43,6 @@ internal sealed class Diagnostician(AlertOptions options)
         _training.Check(sample, _loss, findings);
         alerts.AddRange(_latch.Onsets(findings, f => (f.Kind, f.Layer)).Select(f => new Alert(f.Kind, f.Layer, sample.Step, f.Value, f.Message)));
         Started = _incidents.Group(alerts, order, out var numbered);
-        if (Started is not null)
-        {
-            _allIncidents.Add(Started);
-        }
-
         return numbered;
     }
 }

@@ -9,7 +9,8 @@ namespace TrainWatch.TorchSharp.Diagnosis;
 /// </summary>
 internal sealed class GradientRules(AlertOptions options)
 {
-    private const string Global = "(global)";
+    /// <summary>The place of findings about the global gradient norm.</summary>
+    public const string Global = "(global)";
     private readonly Dictionary<string, SeriesHistory> _history = new(StringComparer.Ordinal);
     private readonly HashSet<string> _growing = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (double Norm, double Baseline, bool Alone)> _spikes = new(StringComparer.Ordinal);

@@ -216,7 +216,7 @@ public static class HeadToHeadRunner
             report.AppendLine(breakdown.ToMarkdown());
             report.AppendLine("## The sample step as the model grows").AppendLine();
             report.AppendLine(scalingCost.ToMarkdown());
-            report.AppendLine("Overhead measured at each interval: a watched run at that `every` against the plain run of the same round (100 steps); each watched run is timed over steps that hold exactly one sample step per `every` (100 steps at every = 100).").AppendLine();
+            report.AppendLine("Overhead measured at each interval: a watched run at that `every` against the plain run of the same round (100 steps); each watched run is timed over steps that hold exactly one sample step per `every` (100 steps at every = 10 and at every = 100).").AppendLine();
             report.AppendLine(scalingOverhead.ToMarkdown());
             report.AppendLine("## Disk").AppendLine();
             report.AppendLine(disk.ToMarkdown());

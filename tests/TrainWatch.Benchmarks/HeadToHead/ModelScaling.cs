@@ -77,7 +77,7 @@ public sealed class ModelScaling(string root, bool quick)
         int StepsAt(int every) => every switch
         {
             1 => everyOneSteps,
-            10 => quick ? 10 : 20,
+            10 => quick ? 10 : 100, // ten sample steps: two were within the noise of one slow step
             _ => 100,
         };
 

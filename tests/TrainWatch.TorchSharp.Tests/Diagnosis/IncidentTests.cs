@@ -84,6 +84,54 @@ public sealed class IncidentTests
         Assert.Contains(incident.Consequences, a => a.Kind == AlertKind.ExplodingGradient && a.Layer == "b.weight" && a.Step == 220);
     }
 
+    [Fact]
+    public void Another_finding_at_a_place_an_incident_named_reopens_it_and_a_run_level_symptom_joins_the_latest()
+    {
+        var grouper = new IncidentGrouper(quietSamples: 5);
+        Group(grouper, 10, new Alert(AlertKind.ExplodingGradient, "b.weight", 10, 100, ""));
+        Quiet(grouper, 6);
+
+        // The same parameter's steps became 0 (Adam's variance overflowed), then its weights NaN: the same fault.
+        Group(grouper, 80, new Alert(AlertKind.UnchangedWeights, "b.weight", 80, 1e20, ""));
+        Quiet(grouper, 6);
+        Group(grouper, 150, new Alert(AlertKind.NonFinite, "b.weight", 150, 1, ""));
+        Quiet(grouper, 6);
+
+        // The loss climbing long after: a symptom of the whole run, joined to the latest fault.
+        Group(grouper, 220, new Alert(AlertKind.LossDiverging, "loss", 220, 2, ""));
+        var incident = Assert.Single(grouper.Incidents);
+        Assert.Equal([AlertKind.UnchangedWeights, AlertKind.NonFinite, AlertKind.LossDiverging], incident.Consequences.Select(a => a.Kind));
+
+        // Positive control: another place is another fault, and a run-level symptom joins that one, the latest.
+        Quiet(grouper, 6);
+        var started = Group(grouper, 290, new Alert(AlertKind.DeadUnits, "c.act", 290, 8, ""));
+        Quiet(grouper, 6);
+        Group(grouper, 360, new Alert(AlertKind.ExplodingGradient, GradientRules.Global, 360, 1e5, ""));
+        Assert.Equal(2, grouper.Incidents.Count);
+        Assert.NotNull(started);
+        Assert.Equal("c.act", started.Root.Layer);
+        Assert.Contains(started.Consequences, a => a.Layer == GradientRules.Global);
+    }
+
+    [Fact]
+    public void A_run_level_symptom_with_no_incident_before_it_starts_one()
+    {
+        var grouper = new IncidentGrouper(quietSamples: 5);
+        var started = Group(grouper, 10, new Alert(AlertKind.LossNotDecreasing, "loss", 10, 2, ""));
+        Assert.NotNull(started);
+        Assert.Equal(AlertKind.LossNotDecreasing, Assert.Single(grouper.Incidents).Root.Kind);
+    }
+
+    private static Incident? Group(IncidentGrouper grouper, long step, Alert alert) => grouper.Group([alert], order: null, out _);
+
+    private static void Quiet(IncidentGrouper grouper, int samples)
+    {
+        for (int i = 0; i < samples; i++)
+        {
+            grouper.Group([], order: null, out _);
+        }
+    }
+
     private void Examine(long i, double loss, double lr, double bNorm, double cNorm = 1.0) =>
         _rules.Examine(Sample(i * 10, loss, lr, ("a.weight", 1.0), ("b.weight", bNorm), ("c.weight", cNorm)), order: null);
 }

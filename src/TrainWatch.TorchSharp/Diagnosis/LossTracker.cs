@@ -25,6 +25,7 @@ internal sealed class LossTracker(int window)
 
     // The last OscillationSamples finite losses, oldest first; the smoother and the noise read their tails.
     private readonly List<double> _recent = [];
+    private readonly Queue<long> _recentSteps = new(); // the steps of _recent's losses
     private readonly SeriesHistory _smoothedHistory = new(window);
 
     /// <summary>Median of the first three finite losses; NaN before them.</summary>
@@ -59,6 +60,12 @@ internal sealed class LossTracker(int window)
     /// <summary>The last <see cref="OscillationSamples"/> sampled losses (fewer at the start), oldest first.</summary>
     public IReadOnlyList<double> OscillationWindow => _recent;
 
+    /// <summary>The training step of the oldest loss in <see cref="OscillationWindow"/> (0 before any).</summary>
+    public long OscillationWindowStart => _recentSteps.Count > 0 ? _recentSteps.Peek() : 0;
+
+    /// <summary>The training step of the latest finite loss (0 before any).</summary>
+    public long LastStep => _lastStep;
+
     /// <summary>How many times the loss fell over the recent window (its median then over now; 1 when unknown).</summary>
     public double RecentFall => _smoothedHistory.Count == 0 || !(Smoothed > 0) ? 1 : Math.Max(1, _smoothedHistory.Median / Smoothed);
 
@@ -88,9 +95,11 @@ internal sealed class LossTracker(int window)
         _lastStep = step;
         Count++;
         _recent.Add(value);
+        _recentSteps.Enqueue(step);
         if (_recent.Count > OscillationSamples)
         {
             _recent.RemoveAt(0);
+            _recentSteps.Dequeue();
         }
 
         Span<double> scratch = stackalloc double[NoiseSamples];

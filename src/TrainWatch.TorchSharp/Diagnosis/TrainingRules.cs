@@ -12,6 +12,7 @@ internal sealed class TrainingRules(AlertOptions options)
     private Dictionary<string, double> _lastRates = new(StringComparer.Ordinal);
     private Dictionary<string, double> _rates = new(StringComparer.Ordinal);
     private bool _lossRising;
+    private long? _bouncingSince; // the first step of the window where the loss began bouncing, while it goes on
     private readonly Dictionary<string, SeriesHistory> _updates = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (double Ratio, double Gradient)> _lastMove = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unchangedBefore = new(StringComparer.Ordinal);
@@ -53,14 +54,19 @@ internal sealed class TrainingRules(AlertOptions options)
         }
 
         // Mini-batch noise changes direction half the time too; a bouncing loss alternates on every sample, by a
-        // factor each time, and by about the size of the problem.
+        // factor each time, and by about the size of the problem, between two levels (every high above every low), and
+        // goes on doing it for OscillationSteps training steps at least. Noise alternates over 16 samples in about
+        // 0.2 % of windows, between two levels in about 1 in 6,000: sampled every step, a run meets that by chance
+        // within a few thousand steps, but not for a hundred steps in a row.
         var last = loss.OscillationWindow;
-        if (last.Count == LossTracker.OscillationSamples && Alternates(last, OscillationRatio))
+        bool bouncing = last.Count == LossTracker.OscillationSamples && Alternates(last, OscillationRatio) && TwoLevels(last);
+        _bouncingSince = bouncing ? _bouncingSince ?? loss.OscillationWindowStart : null;
+        if (bouncing && loss.LastStep - _bouncingSince >= OscillationSteps)
         {
             double swing = last.Max() - last.Min();
             if (swing > options.OscillationAmplitude * loss.Start)
             {
-                findings.Add(new(AlertKind.OscillatingLoss, "loss", swing, Invariant($"the loss went up and down on each of the last {last.Count} samples, by {OscillationRatio}× or more each time, swinging by {swing:G4} (it started at {loss.Start:G4})")));
+                findings.Add(new(AlertKind.OscillatingLoss, "loss", swing, Invariant($"the loss has gone up and down on every sample since step {_bouncingSince}, by {OscillationRatio}× or more each time, between two levels, swinging by {swing:G4} over the last {last.Count} samples (it started at {loss.Start:G4})")));
             }
         }
     }
@@ -137,6 +143,9 @@ internal sealed class TrainingRules(AlertOptions options)
 
     private const double OscillationRatio = 1.5;
 
+    // Training steps a loss must go on bouncing between two levels to be oscillating.
+    private const long OscillationSteps = 100;
+
     // A relative update below this is mostly lost to float32 rounding (its resolution is 6e-8 of a value).
     private const double VisibleUpdate = 1e-6;
 
@@ -146,6 +155,26 @@ internal sealed class TrainingRules(AlertOptions options)
 
     // Parameters with fewer values than this must be unchanged on two samples in a row.
     private const double FewValues = 128;
+
+    // Whether the samples going up (every other one, alternating) all lie above the samples going down.
+    private static bool TwoLevels(IReadOnlyList<double> values)
+    {
+        int high = values[1] > values[0] ? 1 : 0;
+        double lowestHigh = double.PositiveInfinity, highestLow = double.NegativeInfinity;
+        for (int i = 0; i < values.Count; i++)
+        {
+            if (i % 2 == high)
+            {
+                lowestHigh = Math.Min(lowestHigh, values[i]);
+            }
+            else
+            {
+                highestLow = Math.Max(highestLow, values[i]);
+            }
+        }
+
+        return lowestHigh > highestLow;
+    }
 
     private static bool Alternates(IReadOnlyList<double> values, double ratio)
     {

@@ -237,6 +237,37 @@ public sealed class AlertRuleTests
     }
 
     [Fact]
+    public void Noise_that_zigzags_sixteen_times_without_two_levels_is_not_oscillation()
+    {
+        // Small batches sampled every step: each loss 1.5× or more above or below the one before, sixteen times in a
+        // row, but the highs and lows overlap (0.5 is a high, 0.55 a low); the positive control below bounces.
+        double[] losses = [0.2, 0.5, 0.25, 0.9, 0.3, 0.6, 0.35, 1.0, 0.5, 0.8, 0.4, 0.7, 0.3, 0.9, 0.55, 0.85];
+        foreach (double loss in losses)
+        {
+            Feed(loss, 0.1, ("a.weight", 1.0));
+        }
+
+        Assert.DoesNotContain(_alerts, a => a.Kind == AlertKind.OscillatingLoss);
+    }
+
+    [Fact]
+    public void Sampled_every_step_a_loss_must_bounce_for_a_hundred_steps_to_oscillate()
+    {
+        // Flat until step 19, then 2.0 and 0.6 in turn: sixteen samples are sixteen steps, no time to call it; the
+        // alternation has lasted 100 steps at step 119 (its first window began at step 19).
+        var rules = new Diagnostician(new AlertOptions());
+        var alerts = new List<Alert>();
+        for (int step = 0; step < 140; step++)
+        {
+            double loss = step < 20 ? 1.0 + (0.01 * (step % 3)) : step % 2 == 0 ? 2.0 : 0.6;
+            alerts.AddRange(rules.Examine(Sample(step, loss, 0.1, ("a.weight", 1.0)), order: null));
+        }
+
+        var alert = Assert.Single(alerts, a => a.Kind == AlertKind.OscillatingLoss);
+        Assert.Equal(119, alert.Step);
+    }
+
+    [Fact]
     public void A_loss_bouncing_by_its_own_size_on_every_sample_oscillates()
     {
         for (int i = 0; i < 20; i++)

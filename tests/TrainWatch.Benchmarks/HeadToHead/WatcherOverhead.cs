@@ -209,7 +209,8 @@ public sealed class WatcherOverhead(string root, bool quick)
     internal static string Spread(IEnumerable<double> values, string format, string unit)
     {
         var sorted = values.Order().ToList();
-        string F(double v) => v.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
+        // "+0.0;-0.0" writes a small negative value that rounds to zero as "-+0.0": it is "+0.0".
+        string F(double v) => v.ToString(format, System.Globalization.CultureInfo.InvariantCulture) is var text && text.StartsWith("-+", StringComparison.Ordinal) ? text[1..] : text;
         return $"{F(sorted[sorted.Count / 2])}{unit} ({F(sorted[0])} – {F(sorted[^1])})";
     }
 }

@@ -14,8 +14,8 @@ public static class HeadToHeadRunner
         (the same no-watcher CNN step measured 15.7 ms on 2026-11-25 and ~32 ms now): compare figures of one run, and
         read the brackets.
 
-        - **Scalars** (target ≥ 30×, read on the records alone; 25× in this run, 38× until on disk, both measured before the
-          change described at the end of this paragraph): `AddScalar` builds no protobuf message — the writer thread encodes
+        - **Scalars** (target ≥ 30×, read on the records alone; the table gives this run's; 63× and 32× in two full runs on 2026-12-06,
+          the second on a noisy machine, against 25× before the change described at the end of this paragraph): `AddScalar` builds no protobuf message — the writer thread encodes
           each record straight into its batch (the same bytes as Google.Protobuf, tested), takes the whole queue at once, and
           is woken only for work that cannot wait. Per scalar that leaves ~0.2 µs on the caller (tag check, clock, one small
           allocation, a lock) and ~0.2 µs on the writer (`ScalarPathBenchmarks`). "Records only" runs on a writer opened just
@@ -26,7 +26,7 @@ public static class HeadToHeadRunner
           compilation re-optimises code it has just met (it waits for 30 calls and ~100 ms without new compilations, which
           the interleaved TorchSharp runs keep postponing), so TrainWatch's scalar path, on the caller and on the writer, is
           compiled fully optimised from its first call. Before that, the records-only rows, measured first, ran through
-          unoptimised code and read above the until-on-disk rows measured after them (8.0 against 3.7 ms in this run). The
+          unoptimised code and read above the until-on-disk rows measured after them (8.0 against 3.7 ms in the last run before it). The
           scalar rows alone (a few seconds): `dotnet run -c Release --project tests/TrainWatch.Benchmarks -- scalars [ROUNDS]`.
         - **Histograms of a CPU tensor** (≥ 10×, met): the watcher's host kernels (`Statistics/HostKernels`) read the
           tensor's memory in place — one vectorised pass for the sums, min, max and zeros, one for the 64 buckets — on
@@ -43,8 +43,9 @@ public static class HeadToHeadRunner
         - **Watcher overhead**: every = 100 and every = 10 are within the noise of this machine. At every = 1 the
           pictures, projector and histories no longer multiply: they have their own intervals in training steps
           (`EverySteps`), so "all default features" costs about what statistics cost. Statistics alone at every = 1:
-          +6.7 % in this run (target ≤ 10 %; +14 % before issue 26's changes).
-        - **One sample step against the floor** (target ≤ 3×; 6.1× in this run, 4–7× before, 18–31× before issue 17): the floor is one `sum` per
+          +6.7 %, +13.1 % and +6.9 % in three full runs on 2026-12-06, the middle one on a noisy machine (target ≤ 10 %;
+          +14 % before issue 26's changes).
+        - **One sample step against the floor** (target ≤ 3×; 5.9–6.1× in three runs on 2026-12-06, 4–7× before, 18–31× before issue 17): the floor is one `sum` per
           tensor, which libtorch runs on both cores at memory speed (~0.05–0.1 ns per element once in cache). The host
           kernels' first pass costs about as much (compare-and-select min/max; `Vector.Min` follows IEEE 754 on
           .NET 9+ and cost half the pass). The second pass is the bucket count: a load–increment–store per element,
@@ -59,9 +60,9 @@ public static class HeadToHeadRunner
           autoencoder at every = 10): two tables, the cost of one sample step and the overhead measured at every = 1, 10
           and 100 (a watched run at that interval against the plain run of the same round; at every = 100 one sample step
           falls in 100 timed steps, so this machine's noise is as large as the target). The statistics alone are
-          2.5–4.8× the floor at every size. The sample step is 5–24× the floor because of fixed costs per sample and per
-          module call, which weigh most on the smallest models: on the 8-module autoencoder it is ~0.7 ms (from ~9 ms with
-          default options when issue 26 was filed), on the transformer block ~1.2 ms. What issue 26 changed: the hooks
+          1.9–5.6× the floor at every size (2026-12-06). The sample step is 4–27× the floor because of fixed costs per sample and per
+          module call, which weigh most on the smallest models: on the 8-module autoencoder it is 0.5–0.7 ms (from ~9 ms with
+          default options when issue 26 was filed), on the transformer block 1.2–1.9 ms. What issue 26 changed: the hooks
           reduce each output in place with host kernels (saturation and the input's NaN/±∞ too; shapes read once; CPU
           rows stay host arrays until the one packing), the update ratio reuses one snapshot buffer per weight and, at
           every = 1, measures and snapshots in one pass, and the alert rules keep their windows sorted instead of

@@ -187,15 +187,14 @@ internal sealed class GradientRules(AlertOptions options)
     // by more than 10× on healthy runs (a query projection's bias, a recurrent net's input bias); a layer blowing up
     // shows in its weight.
     private bool RisesAlone(ParameterSample p, double global) =>
-        p.Gradient is { HasNonFinite: false, Rank: >= 2 } grad && _history.TryGetValue(p.Name, out var history)
-        && IsAloneRise(p.Name, grad.Norm, Share(grad.Norm, global), history.Max);
+        p.Gradient is { HasNonFinite: false, Rank: >= 2 } grad && IsAloneRise(p.Name, grad.Norm, Share(grad.Norm, global), recentMax: null);
 
     // Its share far above its usual share, its norm far above its running median and above recentMax (the largest of
-    // its recent norms, or, confirming a jump, of those before it).
-    private bool IsAloneRise(string name, double norm, double share, double recentMax) =>
+    // its recent norms when null, or, confirming a jump, of those before it).
+    private bool IsAloneRise(string name, double norm, double share, double? recentMax) =>
         _history.TryGetValue(name, out var history) && _shares.TryGetValue(name, out var shares)
         && shares.Count >= 2 * options.WarmupSamples && share > options.ExplodingFactor * shares.Median
-        && norm > AloneRise * history.Median && norm > AloneJump * recentMax;
+        && norm > AloneRise * history.Median && norm > AloneJump * (recentMax ?? history.Max);
 
     // How far the weight layer whose gradient fell least has fallen below its running median (1 with fewer than two
     // weight layers to compare): vanishing is one part of the network losing its gradient against the rest.

@@ -68,7 +68,6 @@ internal sealed class IncidentGrouper(int quietSamples)
         return started;
     }
 
-
     private static bool Continues(Incident incident, Alert alert) =>
         SamePlace(incident.Root, alert) || incident.Consequences.Any(c => SamePlace(c, alert));
 

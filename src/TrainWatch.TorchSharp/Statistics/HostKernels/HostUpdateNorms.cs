@@ -22,6 +22,7 @@ internal static unsafe class HostUpdateNorms
         using var scope = NewDisposeScope();
         var nowViews = new HostView[now.Count];
         var thenViews = new HostView[now.Count];
+        var lengths = new long[now.Count];
         long total = 0;
         for (int t = 0; t < nowViews.Length; t++)
         {
@@ -34,13 +35,8 @@ internal static unsafe class HostUpdateNorms
                 return null;
             }
 
-            total += nowViews[t].Length;
-        }
-
-        var lengths = new long[nowViews.Length];
-        for (int t = 0; t < lengths.Length; t++)
-        {
             lengths[t] = nowViews[t].Length;
+            total += lengths[t];
         }
 
         var chunks = Chunking.Split(lengths, Chunk);

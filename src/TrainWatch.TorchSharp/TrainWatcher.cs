@@ -350,7 +350,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         SampleData? collected = null;
         Guard(() =>
         {
-            _recorder?.Disarm();
+            _recorder?.Disarm(keepHooks: _schedule.NextIsSampled);
             var recording = _recorder?.Last is { } last && last.Step == step ? last : null;
             // The weights as they are now are the next update's start; on CPU the same pass measures the last update.
             _updates.MeasureAndSnapshot(_weights, step);

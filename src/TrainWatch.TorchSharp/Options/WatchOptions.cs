@@ -54,13 +54,13 @@ public sealed record WatchOptions
     public int HistogramBins { get; init; } = 64;
 
     /// <summary>
-    /// Elements a histogram is counted from (default 262,144 = 2^18); 0 counts every element. A weight, gradient or
+    /// Elements a histogram is counted from (default 16,384 = 2^14); 0 counts every element. A weight, gradient or
     /// activation with more elements has its buckets counted over an evenly strided sample of at most this many (every
     /// k-th element, k an odd prime, the same elements on every device) and scaled to the tensor's element count, so
     /// the histogram still adds up to it; mean, std, norm, min, max, zero fraction and NaN/∞ counts stay exact over
     /// every element. Counting buckets costs several times a sum per element, so this keeps big models' sample steps
-    /// cheap. A bucket's share is then off by about √(p(1 − p)/n) for share p and n counted elements (≤ 0.1 % at the
-    /// default) unless the values repeat a pattern with the stride's period; docs/design.md has the bound.
+    /// cheap. A bucket's share is then off by about √(p(1 − p)/n) for share p and n counted elements (≤ 0.4 % at the
+    /// default, 0.7 % at its smallest sample) unless the values repeat a pattern with the stride's period; docs/design.md has the bound.
     /// </summary>
     public int HistogramSampleLimit { get; init; } = Statistics.HistogramSampling.DefaultLimit;
 

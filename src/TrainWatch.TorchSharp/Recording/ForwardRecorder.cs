@@ -84,7 +84,8 @@ internal sealed class ForwardRecorder : IDisposable
         }
     }
 
-    public bool IsArmed => _hooks.Count > 0 && _hooks[0].IsRegistered;
+    /// <summary>Whether a sampled step's forward pass is awaited (the hooks are registered and record).</summary>
+    public bool IsArmed => _current is not null && _hooks.Count > 0 && _hooks[0].IsRegistered;
 
     /// <summary>The last finished recording that saw any call, or null before the first.</summary>
     public ForwardRecording? Last { get; private set; }
@@ -95,13 +96,14 @@ internal sealed class ForwardRecorder : IDisposable
     /// <summary>Registers the hooks for the forward pass of sampled step <paramref name="step"/>.</summary>
     /// <remarks>
     /// The hooks are registered for each sampled step and removed after it, not kept on the model behind an "armed"
-    /// flag: registering them is a few microseconds per sample step (compiled delegates, no reflection), while hooks
-    /// kept on the model would run at every module call of every plain step and keep a watcher that was never
-    /// disposed attached to the user's model.
+    /// flag: hooks kept on the model would run at every module call of every plain step and keep a watcher that was
+    /// never disposed attached to the user's model. Registering costs a few microseconds per module (TorchSharp makes
+    /// a GUID string per hook), so when the next step is sampled too (every = 1) <see cref="Disarm"/> leaves them in
+    /// place and this call only starts a new recording.
     /// </remarks>
     public void Arm(long step)
     {
-        if (IsArmed)
+        if (_current is not null)
         {
             return;
         }
@@ -116,12 +118,18 @@ internal sealed class ForwardRecorder : IDisposable
         }
     }
 
-    /// <summary>Removes the hooks; what was recorded becomes <see cref="Last"/> (if anything ran).</summary>
-    public void Disarm()
+    /// <summary>
+    /// Ends the recording: what was recorded becomes <see cref="Last"/> (if anything ran). The hooks are removed unless
+    /// <paramref name="keepHooks"/> (the next step is sampled too); until the next <see cref="Arm"/> they record nothing.
+    /// </summary>
+    public void Disarm(bool keepHooks = false)
     {
-        foreach (var hooks in _hooks)
+        if (!keepHooks)
         {
-            hooks.Remove();
+            foreach (var hooks in _hooks)
+            {
+                hooks.Remove();
+            }
         }
 
         if (_current is { Calls.Count: > 0 } recording)

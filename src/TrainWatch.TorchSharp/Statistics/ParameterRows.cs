@@ -129,8 +129,7 @@ internal sealed class ParameterRows : IDisposable
     }
 
     // Tensors grouped by device and the dtype they are reduced in, in order, each group cut at BatchLimit elements. A
-    // tensor whose histogram is sampled keeps its own row, which samples it (BatchedStatistics counts every element):
-    // it is large enough that an op's dispatch is noise beside its data.
+    // batch samples the histograms of its tensors above the limit as their own rows would.
     private List<List<int>> Batches(IReadOnlyList<Tensor> tensors)
     {
         var batches = new List<List<int>>();
@@ -138,7 +137,7 @@ internal sealed class ParameterRows : IDisposable
         for (int i = 0; i < tensors.Count; i++)
         {
             long numel = tensors[i].numel();
-            if (numel > BatchLimit || HistogramSampling.Stride(numel, _histogramLimit) > 1)
+            if (numel > BatchLimit)
             {
                 batches.Add([i]);
                 continue;
@@ -171,7 +170,7 @@ internal sealed class ParameterRows : IDisposable
                 ClearLayouts();
             }
 
-            layout = new SegmentLayout(lengths, _bins, first.device, dtype);
+            layout = new SegmentLayout(lengths, _bins, first.device, dtype, _histogramLimit);
             _layouts[key] = layout;
         }
 

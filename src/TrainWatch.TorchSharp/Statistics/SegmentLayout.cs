@@ -17,7 +17,12 @@ internal sealed class SegmentLayout : IDisposable
 
     private readonly List<Tensor> _owned = [];
 
-    public SegmentLayout(IReadOnlyList<long> lengths, int bins, Device device, ScalarType dtype)
+    /// <param name="lengths">Elements of each segment, in batch order.</param>
+    /// <param name="bins">Histogram buckets.</param>
+    /// <param name="device">The batch's device.</param>
+    /// <param name="dtype">The dtype the batch is reduced in.</param>
+    /// <param name="histogramLimit">Elements a segment's histogram counts at most (<see cref="HistogramSampling"/>); 0 counts all.</param>
+    public SegmentLayout(IReadOnlyList<long> lengths, int bins, Device device, ScalarType dtype, long histogramLimit = 0)
     {
         Lengths = lengths.ToArray();
         int segments = Lengths.Length;
@@ -62,6 +67,32 @@ internal sealed class SegmentLayout : IDisposable
             }
         }
 
+        // Segments above the histogram limit are counted over their strided sample, as on their own (DeviceStatistics):
+        // every other element, and the padding, goes to the dump bucket, and the counts are scaled back per segment.
+        var strides = Lengths.Select(n => HistogramSampling.Stride(n, histogramLimit)).ToArray();
+        if (strides.Any(k => k > 1))
+        {
+            var skipped = new bool[Rows * RowLength];
+            Array.Fill(skipped, true);
+            var factors = new double[segments];
+            var totals = new double[segments];
+            for (int s = 0; s < segments; s++)
+            {
+                long start = segmentStarts[s];
+                for (long i = 0; i < Lengths[s]; i += strides[s])
+                {
+                    skipped[start + i] = false;
+                }
+
+                factors[s] = (double)Lengths[s] / HistogramSampling.Counted(Lengths[s], strides[s]);
+                totals[s] = Lengths[s];
+            }
+
+            NotCounted = Own(tensor(skipped, device: device));
+            SampleFactors = Own(tensor(factors, [segments, 1], ScalarType.Float64, device));
+            SegmentTotals = Own(tensor(totals, [segments, 1], ScalarType.Float64, device));
+        }
+
         ZeroPad = Own(zeros(RowLength, dtype, device));
         RowSegments = Own(tensor(rowSegments, device: device));
         RowPadCounts = Own(tensor(rowPads, dtype, device));
@@ -91,6 +122,18 @@ internal sealed class SegmentLayout : IDisposable
 
     /// <summary>The bucket past every segment's histogram, where padding is counted and then dropped.</summary>
     public long DumpBucket { get; }
+
+    /// <summary>
+    /// [rows × rowLength] bool when a segment's histogram is sampled: true where an element is not counted (outside the
+    /// sample, or padding); null when every element is counted.
+    /// </summary>
+    public Tensor? NotCounted { get; }
+
+    /// <summary>[segments, 1] float64 with <see cref="NotCounted"/>: elements over counted elements (1 for a segment counted whole).</summary>
+    public Tensor? SampleFactors { get; }
+
+    /// <summary>[segments, 1] float64 with <see cref="NotCounted"/>: each segment's elements, what its scaled counts add up to.</summary>
+    public Tensor? SegmentTotals { get; }
 
     /// <summary>Zeros of the batch's dtype, <see cref="RowLength"/> long: padding is a view of it.</summary>
     public Tensor ZeroPad { get; }

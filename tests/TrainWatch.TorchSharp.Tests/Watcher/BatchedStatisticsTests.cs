@@ -63,6 +63,43 @@ public sealed class BatchedStatisticsTests
     }
 
     [Fact]
+    public void A_batch_samples_the_histograms_above_the_limit_exactly_as_each_tensor_alone_would()
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(5);
+        const long limit = 500;
+        Tensor[] tensors =
+        [
+            randn([40, 30], generator: generator), // 1,200 elements: stride 3, 400 counted
+            randn([500], generator: generator), // at the limit: every element
+            randn([7], generator: generator),
+            randn([5000], generator: generator).relu(), // stride 11 (⌈5000/500⌉ = 10 is even), many zeros
+            randn([501], generator: generator).mul_(4), // just above: stride 3
+        ];
+
+        // One batch, straight through BatchedStatistics (ParameterRows would batch these too; here nothing else can happen).
+        using var layout = new SegmentLayout(tensors.Select(t => t.numel()).ToList(), Bins, CPU, ScalarType.Float32, limit);
+        var batched = ToHost([BatchedStatistics.FastRows(tensors, layout, Bins)]);
+        var alone = ToHost(tensors.Select(t => DeviceStatistics.FastRow(t, Bins, unitAxis: TrainWatch.TorchSharp.Statistics.UnitAxis.None, histogramLimit: limit)).ToList());
+        var exact = ToHost(tensors.Select(t => DeviceStatistics.FastRow(t, Bins, unitAxis: TrainWatch.TorchSharp.Statistics.UnitAxis.None)).ToList());
+
+        int length = StatisticsRow.FastLength(Bins, hasChannels: false);
+        int start = StatisticsRow.FastHistogramStart(false);
+        for (int i = 0; i < tensors.Length; i++)
+        {
+            string which = $"tensor {i} ({tensors[i].numel()} elements)";
+            var expected = alone.AsSpan(i * length, length)[start..].ToArray();
+            var actual = batched.AsSpan(i * length, length)[start..].ToArray();
+            Assert.True(expected.SequenceEqual(actual), $"{which}: [{string.Join(", ", actual)}] batched, [{string.Join(", ", expected)}] alone");
+            Assert.Equal(tensors[i].numel(), actual.Sum());
+
+            // Sampled exactly where a tensor is above the limit: the positive control that sampling happened at all.
+            bool sampled = !exact.AsSpan(i * length, length)[start..].SequenceEqual(actual);
+            Assert.True(sampled == tensors[i].numel() > limit, $"{which}: sampled {sampled}");
+        }
+    }
+
+    [Fact]
     public void A_non_finite_tensor_shows_in_its_own_row_only()
     {
         using var scope = NewDisposeScope();

@@ -166,7 +166,7 @@ public sealed class HistogramSamplingTests
 
         // docs/design.md: one standard error of a bucket's share p is √(p(1 − p)/m), ≤ 0.5/√m; four of them, plus the
         // scaling's rounding (a bucket's count moves by less than bins/2 elements), bound every bucket here; and no
-        // share is off by more than 0.5 % at the default limit.
+        // share is off by more than 1 % at the default limit (one standard error is at most 0.5/√m, 0.68 % at its smallest m).
         double worst = 0;
         for (int b = 0; b < Bins; b++)
         {
@@ -176,7 +176,7 @@ public sealed class HistogramSamplingTests
             worst = Math.Max(worst, error);
         }
 
-        Assert.True(worst < 0.005, $"{kind}: worst share error {worst}");
+        Assert.True(worst < 0.01, $"{kind}: worst share error {worst}");
         Assert.True(worst > 0, $"{kind}: the sample gave the exact counts, so this test cannot tell sampled from exact");
     }
 
@@ -211,9 +211,9 @@ public sealed class HistogramSamplingTests
     }
 
     [Fact]
-    public void A_negative_limit_is_refused_and_the_default_is_two_to_the_18()
+    public void A_negative_limit_is_refused_and_the_default_is_two_to_the_14()
     {
-        Assert.Equal(1 << 18, new WatchOptions().HistogramSampleLimit);
+        Assert.Equal(1 << 14, new WatchOptions().HistogramSampleLimit);
         using var dir = new TempDirectory();
         using var model = nn.Linear(4, 2);
         using var optimizer = optim.SGD(model.parameters(), 0.01);

@@ -87,4 +87,45 @@ public sealed class TransferAndLeakTests
         Assert.Equal(12, calls);
         Assert.Equal(Enumerable.Range(0, 12).Select(s => s % 5 == 0), armedAtForward);
     }
+
+    [Fact]
+    public void At_every_1_the_hooks_stay_registered_and_still_record_each_step_once()
+    {
+        using var dir = new TempDirectory();
+        manual_seed(1);
+        using var model = new SmallCnn();
+        using var optimizer = optim.SGD(model.parameters(), 0.01);
+        var generator = new Generator(3);
+        var options = new WatchOptions { AlertsToConsole = false, Pictures = null, Projector = null, Graph = false, ActivationSampleLimit = 0 };
+        var hooksAtForward = new List<int>();
+        using (var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, options))
+        {
+            // A different batch size at each step: each step's histogram must count that step's own batch.
+            for (int step = 0; step < 5; step++)
+            {
+                using var scope = NewDisposeScope();
+                var (x, y) = SmallCnn.Batch(2 + step, generator);
+                optimizer.zero_grad();
+                var loss = nn.functional.cross_entropy(model.call(x), y);
+                hooksAtForward.Add(HookCount.Of(model));
+                Assert.True(watch.ActivationHooksArmed);
+                loss.backward();
+                watch.Step(loss);
+                optimizer.step();
+            }
+        }
+
+        // Registered once and kept: the count neither grows (no second registration) nor drops; Dispose removes them.
+        Assert.True(hooksAtForward[0] > 0);
+        Assert.All(hooksAtForward, count => Assert.Equal(hooksAtForward[0], count));
+        Assert.Equal(0, HookCount.Of(model));
+
+        var values = RunReader.Values(dir.Path);
+        string tag = values.Select(v => v.Value.Tag).First(t => t.StartsWith(TrainWatch.RunFormat.LayerTags.ActivationHistogramPrefix, StringComparison.Ordinal));
+        var first = RunReader.Histogram(values, tag, 0).Num;
+        for (int step = 0; step < 5; step++)
+        {
+            Assert.Equal(first / 2 * (2 + step), RunReader.Histogram(values, tag, step).Num);
+        }
+    }
 }

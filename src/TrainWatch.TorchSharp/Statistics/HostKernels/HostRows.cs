@@ -137,24 +137,29 @@ internal static unsafe class HostRows
 
         int tableLength = UniformHistogramKernel.Tables * bins;
         int[] tables = ArrayPool<int>.Shared.Rent(chunks.Count * tableLength);
+        var tablesUsed = new int[chunks.Count];
         try
         {
             Chunking.Run(chunks.Count, total, c =>
             {
                 var (s, start, length) = chunks[c];
-                var table = tables.AsSpan(c * tableLength, tableLength);
-                table.Clear();
-                if (!counted[s])
-                {
-                    return;
-                }
 
                 // The chunk's share of the segment's counted elements: indexes that are multiples of the stride.
                 long stride = strides[s];
                 long first = (start + stride - 1) / stride * stride;
-                long count = first < start + length ? ((start + length - 1 - first) / stride) + 1 : 0;
+                long count = !counted[s] ? 0 : first < start + length ? ((start + length - 1 - first) / stride) + 1 : 0;
+
+                // A run shorter than the kernel's block counts into the first table only: a model's many biases
+                // then clear and combine one table each, not one per lane.
                 var view = views[s];
-                fixed (int* counts = table)
+                tablesUsed[c] = UniformHistogramKernel.TablesUsed(count, view.IsDouble);
+                tables.AsSpan(c * tableLength, tablesUsed[c] * bins).Clear();
+                if (count == 0)
+                {
+                    return;
+                }
+
+                fixed (int* counts = &tables[c * tableLength])
                 {
                     if (view.IsDouble)
                     {
@@ -170,11 +175,14 @@ internal static unsafe class HostRows
             var histograms = new double[views.Length * bins];
             for (int c = 0; c < chunks.Count; c++)
             {
-                var table = tables.AsSpan(c * tableLength, tableLength);
                 var histogram = histograms.AsSpan(chunks[c].Segment * bins, bins);
-                for (int k = 0; k < tableLength; k++)
+                for (int t = 0; t < tablesUsed[c]; t++)
                 {
-                    histogram[k % bins] += table[k];
+                    var table = tables.AsSpan((c * tableLength) + (t * bins), bins);
+                    for (int k = 0; k < bins; k++)
+                    {
+                        histogram[k] += table[k];
+                    }
                 }
             }
 

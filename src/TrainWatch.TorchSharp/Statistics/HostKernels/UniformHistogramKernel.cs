@@ -22,6 +22,13 @@ internal static unsafe class UniformHistogramKernel
     /// <summary>Tables in a count buffer: one per float32 lane.</summary>
     public static int Tables => Vector<float>.Count;
 
+    /// <summary>
+    /// How many of a count buffer's tables (from the first) a run of <paramref name="count"/> elements writes: float32
+    /// runs use all of them once they fill a block, else only the first (the short run is counted one element at a
+    /// time); float64 runs alternate between two.
+    /// </summary>
+    public static int TablesUsed(long count, bool isDouble) => isDouble ? 2 : count >= Block ? Tables : 1;
+
     // Bucket slots are computed for a block at a time into a small buffer, then counted by a plain unrolled loop: the
     // vector part stays in registers and the counting loop is a load, an increment and a store per element.
     private const int Block = 512;
@@ -40,7 +47,13 @@ internal static unsafe class UniformHistogramKernel
         var last = new Vector<int>(bins - 1);
 
         // Lane k's table starts at k × bins: one vector add turns the lanes' buckets into their tables' slots.
-        var tableBase = new Vector<int>(Enumerable.Range(0, width).Select(lane => lane * bins).ToArray());
+        int* bases = stackalloc int[width];
+        for (int lane = 0; lane < width; lane++)
+        {
+            bases[lane] = lane * bins;
+        }
+
+        var tableBase = Unsafe.ReadUnaligned<Vector<int>>(bases);
         int* slots = stackalloc int[Block];
         float* gathered = stackalloc float[Block];
         long i = 0;

@@ -84,6 +84,40 @@ public sealed class HostKernelTests
         Assert.Equal(counts, stats.Counts.ToArray());
     }
 
+    [Theory]
+    [InlineData(1000)] // blocks of 256, then a tail shorter than two vectors
+    [InlineData(37)]
+    [InlineData(4096)]
+    public void The_moments_pass_counts_zeros_and_finds_extremes_in_every_lane_and_the_tail(int length)
+    {
+        // Zeros (+0 and −0) in a third of the places, the extremes planted at the last element and in the middle of a
+        // block, in float32 and float64: the masked zero count and the native min/max must see every lane.
+        using var scope = NewDisposeScope();
+        var random = new Random(length);
+        var floats = new float[length];
+        for (int i = 0; i < length; i++)
+        {
+            floats[i] = (i % 3) switch { 0 => 0f, 1 when i % 2 == 0 => -0f, _ => (float)(random.NextDouble() - 0.5) };
+        }
+
+        floats[length / 2] = -7.5f;
+        floats[length - 1] = 9.25f;
+        var doubles = floats.Select(x => (double)x).ToArray();
+        double zeros = floats.Count(x => x == 0);
+        double sum = doubles.Sum(), squares = doubles.Sum(x => x * x);
+
+        foreach (var values in new[] { tensor(floats), tensor(doubles) })
+        {
+            var row = HostRows.FastRows([values], 16);
+            var stats = TensorStats.FromFastRow(row, DeviceStatistics.ShapeOf(values, UnitAxis.None, 0))!;
+            string what = values.dtype.ToString();
+            Assert.True(zeros == row[StatisticsRow.FastZeros], $"{what}: {row[StatisticsRow.FastZeros]} zeros counted of {zeros}");
+            Assert.True(row[StatisticsRow.FastMin] == -7.5 && row[StatisticsRow.FastMax] == 9.25, $"{what}: [{row[StatisticsRow.FastMin]}, {row[StatisticsRow.FastMax]}]");
+            Assert.True(Math.Abs(stats.Sum - sum) <= 1e-5 * length, $"{what}: sum {stats.Sum} vs {sum}");
+            Assert.True(Math.Abs(stats.SumOfSquares - squares) <= 1e-6 * squares, $"{what}: squares {stats.SumOfSquares} vs {squares}");
+        }
+    }
+
     [Fact]
     public void A_non_finite_value_sends_only_its_own_tensor_to_the_robust_row()
     {

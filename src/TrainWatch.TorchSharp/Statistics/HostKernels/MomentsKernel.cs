@@ -11,9 +11,10 @@ namespace TrainWatch.TorchSharp.Statistics.HostKernels;
 /// statistic, so the adds of consecutive vectors do not wait on each other); each block's lanes are then widened into
 /// float64 accumulators. A float32 lane so adds only sixteen values before they are carried in float64: the sums are
 /// far more accurate than one float32 reduction over the tensor (which loses digits once Σ(x − shift) grows large
-/// against the spread), at the cost of a widen per block, not per element. Min and max are a compare and a select:
-/// <c>Vector.Min</c> on .NET 9 and later follows IEEE 754's minimum (NaN and −0 handling), several instructions a
-/// vector, which this pass need not pay: NaN needs no care here (see below). NaN and ±∞ are not looked for: they make the
+/// against the spread), at the cost of a widen per block, not per element. Min and max are one native instruction a vector
+/// (<see cref="Lanes.Min{T}"/>): <c>Vector.Min</c> on .NET 9 and later follows IEEE 754's minimum (NaN and −0
+/// handling), several instructions a vector, which this pass need not pay: NaN needs no care here (see below). Zeros are
+/// counted by subtracting the comparison masks as integers. NaN and ±∞ are not looked for: they make the
 /// sums non-finite, which sends the tensor to the robust row.
 /// </remarks>
 internal static unsafe class MomentsKernel
@@ -27,12 +28,14 @@ internal static unsafe class MomentsKernel
         var result = Moments.Empty;
         int width = Vector<T>.Count;
         var shiftVector = new Vector<T>(shift);
-        var ones = Vector<T>.One;
-        var minimum = new Vector<T>(T.PositiveInfinity);
-        var maximum = new Vector<T>(T.NegativeInfinity);
+        // Two of each extreme as of each sum: a min waits for the previous one, so one chain would set the pace.
+        var minimum0 = new Vector<T>(T.PositiveInfinity);
+        var minimum1 = minimum0;
+        var maximum0 = new Vector<T>(T.NegativeInfinity);
+        var maximum1 = maximum0;
         var sums = Vector<double>.Zero;
         var squares = Vector<double>.Zero;
-        var zeros = Vector<double>.Zero;
+        double zeros = 0;
         long i = 0;
         while (length - i >= 2 * width)
         {
@@ -41,7 +44,10 @@ internal static unsafe class MomentsKernel
             var sum1 = Vector<T>.Zero;
             var squares0 = Vector<T>.Zero;
             var squares1 = Vector<T>.Zero;
-            var zeros0 = Vector<T>.Zero;
+
+            // A lane that compares equal to zero is all ones, −1 as an integer of the lane's width: subtracting the
+            // masks counts zeros in two instructions a vector. A block adds at most Block / width per lane.
+            var zeroLanes = Vector<T>.Zero;
             for (; end - i >= 2 * width; i += 2 * width)
             {
                 var a = Unsafe.ReadUnaligned<Vector<T>>(data + i);
@@ -50,24 +56,25 @@ internal static unsafe class MomentsKernel
                 var db = b - shiftVector;
                 sum0 += da;
                 sum1 += db;
-                squares0 += da * da;
-                squares1 += db * db;
-                minimum = Vector.ConditionalSelect(Vector.LessThan(a, minimum), a, minimum);
-                minimum = Vector.ConditionalSelect(Vector.LessThan(b, minimum), b, minimum);
-                maximum = Vector.ConditionalSelect(Vector.GreaterThan(a, maximum), a, maximum);
-                maximum = Vector.ConditionalSelect(Vector.GreaterThan(b, maximum), b, maximum);
-                zeros0 += Vector.ConditionalSelect(Vector.Equals(a, Vector<T>.Zero), ones, Vector<T>.Zero)
-                    + Vector.ConditionalSelect(Vector.Equals(b, Vector<T>.Zero), ones, Vector<T>.Zero);
+                squares0 = Lanes.AddSquare(squares0, da);
+                squares1 = Lanes.AddSquare(squares1, db);
+                minimum0 = Lanes.Min(a, minimum0);
+                minimum1 = Lanes.Min(b, minimum1);
+                maximum0 = Lanes.Max(a, maximum0);
+                maximum1 = Lanes.Max(b, maximum1);
+                zeroLanes = Lanes.SubtractMasks(zeroLanes, Vector.Equals(a, Vector<T>.Zero), Vector.Equals(b, Vector<T>.Zero));
             }
 
             sums += Lanes.Widened(sum0 + sum1);
             squares += Lanes.Widened(squares0 + squares1);
-            zeros += Lanes.Widened(zeros0);
+            zeros += Lanes.CountOfMasks(zeroLanes);
         }
 
         result.ShiftedSum = Vector.Sum(sums);
         result.ShiftedSquares = Vector.Sum(squares);
-        result.Zeros = Vector.Sum(zeros);
+        result.Zeros = zeros;
+        var minimum = Lanes.Min(minimum1, minimum0);
+        var maximum = Lanes.Max(maximum1, maximum0);
         for (int lane = 0; lane < width; lane++)
         {
             result.Min = Math.Min(result.Min, double.CreateTruncating(minimum[lane]));

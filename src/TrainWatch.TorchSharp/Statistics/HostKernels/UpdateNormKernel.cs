@@ -42,8 +42,8 @@ internal static unsafe class UpdateNormKernel
                 var b = Unsafe.ReadUnaligned<Vector<T>>(before + i);
                 var n = Unsafe.ReadUnaligned<Vector<T>>(now + i);
                 var d = n - b;
-                update += d * d;
-                weight += b * b;
+                update = Lanes.AddSquare(update, d);
+                weight = Lanes.AddSquare(weight, b);
                 if (TKeep.Keeps)
                 {
                     Unsafe.WriteUnaligned(before + i, n);

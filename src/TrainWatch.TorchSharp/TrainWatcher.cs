@@ -352,18 +352,37 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         {
             _recorder?.Disarm(keepHooks: _schedule.NextIsSampled);
             var recording = _recorder?.Last is { } last && last.Step == step ? last : null;
-            // The weights as they are now are the next update's start; on CPU the same pass measures the last update.
-            _updates.MeasureAndSnapshot(_weights, step);
-            long updateStep = _updates.PendingStep ?? -1;
-            var sample = _collector.Collect(
-                step,
-                loss,
-                _recorder?.TakeRows() ?? [],
-                _recorder?.TakeInputCheck(),
-                _updates.TakePending(),
-                updateStep,
-                WatchedParameters.LearningRates(_optimizers),
-                _schedule.StepsPerSecond(step));
+            // The weights as they are now are the next update's start. On CPU the statistics pass over the weights also
+            // measures the last update and writes the snapshot (SnapshotPass); elsewhere that is a pass of its own.
+            var snapshot = _updates.BeginSnapshotPass(_weights, step);
+            if (snapshot is null)
+            {
+                _updates.MeasureAndSnapshot(_weights, step);
+            }
+
+            SampleData sample;
+            try
+            {
+                long updateStep = snapshot is { Measures: true } ? snapshot.FromStep : _updates.PendingStep ?? -1;
+                sample = _collector.Collect(
+                    step,
+                    loss,
+                    _recorder?.TakeRows() ?? [],
+                    _recorder?.TakeInputCheck(),
+                    _updates.TakePending(),
+                    updateStep,
+                    WatchedParameters.LearningRates(_optimizers),
+                    _schedule.StepsPerSecond(step),
+                    snapshot);
+            }
+            finally
+            {
+                if (snapshot is not null)
+                {
+                    _updates.EndSnapshotPass(snapshot, _weights);
+                }
+            }
+
             collected = sample;
 
             _advisor.Review(sample, _parameters.Any(p => p.Parameter.requires_grad), _recorder?.TakeSilentModules() ?? []);

@@ -41,7 +41,8 @@ internal sealed class SampleCollector : IDisposable
         Tensor? updateNorms,
         long updateStep,
         IReadOnlyList<(string Name, double Value)> learningRates,
-        double stepsPerSecond)
+        double stepsPerSecond,
+        Statistics.HostKernels.SnapshotPass? snapshot = null)
     {
         try
         {
@@ -52,9 +53,11 @@ internal sealed class SampleCollector : IDisposable
             var measured = new List<(Tensor? Source, RowShape Shape, double[]? RobustRow)>();
             var parameterTensors = new List<Tensor>();
             var hasGradient = new bool[_parameters.Count];
+            var weightIndexes = new int[_parameters.Count];
             for (int i = 0; i < _parameters.Count; i++)
             {
                 var parameter = _parameters[i].Parameter;
+                weightIndexes[i] = parameterTensors.Count;
                 Measure(parameter);
                 if (parameter.grad is { } grad)
                 {
@@ -63,14 +66,21 @@ internal sealed class SampleCollector : IDisposable
                 }
             }
 
-            var parts = _parameterRows.Parts(parameterTensors);
+            // On the host the snapshot work of the update ratio rides along with the weights' pass (SnapshotPass);
+            // when it measured, its norms are this sample's update norms.
+            var parts = _parameterRows.Parts(parameterTensors, snapshot, weightIndexes);
+            double[]? fusedNorms = snapshot?.Norms;
             foreach (var activation in activations)
             {
                 measured.Add((activation.Output, activation.Shape, activation.RobustRow));
                 parts.Add(activation.FastRow);
             }
 
-            if (updateNorms is not null)
+            if (fusedNorms is not null)
+            {
+                parts.Add(RowPart.OnHost(fusedNorms));
+            }
+            else if (updateNorms is not null)
             {
                 parts.Add(RowPart.Of(updateNorms));
             }
@@ -102,7 +112,7 @@ internal sealed class SampleCollector : IDisposable
             double[] host = _transfer.Copy(parts);
             var stats = DecodeRows(host, measured);
             int offset = measured.Sum(m => StatisticsRow.FastLength(_bins, m.Shape.HasChannels));
-            return Assemble(step, stats, hasGradient, activations, host.AsSpan(offset), updateNorms is null ? null : updateStep, inputCheck is not null, loss is not null, learningRates, stepsPerSecond);
+            return Assemble(step, stats, hasGradient, activations, host.AsSpan(offset), fusedNorms is null && updateNorms is null ? null : updateStep, inputCheck is not null, loss is not null, learningRates, stepsPerSecond);
 
             void Measure(Tensor tensor)
             {

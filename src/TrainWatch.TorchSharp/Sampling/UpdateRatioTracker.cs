@@ -83,6 +83,52 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true) : IDisposable
         }
     }
 
+    /// <summary>
+    /// The sample step's snapshot work for the statistics pass to run (<see cref="SnapshotPass"/>): measuring the update
+    /// since the held snapshot and snapshotting, or only snapshotting; null when the host kernels cannot take it (not
+    /// every weight is on the CPU, or there are no host-form buffers yet), and then <see cref="MeasureAndSnapshot"/> is
+    /// the way. Follow it with <see cref="EndSnapshotPass"/>, whether or not the pass ran.
+    /// </summary>
+    public SnapshotPass? BeginSnapshotPass(IReadOnlyList<Parameter> parameters, long step)
+    {
+        if (!_hostForm || _buffers.Length != parameters.Count || !OnHost(parameters))
+        {
+            return null;
+        }
+
+        // Cleared first: the buffers are written during the pass, and a pass that fails half way must not leave them
+        // to be measured against. A parked measurement is superseded by this one (as in Measure).
+        bool measures = _holding;
+        _holding = false;
+        if (measures)
+        {
+            _pending?.Dispose();
+            _pending = null;
+        }
+
+        return new SnapshotPass(_buffers, measures, _snapshotStep, step);
+    }
+
+    /// <summary>
+    /// After the statistics pass: the snapshots it wrote are held from its step on; a pass that did not run (a weight
+    /// changed shape or dtype since its buffer was made) snapshots the usual way, and its update is not measured.
+    /// </summary>
+    public void EndSnapshotPass(SnapshotPass pass, IReadOnlyList<Parameter> parameters)
+    {
+        if (pass.Done)
+        {
+            _holding = true;
+            _snapshotStep = pass.Step;
+            FusedPasses++;
+            return;
+        }
+
+        Snapshot(parameters, pass.Step);
+    }
+
+    /// <summary>Snapshot passes run inside the statistics pass (test hook: the fused path was taken).</summary>
+    public int FusedPasses { get; private set; }
+
     private void Measure(IReadOnlyList<Parameter> parameters, long? keepAt)
     {
         // Cleared first: should anything below fail, the half-written buffers are never measured against.

@@ -46,7 +46,10 @@ internal sealed class ParameterRows : IDisposable
     /// Parts whose concatenation is the fast rows of <paramref name="tensors"/> in order: host values for the CPU
     /// tensors the host kernels reduced, tensors for the rest. Call inside a dispose scope: the tensors belong to it.
     /// </summary>
-    public List<RowPart> Parts(IReadOnlyList<Tensor> tensors)
+    /// <param name="tensors">The tensors.</param>
+    /// <param name="snapshot">The update ratio's snapshot work, run in the host kernels' pass over the weights (<see cref="HostKernels.SnapshotPass"/>); left undone unless every weight is read by the host kernels.</param>
+    /// <param name="weightIndexes">With <paramref name="snapshot"/>: the index in <paramref name="tensors"/> of each weight.</param>
+    public List<RowPart> Parts(IReadOnlyList<Tensor> tensors, HostKernels.SnapshotPass? snapshot = null, IReadOnlyList<int>? weightIndexes = null)
     {
         int rowLength = StatisticsRow.FastLength(_bins, hasChannels: false);
 
@@ -62,7 +65,9 @@ internal sealed class ParameterRows : IDisposable
 
         if (onHost.Count > 0)
         {
-            double[] block = HostKernels.HostRows.FastRows(onHost.Select(i => tensors[i]).ToList(), _bins, _histogramLimit);
+            // The weights' positions among the host tensors, when all of them are there (else the snapshot is left undone).
+            var hostIndexes = snapshot is null || weightIndexes is null || onDevice.Count > 0 ? null : weightIndexes;
+            double[] block = HostKernels.HostRows.FastRows(onHost.Select(i => tensors[i]).ToList(), _bins, _histogramLimit, hostIndexes is null ? null : snapshot, hostIndexes);
             for (int k = 0; k < onHost.Count; k++)
             {
                 blockOf[onHost[k]] = block;

@@ -14,13 +14,16 @@ namespace TrainWatch.TorchSharp.Tests.Watcher;
 public sealed class UpdateRatioTests
 {
     [Theory]
-    [InlineData(1, true)]
-    [InlineData(2, true)]
-    [InlineData(10, true)]
-    [InlineData(1, false)]
-    [InlineData(2, false)]
-    [InlineData(10, false)]
-    public void Norms_equal_a_float64_reference_at_every_interval(int every, bool hostKernels)
+    [InlineData(1, true, false)]
+    [InlineData(2, true, false)]
+    [InlineData(10, true, false)]
+    [InlineData(1, false, false)]
+    [InlineData(2, false, false)]
+    [InlineData(10, false, false)]
+    [InlineData(1, true, true)] // the snapshot work inside the statistics pass, as the watcher runs it on CPU
+    [InlineData(2, true, true)]
+    [InlineData(10, true, true)]
+    public void Norms_equal_a_float64_reference_at_every_interval(int every, bool hostKernels, bool inStatisticsPass)
     {
         manual_seed(3);
         using var model = new UpdateModel();
@@ -43,7 +46,11 @@ public sealed class UpdateRatioTests
 
             // The watcher's calls (TrainWatcher.Step and Sample), after backward and before optimizer.step().
             bool sampled = step % every == 0;
-            if (sampled)
+            if (sampled && inStatisticsPass)
+            {
+                SampleInStatisticsPass(tracker, parameters, step, actual);
+            }
+            else if (sampled)
             {
                 tracker.MeasureAndSnapshot(parameters, step);
                 Take(tracker, actual);
@@ -70,6 +77,9 @@ public sealed class UpdateRatioTests
         }
 
         Take(tracker, actual); // a measurement parked by the last unsampled step
+
+        // Positive control of the fused runs: every sample step but the first (no buffers yet) took the fused path.
+        Assert.Equal(inStatisticsPass ? (30 / every) : 0, tracker.FusedPasses);
 
         // Every sampled step but the last (no optimizer step measured after it yet) has its update.
         int expectedCount = (30 / every) + (30 % every == 0 ? 0 : 1);
@@ -194,6 +204,90 @@ public sealed class UpdateRatioTests
         }
 
         Assert.Equal(4, tracker.BufferAllocations);
+    }
+
+    [Fact]
+    public void In_the_statistics_pass_a_weight_that_changes_shape_or_dtype_skips_one_update_and_gets_a_new_buffer()
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(10);
+        using var tracker = new UpdateRatioTracker();
+        var actual = new List<(long Step, double[] Norms)>();
+        Parameter[] first = [new(randn([3, 4], generator: generator)), new(randn([6], generator: generator))];
+        SampleInStatisticsPass(tracker, first, 0, actual); // no buffers yet: the usual snapshot
+        Assert.Equal(0, tracker.FusedPasses);
+
+        // Neither buffer fits any more: the pass is not run, nothing is measured, new buffers are made.
+        Parameter[] second = [new(randn([5], generator: generator)), new(randn([6], dtype: ScalarType.Float64, generator: generator))];
+        SampleInStatisticsPass(tracker, second, 1, actual);
+        Assert.Empty(actual);
+        Assert.Equal(0, tracker.FusedPasses);
+        Assert.True(tracker.AwaitingUpdate);
+        Assert.Equal(4, tracker.BufferAllocations);
+
+        // From the new buffers on, the statistics pass measures again, against a reference.
+        var before = second.Select(p => p.detach().to(ScalarType.Float64).data<double>().ToArray()).ToArray();
+        using (no_grad())
+        {
+            second[0].add_(0.5);
+            second[1].mul_(2);
+        }
+
+        var after = second.Select(p => p.detach().to(ScalarType.Float64).data<double>().ToArray()).ToArray();
+        SampleInStatisticsPass(tracker, second, 2, actual);
+        Assert.Equal(1, tracker.FusedPasses);
+        var (step, norms) = Assert.Single(actual);
+        Assert.Equal(1, step);
+        var reference = Reference(before, after);
+        for (int n = 0; n < norms.Length; n++)
+        {
+            Assert.True(Math.Abs(norms[n] - reference[n]) <= 1e-6 * reference[n], $"norm {n}: {norms[n]} vs reference {reference[n]}");
+        }
+
+        // And the snapshot it wrote is the weights as they were: the next update is measured from there.
+        using (no_grad())
+        {
+            second[0].sub_(0.25);
+        }
+
+        SampleInStatisticsPass(tracker, second, 3, actual);
+        Assert.Equal(2, actual[^1].Step);
+        Assert.True(Math.Abs(actual[^1].Norms[0] - (0.25 * Math.Sqrt(5))) <= 1e-6, $"{actual[^1].Norms[0]}");
+        Assert.Equal(0, actual[^1].Norms[2]);
+        Assert.Equal(4, tracker.BufferAllocations);
+    }
+
+    // What TrainWatcher.Sample does on a sample step: the snapshot work inside the weights' statistics pass when the
+    // tracker offers it (else a pass of its own), then the norms this sample carries.
+    private static void SampleInStatisticsPass(UpdateRatioTracker tracker, IReadOnlyList<Parameter> parameters, long step, List<(long Step, double[] Norms)> into)
+    {
+        var snapshot = tracker.BeginSnapshotPass(parameters, step);
+        if (snapshot is null)
+        {
+            tracker.MeasureAndSnapshot(parameters, step);
+            Take(tracker, into);
+            return;
+        }
+
+        Take(tracker, into); // a measurement parked by an unsampled step since the last sample
+        var tensors = new List<Tensor>();
+        var weightIndexes = new List<int>();
+        foreach (var p in parameters)
+        {
+            weightIndexes.Add(tensors.Count);
+            tensors.Add(p);
+            if (p.grad is { } grad)
+            {
+                tensors.Add(grad);
+            }
+        }
+
+        TrainWatch.TorchSharp.Statistics.HostKernels.HostRows.FastRows(tensors, 16, snapshot: snapshot, weightIndexes: weightIndexes);
+        tracker.EndSnapshotPass(snapshot, parameters);
+        if (snapshot.Norms is { } norms)
+        {
+            into.Add((snapshot.FromStep, norms));
+        }
     }
 
     private static Dictionary<(long Step, string Name), double> WrittenRatios(bool hostKernels)

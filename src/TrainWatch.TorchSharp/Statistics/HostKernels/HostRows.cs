@@ -29,12 +29,19 @@ internal static unsafe class HostRows
     /// <param name="tensors">CPU tensors.</param>
     /// <param name="bins">Histogram buckets.</param>
     /// <param name="histogramLimit">Elements a histogram counts at most (<see cref="HistogramSampling"/>); 0 counts all.</param>
-    public static double[] FastRows(IReadOnlyList<Tensor> tensors, int bins, long histogramLimit = 0)
+    /// <param name="snapshot">The update ratio's snapshot work, run over the weights' chunks as they are read (or null).</param>
+    /// <param name="weightIndexes">With <paramref name="snapshot"/>: the index in <paramref name="tensors"/> of each weight.</param>
+    public static double[] FastRows(IReadOnlyList<Tensor> tensors, int bins, long histogramLimit = 0, SnapshotPass? snapshot = null, IReadOnlyList<int>? weightIndexes = null)
     {
         using var scope = NewDisposeScope();
         var views = tensors.Select(HostView.Of).ToArray();
         var lengths = views.Select(v => v.Length).ToArray();
-        var (moments, counts) = Reduce(views, lengths, bins, histogramLimit);
+        var companions = snapshot is null || weightIndexes is null ? null : Companions(views, snapshot, weightIndexes);
+        var (moments, counts) = Reduce(views, lengths, bins, histogramLimit, companions, snapshot?.Measures ?? false, out var updates);
+        if (companions is not null)
+        {
+            snapshot!.Complete(snapshot.Measures ? weightIndexes!.SelectMany(s => new[] { Math.Sqrt(updates[s].Update), Math.Sqrt(updates[s].Weight) }).ToArray() : null);
+        }
 
         int rowLength = StatisticsRow.FastLength(bins, hasChannels: false);
         var rows = new double[tensors.Count * rowLength];
@@ -60,7 +67,7 @@ internal static unsafe class HostRows
         using var scope = NewDisposeScope();
         var view = HostView.Of(values);
         var shape = DeviceStatistics.ShapeOf(valuesShape, unitAxis, sampleLimit);
-        var (moments, counts) = Reduce([view], [shape.SampleCount], bins, histogramLimit);
+        var (moments, counts) = Reduce([view], [shape.SampleCount], bins, histogramLimit, companions: null, measures: false, out _);
 
         double? deadUnits = null;
         if (shape.HasChannels)
@@ -96,14 +103,42 @@ internal static unsafe class HostRows
         counts.CopyTo(row[StatisticsRow.FastHistogramStart(deadUnits is not null)..]);
     }
 
+    // The snapshot of each weight as a view, by segment (null for gradients), or null when any snapshot cannot be
+    // written in place or no longer matches its weight: then the pass is not run at all.
+    private static HostView?[]? Companions(HostView[] views, SnapshotPass snapshot, IReadOnlyList<int> weightIndexes)
+    {
+        if (weightIndexes.Count != snapshot.Snapshots.Count)
+        {
+            return null;
+        }
+
+        var companions = new HostView?[views.Length];
+        for (int k = 0; k < weightIndexes.Count; k++)
+        {
+            var then = HostView.Of(snapshot.Snapshots[k]);
+            var now = views[weightIndexes[k]];
+            if (!ReferenceEquals(then.Tensor, snapshot.Snapshots[k]) || then.Length != now.Length || then.IsDouble != now.IsDouble)
+            {
+                return null;
+            }
+
+            companions[weightIndexes[k]] = then;
+        }
+
+        return companions;
+    }
+
     // Moments and bucket counts (segments × bins) of the first lengths[s] elements of each view; the counts of a
-    // segment above histogramLimit come from its strided sample, scaled to lengths[s].
-    private static (Moments[] Moments, double[] Counts) Reduce(HostView[] views, long[] lengths, int bins, long histogramLimit)
+    // segment above histogramLimit come from its strided sample, scaled to lengths[s]. A segment with a companion (a
+    // weight's snapshot, of the same length) has each chunk, just read for its moments, measured against the snapshot
+    // and written over it (measures), or only copied over it: updates[s] holds Σ(now − then)² and Σthen².
+    private static (Moments[] Moments, double[] Counts) Reduce(HostView[] views, long[] lengths, int bins, long histogramLimit, HostView?[]? companions, bool measures, out (double Update, double Weight)[] updates)
     {
         var chunks = Chunking.Split(lengths, Math.Max(MinimumChunk, 16L * UniformHistogramKernel.Tables * bins));
         long total = lengths.Sum();
 
         var chunkMoments = new Moments[chunks.Count];
+        var chunkUpdates = companions is null ? null : new (double Update, double Weight)[chunks.Count];
         Chunking.Run(chunks.Count, total, c =>
         {
             var (s, start, length) = chunks[c];
@@ -111,13 +146,29 @@ internal static unsafe class HostRows
             chunkMoments[c] = view.IsDouble
                 ? MomentsKernel.Compute(view.Doubles + start, length, view.Doubles[0])
                 : MomentsKernel.Compute(view.Floats + start, length, view.Floats[0]);
+            if (companions?[s] is { } then)
+            {
+                chunkUpdates![c] = (view.IsDouble, measures) switch
+                {
+                    (true, true) => UpdateNormKernel.ComputeAndKeep(view.Doubles + start, then.Doubles + start, length),
+                    (false, true) => UpdateNormKernel.ComputeAndKeep(view.Floats + start, then.Floats + start, length),
+                    (true, false) => Copy(view.Doubles + start, then.Doubles + start, length),
+                    (false, false) => Copy(view.Floats + start, then.Floats + start, length),
+                };
+            }
         });
 
         var moments = new Moments[views.Length];
         Array.Fill(moments, Moments.Empty);
+        updates = new (double, double)[views.Length];
         for (int c = 0; c < chunks.Count; c++)
         {
             moments[chunks[c].Segment].Add(chunkMoments[c]);
+            if (chunkUpdates is not null)
+            {
+                ref var update = ref updates[chunks[c].Segment];
+                update = (update.Update + chunkUpdates[c].Update, update.Weight + chunkUpdates[c].Weight);
+            }
         }
 
         // Scales with the device path's arithmetic, in the elements' type. A segment with a non-finite value is
@@ -200,5 +251,13 @@ internal static unsafe class HostRows
         {
             ArrayPool<int>.Shared.Return(tables);
         }
+    }
+
+    private static (double, double) Copy<T>(T* from, T* to, long length)
+        where T : unmanaged
+    {
+        long bytes = length * sizeof(T);
+        Buffer.MemoryCopy(from, to, bytes, bytes);
+        return (0, 0);
     }
 }

@@ -49,6 +49,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
     private readonly SampleSchedule _schedule;
     private readonly ForwardRecorder? _recorder;
     private readonly UpdateRatioTracker _updates;
+    private readonly SummaryTags _summaryTags = new();
     private readonly SampleCollector _collector;
     private readonly Diagnostician _diagnostician;
     private readonly AlertPublisher _publisher;
@@ -391,7 +392,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
             long totalAlerts = _alerts.Count;
 
             // Summaries are built on the writer's thread: the training thread only hands over the host data.
-            _writer!.AddDeferred(step, () => SampleSummaries.Build(sample), EstimateBytes(sample));
+            _writer!.AddDeferred(step, () => SampleSummaries.Build(sample, _summaryTags), EstimateBytes(sample));
             if (sample.Updates is { } updates)
             {
                 _writer.AddDeferred(updates.Step, () => SampleSummaries.BuildUpdates(updates), 64L * updates.Ratios.Count);

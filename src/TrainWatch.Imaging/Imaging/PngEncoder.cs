@@ -16,13 +16,31 @@ public static class PngEncoder
     public static byte[] Encode(ReadOnlySpan<byte> pixels, int width, int height, PixelFormat format)
     {
         Validate(pixels.Length, width, height, format);
+        return Encode(pixels, null, width, height, format);
+    }
+
+    /// <summary>
+    /// As <see cref="Encode(ReadOnlySpan{byte}, int, int, PixelFormat)"/> for pixels the caller holds in an array that
+    /// nothing writes to meanwhile: Gray8 and RGBA are read from it in place (pinned), not copied first — a history
+    /// picture is ~0.5 MB, so a copy of each is a large-object-heap array and, over a few hundred pictures, full
+    /// collections on the training thread.
+    /// </summary>
+    internal static byte[] EncodeArray(byte[] pixels, int width, int height, PixelFormat format)
+    {
+        Validate(pixels.Length, width, height, format);
+        return Encode(pixels, pixels, width, height, format);
+    }
+
+    // pinned: the array to hand Skia as it is (Gray8, RGBA), or null to copy from pixels.
+    private static byte[] Encode(ReadOnlySpan<byte> pixels, byte[]? pinned, int width, int height, PixelFormat format)
+    {
         byte[] buffer;
         SKColorType colorType;
         SKAlphaType alphaType;
         switch (format)
         {
             case PixelFormat.Gray8:
-                buffer = pixels.ToArray();
+                buffer = pinned ?? pixels.ToArray();
                 colorType = SKColorType.Gray8;
                 alphaType = SKAlphaType.Opaque;
                 break;
@@ -32,7 +50,7 @@ public static class PngEncoder
                 alphaType = SKAlphaType.Opaque;
                 break;
             default:
-                buffer = pixels.ToArray();
+                buffer = pinned ?? pixels.ToArray();
                 colorType = SKColorType.Rgba8888;
                 alphaType = SKAlphaType.Unpremul;
                 break;

@@ -56,7 +56,7 @@ public sealed class RgbaImage
     }
 
     /// <summary>Encodes the image as an RGBA PNG.</summary>
-    public byte[] EncodePng() => PngEncoder.Encode(_pixels, Width, Height, PixelFormat.Rgba32);
+    public byte[] EncodePng() => PngEncoder.EncodeArray(_pixels, Width, Height, PixelFormat.Rgba32);
 
     /// <summary>The buffer itself, for the renderers in this assembly that write rows in bulk.</summary>
     internal Span<byte> WritablePixels => _pixels;

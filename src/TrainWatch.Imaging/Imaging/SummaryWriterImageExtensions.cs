@@ -16,7 +16,7 @@ public static class SummaryWriterImageExtensions
         string checkedTag = SummaryTag.Validate(tag);
         PngEncoder.Validate(pixels.Length, width, height, format);
         byte[] copy = pixels.ToArray();
-        writer.AddDeferred(step, () => ImageSummary.Build(checkedTag, PngEncoder.Encode(copy, width, height, format)), copy.Length);
+        writer.AddDeferred(step, () => ImageSummary.Build(checkedTag, PngEncoder.EncodeArray(copy, width, height, format)), copy.Length);
     }
 
     /// <summary>Logs a rendered image; it is encoded as PNG on the writer thread.</summary>

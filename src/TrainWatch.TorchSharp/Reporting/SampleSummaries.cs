@@ -13,16 +13,23 @@ namespace TrainWatch.TorchSharp.Reporting;
 internal static class SampleSummaries
 {
     /// <summary>The summary of one sample step: scalars and histograms of weights, gradients and activations.</summary>
-    public static Summary Build(SampleData sample)
+    /// <param name="sample">The sample.</param>
+    /// <param name="tags">The layers' tags, kept from sample to sample (null: made for this call).</param>
+    public static Summary Build(SampleData sample, SummaryTags? tags = null)
     {
         ArgumentNullException.ThrowIfNull(sample);
+        tags ??= new SummaryTags();
         var summary = new Summary();
-        void Scalar(string tag, double value) => summary.Value.Add(ScalarSummary.ToValue(tag, value));
+        var values = summary.Value;
+
+        // Sized once: the list would otherwise double its way up to a few thousand values for a large model.
+        values.Capacity = 4 + sample.LearningRates.Count + (18 * sample.Parameters.Count) + (7 * sample.Activations.Count);
+        void Scalar(string tag, double value) => values.Add(ScalarSummary.ToValue(tag, value));
         void Histogram(string tag, TensorStats stats)
         {
             if (stats.ToHistogram() is { } data && HistogramSummary.FromBuckets(data) is { } proto)
             {
-                summary.Value.Add(HistogramSummary.ToValue(tag, proto));
+                values.Add(HistogramSummary.ToValue(tag, proto));
             }
         }
 
@@ -49,34 +56,37 @@ internal static class SampleSummaries
 
         foreach (var p in sample.Parameters)
         {
-            AddTensorScalars(summary, p.Weight, s => LayerTags.WeightStatistic(s, p.Name));
-            Histogram(LayerTags.WeightHistogram(p.Name), p.Weight);
+            var weightTags = tags.Weight(p.Name);
+            AddTensorScalars(values, p.Weight, weightTags);
+            Histogram(weightTags[SummaryTags.Histogram], p.Weight);
             if (p.Gradient is { } grad)
             {
-                AddTensorScalars(summary, grad, s => LayerTags.GradientStatistic(s, p.Name));
-                Histogram(LayerTags.GradientHistogram(p.Name), grad);
+                var gradientTags = tags.Gradient(p.Name);
+                AddTensorScalars(values, grad, gradientTags);
+                Histogram(gradientTags[SummaryTags.Histogram], grad);
             }
         }
 
         foreach (var a in sample.Activations)
         {
             var output = a.Output;
-            Scalar(LayerTags.ActivationStatistic(TensorStatistic.Mean, a.Name), output.Mean);
-            Scalar(LayerTags.ActivationStatistic(TensorStatistic.Std, a.Name), output.Std);
-            Scalar(LayerTags.ActivationStatistic(TensorStatistic.ZeroFraction, a.Name), output.ZeroFraction);
+            var outputTags = tags.Activation(a.Name);
+            Scalar(outputTags[SummaryTags.OutputMean], output.Mean);
+            Scalar(outputTags[SummaryTags.OutputStd], output.Std);
+            Scalar(outputTags[SummaryTags.OutputZeroFraction], output.ZeroFraction);
             if (output.Channels > 0)
             {
-                Scalar(LayerTags.ActivationStatistic(TensorStatistic.DeadUnits, a.Name), output.DeadChannels);
+                Scalar(outputTags[SummaryTags.OutputDeadUnits], output.DeadChannels);
             }
 
             // Counts are written only when counted: a tensor gone before its recount is known to hold NaN/±∞, no more.
             if (output.HasNonFinite && double.IsFinite(output.NaNCount))
             {
-                Scalar(LayerTags.ActivationStatistic(TensorStatistic.NaNCount, a.Name), output.NaNCount);
-                Scalar(LayerTags.ActivationStatistic(TensorStatistic.InfCount, a.Name), output.InfCount);
+                Scalar(outputTags[SummaryTags.OutputNaNCount], output.NaNCount);
+                Scalar(outputTags[SummaryTags.OutputInfCount], output.InfCount);
             }
 
-            Histogram(LayerTags.ActivationHistogram(a.Name), output);
+            Histogram(outputTags[SummaryTags.OutputHistogram], output);
         }
 
         return summary;
@@ -128,20 +138,20 @@ internal static class SampleSummaries
         return summary;
     }
 
-    private static void AddTensorScalars(Summary summary, TensorStats stats, Func<string, string> tag)
+    private static void AddTensorScalars(Google.Protobuf.Collections.RepeatedField<Summary.Types.Value> values, TensorStats stats, string[] tags)
     {
-        void Scalar(string statistic, double value) => summary.Value.Add(ScalarSummary.ToValue(tag(statistic), value));
-        Scalar(TensorStatistic.Norm, stats.Norm);
-        Scalar(TensorStatistic.Mean, stats.Mean);
-        Scalar(TensorStatistic.Std, stats.Std);
+        void Scalar(int tag, double value) => values.Add(ScalarSummary.ToValue(tags[tag], value));
+        Scalar(SummaryTags.Norm, stats.Norm);
+        Scalar(SummaryTags.Mean, stats.Mean);
+        Scalar(SummaryTags.Std, stats.Std);
         if (stats.Finite > 0)
         {
-            Scalar(TensorStatistic.Min, stats.Min);
-            Scalar(TensorStatistic.Max, stats.Max);
+            Scalar(SummaryTags.Min, stats.Min);
+            Scalar(SummaryTags.Max, stats.Max);
         }
 
-        Scalar(TensorStatistic.ZeroFraction, stats.ZeroFraction);
-        Scalar(TensorStatistic.NaNCount, stats.NaNCount);
-        Scalar(TensorStatistic.InfCount, stats.InfCount);
+        Scalar(SummaryTags.ZeroFraction, stats.ZeroFraction);
+        Scalar(SummaryTags.NaNCount, stats.NaNCount);
+        Scalar(SummaryTags.InfCount, stats.InfCount);
     }
 }

@@ -22,6 +22,9 @@ internal sealed class SampleCollector : IDisposable
     private readonly HostTransfer _transfer;
     private readonly ParameterRows _parameterRows;
 
+    // The packed sample, reused: nothing decoded from it keeps a reference (TensorStats copy what they need).
+    private double[] _packed = [];
+
     public SampleCollector(IReadOnlyList<(string Name, Parameter Parameter)> parameters, int bins, HostTransfer transfer, bool hostKernels = true, long histogramLimit = 0)
     {
         _parameters = parameters;
@@ -109,7 +112,8 @@ internal sealed class SampleCollector : IDisposable
                 loss = null;
             }
 
-            double[] host = _transfer.Copy(parts);
+            double[] host = _transfer.Copy(parts, _packed);
+            _packed = host;
             var stats = DecodeRows(host, measured);
             int offset = measured.Sum(m => StatisticsRow.FastLength(_bins, m.Shape.HasChannels));
             return Assemble(step, stats, hasGradient, activations, host.AsSpan(offset), fusedNorms is null && updateNorms is null ? null : updateStep, inputCheck is not null, loss is not null, learningRates, stepsPerSecond);

@@ -28,11 +28,16 @@ internal sealed class HostTransfer
     /// other devices moved to the first one's device (device-to-device moves are asynchronous) and copied to the host
     /// together, once.
     /// </summary>
-    public double[] Copy(IReadOnlyList<RowPart> parts)
+    /// <param name="parts">The parts.</param>
+    /// <param name="into">
+    /// An array to pack into when it is long enough (a caller's buffer kept from sample to sample, so that a large
+    /// model's packing is not a large-object-heap array every sample step); the array returned may then be longer.
+    /// </param>
+    public double[] Copy(IReadOnlyList<RowPart> parts, double[]? into = null)
     {
         if (parts.Count == 0)
         {
-            return [];
+            return into ?? [];
         }
 
         using var _ = no_grad();
@@ -56,7 +61,8 @@ internal sealed class HostTransfer
             }
         }
 
-        var host = new double[lengths.Sum()];
+        long needed = lengths.Sum();
+        var host = into is not null && into.Length >= needed ? into : new double[needed];
         double[] copied = [];
         if (onDevice is not null)
         {

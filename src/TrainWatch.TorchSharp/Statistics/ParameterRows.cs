@@ -26,6 +26,10 @@ internal sealed class ParameterRows : IDisposable
     private readonly long _histogramLimit;
     private readonly Dictionary<string, SegmentLayout> _layouts = [];
 
+    // The host kernels' rows, reused: the parts Parts returns point into it until the caller has packed them (before
+    // its next call), and for a model of a few hundred tensors a fresh array would be a large object every sample.
+    private double[] _hostRows = [];
+
     /// <param name="bins">Histogram buckets.</param>
     /// <param name="hostKernels">Reduce CPU tensors with the host kernels (false: with libtorch ops, as on a GPU).</param>
     /// <param name="histogramLimit">Elements a histogram counts at most (<see cref="HistogramSampling"/>); 0 counts all.</param>
@@ -45,6 +49,7 @@ internal sealed class ParameterRows : IDisposable
     /// <summary>
     /// Parts whose concatenation is the fast rows of <paramref name="tensors"/> in order: host values for the CPU
     /// tensors the host kernels reduced, tensors for the rest. Call inside a dispose scope: the tensors belong to it.
+    /// The host values live in a buffer the next call reuses: pack (or copy) them before calling again.
     /// </summary>
     /// <param name="tensors">The tensors.</param>
     /// <param name="snapshot">The update ratio's snapshot work, run in the host kernels' pass over the weights (<see cref="HostKernels.SnapshotPass"/>); left undone unless every weight is read by the host kernels.</param>
@@ -67,7 +72,8 @@ internal sealed class ParameterRows : IDisposable
         {
             // The weights' positions among the host tensors, when all of them are there (else the snapshot is left undone).
             var hostIndexes = snapshot is null || weightIndexes is null || onDevice.Count > 0 ? null : weightIndexes;
-            double[] block = HostKernels.HostRows.FastRows(onHost.Select(i => tensors[i]).ToList(), _bins, _histogramLimit, hostIndexes is null ? null : snapshot, hostIndexes);
+            double[] block = HostKernels.HostRows.FastRows(onHost.Select(i => tensors[i]).ToList(), _bins, _histogramLimit, hostIndexes is null ? null : snapshot, hostIndexes, _hostRows);
+            _hostRows = block;
             for (int k = 0; k < onHost.Count; k++)
             {
                 blockOf[onHost[k]] = block;

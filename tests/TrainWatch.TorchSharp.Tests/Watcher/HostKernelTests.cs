@@ -119,6 +119,26 @@ public sealed class HostKernelTests
     }
 
     [Fact]
+    public void Reused_row_and_packing_buffers_give_each_sample_its_own_values()
+    {
+        // ParameterRows and the collector keep their host buffers from sample to sample: growing, shrinking and growing
+        // again, each packing must hold exactly the rows a fresh computation gives, nothing left from the one before.
+        using var scope = NewDisposeScope();
+        var generator = new Generator(31);
+        using var rows = new ParameterRows(16);
+        var transfer = new HostTransfer();
+        double[] packed = [];
+        foreach (int count in new[] { 5, 2, 7 })
+        {
+            var tensors = Enumerable.Range(0, count).Select(i => randn([100 + (37 * i)], generator: generator).mul_(i + 1)).ToArray();
+            packed = transfer.Copy(rows.Parts(tensors), packed);
+            var expected = HostRows.FastRows(tensors, 16);
+            Assert.True(packed.Length >= expected.Length);
+            Assert.Equal(expected, packed.AsSpan(0, expected.Length).ToArray());
+        }
+    }
+
+    [Fact]
     public void A_non_finite_value_sends_only_its_own_tensor_to_the_robust_row()
     {
         using var scope = NewDisposeScope();

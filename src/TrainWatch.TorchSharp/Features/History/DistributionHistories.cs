@@ -15,8 +15,10 @@ namespace TrainWatch.TorchSharp.Features.History;
 internal sealed class DistributionHistories
 {
     private readonly HistoryOptions _options;
-    private readonly Dictionary<string, (BucketHistory History, SymLogBuckets Buckets)> _histories = new(StringComparer.Ordinal);
-    private readonly List<string> _order = []; // tags in the order first seen: the pictures are written in a stable order
+    // Keyed by layer name, one map per kind, so that a sample step makes no tag strings; the tag is made once.
+    private readonly Dictionary<string, (string Tag, BucketHistory History, SymLogBuckets Buckets)> _activations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Tag, BucketHistory History, SymLogBuckets Buckets)> _gradients = new(StringComparer.Ordinal);
+    private readonly List<(string Tag, BucketHistory History, SymLogBuckets Buckets)> _order = []; // in the order first seen: the pictures are written in a stable order
     private readonly object _lock = new();
 
     public DistributionHistories(HistoryOptions options)
@@ -33,7 +35,7 @@ internal sealed class DistributionHistories
             {
                 foreach (var activation in sample.Activations)
                 {
-                    Add(LayerTags.ActivationHistory(activation.Name), _options.ActivationBuckets, sample.Step, activation.Output);
+                    Add(_activations, activation.Name, LayerTags.ActivationHistory, _options.ActivationBuckets, sample.Step, activation.Output);
                 }
             }
 
@@ -43,7 +45,7 @@ internal sealed class DistributionHistories
                 {
                     if (parameter.Gradient is { } gradient)
                     {
-                        Add(LayerTags.GradientHistory(parameter.Name), _options.GradientBuckets, sample.Step, gradient);
+                        Add(_gradients, parameter.Name, LayerTags.GradientHistory, _options.GradientBuckets, sample.Step, gradient);
                     }
                 }
             }
@@ -61,9 +63,8 @@ internal sealed class DistributionHistories
             }
 
             var summary = new Summary();
-            foreach (string tag in _order)
+            foreach (var (tag, history, buckets) in _order)
             {
-                var (history, buckets) = _histories[tag];
                 var image = HistoryImage.Render(history, buckets.AxisLabels());
                 summary.Value.Add(ImageSummary.FromPng(tag, image.EncodePng()));
             }
@@ -72,13 +73,13 @@ internal sealed class DistributionHistories
         }
     }
 
-    private void Add(string tag, SymLogBuckets buckets, long step, TensorStats stats)
+    private void Add(Dictionary<string, (string Tag, BucketHistory History, SymLogBuckets Buckets)> histories, string name, Func<string, string> tagOf, SymLogBuckets buckets, long step, TensorStats stats)
     {
-        if (!_histories.TryGetValue(tag, out var entry))
+        if (!histories.TryGetValue(name, out var entry))
         {
-            entry = (new BucketHistory(buckets.Count, _options.MaxColumns), buckets);
-            _histories.Add(tag, entry);
-            _order.Add(tag);
+            entry = (tagOf(name), new BucketHistory(buckets.Count, _options.MaxColumns), buckets);
+            histories.Add(name, entry);
+            _order.Add(entry);
         }
 
         // A tensor with no finite value has no histogram: all it contributes is its non-finite count.

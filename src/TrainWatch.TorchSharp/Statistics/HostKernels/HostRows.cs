@@ -31,7 +31,12 @@ internal static unsafe class HostRows
     /// <param name="histogramLimit">Elements a histogram counts at most (<see cref="HistogramSampling"/>); 0 counts all.</param>
     /// <param name="snapshot">The update ratio's snapshot work, run over the weights' chunks as they are read (or null).</param>
     /// <param name="weightIndexes">With <paramref name="snapshot"/>: the index in <paramref name="tensors"/> of each weight.</param>
-    public static double[] FastRows(IReadOnlyList<Tensor> tensors, int bins, long histogramLimit = 0, SnapshotPass? snapshot = null, IReadOnlyList<int>? weightIndexes = null)
+    /// <param name="into">
+    /// An array to write the rows into when it is long enough (a caller's buffer, kept from sample to sample: for a
+    /// model of a few hundred tensors the rows are a large-object-heap array, and one a sample step means a full
+    /// collection every few steps); the array returned may then be longer than the rows.
+    /// </param>
+    public static double[] FastRows(IReadOnlyList<Tensor> tensors, int bins, long histogramLimit = 0, SnapshotPass? snapshot = null, IReadOnlyList<int>? weightIndexes = null, double[]? into = null)
     {
         using var scope = NewDisposeScope();
         var views = tensors.Select(HostView.Of).ToArray();
@@ -44,12 +49,13 @@ internal static unsafe class HostRows
         }
 
         int rowLength = StatisticsRow.FastLength(bins, hasChannels: false);
-        var rows = new double[tensors.Count * rowLength];
+        var rows = into is not null && into.Length >= tensors.Count * rowLength ? into : new double[tensors.Count * rowLength];
         for (int s = 0; s < views.Length; s++)
         {
             Write(rows.AsSpan(s * rowLength, rowLength), views[s].First, moments[s], deadUnits: null, counts.AsSpan(s * bins, bins));
         }
 
+        ArrayPool<double>.Shared.Return(counts);
         return rows;
     }
 
@@ -81,7 +87,8 @@ internal static unsafe class HostRows
         }
 
         var row = new double[StatisticsRow.FastLength(bins, shape.HasChannels)];
-        Write(row, view.First, moments[0], deadUnits, counts);
+        Write(row, view.First, moments[0], deadUnits, counts.AsSpan(0, bins));
+        ArrayPool<double>.Shared.Return(counts);
         return row;
     }
 
@@ -128,8 +135,9 @@ internal static unsafe class HostRows
         return companions;
     }
 
-    // Moments and bucket counts (segments × bins) of the first lengths[s] elements of each view; the counts of a
-    // segment above histogramLimit come from its strided sample, scaled to lengths[s]. A segment with a companion (a
+    // Moments and bucket counts (segments × bins, in a pooled array at least that long, which the caller returns) of
+    // the first lengths[s] elements of each view; the counts of a segment above histogramLimit come from its strided
+    // sample, scaled to lengths[s]. A segment with a companion (a
     // weight's snapshot, of the same length) has each chunk, just read for its moments, measured against the snapshot
     // and written over it (measures), or only copied over it: updates[s] holds Σ(now − then)² and Σthen².
     private static (Moments[] Moments, double[] Counts) Reduce(HostView[] views, long[] lengths, int bins, long histogramLimit, HostView?[]? companions, bool measures, out (double Update, double Weight)[] updates)
@@ -223,7 +231,8 @@ internal static unsafe class HostRows
                 }
             });
 
-            var histograms = new double[views.Length * bins];
+            var histograms = ArrayPool<double>.Shared.Rent(views.Length * bins);
+            histograms.AsSpan(0, views.Length * bins).Clear();
             for (int c = 0; c < chunks.Count; c++)
             {
                 var histogram = histograms.AsSpan(chunks[c].Segment * bins, bins);

@@ -31,11 +31,12 @@ public static class HeadToHeadRunner
         - **Histograms of a CPU tensor** (≥ 10×, met): the watcher's host kernels (`Statistics/HostKernels`) read the
           tensor's memory in place — one vectorised pass for the sums, min, max and zeros, one for the 64 buckets — on
           both cores, instead of libtorch's `histc`, which runs single-threaded at ~5 ns per element. The watcher's
-          default counts the buckets of a tensor above `WatchOptions.HistogramSampleLimit` (2^18 elements) from every
-          k-th element (k the smallest odd prime ≥ n / 2^18, so at most 2^18 are counted) and scales them to the
-          element count; sums, min, max, zeros and NaN/Inf counts stay exact over every element. A bucket's share is
-          then off by about √(p(1 − p)/m) for m counted elements (≤ 0.1 % at m = 2^18), except for values that repeat
-          with the stride's own period, which have no bound (docs/design.md; tested against exact counts).
+          default counts the buckets of a tensor above `WatchOptions.HistogramSampleLimit` (2^14 = 16,384 elements
+          since issue 26; 2^18 before) from every k-th element (k the smallest odd prime ≥ n / 2^14, so at most 2^14
+          are counted) and scales them to the element count; sums, min, max, zeros and NaN/Inf counts stay exact over
+          every element. A bucket's share is then off by about √(p(1 − p)/m) for m counted elements (≤ 0.39 % at
+          m = 2^14, ≤ 0.68 % at the smallest sample), except for values that repeat with the stride's own period, which
+          have no bound (docs/design.md; tested against exact counts, and `trainwatch diff` at this limit).
         - **From a host span** (≥ 10×, met): the bucket index of TensorBoard's exponential edges comes from a table
           indexed by the value's top bits with one correction against the edge table; statistics are vectorised and
           spans of 256K values or more are split over the pool (`SpanHistogramBenchmarks`: ~2–3 ns per element, from
@@ -45,32 +46,47 @@ public static class HeadToHeadRunner
           (`EverySteps`), so "all default features" costs about what statistics cost. Statistics alone at every = 1:
           +6.7 %, +13.1 % and +6.9 % in three full runs on 2026-12-06, the middle one on a noisy machine (target ≤ 10 %;
           +14 % before issue 26's changes).
-        - **One sample step against the floor** (target ≤ 3×; 5.9–6.1× in three runs on 2026-12-06, 4–7× before, 18–31× before issue 17): the floor is one `sum` per
-          tensor, which libtorch runs on both cores at memory speed (~0.05–0.1 ns per element once in cache). The host
-          kernels' first pass costs about as much (compare-and-select min/max; `Vector.Min` follows IEEE 754 on
-          .NET 9+ and cost half the pass). The second pass is the bucket count: a load–increment–store per element,
-          into one table per vector lane, that stays scalar because AVX2 has no scatter — 0.8–1.3 ns per element per
-          core (`FastRowBenchmarks`, "pass 2 alone"), 10–20× a `sum`, and the rest of the gap. A faster exact count
-          was tried: two elements' buckets as one index into a bins² table, halving the increments — 0.57 against
-          0.94 ns per element on one thread, still twice the first pass, so not kept. Instead, above 2^18 elements the
-          second pass counts the strided sample described above, so for large tensors it no longer outweighs the first.
-          Below 2M elements both passes stay on the training thread: waking pool threads cost more than the second core
-          saved (traced).
+        - **One sample step against the floor** (target ≤ 3×; 5.9–6.1× in three runs on 2026-12-06 before the
+          changes below, 18–31× before issue 17): the floor is one `sum` per tensor, which libtorch runs on both cores
+          at memory speed (~0.05–0.1 ns per element once in cache). The host kernels' first pass (moments, min, max,
+          zeros) now runs at ~0.105 ns per element on one core in cache, from 0.145: min and max are one native
+          `vminps`/`vmaxps` each (`Vector.Min` follows IEEE 754 on .NET 9+ and cost half the pass; a compare and select
+          is two instructions), zeros are counted by subtracting the comparison masks as integers, and the squares are
+          fused multiply-adds. The second pass is the bucket count: a load–increment–store per element, into one table
+          per vector lane, that stays scalar because AVX2 has no scatter — 0.8–1.3 ns per element per core
+          (`FastRowBenchmarks`, "pass 2 alone"), 10–20× a `sum`. A faster exact count was tried: two elements' buckets
+          as one index into a bins² table, halving the increments — 0.57 against 0.94 ns per element on one thread,
+          still twice the first pass, so not kept. Instead, above 2^14 elements the second pass counts the strided
+          sample described above, so for every tensor above that size it costs at most about what the first pass costs
+          for 16K elements. Combining each chunk's per-lane count tables had used `k % bins` per slot — an integer
+          division, ~0.5 µs per chunk — which cost 4 ms a sample step on the 50M model; it is now a nested loop, and a
+          run shorter than one kernel block clears and combines one table, not eight. Below 2M elements both passes
+          stay on the training thread: waking pool threads cost more than the second core saved (traced).
         - **As the model grows** (targets ≤ 3× the floor at every size, ≤ 1 % at every = 100, ≤ 3 % for the small
           autoencoder at every = 10): two tables, the cost of one sample step and the overhead measured at every = 1, 10
           and 100 (a watched run at that interval against the plain run of the same round; at every = 100 one sample step
-          falls in 100 timed steps, so this machine's noise is as large as the target). The statistics alone are
-          1.9–5.6× the floor at every size (2026-12-06). The sample step is 4–27× the floor because of fixed costs per sample and per
-          module call, which weigh most on the smallest models: on the 8-module autoencoder it is 0.5–0.7 ms (from ~9 ms with
-          default options when issue 26 was filed), on the transformer block 1.2–1.9 ms. What issue 26 changed: the hooks
-          reduce each output in place with host kernels (saturation and the input's NaN/±∞ too; shapes read once; CPU
-          rows stay host arrays until the one packing), the update ratio reuses one snapshot buffer per weight and, at
-          every = 1, measures and snapshots in one pass, and the alert rules keep their windows sorted instead of
-          sorting at every sample. Activations are still reduced inside the hook, not at `Step`: a later in-place op
-          (`ReLU(inplace: true)`) rewrites a kept output, and TorchSharp's `Sequential` disposes intermediate outputs,
-          so a reference kept until `Step` measures the wrong values or none. What remains per sample: the rules and the
-          summaries, both on the training thread (summaries must be: docs/reliability.md), and libtorch's dispatch per
-          module call.
+          falls in 100 timed steps, so this machine's noise is as large as the target). The sample step is the
+          statistics pass plus what every sample pays per tensor and per module call: the update ratio, the rules, the
+          summaries and the histories, all on the training thread (summaries must be: docs/reliability.md), and the
+          forward hooks. What issue 26 changed, in order: the hooks reduce each output in place with host kernels
+          (saturation and the input's NaN/±∞ too; shapes read once); the alert rules keep their windows sorted; the
+          update ratio's snapshot is a reused buffer and, on CPU, its work rides in the weights' statistics pass
+          (`SnapshotPass`: each chunk of a weight, just read for its moments, is measured against its snapshot and
+          written over it, or only copied when no snapshot is held), so a sample step reads each weight once; the
+          histogram limit is 2^14, and batches on the device path sample as single rows do, so that lowering it does not
+          unbatch a GPU model's tensors; hooks stay registered while consecutive steps are sampled (TorchSharp makes a
+          GUID string per registration: ~3 µs a module); and the training thread allocates less per sample (tags made
+          once per layer, the summary's value list sized once, host rows, counts and the packed sample in reused
+          buffers: for a model of a few hundred tensors these were large-object-heap arrays, a full collection every
+          few sample steps). What remains: on the smallest models, fixed costs per tensor and per module call (P/Invokes
+          for shapes and storage, protobuf values, the rules), ~0.3–0.5 ms a sample against a floor of 30–110 µs; on
+          the large ones, memory traffic — the statistics pass reads every weight and gradient and the snapshot, and
+          writes the snapshot: about twice what the floor reads. On these 2 cores, libtorch's OpenMP worker also keeps
+          spinning for a while after backward and takes the second core from the pass's pool thread: with libtorch at
+          one thread the 8.5M MLP's sample step measured 6.5 against 8.7 ms at two. Activations are still reduced
+          inside the hook, not at `Step`: a later in-place op (`ReLU(inplace: true)`) rewrites a kept output, and
+          TorchSharp's `Sequential` disposes intermediate outputs, so a reference kept until `Step` measures the wrong
+          values or none.
 
         """;
 
@@ -105,7 +121,8 @@ public static class HeadToHeadRunner
           and shapes read once (`InputCheck` 2.0 → 0.25 % of the run, `Saturation` 2.0 → 0.1 %); `watch.Step` on a
           sampled step from 0.58 to 0.44 ms (median of 5 pairs) with the reused snapshot buffers and the rules' sorted
           windows (`Diagnostician.Examine` 4.1–4.9 → 1.6–1.8 %). Registering and removing the autoencoder's 18 hooks
-          costs 10–13 µs a sampled step, so hooks stay registered only for the sampled step.
+          costs 10–13 µs a sampled step, so hooks stay registered only for the sampled step (and, since, for the next one
+          when it is sampled too: at every = 1 they are registered once).
         - **The scalar path, compiled optimised at once** (`EventFileWriter.WriteScalar` and what it reaches): 10,000 scalars,
           records only, measured 5–10 ms in a process's first rounds (tier-0 code), ~2–3 ms once tiered up or with
           `DOTNET_TieredCompilation=0`, and 2.8–4.9 ms from the first round with `AggressiveOptimization` (medians of

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using TrainWatch.RunFormat;
 
 namespace TrainWatch.TorchSharp.Reporting;
@@ -22,10 +23,10 @@ internal sealed class SummaryTags
     private static readonly string[] s_outputStatistics =
         [TensorStatistic.Mean, TensorStatistic.Std, TensorStatistic.ZeroFraction, TensorStatistic.DeadUnits, TensorStatistic.NaNCount, TensorStatistic.InfCount];
 
-    private readonly Dictionary<string, string[]> _weights = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string[]> _gradients = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string[]> _activations = new(StringComparer.Ordinal);
-    private readonly object _lock = new();
+    // Read without a lock (the training thread builds summaries; any thread may): a layer's tags are made once.
+    private readonly ConcurrentDictionary<string, string[]> _weights = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string[]> _gradients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string[]> _activations = new(StringComparer.Ordinal);
 
     /// <summary>A weight's statistic tags, then its histogram's (indexes: <see cref="Norm"/> … <see cref="Histogram"/>).</summary>
     public string[] Weight(string parameter) => Get(_weights, parameter, static p =>
@@ -39,17 +40,6 @@ internal sealed class SummaryTags
     public string[] Activation(string output) => Get(_activations, output, static o =>
         [.. s_outputStatistics.Select(s => LayerTags.ActivationStatistic(s, o)), LayerTags.ActivationHistogram(o)]);
 
-    private string[] Get(Dictionary<string, string[]> cache, string name, Func<string, string[]> make)
-    {
-        lock (_lock)
-        {
-            if (!cache.TryGetValue(name, out var tags))
-            {
-                tags = make(name);
-                cache.Add(name, tags);
-            }
-
-            return tags;
-        }
-    }
+    private static string[] Get(ConcurrentDictionary<string, string[]> cache, string name, Func<string, string[]> make) =>
+        cache.TryGetValue(name, out var tags) ? tags : cache.GetOrAdd(name, make);
 }

@@ -25,10 +25,14 @@ internal sealed class StepOrderMonitor(WriterErrorReporter reporter)
         }
 
         // By index: RepeatedField's enumerator is an object, and the writer thread must allocate nothing (issue 27).
+        // One lock for the whole event: a sample step's summary holds thousands of values.
         var values = evt.Summary.Value;
-        for (int i = 0; i < values.Count; i++)
+        lock (_lastStepByTag)
         {
-            Observe(values[i].Tag, evt.Step);
+            for (int i = 0; i < values.Count; i++)
+            {
+                ObserveLocked(values[i].Tag, evt.Step);
+            }
         }
     }
 

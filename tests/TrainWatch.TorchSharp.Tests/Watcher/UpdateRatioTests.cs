@@ -185,23 +185,11 @@ public sealed class UpdateRatioTests
         Assert.Equal(4, tracker.BufferAllocations);
 
         // From the new buffers on, updates are measured again: against a reference, with no further allocation.
-        var before = second.Select(p => p.detach().to(ScalarType.Float64).data<double>().ToArray()).ToArray();
-        using (no_grad())
-        {
-            second[0].add_(0.5);
-            second[1].mul_(2);
-        }
-
-        var after = second.Select(p => p.detach().to(ScalarType.Float64).data<double>().ToArray()).ToArray();
+        var reference = Step(second);
         tracker.MeasureAndSnapshot(second, 2);
         Assert.Equal(1, tracker.PendingStep);
         using var pending = tracker.TakePending()!;
-        var norms = pending.data<double>().ToArray();
-        var reference = Reference(before, after);
-        for (int n = 0; n < norms.Length; n++)
-        {
-            Assert.True(Math.Abs(norms[n] - reference[n]) <= 1e-6 * reference[n], $"norm {n}: {norms[n]} vs reference {reference[n]}");
-        }
+        AssertNear(reference, pending.data<double>().ToArray());
 
         Assert.Equal(4, tracker.BufferAllocations);
     }
@@ -226,23 +214,12 @@ public sealed class UpdateRatioTests
         Assert.Equal(4, tracker.BufferAllocations);
 
         // From the new buffers on, the statistics pass measures again, against a reference.
-        var before = second.Select(p => p.detach().to(ScalarType.Float64).data<double>().ToArray()).ToArray();
-        using (no_grad())
-        {
-            second[0].add_(0.5);
-            second[1].mul_(2);
-        }
-
-        var after = second.Select(p => p.detach().to(ScalarType.Float64).data<double>().ToArray()).ToArray();
+        var reference = Step(second);
         SampleInStatisticsPass(tracker, second, 2, actual);
         Assert.Equal(1, tracker.FusedPasses);
         var (step, norms) = Assert.Single(actual);
         Assert.Equal(1, step);
-        var reference = Reference(before, after);
-        for (int n = 0; n < norms.Length; n++)
-        {
-            Assert.True(Math.Abs(norms[n] - reference[n]) <= 1e-6 * reference[n], $"norm {n}: {norms[n]} vs reference {reference[n]}");
-        }
+        AssertNear(reference, norms);
 
         // And the snapshot it wrote is the weights as they were: the next update is measured from there.
         using (no_grad())
@@ -255,6 +232,28 @@ public sealed class UpdateRatioTests
         Assert.True(Math.Abs(actual[^1].Norms[0] - (0.25 * Math.Sqrt(5))) <= 1e-6, $"{actual[^1].Norms[0]}");
         Assert.Equal(0, actual[^1].Norms[2]);
         Assert.Equal(4, tracker.BufferAllocations);
+    }
+
+    // An "optimizer step" of the two weights of the shape-change tests, and the float64 reference norms of it.
+    private static double[] Step(Parameter[] weights)
+    {
+        var before = Float64(weights);
+        using (no_grad())
+        {
+            weights[0].add_(0.5);
+            weights[1].mul_(2);
+        }
+
+        return Reference(before, Float64(weights));
+    }
+
+    private static void AssertNear(double[] reference, double[] norms)
+    {
+        Assert.Equal(reference.Length, norms.Length);
+        for (int n = 0; n < norms.Length; n++)
+        {
+            Assert.True(Math.Abs(norms[n] - reference[n]) <= 1e-6 * reference[n], $"norm {n}: {norms[n]} vs reference {reference[n]}");
+        }
     }
 
     // What TrainWatcher.Sample does on a sample step: the snapshot work inside the weights' statistics pass when the

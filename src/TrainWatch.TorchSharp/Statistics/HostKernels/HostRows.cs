@@ -137,9 +137,9 @@ internal static unsafe class HostRows
 
     // Moments and bucket counts (segments × bins, in a pooled array at least that long, which the caller returns) of
     // the first lengths[s] elements of each view; the counts of a segment above histogramLimit come from its strided
-    // sample, scaled to lengths[s]. A segment with a companion (a
-    // weight's snapshot, of the same length) has each chunk, just read for its moments, measured against the snapshot
-    // and written over it (measures), or only copied over it: updates[s] holds Σ(now − then)² and Σthen².
+    // sample, scaled to lengths[s]. A segment with a companion (a weight's snapshot, of the same length) has each
+    // chunk, just read for its moments, measured against the snapshot and written over it (measures), or only copied
+    // over it: updates[s] holds Σ(now − then)² and Σthen².
     private static (Moments[] Moments, double[] Counts) Reduce(HostView[] views, long[] lengths, int bins, long histogramLimit, HostView?[]? companions, bool measures, out (double Update, double Weight)[] updates)
     {
         var chunks = Chunking.Split(lengths, Math.Max(MinimumChunk, 16L * UniformHistogramKernel.Tables * bins));

@@ -10,7 +10,8 @@ namespace TrainWatch.TorchSharp.Sampling;
 /// it copies each weight into a snapshot buffer; at the next call it reduces ‖w_now − w_then‖ and ‖w_then‖ on the
 /// device and parks the two numbers there until the next sample step's single host copy carries them. CPU weights are
 /// measured in place by the host kernels (one pass over both copies instead of a difference, float64 copies and two
-/// reductions), and when the next snapshot is due at once (sampled every step) that same pass writes it.
+/// reductions); at a sample step that work rides in the weights' statistics pass, which also writes the next snapshot
+/// (<see cref="BeginSnapshotPass"/>).
 /// </summary>
 /// <remarks>
 /// Memory: the buffers hold one copy of every watched weight for as long as the watcher lives (allocated at the
@@ -141,7 +142,7 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true) : IDisposable
             // The host kernels check sizes and dtypes as they read the weights: no shape is asked of libtorch here.
             if (host)
             {
-                if (_hostForm && _buffers.Length == parameters.Count && HostUpdateNorms.Compute(parameters, _buffers, keepNow: keepAt is not null) is { } host64)
+                if (_hostForm && _buffers.Length == parameters.Count && HostUpdateNorms.Compute(parameters, _buffers) is { } host64)
                 {
                     norms = tensor(host64);
                 }
@@ -168,15 +169,13 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true) : IDisposable
             }
         }
 
-        if (norms is null)
+        // Without norms a weight changed shape, dtype or device since the snapshot: this update cannot be measured. On
+        // the host the next snapshot is then a copy of its own (the watcher's sample steps take BeginSnapshotPass).
+        if (keepAt is { } next && (norms is null || host))
         {
-            // A weight changed shape, dtype or device since the snapshot: this update cannot be measured.
-            if (keepAt is { } next)
-            {
-                Snapshot(parameters, next);
-            }
+            Snapshot(parameters, next);
         }
-        else if (keepAt is { } step)
+        else if (norms is not null && keepAt is { } step)
         {
             _holding = true;
             _snapshotStep = step;

@@ -4,8 +4,8 @@ namespace TrainWatch.TorchSharp.Statistics.HostKernels;
 
 /// <summary>
 /// The update ratio's norms (‖w_now − w_then‖, ‖w_then‖ per weight) of CPU weights, read in place by
-/// <see cref="UpdateNormKernel"/> over chunks of all weights on every core; optionally writing w_now over w_then in
-/// the same pass (the next update's snapshot).
+/// <see cref="UpdateNormKernel"/> over chunks of all weights on every core. (At a sample step the weights' statistics
+/// pass does this work instead, writing the next snapshot as it goes: <see cref="SnapshotPass"/>.)
 /// </summary>
 internal static unsafe class HostUpdateNorms
 {
@@ -13,11 +13,9 @@ internal static unsafe class HostUpdateNorms
 
     /// <summary>
     /// [‖now₀ − then₀‖, ‖then₀‖, ‖now₁ − then₁‖, …]; null, with nothing read or written, when a pair differs in its
-    /// number of elements or in float64 against float32 (a weight that changed since its snapshot). With
-    /// <paramref name="keepNow"/>, each <c>then</c> tensor is overwritten with its <c>now</c>: it must be what
-    /// <see cref="HostView"/> reads in place (contiguous float32 or float64), else null too.
+    /// number of elements or in float64 against float32 (a weight that changed since its snapshot).
     /// </summary>
-    public static double[]? Compute(IReadOnlyList<Tensor> now, IReadOnlyList<Tensor> then, bool keepNow = false)
+    public static double[]? Compute(IReadOnlyList<Tensor> now, IReadOnlyList<Tensor> then)
     {
         using var scope = NewDisposeScope();
         var nowViews = new HostView[now.Count];
@@ -28,9 +26,7 @@ internal static unsafe class HostUpdateNorms
         {
             nowViews[t] = HostView.Of(now[t]);
             thenViews[t] = HostView.Of(then[t]);
-            // Written in place only: a converted copy of the snapshot would take the new weights and be dropped.
-            if (nowViews[t].Length != thenViews[t].Length || nowViews[t].IsDouble != thenViews[t].IsDouble
-                || (keepNow && !ReferenceEquals(thenViews[t].Tensor, then[t])))
+            if (nowViews[t].Length != thenViews[t].Length || nowViews[t].IsDouble != thenViews[t].IsDouble)
             {
                 return null;
             }
@@ -44,13 +40,9 @@ internal static unsafe class HostUpdateNorms
         Chunking.Run(chunks.Count, total, c =>
         {
             var (t, start, length) = chunks[c];
-            partial[c] = (nowViews[t].IsDouble, keepNow) switch
-            {
-                (true, false) => UpdateNormKernel.Compute(nowViews[t].Doubles + start, thenViews[t].Doubles + start, length),
-                (true, true) => UpdateNormKernel.ComputeAndKeep(nowViews[t].Doubles + start, thenViews[t].Doubles + start, length),
-                (false, false) => UpdateNormKernel.Compute(nowViews[t].Floats + start, thenViews[t].Floats + start, length),
-                (false, true) => UpdateNormKernel.ComputeAndKeep(nowViews[t].Floats + start, thenViews[t].Floats + start, length),
-            };
+            partial[c] = nowViews[t].IsDouble
+                ? UpdateNormKernel.Compute(nowViews[t].Doubles + start, thenViews[t].Doubles + start, length)
+                : UpdateNormKernel.Compute(nowViews[t].Floats + start, thenViews[t].Floats + start, length);
         });
 
         var sums = new double[2 * nowViews.Length];

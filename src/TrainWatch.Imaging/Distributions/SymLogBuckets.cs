@@ -120,6 +120,28 @@ public sealed class SymLogBuckets
     public double[] Rebin(double min, double max, ReadOnlySpan<double> uniformCounts)
     {
         var result = new double[Count];
+        Rebin(min, max, uniformCounts, result);
+        return result;
+    }
+
+    /// <inheritdoc cref="Rebin(double, double, ReadOnlySpan{double})"/>
+    /// <param name="min">The first uniform bucket's lower edge.</param>
+    /// <param name="max">The last uniform bucket's upper edge.</param>
+    /// <param name="uniformCounts">The uniform buckets' counts.</param>
+    /// <param name="destination">
+    /// Receives <see cref="Count"/> counts (it is cleared first): a buffer the caller keeps, since a watched model
+    /// rebins a histogram per layer at every sample step.
+    /// </param>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <see cref="Count"/>.</exception>
+    public void Rebin(double min, double max, ReadOnlySpan<double> uniformCounts, Span<double> destination)
+    {
+        if (destination.Length < Count)
+        {
+            throw new ArgumentException($"The destination holds {destination.Length} counts; these buckets need {Count}.", nameof(destination));
+        }
+
+        var result = destination[..Count];
+        result.Clear();
         double total = 0;
         foreach (double c in uniformCounts)
         {
@@ -128,7 +150,7 @@ public sealed class SymLogBuckets
 
         if (total <= 0)
         {
-            return result;
+            return;
         }
 
         if (!double.IsFinite(min) || !double.IsFinite(max))
@@ -139,7 +161,7 @@ public sealed class SymLogBuckets
         if (!(max > min))
         {
             result[BucketOf(min)] = total;
-            return result;
+            return;
         }
 
         int n = uniformCounts.Length;
@@ -155,8 +177,6 @@ public sealed class SymLogBuckets
             double a = min + (width * i), b = i == n - 1 ? max : min + (width * (i + 1));
             SpreadOver(result, a, b, count);
         }
-
-        return result;
     }
 
     /// <summary>
@@ -201,7 +221,7 @@ public sealed class SymLogBuckets
         return value.ToString("G2", CultureInfo.InvariantCulture).Replace("E+", "E", StringComparison.Ordinal);
     }
 
-    private void SpreadOver(double[] result, double a, double b, double count)
+    private void SpreadOver(Span<double> result, double a, double b, double count)
     {
         int bucket = BucketOf(a);
         double left = count;

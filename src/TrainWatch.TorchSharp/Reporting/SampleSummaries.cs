@@ -27,7 +27,7 @@ internal static class SampleSummaries
         void Scalar(string tag, double value) => values.Add(ScalarSummary.ToValue(tag, value));
         void Histogram(string tag, TensorStats stats)
         {
-            if (stats.ToHistogram() is { } data && HistogramSummary.FromBuckets(data) is { } proto)
+            if (stats.ToHistogramProto() is { } proto)
             {
                 values.Add(HistogramSummary.ToValue(tag, proto));
             }

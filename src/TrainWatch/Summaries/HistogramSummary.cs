@@ -50,6 +50,84 @@ public static class HistogramSummary
         return proto;
     }
 
+    /// <summary>
+    /// A histogram of <paramref name="counts"/> in buckets of equal width from <paramref name="min"/> to
+    /// <paramref name="max"/> (what a device kernel such as <c>histc</c> counts), written without making the edges:
+    /// bucket i ends at min + (max − min) / k · (i + 1), the last one at max exactly. The same message as
+    /// <see cref="FromBuckets"/> gives for those edges, empty buckets at either end trimmed; null when every count is 0.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The range has no distinct edges for this many buckets (<see cref="HasDistinctUniformEdges"/>), or a count is
+    /// negative or not finite.
+    /// </exception>
+    public static HistogramProto? FromUniformBuckets(double min, double max, ReadOnlySpan<double> counts, double sum, double sumOfSquares)
+    {
+        if (!HasDistinctUniformEdges(min, max, counts.Length))
+        {
+            throw new ArgumentException($"{counts.Length} buckets of equal width need distinct edges from min to max (got {min}..{max}).", nameof(counts));
+        }
+
+        // In order, as HistogramData.Count adds them: the same total to the last bit.
+        double num = 0;
+        foreach (double c in counts)
+        {
+            if (!(c >= 0) || double.IsInfinity(c))
+            {
+                throw new ArgumentException($"Histogram counts must be finite and not negative (found {c}).", nameof(counts));
+            }
+
+            num += c;
+        }
+
+        if (num == 0)
+        {
+            return null;
+        }
+
+        var proto = new HistogramProto { Min = min, Max = max, Num = num, Sum = sum, SumSquares = sumOfSquares };
+        int first = counts.IndexOfAnyExcept(0.0), last = counts.LastIndexOfAnyExcept(0.0);
+        int bins = counts.Length;
+        double width = (max - min) / bins;
+
+        // Sized once: a sample step writes a histogram per tensor, and growing lists made most of its garbage.
+        proto.BucketLimit.Capacity = last - first + 1;
+        proto.Bucket.Capacity = last - first + 1;
+        for (int i = first; i <= last; i++)
+        {
+            proto.BucketLimit.Add(i == bins - 1 ? max : min + (width * (i + 1)));
+            proto.Bucket.Add(counts[i]);
+        }
+
+        return proto;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="buckets"/> buckets of equal width from <paramref name="min"/> to <paramref name="max"/>
+    /// have strictly increasing edges: false for a range that is empty, not finite, or so narrow next to its values
+    /// that neighbouring edges round to the same double.
+    /// </summary>
+    public static bool HasDistinctUniformEdges(double min, double max, int buckets)
+    {
+        if (buckets < 1 || !double.IsFinite(min) || !double.IsFinite(max) || !(max > min))
+        {
+            return false;
+        }
+
+        double width = (max - min) / buckets, previous = min;
+        for (int i = 1; i < buckets; i++)
+        {
+            double edge = min + (width * i);
+            if (!(edge > previous))
+            {
+                return false;
+            }
+
+            previous = edge;
+        }
+
+        return max > previous;
+    }
+
     // Every form: bucket i ends at rightEdges[i]; empty buckets at either end are left out.
     internal static void AddTrimmedBuckets<T>(HistogramProto proto, ReadOnlySpan<double> rightEdges, T[] counts)
         where T : INumber<T>

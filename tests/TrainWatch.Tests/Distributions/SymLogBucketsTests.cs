@@ -102,4 +102,21 @@ public class SymLogBucketsTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new SymLogBuckets(threshold, limit, perDecade));
     }
+
+    // The watcher rebins every layer at every sample step into one buffer it keeps: what the buffer held before must
+    // never leak into the next layer's counts.
+    [Fact]
+    public void Rebinning_into_a_kept_buffer_clears_it_first_and_gives_the_same_counts()
+    {
+        var buffer = Enumerable.Repeat(99.0, s_buckets.Count + 3).ToArray();
+
+        s_buckets.Rebin(-0.3, 2.5, [4, 0, 7, 1], buffer);
+        Assert.Equal(s_buckets.Rebin(-0.3, 2.5, [4, 0, 7, 1]), buffer[..s_buckets.Count]);
+        Assert.All(buffer[s_buckets.Count..], c => Assert.Equal(99.0, c));
+
+        s_buckets.Rebin(1, 1, [0, 0], buffer);
+        Assert.All(buffer[..s_buckets.Count], c => Assert.Equal(0, c));
+
+        Assert.Throws<ArgumentException>(() => s_buckets.Rebin(0, 1, [1], new double[s_buckets.Count - 1]));
+    }
 }

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using TrainWatch.Summaries;
 
 namespace TrainWatch.Tests.Summaries;
@@ -95,4 +96,49 @@ public class HistogramSummaryTests
     [InlineData(new double[] { 0, double.NaN, 2 }, new double[] { 1, 2 })] // NaN edge
     public void Inconsistent_buckets_are_a_clear_argument_error(double[] edges, double[] counts) =>
         Assert.Throws<ArgumentException>(() => HistogramSummary.FromBuckets(new HistogramData(edges, counts, 0, 1, 0, 0)));
+
+    // The watcher writes its histograms through the uniform form; a message that differs by one bit from what the edges
+    // would give (a limit, the total) is a different histogram in TensorBoard and in `trainwatch diff`.
+    [Theory]
+    [InlineData(-0.37, 1.91, 64, 1)]
+    [InlineData(1e-3, 1e-3 + 1e-9, 64, 2)]
+    [InlineData(-1e6, 3e7, 7, 3)]
+    [InlineData(0.0, 1.0, 1, 4)]
+    public void Uniform_buckets_give_the_message_their_edges_give(double min, double max, int bins, int seed)
+    {
+        var random = new Random(seed);
+        var counts = Enumerable.Range(0, bins).Select(_ => random.Next(3) == 0 ? 0 : Math.Round(random.NextDouble() * 1e4, 1)).ToArray();
+        counts[0] = 0; // an empty first and last bucket are trimmed
+        counts[^1] = bins > 2 ? 0 : counts[^1];
+        if (counts.All(c => c == 0))
+        {
+            counts[bins / 2] = 5;
+        }
+
+        double width = (max - min) / bins;
+        var edges = Enumerable.Range(0, bins).Select(i => min + width * i).Append(max).ToArray();
+
+        var uniform = HistogramSummary.FromUniformBuckets(min, max, counts, sum: 12.5, sumOfSquares: 99.25)!;
+        var fromEdges = HistogramSummary.FromBuckets(new HistogramData(edges, counts, min, max, 12.5, 99.25))!;
+
+        Assert.True(HistogramSummary.HasDistinctUniformEdges(min, max, bins));
+        Assert.Equal(fromEdges.ToByteArray(), uniform.ToByteArray());
+        Assert.True(uniform.BucketLimit.Count < bins || bins <= 2);
+    }
+
+    [Fact]
+    public void Uniform_buckets_of_nothing_are_no_histogram_and_bad_ones_a_clear_error()
+    {
+        Assert.Null(HistogramSummary.FromUniformBuckets(0, 1, new double[4], 0, 0));
+        Assert.Throws<ArgumentException>(() => HistogramSummary.FromUniformBuckets(0, 1, [1, -1], 0, 0));
+        Assert.Throws<ArgumentException>(() => HistogramSummary.FromUniformBuckets(0, 1, [1, double.PositiveInfinity], 0, 0));
+        Assert.Throws<ArgumentException>(() => HistogramSummary.FromUniformBuckets(0, 1, [], 0, 0));
+
+        // Edges that round together: 1 + 1e-15 over 64 buckets has fewer distinct doubles than edges.
+        Assert.False(HistogramSummary.HasDistinctUniformEdges(1, 1 + 1e-15, 64));
+        Assert.Throws<ArgumentException>(() => HistogramSummary.FromUniformBuckets(1, 1 + 1e-15, new double[64], 0, 0));
+        Assert.False(HistogramSummary.HasDistinctUniformEdges(2, 2, 4));
+        Assert.False(HistogramSummary.HasDistinctUniformEdges(0, double.PositiveInfinity, 4));
+        Assert.True(HistogramSummary.HasDistinctUniformEdges(1, 1 + 1e-12, 64));
+    }
 }

@@ -20,6 +20,7 @@ internal sealed class DistributionHistories
     private readonly Dictionary<string, (string Tag, BucketHistory History, SymLogBuckets Buckets)> _gradients = new(StringComparer.Ordinal);
     private readonly List<(string Tag, BucketHistory History, SymLogBuckets Buckets)> _order = []; // in the order first seen: the pictures are written in a stable order
     private readonly object _lock = new();
+    private double[] _rebinned = []; // under the lock
 
     public DistributionHistories(HistoryOptions options)
     {
@@ -82,8 +83,23 @@ internal sealed class DistributionHistories
             _order.Add(entry);
         }
 
-        // A tensor with no finite value has no histogram: all it contributes is its non-finite count.
-        double[] counts = stats.Finite > 0 ? buckets.Rebin(stats.Min, stats.Max, stats.Counts) : new double[buckets.Count];
+        // A tensor with no finite value has no histogram: all it contributes is its non-finite count. The rebinned
+        // counts go through one buffer (the history copies or adds them): a layer per sample step each made an array.
+        if (_rebinned.Length < buckets.Count)
+        {
+            _rebinned = new double[buckets.Count];
+        }
+
+        var counts = _rebinned.AsSpan(0, buckets.Count);
+        if (stats.Finite > 0)
+        {
+            buckets.Rebin(stats.Min, stats.Max, stats.Counts, counts);
+        }
+        else
+        {
+            counts.Clear();
+        }
+
         entry.History.Add(step, counts, stats.SampleCount - stats.Finite);
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using MethodInfo = System.Reflection.MethodInfo;
+using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
 namespace TrainWatch.TorchSharp.Recording;
@@ -9,7 +10,8 @@ namespace TrainWatch.TorchSharp.Recording;
 /// Forward hooks on a module of any signature. TorchSharp types each module's hooks by its <c>forward</c> signature
 /// (<c>Module&lt;Tensor, Tensor&gt;</c>, GRU's <c>Module&lt;Tensor, Tensor, (Tensor, Tensor)&gt;</c>, attention's six
 /// arguments, a user's own), so one generic hook cannot be written in C#: the post-hook delegate is built once per
-/// hook type with an expression tree, and it hands the inputs and the output to an observer as objects.
+/// hook type with an expression tree, and it hands the inputs and the output to an observer as objects. The one
+/// signature of nearly every layer, <c>Module&lt;Tensor, Tensor&gt;</c>, is written out in C# instead.
 /// </summary>
 /// <remarks>
 /// The post-hook returns the module's own result. TorchSharp replaces the result with whatever a post-hook returns
@@ -18,6 +20,22 @@ namespace TrainWatch.TorchSharp.Recording;
 internal static class ModuleHooks
 {
     private static readonly ConcurrentDictionary<Type, HookType?> s_hookTypes = new();
+
+    // By hookable base type: modules of one forward signature (Conv2d, ReLU, a user's own layer) share one set of
+    // compiled delegates.
+    private static readonly ConcurrentDictionary<Type, HookType?> s_byHookable = new();
+
+    // The signature of nearly every layer, written in C#: no expression tree to compile at Attach (tens of
+    // milliseconds the first time, most of a small model's Attach).
+    private static readonly HookType s_tensorToTensor = new(
+        (module, hook) => ((Module<Tensor, Tensor>)module).register_forward_hook((Func<Module<Tensor, Tensor>, Tensor, Tensor, Tensor>)hook),
+        (module, hook) => ((Module<Tensor, Tensor>)module).register_forward_pre_hook(hook),
+        remover => ((Module<Tensor, Tensor>.HookRemover)remover).remove(),
+        observer => new Func<Module<Tensor, Tensor>, Tensor, Tensor, Tensor>((_, input, output) =>
+        {
+            observer([input], output);
+            return output;
+        }));
 
     /// <summary>Sees one finished call: the module's inputs and its result, boxed.</summary>
     public delegate void CallObserver(object?[] inputs, object? output);
@@ -38,33 +56,43 @@ internal static class ModuleHooks
 
     private static HookType? FindHookType(Type type)
     {
+        if (typeof(Module<Tensor, Tensor>).IsAssignableFrom(type))
+        {
+            return s_tensorToTensor;
+        }
+
         for (var t = type; t is not null; t = t.BaseType)
         {
             if (t.IsGenericType && t.GetGenericTypeDefinition().Name.StartsWith("HookableModule", StringComparison.Ordinal))
             {
-                var postHookType = t.GetGenericArguments()[1];
-                var registerPost = t.GetMethod("register_forward_hook", [postHookType]);
-                var registerPre = t.GetMethod("register_forward_pre_hook", [typeof(Action<Module>)]);
-                if (registerPost is null || registerPre is null || postHookType.GetMethod("Invoke") is not { } invoke || invoke.ReturnType == typeof(void))
-                {
-                    return null;
-                }
-
-                // Both register methods return the same HookRemover type; its remove() is looked up once here.
-                if (registerPost.ReturnType.GetMethod("remove", Type.EmptyTypes) is not { } remove)
-                {
-                    return null;
-                }
-
-                return new HookType(
-                    CompileRegister<Delegate>(t, registerPost, postHookType),
-                    CompileRegister<Action<Module>>(t, registerPre, typeof(Action<Module>)),
-                    CompileRemove(registerPost.ReturnType, remove),
-                    CompilePostHookFactory(postHookType, invoke));
+                return s_byHookable.GetOrAdd(t, CompileHookType);
             }
         }
 
         return null;
+    }
+
+    private static HookType? CompileHookType(Type t)
+    {
+        var postHookType = t.GetGenericArguments()[1];
+        var registerPost = t.GetMethod("register_forward_hook", [postHookType]);
+        var registerPre = t.GetMethod("register_forward_pre_hook", [typeof(Action<Module>)]);
+        if (registerPost is null || registerPre is null || postHookType.GetMethod("Invoke") is not { } invoke || invoke.ReturnType == typeof(void))
+        {
+            return null;
+        }
+
+        // Both register methods return the same HookRemover type; its remove() is looked up once here.
+        if (registerPost.ReturnType.GetMethod("remove", Type.EmptyTypes) is not { } remove)
+        {
+            return null;
+        }
+
+        return new HookType(
+            CompileRegister<Delegate>(t, registerPost, postHookType),
+            CompileRegister<Action<Module>>(t, registerPre, typeof(Action<Module>)),
+            CompileRemove(registerPost.ReturnType, remove),
+            CompilePostHookFactory(postHookType, invoke));
     }
 
     // observer => (module, input1, ..., inputN, result) => { observer(new object[] { input1, ... }, result); return result; }

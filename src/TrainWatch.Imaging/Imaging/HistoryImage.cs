@@ -53,12 +53,17 @@ public static class HistoryImage
     }
 
     /// <summary>Draws <paramref name="history"/> with value labels <paramref name="labels"/> (left out where they would overlap).</summary>
-    public static RgbaImage Render(BucketHistory history, IReadOnlyList<HistoryAxisLabel> labels)
+    public static RgbaImage Render(BucketHistory history, IReadOnlyList<HistoryAxisLabel> labels) =>
+        Render(history, labels, reuse: null);
+
+    /// <summary>As <see cref="Render(BucketHistory, IReadOnlyList{HistoryAxisLabel})"/>, drawn into <paramref name="reuse"/> when it is large enough.</summary>
+    /// <remarks>The image then shares that buffer: encode it before the buffer is drawn into again.</remarks>
+    internal static RgbaImage Render(BucketHistory history, IReadOnlyList<HistoryAxisLabel> labels, byte[]? reuse)
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(labels);
         var layout = Plan(history.Buckets, history.MaxColumns, history.Columns.Count);
-        var image = new RgbaImage(layout.Width, layout.Height, Background);
+        var image = new RgbaImage(layout.Width, layout.Height, Background, reuse);
         var columns = history.Columns;
         double largest = 0;
         foreach (var column in columns)

@@ -25,10 +25,14 @@ public static class PngEncoder
     /// picture is ~0.5 MB, so a copy of each is a large-object-heap array and, over a few hundred pictures, full
     /// collections on the training thread.
     /// </summary>
-    internal static byte[] EncodeArray(byte[] pixels, int width, int height, PixelFormat format)
+    internal static byte[] EncodeArray(byte[] pixels, int width, int height, PixelFormat format) =>
+        EncodeArray(pixels, pixels.Length, width, height, format);
+
+    /// <summary>As above, for an image in the first <paramref name="length"/> bytes of <paramref name="pixels"/>.</summary>
+    internal static byte[] EncodeArray(byte[] pixels, int length, int width, int height, PixelFormat format)
     {
-        Validate(pixels.Length, width, height, format);
-        return Encode(pixels, pixels, width, height, format);
+        Validate(length, width, height, format);
+        return Encode(pixels.AsSpan(0, length), pixels, width, height, format);
     }
 
     // pinned: the array to hand Skia as it is (Gray8, RGBA), or null to copy from pixels.

@@ -9,6 +9,16 @@ public sealed class RgbaImage
     private readonly byte[] _pixels;
 
     internal RgbaImage(int width, int height, Rgba fill)
+        : this(width, height, fill, reuse: null)
+    {
+    }
+
+    /// <summary>An image drawn into <paramref name="reuse"/> when it is large enough (its bytes past the image unused).</summary>
+    /// <remarks>
+    /// For a renderer that draws many pictures in a row and encodes each before drawing the next: a picture of a few
+    /// hundred kilobytes is a large-object-heap array, and one per picture made a full collection every few pictures.
+    /// </remarks>
+    internal RgbaImage(int width, int height, Rgba fill, byte[]? reuse)
     {
         if (width <= 0 || height <= 0)
         {
@@ -22,7 +32,7 @@ public sealed class RgbaImage
 
         Width = width;
         Height = height;
-        _pixels = new byte[width * height * 4];
+        _pixels = reuse is not null && reuse.Length >= width * height * 4 ? reuse : new byte[width * height * 4];
         FillRectangle(0, 0, width, height, fill);
     }
 
@@ -43,7 +53,7 @@ public sealed class RgbaImage
     public int Height { get; }
 
     /// <summary>The pixels: <c>Width × Height × 4</c> bytes, R, G, B, A per pixel.</summary>
-    public ReadOnlySpan<byte> Pixels => _pixels;
+    public ReadOnlySpan<byte> Pixels => WritablePixels;
 
     /// <summary>The pixel at column <paramref name="x"/>, row <paramref name="y"/>.</summary>
     public Rgba this[int x, int y]
@@ -56,11 +66,12 @@ public sealed class RgbaImage
     }
 
     /// <summary>Encodes the image as an RGBA PNG.</summary>
-    public byte[] EncodePng() => PngEncoder.EncodeArray(_pixels, Width, Height, PixelFormat.Rgba32);
+    public byte[] EncodePng() => PngEncoder.EncodeArray(_pixels, Width * Height * 4, Width, Height, PixelFormat.Rgba32);
 
     /// <summary>The buffer itself, for the renderers in this assembly that write rows in bulk.</summary>
-    internal Span<byte> WritablePixels => _pixels;
+    internal Span<byte> WritablePixels => _pixels.AsSpan(0, Width * Height * 4);
 
+    /// <summary>The array behind the pixels (it may be longer than them: see the constructor that reuses one).</summary>
     internal byte[] PixelArray => _pixels;
 
     internal int Offset(int x, int y)

@@ -69,4 +69,32 @@ public class HistoryImageTests
         Assert.Equal(png[layout.ColumnX(0), layout.BucketY(1)], png[layout.ColumnX(1), layout.BucketY(1)]);
         Assert.Equal(ColorMap.Viridis.Map(1f), png[layout.ColumnX(0), layout.BucketY(1)]);
     }
+
+    // The watcher draws every layer's history into one kept buffer: a picture drawn over a larger one's leftovers must
+    // come out exactly as if drawn alone, and a buffer too small is replaced, not overrun.
+    [Fact]
+    public void Pictures_drawn_into_a_reused_buffer_match_pictures_drawn_alone()
+    {
+        var buckets = new SymLogBuckets(1e-3, 1e3, 4);
+        var wide = new BucketHistory(buckets.Count, maxColumns: 16);
+        var narrow = new BucketHistory(buckets.Count, maxColumns: 4);
+        var random = new Random(5);
+        for (int s = 0; s < 12; s++)
+        {
+            wide.Add(s, buckets.Rebin(-1, 1 + s, Enumerable.Range(0, 8).Select(_ => (double)random.Next(0, 40)).ToArray()));
+            narrow.Add(s, buckets.Rebin(-0.01 * s, 0.5, Enumerable.Range(0, 8).Select(_ => (double)random.Next(0, 40)).ToArray()), nonFinite: s % 3);
+        }
+
+        var tooSmall = new byte[16];
+        var first = HistoryImage.Render(wide, buckets.AxisLabels(), tooSmall);
+        Assert.NotSame(tooSmall, first.PixelArray);
+        Assert.Equal(HistoryImage.Render(wide, buckets.AxisLabels()).EncodePng(), first.EncodePng());
+
+        var kept = first.PixelArray;
+        var second = HistoryImage.Render(narrow, buckets.AxisLabels(), kept);
+        Assert.Same(kept, second.PixelArray);
+        Assert.True(second.Width * second.Height < first.Width * first.Height);
+        Assert.Equal(HistoryImage.Render(narrow, buckets.AxisLabels()).EncodePng(), second.EncodePng());
+        Assert.Equal(second.Width * second.Height * 4, second.Pixels.Length);
+    }
 }

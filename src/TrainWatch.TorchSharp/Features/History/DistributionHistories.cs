@@ -21,6 +21,7 @@ internal sealed class DistributionHistories
     private readonly List<(string Tag, BucketHistory History, SymLogBuckets Buckets)> _order = []; // in the order first seen: the pictures are written in a stable order
     private readonly object _lock = new();
     private double[] _rebinned = []; // under the lock
+    private byte[]? _pixels; // under the lock
 
     public DistributionHistories(HistoryOptions options)
     {
@@ -66,7 +67,10 @@ internal sealed class DistributionHistories
             var summary = new Summary();
             foreach (var (tag, history, buckets) in _order)
             {
-                var image = HistoryImage.Render(history, buckets.AxisLabels());
+                // One pixel buffer for every picture, each encoded before the next is drawn: a model of a few hundred
+                // layers otherwise made as many large-object arrays, and full collections, at every draw.
+                var image = HistoryImage.Render(history, buckets.AxisLabels(), _pixels);
+                _pixels = image.PixelArray;
                 summary.Value.Add(ImageSummary.FromPng(tag, image.EncodePng()));
             }
 

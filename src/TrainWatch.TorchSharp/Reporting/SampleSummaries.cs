@@ -8,7 +8,8 @@ using TrainWatch.TorchSharp.Sampling;
 namespace TrainWatch.TorchSharp.Reporting;
 
 /// <summary>
-/// Pure functions from a sample's host-side statistics to TensorBoard summaries. They run on the writer's thread.
+/// Pure functions from a sample's host-side statistics to TensorBoard summaries. The watcher's writer runs them on the
+/// training thread (docs/reliability.md, issue 24), so they allocate as little as they can.
 /// </summary>
 internal static class SampleSummaries
 {

@@ -8,9 +8,9 @@ using TrainWatch.TorchSharp.Sampling;
 namespace TrainWatch.TorchSharp.Features.History;
 
 /// <summary>
-/// The bucket histories of every watched module output and gradient, and their pictures. Fed and drawn on the
-/// writer's thread; a lock makes every call safe from any thread all the same, so correctness does not rest on how the
-/// writer schedules its work.
+/// The bucket histories of every watched module output and gradient, and their pictures. Fed and drawn by the builders
+/// the watcher hands its writer, which run on the training thread (docs/reliability.md, issue 24); a lock makes every
+/// call safe from any thread all the same, so correctness does not rest on where the writer builds.
 /// </summary>
 internal sealed class DistributionHistories
 {

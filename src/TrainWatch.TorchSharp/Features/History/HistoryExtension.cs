@@ -1,8 +1,9 @@
 namespace TrainWatch.TorchSharp.Features.History;
 
 /// <summary>
-/// Keeps the distribution histories (<see cref="WatchOptions.History"/>) and writes their pictures. The training
-/// thread only hands each sample's host-side statistics to the writer: rebinning and drawing run on the writer's thread.
+/// Keeps the distribution histories (<see cref="WatchOptions.History"/>) and writes their pictures. Each sample's
+/// host-side statistics go to the writer as a deferred builder: rebinning, and drawing on picture steps, run where the
+/// writer builds, which for the watcher is the training thread inside <c>Step</c> (docs/reliability.md, issue 24).
 /// </summary>
 internal sealed class HistoryExtension : IWatchExtension
 {
@@ -18,7 +19,7 @@ internal sealed class HistoryExtension : IWatchExtension
         Histories = new DistributionHistories(options);
     }
 
-    /// <summary>The histories (filled on the writer's thread).</summary>
+    /// <summary>The histories (filled by the writer's deferred builders).</summary>
     public DistributionHistories Histories { get; }
 
     /// <summary>The extension for <paramref name="context"/>, or none when histories are turned off.</summary>

@@ -91,6 +91,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
 
         bool resumesRun = Directory.Exists(runDirectory) && Directory.EnumerateFiles(runDirectory).Any(EventFileName.IsEventFile);
         var footprint = RunDirectoryFootprint.Take(runDirectory);
+        var warmUp = WarmUp = AttachWarmUp.Start(options); // beside the attach work below; joined before Attach returns or throws
         WatchContext context;
         try
         {
@@ -123,6 +124,10 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
             footprint.Restore();
             throw;
         }
+        finally
+        {
+            warmUp.Join(); // no thread of TrainWatch's may still allocate once the user's code runs again
+        }
 
         if (options.BlockingGarbageCollections)
         {
@@ -138,6 +143,9 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
     }
 
     private void Reached(AttachStage stage) => _options.AttachStageReached?.Invoke(stage);
+
+    /// <summary>The first-use work done beside Attach (null on a rank that does not write).</summary>
+    internal AttachWarmUp? WarmUp { get; }
 
     // Features beyond statistics (pictures, graph, projector, ...) are listed in WatchFeatures.
     private void AddExtensions(WatchContext context) => _extensions.AddRange(WatchFeatures.Create(context, () => _schedule.Current));

@@ -132,6 +132,22 @@ public sealed class AttachLifecycleTests
         Assert.Equal(0, HookCount.Of(model)); // Dispose removes them too
     }
 
+    // Issue 26: first-use work (SkiaSharp, compiling the host kernels, the messages' descriptors) runs on a pool thread
+    // beside Attach. It must be over when Attach returns (docs/reliability.md: no thread of ours may allocate while the
+    // user's TorchSharp calls run), and it must do its work rather than fail quietly every time.
+    [Fact]
+    public void The_warm_up_beside_Attach_is_over_when_Attach_returns_and_does_its_work()
+    {
+        using var dir = new TempDirectory();
+        using var model = new SmallCnn();
+        using var optimizer = optim.SGD(model.parameters(), 0.01);
+        using var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, s_quiet);
+
+        Assert.NotNull(watch.WarmUp);
+        Assert.True(watch.WarmUp.IsCompleted);
+        Assert.Null(watch.WarmUp.Failure);
+    }
+
     [Fact]
     public void Dispose_never_throws_it_logs_and_keeps_the_close_error()
     {

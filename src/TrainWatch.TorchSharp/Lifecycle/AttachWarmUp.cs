@@ -1,0 +1,131 @@
+using System.Runtime.InteropServices;
+using TrainWatch.Distributions;
+using TrainWatch.Imaging;
+using TrainWatch.Protos;
+using TrainWatch.Summaries;
+using TrainWatch.TorchSharp.Statistics.HostKernels;
+
+namespace TrainWatch.TorchSharp.Lifecycle;
+
+/// <summary>
+/// First-use work that the first sample step would otherwise do on the training thread, done on a pool thread while
+/// <c>Attach</c> runs and joined before it returns: loading SkiaSharp's native library and its default typeface (about
+/// 60 ms), compiling the host kernels (fully optimised from their first call, so slow to compile) and initialising the
+/// protobuf messages' descriptors. Attach's own work (the model check, the writer, the extensions) takes longer on
+/// the training thread, so on two cores the wait at the join is short or none.
+/// </summary>
+/// <remarks>
+/// <para>Joined, never left running: a garbage collection started by a thread of TrainWatch's while the user's
+/// TorchSharp calls run can free a temporary <c>Scalar</c> in the middle of one (docs/reliability.md). While Attach
+/// runs, the only TorchSharp calls in flight are TrainWatch's own, which hand libtorch no temporaries
+/// (<c>TemporaryScalarAuditTests</c>). The warm-up itself calls no TorchSharp code.</para>
+/// <para>It only warms: what it computes is thrown away, and a failure costs nothing but the time the first sample
+/// step then spends doing the same work itself.</para>
+/// </remarks>
+internal sealed class AttachWarmUp
+{
+    private readonly Task _task;
+
+    private AttachWarmUp(bool pictures, bool hostKernels)
+    {
+        _task = Task.Run(() =>
+        {
+            try
+            {
+                WarmMessages();
+                if (hostKernels)
+                {
+                    WarmKernels();
+                }
+
+                if (pictures)
+                {
+                    WarmPictures();
+                }
+            }
+            catch (Exception e)
+            {
+                // Not reported: the first sample step does the same work, and reports what fails there. Kept for tests.
+                Failure = e;
+            }
+        });
+    }
+
+    /// <summary>Whether the warm-up is over (Attach returns only once it is).</summary>
+    public bool IsCompleted => _task.IsCompleted;
+
+    /// <summary>What made the warm-up stop early, if anything.</summary>
+    public Exception? Failure { get; private set; }
+
+    /// <summary>Starts the warm-up of what <paramref name="options"/> will use.</summary>
+    public static AttachWarmUp Start(WatchOptions options) =>
+        new(pictures: options.Pictures is not null || options.History is not null, hostKernels: options.HostKernels);
+
+    /// <summary>Waits until the warm-up is over; never throws.</summary>
+    public void Join()
+    {
+        try
+        {
+            _task.Wait();
+        }
+        catch (AggregateException)
+        {
+            // The body catches everything; a task that still faulted has nothing left running.
+        }
+    }
+
+    // The messages a sample step builds: their descriptors and serializers are set up at first use.
+    private static void WarmMessages()
+    {
+        var summary = new Summary();
+        summary.Value.Add(ScalarSummary.ToValue("warm_up/scalar", 1.0));
+        if (HistogramSummary.FromUniformBuckets(0, 1, [1, 2, 3], 2, 3) is { } histogram)
+        {
+            summary.Value.Add(HistogramSummary.ToValue("warm_up/histogram", histogram));
+        }
+
+        _ = new Event { Step = 0, WallTime = 0, Summary = summary }.CalculateSize();
+    }
+
+    // Each kernel and element type the sample step runs, over one block and a tail: the same compiled code.
+    private static unsafe void WarmKernels()
+    {
+        const int Length = 1031;
+        var floats = (float*)NativeMemory.AllocZeroed(Length * 2, sizeof(float));
+        var doubles = (double*)NativeMemory.AllocZeroed(Length * 2, sizeof(double));
+        var counts = (int*)NativeMemory.AllocZeroed((nuint)(UniformHistogramKernel.Tables * 64), sizeof(int));
+        try
+        {
+            _ = MomentsKernel.Compute(floats, Length, 0f);
+            _ = MomentsKernel.Compute(doubles, Length, 0.0);
+            UniformHistogramKernel.Count(floats, Length, 0f, 1f, 64, counts);
+            UniformHistogramKernel.Count(floats, Length / 2, 2, 0f, 1f, 64, counts);
+            UniformHistogramKernel.Count(doubles, Length, 0.0, 1.0, 64, counts);
+            _ = UpdateNormKernel.Compute(floats, floats + Length, Length);
+            _ = UpdateNormKernel.ComputeAndKeep(floats, floats + Length, Length);
+            _ = UpdateNormKernel.Compute(doubles, doubles + Length, Length);
+            _ = UpdateNormKernel.ComputeAndKeep(doubles, doubles + Length, Length);
+            _ = NonFiniteKernel.Count(floats, Length);
+            _ = NonFiniteKernel.Count(doubles, Length);
+            _ = DeadUnitsKernel.Count(floats, 1, 8, Length / 8);
+            _ = SaturationKernel.Count(floats, Length, 0f, 1f);
+        }
+        finally
+        {
+            NativeMemory.Free(floats);
+            NativeMemory.Free(doubles);
+            NativeMemory.Free(counts);
+        }
+    }
+
+    // SkiaSharp loads its native library and the default typeface at first use; a history picture and a tile grid
+    // take both paths (canvas text for the labels, PNG encoding).
+    private static void WarmPictures()
+    {
+        var buckets = new SymLogBuckets(threshold: 1e-3, limit: 1e3, bucketsPerDecade: 1);
+        var history = new BucketHistory(buckets.Count, maxColumns: 2);
+        history.Add(0, buckets.Rebin(-1, 1, [1, 2]));
+        _ = HistoryImage.Render(history, buckets.AxisLabels()).EncodePng();
+        _ = new TileGrid(new float[8], count: 2, channels: 1, height: 2, width: 2).EncodePng();
+    }
+}

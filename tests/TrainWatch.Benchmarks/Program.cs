@@ -19,6 +19,12 @@ if (args.Length > 0 && args[0] == "scalars")
     return HeadToHeadRunner.RunScalars(args[1..]);
 }
 
+//   dotnet run -c Release --project tests/TrainWatch.Benchmarks -- wholerun plain|watch DIR   (one process of headtohead's whole-run table)
+if (args.Length > 0 && args[0] == "wholerun")
+{
+    return WholeRun.RunChild(args[1..]);
+}
+
 //   dotnet run -c Release --project tests/TrainWatch.Benchmarks -- soak [STEPS] [EVERY]   (scripts/soak.sh)
 if (args.Length > 0 && args[0] == "soak")
 {

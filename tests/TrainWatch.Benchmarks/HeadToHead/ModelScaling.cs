@@ -158,8 +158,8 @@ public sealed class ModelScaling(string root, bool quick)
         return Sequential(modules);
     }
 
-    // The conv autoencoder of issue 26: 28×28 → 14×14×16 → 7×7×32 and back, the input its own target.
-    private static Workload Autoencoder() => new(
+    // The conv autoencoder of issue 26: 28×28 → 14×14×16 → 7×7×32 and back, the input its own target (also WholeRun's).
+    internal static Workload Autoencoder() => new(
         "conv autoencoder 1→16→32→16→1 (28×28)",
         () => Sequential(
             ("enc1", Conv2d(1, 16, 3, stride: 2, padding: 1)),
@@ -193,7 +193,7 @@ public sealed class ModelScaling(string root, bool quick)
     /// <param name="Loss">The loss of an output against the target.</param>
     /// <param name="Optimizer">The optimizer over the model's parameters.</param>
     /// <param name="Steps">Steps of the every = 1 run (fewer for slower models).</param>
-    private sealed record Workload(
+    internal sealed record Workload(
         string Name,
         Func<Module<Tensor, Tensor>> Build,
         Func<(Tensor X, Tensor Y)> Data,

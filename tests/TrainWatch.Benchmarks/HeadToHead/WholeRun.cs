@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Globalization;
+using TrainWatch.TorchSharp;
+using static TorchSharp.torch;
+
+namespace TrainWatch.Benchmarks.HeadToHead;
+
+/// <summary>
+/// Issue 26's own measurement: the small conv autoencoder of the scaling table trained for 600 steps, without
+/// TrainWatch and attached with default options at every = 10, with Attach, every step and Dispose on the clock. Each
+/// run is a fresh process, so the first use of everything (compiling, SkiaSharp, libtorch's own warm-up) counts as a
+/// user meets it; plain and watched runs alternate, so the machine's drift hits both alike. The per-sample tables
+/// leave out exactly these one-off costs, which on a run this short were most of the overhead.
+/// </summary>
+public static class WholeRun
+{
+    private const int Steps = 600;
+    private const int Every = 10;
+    private const string ResultPrefix = "wholerun ";
+
+    /// <summary>
+    /// The child process: <c>wholerun plain|watch DIR</c> trains once and prints one line of milliseconds: the whole
+    /// run, Attach, the first step (sampled) and Dispose.
+    /// </summary>
+    public static int RunChild(string[] args)
+    {
+        bool watched = args[0] == "watch";
+        string directory = args[1];
+        manual_seed(1);
+        var workload = ModelScaling.Autoencoder();
+        using var model = workload.Build();
+        using var optimizer = workload.Optimizer(model.parameters());
+        var (x, y) = workload.Data();
+        using var input = x;
+        using var target = y;
+
+        long start = Stopwatch.GetTimestamp();
+        var watch = watched ? TrainWatcher.Attach(model, optimizer, directory, Every, new WatchOptions { AlertsToConsole = false }) : null;
+        double attach = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        double firstStep = 0;
+        for (int i = 0; i < Steps; i++)
+        {
+            long stepStart = Stopwatch.GetTimestamp();
+            using (NewDisposeScope())
+            {
+                optimizer.zero_grad();
+                var loss = workload.Loss(model.call(input), target);
+                loss.backward();
+                watch?.Step(loss);
+                optimizer.step();
+            }
+
+            if (i == 0)
+            {
+                firstStep = Stopwatch.GetElapsedTime(stepStart).TotalMilliseconds;
+            }
+        }
+
+        long disposeStart = Stopwatch.GetTimestamp();
+        watch?.Dispose();
+        double dispose = Stopwatch.GetElapsedTime(disposeStart).TotalMilliseconds;
+        double total = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        Console.WriteLine(FormattableString.Invariant($"{ResultPrefix}{total:F1} {attach:F1} {firstStep:F1} {dispose:F1}"));
+        return 0;
+    }
+
+    /// <summary>Runs <paramref name="pairs"/> plain and watched processes in turn and fills <paramref name="table"/>.</summary>
+    public static void Run(ReportTable table, string root, int pairs)
+    {
+        var plain = new List<double[]>();
+        var watched = new List<double[]>();
+        for (int pair = 0; pair < pairs; pair++)
+        {
+            plain.Add(Child("plain", Path.Combine(root, $"wholerun-plain-{pair}")));
+            watched.Add(Child("watch", Path.Combine(root, $"wholerun-watch-{pair}")));
+        }
+
+        var overhead = watched.Select((w, pair) => (w[0] - plain[pair][0]) / plain[pair][0] * 100);
+        table.Add("no watcher (600 steps)", WatcherOverhead.Spread(plain.Select(r => r[0]), "F0", " ms"), "—", "—");
+        table.Add("TrainWatch, default options, every = 10 (Attach + 600 steps + Dispose)", WatcherOverhead.Spread(watched.Select(r => r[0]), "F0", " ms"), WatcherOverhead.Spread(overhead, "+0.0;-0.0", " %"), "≤ 3 %");
+        table.Add("… of which Attach", WatcherOverhead.Spread(watched.Select(r => r[1]), "F0", " ms"), "", "");
+        table.Add("… the first step (sampled: pictures, graph, model summary at step 0), watched / plain", $"{WatcherOverhead.Spread(watched.Select(r => r[2]), "F0", " ms")} / {WatcherOverhead.Spread(plain.Select(r => r[2]), "F0", " ms")}", "", "");
+        table.Add("… Dispose (pictures at the end, flush, fsync)", WatcherOverhead.Spread(watched.Select(r => r[3]), "F0", " ms"), "", "");
+    }
+
+    // One child process; its result line as numbers.
+    private static double[] Child(string mode, string directory)
+    {
+        string host = Environment.ProcessPath ?? "dotnet";
+        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(WholeRun).Assembly.Location);
+        }
+
+        foreach (string argument in new[] { "wholerun", mode, directory })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {host}.");
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        string line = output.Split('\n').FirstOrDefault(l => l.StartsWith(ResultPrefix, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"The {mode} run exited with {process.ExitCode} and no result:{Environment.NewLine}{output}");
+        return line[ResultPrefix.Length..].Split(' ').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+    }
+}

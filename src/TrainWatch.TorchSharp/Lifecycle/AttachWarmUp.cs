@@ -24,46 +24,74 @@ namespace TrainWatch.TorchSharp.Lifecycle;
 /// </remarks>
 internal sealed class AttachWarmUp
 {
+    private const int Pending = 0;
+    private const int Running = 1;
+    private const int Abandoned = 2;
+
     private readonly Task _task;
+    private int _state = Pending;
 
-    private AttachWarmUp(bool pictures, bool hostKernels)
+    private AttachWarmUp(bool pictures, bool hostKernels, TaskScheduler scheduler)
     {
-        _task = Task.Run(() =>
-        {
-            try
+        _task = Task.Factory.StartNew(
+            () =>
             {
-                WarmMessages();
-                if (hostKernels)
+                // Not started by the time Attach was done: Attach has gone on without it, and so does the first sample.
+                if (Interlocked.CompareExchange(ref _state, Running, Pending) != Pending)
                 {
-                    WarmKernels();
+                    return;
                 }
 
-                if (pictures)
+                try
                 {
-                    WarmPictures();
+                    WarmMessages();
+                    if (hostKernels)
+                    {
+                        WarmKernels();
+                    }
+
+                    if (pictures)
+                    {
+                        WarmPictures();
+                    }
                 }
-            }
-            catch (Exception e)
-            {
-                // Not reported: the first sample step does the same work, and reports what fails there. Kept for tests.
-                Failure = e;
-            }
-        });
+                catch (Exception e)
+                {
+                    // Not reported: the first sample step does the same work, and reports what fails there. Kept for tests.
+                    Failure = e;
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.DenyChildAttach,
+            scheduler);
     }
 
-    /// <summary>Whether the warm-up is over (Attach returns only once it is).</summary>
-    public bool IsCompleted => _task.IsCompleted;
+    /// <summary>Whether the warm-up ran to its end (false when it was abandoned before it started, or is still running).</summary>
+    public bool RanToEnd => Volatile.Read(ref _state) == Running && _task.IsCompleted;
+
+    /// <summary>Whether nothing of the warm-up can still run: it ran to its end, or it was abandoned before it started.</summary>
+    public bool IsOver => _task.IsCompleted || Volatile.Read(ref _state) == Abandoned;
 
     /// <summary>What made the warm-up stop early, if anything.</summary>
     public Exception? Failure { get; private set; }
 
     /// <summary>Starts the warm-up of what <paramref name="options"/> will use.</summary>
-    public static AttachWarmUp Start(WatchOptions options) =>
-        new(pictures: options.Pictures is not null || options.History is not null, hostKernels: options.HostKernels);
+    /// <param name="options">The watcher's options: pictures or histories warm SkiaSharp, host kernels their code.</param>
+    /// <param name="scheduler">Where it runs (the thread pool; tests pass one that holds it back).</param>
+    public static AttachWarmUp Start(WatchOptions options, TaskScheduler? scheduler = null) =>
+        new(pictures: options.Pictures is not null || options.History is not null, hostKernels: options.HostKernels, scheduler ?? TaskScheduler.Default);
 
-    /// <summary>Waits until the warm-up is over; never throws.</summary>
+    /// <summary>
+    /// Waits until the warm-up is over; never throws. A warm-up that has not started yet (a thread pool too busy to
+    /// run it while Attach did its own work) is abandoned instead of waited for: Attach must not wait on the pool.
+    /// </summary>
     public void Join()
     {
+        if (Interlocked.CompareExchange(ref _state, Abandoned, Pending) == Pending)
+        {
+            return;
+        }
+
         try
         {
             _task.Wait();

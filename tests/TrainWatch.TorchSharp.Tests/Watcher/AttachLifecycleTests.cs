@@ -144,8 +144,59 @@ public sealed class AttachLifecycleTests
         using var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, s_quiet);
 
         Assert.NotNull(watch.WarmUp);
-        Assert.True(watch.WarmUp.IsCompleted);
+        Assert.True(watch.WarmUp.IsOver);
         Assert.Null(watch.WarmUp.Failure);
+    }
+
+    // A thread pool too busy to start the warm-up while Attach works must not make Attach wait for it: it is
+    // abandoned, and when the pool gets to it at last it does nothing (it may not allocate beside the user's code).
+    [Fact]
+    public void A_warm_up_the_pool_has_not_started_is_abandoned_not_waited_for()
+    {
+        var heldBack = new HeldBackScheduler();
+        var warmUp = AttachWarmUp.Start(s_quiet, heldBack);
+
+        warmUp.Join(); // returns although the task never ran
+        Assert.True(warmUp.IsOver);
+
+        heldBack.RunHeldTasks();
+        Assert.False(warmUp.RanToEnd);
+
+        // Run where it is queued, the warm-up does all its work without failing (SkiaSharp, kernels, messages).
+        var ran = AttachWarmUp.Start(s_quiet, new InlineScheduler());
+        ran.Join();
+        Assert.True(ran.RanToEnd);
+        Assert.Null(ran.Failure);
+    }
+
+    // Runs each task on the thread that queues it.
+    private sealed class InlineScheduler : TaskScheduler
+    {
+        protected override IEnumerable<Task> GetScheduledTasks() => [];
+
+        protected override void QueueTask(Task task) => TryExecuteTask(task);
+
+        protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => TryExecuteTask(task);
+    }
+
+    // Queues tasks without running them until asked.
+    private sealed class HeldBackScheduler : TaskScheduler
+    {
+        private readonly List<Task> _held = [];
+
+        public void RunHeldTasks()
+        {
+            foreach (var task in _held)
+            {
+                TryExecuteTask(task);
+            }
+        }
+
+        protected override IEnumerable<Task> GetScheduledTasks() => _held;
+
+        protected override void QueueTask(Task task) => _held.Add(task);
+
+        protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
     }
 
     [Fact]

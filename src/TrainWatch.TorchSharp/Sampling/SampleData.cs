@@ -28,8 +28,19 @@ internal sealed record SampleData(
     {
         get
         {
-            var grads = Parameters.Where(p => p.Gradient is not null).Select(p => p.Gradient!).ToList();
-            return grads.Count == 0 ? double.NaN : Math.Sqrt(grads.Sum(g => g.HasNonFinite ? double.NaN : g.SumOfSquares));
+            // A loop, not LINQ: the rules and the summary read it on every sample step, on the training thread.
+            double sum = 0;
+            bool any = false;
+            foreach (var p in Parameters)
+            {
+                if (p.Gradient is { } g)
+                {
+                    any = true;
+                    sum += g.HasNonFinite ? double.NaN : g.SumOfSquares;
+                }
+            }
+
+            return any ? Math.Sqrt(sum) : double.NaN;
         }
     }
 }

@@ -399,7 +399,8 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
             _alerts.AddRange(alerts);
             long totalAlerts = _alerts.Count;
 
-            // Summaries are built on the writer's thread: the training thread only hands over the host data.
+            // Built by the writer from the host data, here on the training thread (BuildOnCallerThread:
+            // docs/reliability.md).
             _writer!.AddDeferred(step, () => SampleSummaries.Build(sample, _summaryTags), EstimateBytes(sample));
             if (sample.Updates is { } updates)
             {

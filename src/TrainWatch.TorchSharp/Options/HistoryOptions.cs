@@ -9,10 +9,11 @@ namespace TrainWatch.TorchSharp;
 /// </summary>
 /// <remarks>
 /// The histories are made from the histograms every sample step already computes: their uniform buckets are spread onto
-/// the fixed ones on the writer's thread, so the training thread and the device do no extra work. The pictures are
-/// written on the first sample step, then on the first sample step at or after each multiple of <see cref="EverySteps"/>
-/// (training steps, like the other pictures', so a fine statistics interval does not redraw them more often), and at
-/// the last sample step of the run.
+/// the fixed ones from the host statistics, so the device does no extra work (the rebinning is a small host loop per
+/// layer, inside <c>Step</c> on the training thread, where the watcher builds its summaries: docs/reliability.md).
+/// The pictures are written on the first sample step, then on the first sample step at or after each multiple of
+/// <see cref="EverySteps"/> (training steps, like the other pictures', so a fine statistics interval does not redraw
+/// them more often), and at the last sample step of the run.
 /// </remarks>
 public sealed record HistoryOptions
 {

@@ -5,8 +5,8 @@ namespace TrainWatch.TorchSharp.Features.ModelSummaries;
 
 /// <summary>
 /// Writes the model summary (<c>model/summary</c>) once, on the first sampled step with a recorded training forward
-/// pass. The table is read from module metadata on the training thread (no tensor data); the markdown is formatted on
-/// the writer's thread.
+/// pass. The table is read from module metadata (no tensor data); the markdown is formatted by the deferred builder
+/// the writer runs, which for the watcher is the training thread too (docs/reliability.md).
 /// </summary>
 internal sealed class ModelSummaryExtension(WatchContext context) : IWatchExtension
 {

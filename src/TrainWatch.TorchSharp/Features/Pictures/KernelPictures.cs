@@ -62,7 +62,8 @@ internal sealed class KernelPictures
         return pictures;
     }
 
-    // Drawn with its key on the writer thread: the grid and the key's bound are all it needs.
+    // Drawn with its key in a deferred builder (run where the writer builds): the grid and the key's bound are all
+    // it needs.
     private static void AddSignedGrid(SummaryWriter writer, string tag, TileGrid tiles, float bound, long step)
     {
         string checkedTag = SummaryTag.Validate(tag);

@@ -4,7 +4,7 @@ namespace TrainWatch.TorchSharp.Features.Pictures;
 
 /// <summary>
 /// Saliency or Grad-CAM over the probe images: one <see cref="Overlay"/> per probe input, side by side in one picture.
-/// Built from host arrays on the writer thread.
+/// Built from host arrays, in the writer's deferred builder.
 /// </summary>
 internal static class OverlayStrip
 {

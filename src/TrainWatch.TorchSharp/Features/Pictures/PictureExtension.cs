@@ -6,7 +6,8 @@ namespace TrainWatch.TorchSharp.Features.Pictures;
 /// <summary>
 /// Writes pictures of the network on the sample steps <see cref="PictureOptions.EverySteps"/> apart (the first one
 /// included): kernel grids and smoothness, weight heat maps, and — given a probe batch — activation maps, saliency and
-/// Grad-CAM. One picture step makes one device-to-host copy; drawing and PNG encoding run on the writer's thread.
+/// Grad-CAM. One picture step makes one device-to-host copy; drawing and PNG encoding run in the writer's deferred
+/// builders, which the watcher's writer runs on the training thread (docs/reliability.md).
 /// </summary>
 internal sealed class PictureExtension : IWatchExtension
 {

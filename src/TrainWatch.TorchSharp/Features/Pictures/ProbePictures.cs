@@ -10,7 +10,7 @@ namespace TrainWatch.TorchSharp.Features.Pictures;
 /// Turns a <see cref="ProbeOutputs"/> into pictures: activation-map grids (<c>activation_maps/&lt;module&gt;</c>),
 /// saliency and Grad-CAM over the probe images (<c>saliency/input</c>, <c>gradcam/&lt;layer&gt;</c>), and the predicted
 /// classes as text (<c>probe/predictions</c>). Images are scaled, upscaled and laid out channels-last on the device;
-/// the writer thread blends, draws and encodes.
+/// the writer's deferred builders blend, draw and encode (on the training thread, for the watcher: docs/reliability.md).
 /// </summary>
 internal sealed class ProbePictures
 {

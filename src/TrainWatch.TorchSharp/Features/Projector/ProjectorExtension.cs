@@ -12,7 +12,7 @@ namespace TrainWatch.TorchSharp.Features.Projector;
 /// <see cref="ProjectorOptions.EverySteps"/> apart: the probe batch goes through an extra forward pass (eval mode, no gradients; the train/eval mode is
 /// restored), a forward hook takes the input of the target module (by default the last <c>Linear</c> to run in the
 /// training forward pass: the penultimate features), and the features, labels/predictions and a sprite of the inputs are written by <see cref="ProjectorWriter"/>
-/// on the writer's thread.
+/// in a deferred builder, which the watcher's writer runs on the training thread (docs/reliability.md).
 /// </summary>
 /// <remarks>
 /// Without <see cref="TrainWatcher.SetProjectorProbe"/>, the probe is the first <see cref="ProjectorOptions.ProbeSize"/>

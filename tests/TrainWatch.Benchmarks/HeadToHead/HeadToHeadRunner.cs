@@ -65,7 +65,12 @@ public static class HeadToHeadRunner
         - **As the model grows** (targets ≤ 3× the floor at every size, ≤ 1 % at every = 100, ≤ 3 % for the small
           autoencoder at every = 10): two tables, the cost of one sample step and the overhead measured at every = 1, 10
           and 100 (a watched run at that interval against the plain run of the same round; at every = 100 one sample step
-          falls in 100 timed steps, so this machine's noise is as large as the target). The sample step is the
+          falls in 100 timed steps, so this machine's noise is as large as the target). Until 2026-12-06 the sample step
+          was the every = 1 run's mean step less the plain run's, two runs of 20–40 steps taken a second apart: on the
+          small models the drift between them was larger than the sample (the autoencoder's ranged from −0.17 to
+          2.38 ms in one report). It is now measured inside one run at every = 3, the sampled step and the step after
+          it (the update ratio's pass) against the plain step between them, over about three seconds of training for
+          the fast models. The sample step is the
           statistics pass plus what every sample pays per tensor and per module call: the update ratio, the rules, the
           summaries and the histories, all on the training thread (summaries must be: docs/reliability.md), and the
           forward hooks. What issue 26 changed, in order: the hooks reduce each output in place with host kernels
@@ -152,7 +157,7 @@ public static class HeadToHeadRunner
         """;
 
     private static (ReportTable Cost, ReportTable Overhead) ScalingTables() => (
-        new("model (batch 32, statistics only)", "parameters / tensors", "training step", "sample step (extra time at every = 1)", "floor", "sample step × floor (target ≤ 3×)", "statistics alone × floor"),
+        new("model (batch 32, statistics only)", "parameters / tensors", "training step", "sample step (medians, at every = 3)", "floor", "sample step × floor (target ≤ 3×)", "statistics alone × floor"),
         new("model (batch 32, statistics only)", "training step", "overhead at every = 1", "at every = 10", "at every = 100 (target ≤ 1 %)"));
 
     private static ReportTable WholeRunTable() => new("conv autoencoder, batch 32 of 1×28×28, Adam (fresh process per run)", "time", "overhead", "target");
@@ -260,6 +265,7 @@ public static class HeadToHeadRunner
             report.AppendLine(breakdown.ToMarkdown());
             report.AppendLine("## The sample step as the model grows").AppendLine();
             report.AppendLine(scalingCost.ToMarkdown());
+            report.AppendLine("The sample step: in one run at every = 3, where a sampled step, the step after it (which measures the sample's update ratio; at every = 1 that pass is part of the sample step) and a plain step alternate, (median sampled − median plain) + (median after − median plain), per round: the training thread's typical cost of a sample, hooks registered for it included. Collections and the writer's thread are in the overhead table below, which compares means.").AppendLine();
             report.AppendLine("Overhead measured at each interval: a watched run at that `every` against the plain run of the same round (100 steps); each watched run is timed over steps that hold exactly one sample step per `every` (100 steps at every = 10 and at every = 100).").AppendLine();
             report.AppendLine(scalingOverhead.ToMarkdown());
             report.AppendLine("## A whole short run, as issue 26 measured it").AppendLine();

@@ -11,9 +11,9 @@ namespace TrainWatch.Benchmarks.HeadToHead;
 /// <summary>
 /// How a sample step's cost grows with the model: MLPs from 0.2 M to 50 M parameters and from 10 to ~200 tensors
 /// (big weights beside small biases and norm gains), a small conv autoencoder and a small transformer block. For each:
-/// the training step without the watcher, the same step at every = 1 with statistics only (its extra time is one
-/// sample step: hooks, statistics, the copy, the enqueue), the floor (one <c>sum</c> over every parameter and
-/// gradient), and the overhead measured at every = 1, 10 and 100.
+/// the training step without the watcher, one sample step with statistics only (hooks, statistics, the copy, the
+/// summaries, the enqueue, the update ratio's pass: measured against plain steps of the same run at every = 3), the floor (one
+/// <c>sum</c> over every parameter and gradient), and the overhead measured at every = 1, 10 and 100.
 /// </summary>
 public sealed class ModelScaling(string root, bool quick)
 {
@@ -29,7 +29,7 @@ public sealed class ModelScaling(string root, bool quick)
     {
         var models = new Workload[]
         {
-            Classifier("MLP 64→256×4→10", () => Mlp(256, 4, norm: false), 40),
+            Classifier("MLP 64→256×4→10", () => Mlp(256, 4, norm: false), 400),
             Classifier("48 blocks of Linear 256 + LayerNorm", () => Mlp(256, 48, norm: true), 10),
             Classifier("MLP 64→1024×8→10 + LayerNorm", () => Mlp(1024, 8, norm: true), 6),
             Classifier("MLP 64→2048×12→10 + LayerNorm", () => Mlp(2048, 12, norm: true), 3),
@@ -54,22 +54,27 @@ public sealed class ModelScaling(string root, bool quick)
         var parameters = model.parameters().ToList();
         long count = parameters.Sum(p => p.numel());
 
-        // Each run's mean step. The watched runs start with one step of their own (step 0 is sampled: layouts, the
-        // first summaries) before the timed steps, which then hold exactly one sample step per `every`.
-        double Train(TrainWatcher? watch, int steps)
+        // Each run's steps, one time each. The watched runs start with one step of their own (step 0 is sampled:
+        // layouts, the first summaries) before the timed steps, which then hold exactly one sample step per `every`.
+        List<double> Train(TrainWatcher? watch, int steps)
         {
-            long start = Stopwatch.GetTimestamp();
+            var times = new List<double>(steps);
             for (int i = 0; i < steps; i++)
             {
-                using var scope = NewDisposeScope();
-                optimizer.zero_grad();
-                var loss = workload.Loss(model.call(input), target);
-                loss.backward();
-                watch?.Step(loss);
-                optimizer.step();
+                long start = Stopwatch.GetTimestamp();
+                using (var scope = NewDisposeScope())
+                {
+                    optimizer.zero_grad();
+                    var loss = workload.Loss(model.call(input), target);
+                    loss.backward();
+                    watch?.Step(loss);
+                    optimizer.step();
+                }
+
+                times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             }
 
-            return Stopwatch.GetElapsedTime(start).TotalMilliseconds / steps;
+            return times;
         }
 
         int everyOneSteps = quick ? Math.Max(2, workload.Steps / 2) : workload.Steps;
@@ -82,17 +87,36 @@ public sealed class ModelScaling(string root, bool quick)
         };
 
         var options = new WatchOptions { AlertsToConsole = false, Pictures = null, Projector = null, Graph = false, CustomScalars = false };
+        // Per round: the plain run's and each watched run's mean step (the overhead table: every cost a step pays,
+        // collections and the writer's thread included). The cost table's sample step comes from one more run, at
+        // every = 3, where each sample step (3k) is followed by the step that measures its update ratio (3k + 1: at
+        // every = 1 that pass rides in the sample step itself) and by a plain step (3k + 2). One sample step costs
+        // (median sampled − median plain) + (median following − median plain). The three kinds of step alternate
+        // within one run, so this shared machine's drift between two runs (often larger than a small model's sample
+        // step) cancels, and medians are typical steps, which one collection or one descheduling of the cores does
+        // not double. Registering the hooks for each sampled step (TorchSharp's ~3 µs a module; kept registered at
+        // every = 1) is counted in it.
         var plain = new List<double>();
+        var sampleSteps = new List<double>();
         var watched = intervals.ToDictionary(every => every, _ => new List<double>());
         for (int round = 0; round < rounds; round++)
         {
             Train(null, workload.Steps); // warm-up of this round's allocations
-            plain.Add(Train(null, 100));
+            plain.Add(Train(null, 100).Average());
             foreach (int every in intervals)
             {
                 using var watch = TrainWatcher.Attach(model, optimizer, Path.Combine(root, $"scaling-{_runs++}"), every, options);
                 Train(watch, every == 1 ? everyOneSteps : 1);
-                watched[every].Add(Train(watch, StepsAt(every)));
+                watched[every].Add(Train(watch, StepsAt(every)).Average());
+            }
+
+            using (var alternate = TrainWatcher.Attach(model, optimizer, Path.Combine(root, $"scaling-{_runs++}"), 3, options))
+            {
+                Train(alternate, 1); // step 0, sampled; the timed steps 1, 2, 3, … are following, plain, sampled, …
+                var steps = Train(alternate, 3 * Math.Max(everyOneSteps, 10));
+                double Kind(int k) => Median(steps.Where((_, i) => i % 3 == k).ToList());
+                double following = Kind(0), plainStep = Kind(1), sampled = Kind(2);
+                sampleSteps.Add(sampled - plainStep + (following - plainStep));
             }
         }
 
@@ -114,21 +138,25 @@ public sealed class ModelScaling(string root, bool quick)
             rows.Rows(tensors);
         }, quick ? 5 : 15, warmup: 2);
 
-        // Per round: the watched step's extra time at every = 1 is one sample step; against the floor and the plain step.
-        var extra = watched[1].Select((w, round) => w - plain[round]).ToList();
         double floorMs = floor.Median.TotalMilliseconds;
         costTable.Add(
             workload.Name,
             $"{count / 1e6:F2} M / {parameters.Count}",
             WatcherOverhead.Spread(plain, "F2", " ms"),
-            WatcherOverhead.Spread(extra, "F2", " ms"),
+            WatcherOverhead.Spread(sampleSteps, "F2", " ms"),
             HeadToHead.Measure.Format(floor),
-            WatcherOverhead.Spread(extra.Select(e => e / floorMs), "F1", "×"),
+            WatcherOverhead.Spread(sampleSteps.Select(e => e / floorMs), "F1", "×"),
             $"{statistics.Median / floor.Median:F1}×");
 
         var cells = new List<string> { workload.Name, WatcherOverhead.Spread(plain, "F2", " ms") };
         cells.AddRange(intervals.Select(every => WatcherOverhead.Spread(watched[every].Select((w, round) => (w - plain[round]) / plain[round] * 100), "+0.0;-0.0", " %")));
         overheadTable.Add([.. cells]);
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static Workload Classifier(string name, Func<Module<Tensor, Tensor>> build, int steps) => new(
@@ -177,7 +205,7 @@ public sealed class ModelScaling(string root, bool quick)
         },
         (output, target) => functional.mse_loss(output, target),
         parameters => optim.Adam(parameters, 1e-3),
-        20);
+        200);
 
     private static Workload Transformer() => new(
         "transformer block (dim 64, 4 heads, sequence 16)",
@@ -185,14 +213,14 @@ public sealed class ModelScaling(string root, bool quick)
         () => (randn(Batch, TransformerBlock.Sequence, TransformerBlock.Features), randint(10, [Batch])),
         (output, target) => functional.cross_entropy(output, target),
         parameters => optim.Adam(parameters, 1e-3),
-        20);
+        200);
 
     /// <param name="Name">The table's row name.</param>
     /// <param name="Build">The model, built after seeding.</param>
     /// <param name="Data">One fixed batch: input and target.</param>
     /// <param name="Loss">The loss of an output against the target.</param>
     /// <param name="Optimizer">The optimizer over the model's parameters.</param>
-    /// <param name="Steps">Steps of the every = 1 run (fewer for slower models).</param>
+    /// <param name="Steps">Steps of the every = 1 run: about a second of training for the fast models, so that its median is a typical step; fewer for slower models.</param>
     internal sealed record Workload(
         string Name,
         Func<Module<Tensor, Tensor>> Build,

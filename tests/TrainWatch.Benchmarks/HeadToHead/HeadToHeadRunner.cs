@@ -68,9 +68,9 @@ public static class HeadToHeadRunner
           falls in 100 timed steps, so this machine's noise is as large as the target). Until 2026-12-06 the sample step
           was the every = 1 run's mean step less the plain run's, two runs of 20–40 steps taken a second apart: on the
           small models the drift between them was larger than the sample (the autoencoder's ranged from −0.17 to
-          2.38 ms in one report). It is now measured inside one run at every = 3, the sampled step and the step after
-          it (the update ratio's pass) against the plain step between them, over about three seconds of training for
-          the fast models. The sample step is the
+          2.38 ms in one report). It is now measured inside one run at every = 4: the sampled step, the step after it
+          (the update ratio's pass) and the step before it (registering the hooks) against the plain step between
+          them, over about four seconds of training for the fast models. The sample step is the
           statistics pass plus what every sample pays per tensor and per module call: the update ratio, the rules, the
           summaries and the histories, all on the training thread (summaries must be: docs/reliability.md), and the
           forward hooks. What issue 26 changed, in order: the hooks reduce each output in place with host kernels
@@ -157,7 +157,7 @@ public static class HeadToHeadRunner
         """;
 
     private static (ReportTable Cost, ReportTable Overhead) ScalingTables() => (
-        new("model (batch 32, statistics only)", "parameters / tensors", "training step", "sample step (medians, at every = 3)", "floor", "sample step × floor (target ≤ 3×)", "statistics alone × floor"),
+        new("model (batch 32, statistics only)", "parameters / tensors", "training step", "sample step (medians, at every = 4)", "floor", "sample step × floor (target ≤ 3×)", "statistics alone × floor"),
         new("model (batch 32, statistics only)", "training step", "overhead at every = 1", "at every = 10", "at every = 100 (target ≤ 1 %)"));
 
     private static ReportTable WholeRunTable() => new("conv autoencoder, batch 32 of 1×28×28, Adam (fresh process per run)", "time", "overhead", "target");
@@ -265,7 +265,7 @@ public static class HeadToHeadRunner
             report.AppendLine(breakdown.ToMarkdown());
             report.AppendLine("## The sample step as the model grows").AppendLine();
             report.AppendLine(scalingCost.ToMarkdown());
-            report.AppendLine("The sample step: in one run at every = 3, where a sampled step, the step after it (which measures the sample's update ratio; at every = 1 that pass is part of the sample step) and a plain step alternate, (median sampled − median plain) + (median after − median plain), per round: the training thread's typical cost of a sample, hooks registered for it included. Collections and the writer's thread are in the overhead table below, which compares means.").AppendLine();
+            report.AppendLine("The sample step: in one run at every = 4, where the sampled step, the step after it (which measures the sample's update ratio; at every = 1 that pass is part of the sample step), a plain step and the step before the next sample (which registers the forward hooks) alternate, the medians of the sampled, after and before steps less three times the median plain step, per round: the training thread's typical cost of a sample. Collections and the writer's thread are in the overhead table below, which compares means.").AppendLine();
             report.AppendLine("Overhead measured at each interval: a watched run at that `every` against the plain run of the same round (100 steps); each watched run is timed over steps that hold exactly one sample step per `every` (100 steps at every = 10 and at every = 100).").AppendLine();
             report.AppendLine(scalingOverhead.ToMarkdown());
             report.AppendLine("## A whole short run, as issue 26 measured it").AppendLine();

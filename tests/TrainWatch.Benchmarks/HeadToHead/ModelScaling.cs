@@ -12,7 +12,7 @@ namespace TrainWatch.Benchmarks.HeadToHead;
 /// How a sample step's cost grows with the model: MLPs from 0.2 M to 50 M parameters and from 10 to ~200 tensors
 /// (big weights beside small biases and norm gains), a small conv autoencoder and a small transformer block. For each:
 /// the training step without the watcher, one sample step with statistics only (hooks, statistics, the copy, the
-/// summaries, the enqueue, the update ratio's pass: measured against plain steps of the same run at every = 3), the floor (one
+/// summaries, the enqueue, the update ratio's pass, registering the hooks: measured against plain steps of the same run at every = 4), the floor (one
 /// <c>sum</c> over every parameter and gradient), and the overhead measured at every = 1, 10 and 100.
 /// </summary>
 public sealed class ModelScaling(string root, bool quick)
@@ -89,13 +89,13 @@ public sealed class ModelScaling(string root, bool quick)
         var options = new WatchOptions { AlertsToConsole = false, Pictures = null, Projector = null, Graph = false, CustomScalars = false };
         // Per round: the plain run's and each watched run's mean step (the overhead table: every cost a step pays,
         // collections and the writer's thread included). The cost table's sample step comes from one more run, at
-        // every = 3, where each sample step (3k) is followed by the step that measures its update ratio (3k + 1: at
-        // every = 1 that pass rides in the sample step itself) and by a plain step (3k + 2). One sample step costs
-        // (median sampled − median plain) + (median following − median plain). The three kinds of step alternate
-        // within one run, so this shared machine's drift between two runs (often larger than a small model's sample
-        // step) cancels, and medians are typical steps, which one collection or one descheduling of the cores does
-        // not double. Registering the hooks for each sampled step (TorchSharp's ~3 µs a module; kept registered at
-        // every = 1) is counted in it.
+        // every = 4, where the steps around each sample differ: the sample step (4k), the step after it that measures
+        // its update ratio (4k + 1; at every = 1 that pass rides in the sample step itself), a plain step (4k + 2) and
+        // the step before the next sample, which registers the forward hooks (4k + 3; TorchSharp's ~3 µs a module,
+        // kept registered at every = 1). One sample step costs the three of them less three plain steps, in medians.
+        // The four kinds of step alternate within one run, so this shared machine's drift between two runs (often
+        // larger than a small model's sample step) cancels, and medians are typical steps, which one collection or one
+        // descheduling of the cores does not double.
         var plain = new List<double>();
         var sampleSteps = new List<double>();
         var watched = intervals.ToDictionary(every => every, _ => new List<double>());
@@ -110,13 +110,13 @@ public sealed class ModelScaling(string root, bool quick)
                 watched[every].Add(Train(watch, StepsAt(every)).Average());
             }
 
-            using (var alternate = TrainWatcher.Attach(model, optimizer, Path.Combine(root, $"scaling-{_runs++}"), 3, options))
+            using (var alternate = TrainWatcher.Attach(model, optimizer, Path.Combine(root, $"scaling-{_runs++}"), 4, options))
             {
-                Train(alternate, 1); // step 0, sampled; the timed steps 1, 2, 3, … are following, plain, sampled, …
-                var steps = Train(alternate, 3 * Math.Max(everyOneSteps, 10));
-                double Kind(int k) => Median(steps.Where((_, i) => i % 3 == k).ToList());
-                double following = Kind(0), plainStep = Kind(1), sampled = Kind(2);
-                sampleSteps.Add(sampled - plainStep + (following - plainStep));
+                Train(alternate, 1); // step 0, sampled; the timed steps 1, 2, 3, 4, … are after, plain, before, sampled, …
+                var steps = Train(alternate, 4 * Math.Max(everyOneSteps, 10));
+                double Kind(int k) => Median(steps.Where((_, i) => i % 4 == k).ToList());
+                double after = Kind(0), plainStep = Kind(1), before = Kind(2), sampled = Kind(3);
+                sampleSteps.Add((sampled - plainStep) + (after - plainStep) + (before - plainStep));
             }
         }
 

@@ -44,11 +44,13 @@ internal sealed class AttachWarmUp
 
                 try
                 {
-                    WarmMessages();
+                    // Kernels first: Attach's model check is their first caller, a few milliseconds from now.
                     if (hostKernels)
                     {
                         WarmKernels();
                     }
+
+                    WarmMessages();
 
                     if (pictures)
                     {

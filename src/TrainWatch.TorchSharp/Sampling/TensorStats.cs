@@ -183,8 +183,9 @@ internal sealed class TensorStats
             return null;
         }
 
+        // Ranges near double precision can make neighbouring edges equal; then one bucket says it honestly.
         int bins = _counts.Length;
-        if (Max > Min)
+        if (HistogramSummary.HasDistinctUniformEdges(Min, Max, bins))
         {
             var edges = new double[bins + 1];
             double width = (Max - Min) / bins;
@@ -194,18 +195,7 @@ internal sealed class TensorStats
             }
 
             edges[bins] = Max;
-
-            // Ranges near double precision can make neighbouring edges equal; then one bucket says it honestly.
-            bool increasing = true;
-            for (int i = 1; i < edges.Length && increasing; i++)
-            {
-                increasing = edges[i] > edges[i - 1];
-            }
-
-            if (increasing)
-            {
-                return new HistogramData(edges, _counts, Min, Max, Sum, SumOfSquares);
-            }
+            return new HistogramData(edges, _counts, Min, Max, Sum, SumOfSquares);
         }
 
         double pad = Math.Max(Math.Abs(Min) * 1e-6, 1e-12);

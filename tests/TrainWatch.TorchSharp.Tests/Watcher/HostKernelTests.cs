@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using TorchSharp;
 using TrainWatch.TorchSharp.Sampling;
 using TrainWatch.TorchSharp.Statistics.HostKernels;
@@ -162,6 +163,30 @@ public sealed class HostKernelTests
         Assert.Null(decoded[4]);
         Assert.Equal(decoded[0]!.Sum, decoded[5]!.Sum);
         Assert.Equal(5000, decoded[5]!.Counts.ToArray().Sum());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_range_too_narrow_for_distinct_edges_is_one_bucket_and_both_histogram_forms_agree(bool narrow)
+    {
+        using var scope = NewDisposeScope();
+        using var rows = new ParameterRows(8);
+
+        // 1 and the next double up: eight edges of equal width between them round to the same value.
+        double top = narrow ? Math.BitIncrement(1.0) : 2.0;
+        var values = tensor(new[] { 1.0, top, 1.0 }, ScalarType.Float64);
+        var host = cat(rows.Rows([values]).ToArray()).data<double>().ToArray();
+        var stats = TensorStats.FromFastRow(host.AsSpan(0, StatisticsRow.FastLength(8, false)), new RowShape(3, 3, 0))!;
+
+        var histogram = stats.ToHistogram()!;
+        Assert.Equal(narrow ? 1 : 8, histogram.Counts.Length);
+        Assert.Equal(3, histogram.Counts.Sum());
+        Assert.Equal(stats.Min, histogram.Edges[0]);
+
+        // The message written straight from the counts is the one the edges give.
+        var proto = stats.ToHistogramProto()!;
+        Assert.Equal(TrainWatch.Summaries.HistogramSummary.FromBuckets(histogram)!.ToByteArray(), proto.ToByteArray());
     }
 
     [Fact]

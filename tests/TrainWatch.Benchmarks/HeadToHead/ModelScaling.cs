@@ -56,9 +56,9 @@ public sealed class ModelScaling(string root, bool quick)
 
         // Each run's steps, one time each. The watched runs start with one step of their own (step 0 is sampled:
         // layouts, the first summaries) before the timed steps, which then hold exactly one sample step per `every`.
-        List<double> Train(TrainWatcher? watch, int steps)
+        List<TimeSpan> Train(TrainWatcher? watch, int steps)
         {
-            var times = new List<double>(steps);
+            var times = new List<TimeSpan>(steps);
             for (int i = 0; i < steps; i++)
             {
                 long start = Stopwatch.GetTimestamp();
@@ -71,7 +71,7 @@ public sealed class ModelScaling(string root, bool quick)
                     optimizer.step();
                 }
 
-                times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                times.Add(Stopwatch.GetElapsedTime(start));
             }
 
             return times;
@@ -102,19 +102,19 @@ public sealed class ModelScaling(string root, bool quick)
         for (int round = 0; round < rounds; round++)
         {
             Train(null, workload.Steps); // warm-up of this round's allocations
-            plain.Add(Train(null, 100).Average());
+            plain.Add(Train(null, 100).Average(t => t.TotalMilliseconds));
             foreach (int every in intervals)
             {
                 using var watch = TrainWatcher.Attach(model, optimizer, Path.Combine(root, $"scaling-{_runs++}"), every, options);
                 Train(watch, every == 1 ? everyOneSteps : 1);
-                watched[every].Add(Train(watch, StepsAt(every)).Average());
+                watched[every].Add(Train(watch, StepsAt(every)).Average(t => t.TotalMilliseconds));
             }
 
             using (var alternate = TrainWatcher.Attach(model, optimizer, Path.Combine(root, $"scaling-{_runs++}"), 4, options))
             {
                 Train(alternate, 1); // step 0, sampled; the timed steps 1, 2, 3, 4, … are after, plain, before, sampled, …
                 var steps = Train(alternate, 4 * Math.Max(everyOneSteps, 10));
-                double Kind(int k) => Median(steps.Where((_, i) => i % 4 == k).ToList());
+                double Kind(int k) => Timing.Of(steps.Where((_, i) => i % 4 == k).ToList()).Median.TotalMilliseconds;
                 double after = Kind(0), plainStep = Kind(1), before = Kind(2), sampled = Kind(3);
                 sampleSteps.Add((sampled - plainStep) + (after - plainStep) + (before - plainStep));
             }
@@ -151,12 +151,6 @@ public sealed class ModelScaling(string root, bool quick)
         var cells = new List<string> { workload.Name, WatcherOverhead.Spread(plain, "F2", " ms") };
         cells.AddRange(intervals.Select(every => WatcherOverhead.Spread(watched[every].Select((w, round) => (w - plain[round]) / plain[round] * 100), "+0.0;-0.0", " %")));
         overheadTable.Add([.. cells]);
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static Workload Classifier(string name, Func<Module<Tensor, Tensor>> build, int steps) => new(

@@ -68,7 +68,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         options.Validate();
         _options = options;
         _schedule = new SampleSchedule(options.InitialStep, options.Every);
-        _updates = new UpdateRatioTracker(options.HostKernels);
+        _updates = new UpdateRatioTracker(options.HostKernels, options.UpdateRatioSampleLimit);
         _optimizers = optimizers;
         _advisor = new UsageAdvisor(options.Logger);
         _publisher = new AlertPublisher(options, _advisor.ReportFailure);

@@ -1,5 +1,6 @@
 using TorchSharp.Modules;
 using TorchSharp;
+using TrainWatch.TorchSharp.Statistics;
 using TrainWatch.TorchSharp.Statistics.HostKernels;
 using static TorchSharp.torch;
 
@@ -14,15 +15,21 @@ namespace TrainWatch.TorchSharp.Sampling;
 /// (<see cref="BeginSnapshotPass"/>).
 /// </summary>
 /// <remarks>
-/// Memory: the buffers hold one copy of every watched weight for as long as the watcher lives (allocated at the
-/// first sample, re-allocated only when a weight changes shape, dtype or device, disposed with the watcher), so that
-/// a sample step allocates no weight-sized tensor. On the host path a half-precision weight's copy is float32, the
-/// form the kernels read. No option turns update ratios off alone; <see cref="WatchOptions.ParameterFilter"/> leaves
-/// a model's largest weights out of the watch (and of this copy).
+/// <para>Memory: the buffers hold a copy of every watched weight's measured elements for as long as the watcher lives
+/// (allocated at the first sample, re-allocated only when a weight changes shape, dtype or device, disposed with the
+/// watcher), so that a sample step allocates no weight-sized tensor. Above the sample limit a weight's measured
+/// elements are every k-th one (<see cref="UpdateSampling"/>), so the copy is at most about the limit per weight, not
+/// the model again; its two norms are then those of the sample, and their ratio is the estimate. On the host path a
+/// half-precision weight's copy is float32, the form the kernels read.</para>
+/// <para>Each buffer is flat: the weight's measured elements in order. No option turns update ratios off alone;
+/// <see cref="WatchOptions.ParameterFilter"/> leaves a weight out of the watch (and of this copy).</para>
 /// </remarks>
-internal sealed class UpdateRatioTracker(bool hostKernels = true) : IDisposable
+/// <param name="hostKernels">Whether CPU weights are measured by the host kernels.</param>
+/// <param name="sampleLimit">Elements measured of each weight at most (<see cref="UpdateSampling"/>); 0 measures all.</param>
+internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLimit = 0) : IDisposable
 {
     private Tensor[] _buffers = [];
+    private long[] _strides = []; // per buffer: the stride of the weight's elements it holds
     private bool _holding;
     private bool _hostForm; // every buffer is in the form the host kernels read in place
     private long _snapshotStep;
@@ -34,6 +41,9 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true) : IDisposable
 
     /// <summary>Snapshot buffers allocated so far (one per weight, unless weights change shape, dtype or device).</summary>
     public int BufferAllocations { get; private set; }
+
+    /// <summary>Elements the snapshot buffers hold in all (test hook: a sampled weight's buffer holds its sample only).</summary>
+    internal long BufferedElements => _buffers.Sum(b => b?.numel() ?? 0);
 
     /// <summary>The step whose update the parked norms describe, if any.</summary>
     public long? PendingStep => _pending is null ? null : _pendingStep;
@@ -49,7 +59,9 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true) : IDisposable
             _hostForm = false;
             for (int i = 0; i < parameters.Count; i++)
             {
-                Fit(i, parameters[i], host).copy_(parameters[i]);
+                using var scope = NewDisposeScope();
+                var buffer = Fit(i, parameters[i], host);
+                buffer.copy_(Measured(parameters[i], _strides[i]));
             }
 
             _hostForm = host;
@@ -107,7 +119,7 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true) : IDisposable
             _pending = null;
         }
 
-        return new SnapshotPass(_buffers, measures, _snapshotStep, step);
+        return new SnapshotPass(_buffers, _strides, measures, _snapshotStep, step);
     }
 
     /// <summary>
@@ -142,20 +154,20 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true) : IDisposable
             // The host kernels check sizes and dtypes as they read the weights: no shape is asked of libtorch here.
             if (host)
             {
-                if (_hostForm && _buffers.Length == parameters.Count && HostUpdateNorms.Compute(parameters, _buffers) is { } host64)
+                if (_hostForm && _buffers.Length == parameters.Count && HostUpdateNorms.Compute(parameters, _buffers, _strides) is { } host64)
                 {
                     norms = tensor(host64);
                 }
             }
             else if (AllFit(parameters, host))
             {
-                norms = DeviceNorms(parameters, _buffers);
+                norms = DeviceNorms(parameters, _buffers, _strides);
                 if (keepAt is not null)
                 {
                     // Queued after the norms' reads on the device's stream.
                     for (int i = 0; i < parameters.Count; i++)
                     {
-                        _buffers[i].copy_(parameters[i]);
+                        _buffers[i].copy_(Measured(parameters[i], _strides[i]));
                     }
                 }
             }
@@ -200,17 +212,25 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true) : IDisposable
         return true;
     }
 
-    private static Tensor DeviceNorms(IReadOnlyList<Parameter> parameters, IReadOnlyList<Tensor> snapshot)
+    private static Tensor DeviceNorms(IReadOnlyList<Parameter> parameters, IReadOnlyList<Tensor> snapshot, IReadOnlyList<long> strides)
     {
         var norms = new List<Tensor>(parameters.Count * 2);
         for (int i = 0; i < parameters.Count; i++)
         {
             var before = snapshot[i];
-            norms.Add(parameters[i].sub(before).to(ScalarType.Float64).norm());
+            norms.Add(Measured(parameters[i], strides[i]).sub(before).to(ScalarType.Float64).norm());
             norms.Add(before.to(ScalarType.Float64).norm());
         }
 
         return stack(norms);
+    }
+
+    // The weight's measured elements as a flat view (a copy only for a weight that is not contiguous): all of them, or
+    // every stride-th. Views, so a device keeps its asynchronous path: nothing here waits for the device.
+    private static Tensor Measured(Parameter p, long stride)
+    {
+        var flat = p.reshape(-1);
+        return stride == 1 ? flat : flat.slice(0, 0, flat.shape[0], stride);
     }
 
     // The host kernels read float32 or float64 in place; the device path keeps the weight's own dtype (a difference
@@ -227,7 +247,8 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true) : IDisposable
 
         for (int i = 0; i < parameters.Count; i++)
         {
-            if (!Fits(_buffers[i], parameters[i], host))
+            var shape = parameters[i].shape;
+            if (UpdateSampling.Stride(shape, sampleLimit) != _strides[i] || !Fits(_buffers[i], parameters[i], host, shape, _strides[i]))
             {
                 return false;
             }
@@ -236,24 +257,39 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true) : IDisposable
         return true;
     }
 
-    private static bool Fits(Tensor? buffer, Parameter p, bool host) =>
+    private static bool Fits(Tensor? buffer, Parameter p, bool host, long[] shape, long stride) =>
         buffer is not null && buffer.dtype == BufferType(p, host) && buffer.device_type == p.device_type
-        && buffer.device_index == p.device_index && buffer.shape.AsSpan().SequenceEqual(p.shape);
+        && buffer.device_index == p.device_index && buffer.shape is [var length] && length == UpdateSampling.Counted(Numel(shape), stride);
 
-    // The buffer for weight i, allocated when there is none or the weight no longer fits it. Outside any dispose
-    // scope: it lives as long as the tracker.
+    private static long Numel(long[] shape)
+    {
+        long count = 1;
+        foreach (long d in shape)
+        {
+            count *= d;
+        }
+
+        return count;
+    }
+
+    // The buffer for weight i (and its stride in _strides), allocated when there is none or the weight no longer fits
+    // it. Outside any dispose scope: it lives as long as the tracker.
     private Tensor Fit(int i, Parameter p, bool host)
     {
-        if (Fits(_buffers[i], p, host))
+        var shape = p.shape;
+        long stride = UpdateSampling.Stride(shape, sampleLimit);
+        if (Fits(_buffers[i], p, host, shape, stride))
         {
+            _strides[i] = stride;
             return _buffers[i];
         }
 
         _buffers[i]?.Dispose();
         _buffers[i] = null!; // until the new one exists: a failed allocation must not leave a disposed buffer here
         using var scope = NewDisposeScope();
-        var buffer = empty(p.shape, BufferType(p, host), p.device).DetachFromDisposeScope();
+        var buffer = empty([UpdateSampling.Counted(Numel(shape), stride)], BufferType(p, host), p.device).DetachFromDisposeScope();
         _buffers[i] = buffer;
+        _strides[i] = stride;
         BufferAllocations++;
         return buffer;
     }
@@ -272,6 +308,7 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true) : IDisposable
         }
 
         _buffers = new Tensor[count]; // filled by Fit
+        _strides = new long[count];
     }
 
     /// <summary>Hands over the parked norms (the caller packs and disposes them).</summary>
@@ -292,6 +329,7 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true) : IDisposable
         }
 
         _buffers = [];
+        _strides = [];
         _pending?.Dispose();
         _pending = null;
     }

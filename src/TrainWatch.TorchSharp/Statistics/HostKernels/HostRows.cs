@@ -110,26 +110,28 @@ internal static unsafe class HostRows
         counts.CopyTo(row[StatisticsRow.FastHistogramStart(deadUnits is not null)..]);
     }
 
-    // The snapshot of each weight as a view, by segment (null for gradients), or null when any snapshot cannot be
-    // written in place or no longer matches its weight: then the pass is not run at all.
-    private static HostView?[]? Companions(HostView[] views, SnapshotPass snapshot, IReadOnlyList<int> weightIndexes)
+    // The snapshot of each weight as a view, with the stride of the weight's elements it holds (UpdateSampling), by
+    // segment (null for gradients), or null when any snapshot cannot be written in place or no longer matches its
+    // weight: then the pass is not run at all.
+    private static (HostView View, long Stride)?[]? Companions(HostView[] views, SnapshotPass snapshot, IReadOnlyList<int> weightIndexes)
     {
-        if (weightIndexes.Count != snapshot.Snapshots.Count)
+        if (weightIndexes.Count != snapshot.Snapshots.Count || snapshot.Strides.Count != snapshot.Snapshots.Count)
         {
             return null;
         }
 
-        var companions = new HostView?[views.Length];
+        var companions = new (HostView, long)?[views.Length];
         for (int k = 0; k < weightIndexes.Count; k++)
         {
             var then = HostView.Of(snapshot.Snapshots[k]);
             var now = views[weightIndexes[k]];
-            if (!ReferenceEquals(then.Tensor, snapshot.Snapshots[k]) || then.Length != now.Length || then.IsDouble != now.IsDouble)
+            long stride = snapshot.Strides[k];
+            if (!ReferenceEquals(then.Tensor, snapshot.Snapshots[k]) || stride < 1 || then.Length != UpdateSampling.Counted(now.Length, stride) || then.IsDouble != now.IsDouble)
             {
                 return null;
             }
 
-            companions[weightIndexes[k]] = then;
+            companions[weightIndexes[k]] = (then, stride);
         }
 
         return companions;
@@ -137,14 +139,46 @@ internal static unsafe class HostRows
 
     // Moments and bucket counts (segments × bins, in a pooled array at least that long, which the caller returns) of
     // the first lengths[s] elements of each view; the counts of a segment above histogramLimit come from its strided
-    // sample, scaled to lengths[s]. A segment with a companion (a weight's snapshot, of the same length) has each
-    // chunk, just read for its moments, measured against the snapshot and written over it (measures), or only copied
-    // over it: updates[s] holds Σ(now − then)² and Σthen².
-    private static (Moments[] Moments, double[] Counts) Reduce(HostView[] views, long[] lengths, int bins, long histogramLimit, HostView?[]? companions, bool measures, out (double Update, double Weight)[] updates)
+    // sample, scaled to lengths[s]. A segment with a companion (a weight's snapshot: of its every element, or of every
+    // stride-th, UpdateSampling) has each chunk, just read for its moments, measured against the snapshot and written
+    // over it (measures), or only copied over it: updates[s] holds Σ(now − then)² and Σthen² over those elements.
+    private static (Moments[] Moments, double[] Counts) Reduce(HostView[] views, long[] lengths, int bins, long histogramLimit, (HostView View, long Stride)?[]? companions, bool measures, out (double Update, double Weight)[] updates)
     {
         var chunks = Chunking.Split(lengths, Math.Max(MinimumChunk, 16L * UniformHistogramKernel.Tables * bins));
         long total = lengths.Sum();
 
+        // A float32 tensor above the histogram limit has its sample gathered by pass one, while each chunk is in
+        // cache, into one buffer (sampleOffsets[s], or −1): read a stride apart from memory in pass two, every sampled
+        // element was a cache miss of its own, which made the bucket pass of a 17M-parameter model slower than its
+        // moments pass.
+        var strides = new long[views.Length];
+        var sampleOffsets = new long[views.Length];
+        long sampleTotal = 0;
+        for (int s = 0; s < views.Length; s++)
+        {
+            strides[s] = HistogramSampling.Stride(lengths[s], histogramLimit);
+            sampleOffsets[s] = -1;
+            if (strides[s] > 1 && !views[s].IsDouble)
+            {
+                sampleOffsets[s] = sampleTotal;
+                sampleTotal += HistogramSampling.Counted(lengths[s], strides[s]);
+            }
+        }
+
+        float[] samples = ArrayPool<float>.Shared.Rent((int)Math.Min(sampleTotal, Array.MaxLength));
+        try
+        {
+            return Reduce(views, lengths, bins, companions, measures, chunks, total, strides, sampleOffsets, samples, out updates);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(samples);
+        }
+    }
+
+    // The two passes, given the chunks, each tensor's histogram stride and where its gathered sample goes.
+    private static (Moments[] Moments, double[] Counts) Reduce(HostView[] views, long[] lengths, int bins, (HostView View, long Stride)?[]? companions, bool measures, List<(int Segment, long Start, long Length)> chunks, long total, long[] strides, long[] sampleOffsets, float[] samples, out (double Update, double Weight)[] updates)
+    {
         var chunkMoments = new Moments[chunks.Count];
         var chunkUpdates = companions is null ? null : new (double Update, double Weight)[chunks.Count];
         Chunking.Run(chunks.Count, total, c =>
@@ -154,7 +188,7 @@ internal static unsafe class HostRows
             chunkMoments[c] = view.IsDouble
                 ? MomentsKernel.Compute(view.Doubles + start, length, view.Doubles[0])
                 : MomentsKernel.Compute(view.Floats + start, length, view.Floats[0]);
-            if (companions?[s] is { } then)
+            if (companions?[s] is ({ } then, 1))
             {
                 chunkUpdates![c] = (view.IsDouble, measures) switch
                 {
@@ -163,6 +197,32 @@ internal static unsafe class HostRows
                     (true, false) => Copy(view.Doubles + start, then.Doubles + start, length),
                     (false, false) => Copy(view.Floats + start, then.Floats + start, length),
                 };
+            }
+            else if (companions?[s] is ({ } sampled, long stride))
+            {
+                // The chunk's share of the sampled elements: indexes that are multiples of the stride; the snapshot
+                // holds them one after another.
+                long first = (start + stride - 1) / stride * stride;
+                long count = first < start + length ? ((start + length - 1 - first) / stride) + 1 : 0;
+                long at = first / stride;
+                chunkUpdates![c] = (view.IsDouble, measures) switch
+                {
+                    (true, true) => UpdateNormKernel.ComputeStrided(view.Doubles + first, stride, sampled.Doubles + at, count, keep: true),
+                    (false, true) => UpdateNormKernel.ComputeStrided(view.Floats + first, stride, sampled.Floats + at, count, keep: true),
+                    (true, false) => Gather(view.Doubles + first, stride, sampled.Doubles + at, count),
+                    (false, false) => Gather(view.Floats + first, stride, sampled.Floats + at, count),
+                };
+            }
+
+            if (sampleOffsets[s] >= 0)
+            {
+                long stride = strides[s];
+                long first = (start + stride - 1) / stride * stride;
+                long count = first < start + length ? ((start + length - 1 - first) / stride) + 1 : 0;
+                fixed (float* sample = samples)
+                {
+                    Gather(view.Floats + first, stride, sample + sampleOffsets[s] + (first / stride), count);
+                }
             }
         });
 
@@ -183,10 +243,8 @@ internal static unsafe class HostRows
         // recomputed by the robust row, so its buckets are not counted.
         var scales = new double[views.Length];
         var counted = new bool[views.Length];
-        var strides = new long[views.Length];
         for (int s = 0; s < views.Length; s++)
         {
-            strides[s] = HistogramSampling.Stride(lengths[s], histogramLimit);
             var m = moments[s];
             counted[s] = lengths[s] > 0 && double.IsFinite(m.ShiftedSum) && double.IsFinite(m.ShiftedSquares) && double.IsFinite(m.Min) && double.IsFinite(m.Max);
             scales[s] = views[s].IsDouble
@@ -194,48 +252,56 @@ internal static unsafe class HostRows
                 : 1f / MathF.Max((float)m.Max - (float)m.Min, 1e-30f) * bins;
         }
 
+        // The bucket pass runs over chunks of the counted elements, not of the tensors: a tensor above the histogram
+        // limit is a few chunks of its sample, not one per 64K elements of its own, each with count tables to clear
+        // and add up. (Those tables were a megabyte for a model of 17M parameters, cold in cache after the moments
+        // pass: clearing them cost more than counting.) Counts are integers, so chunk order cannot change the result.
+        var countedLengths = new long[views.Length];
+        for (int s = 0; s < views.Length; s++)
+        {
+            countedLengths[s] = counted[s] ? HistogramSampling.Counted(lengths[s], strides[s]) : 0;
+        }
+
+        var countChunks = Chunking.Split(countedLengths, Math.Max(MinimumChunk, 16L * UniformHistogramKernel.Tables * bins));
         int tableLength = UniformHistogramKernel.Tables * bins;
-        int[] tables = ArrayPool<int>.Shared.Rent(chunks.Count * tableLength);
-        var tablesUsed = new int[chunks.Count];
+        int[] tables = ArrayPool<int>.Shared.Rent(Math.Max(1, countChunks.Count * tableLength));
+        var tablesUsed = new int[countChunks.Count];
         try
         {
-            Chunking.Run(chunks.Count, total, c =>
+            Chunking.Run(countChunks.Count, countedLengths.Sum(), c =>
             {
-                var (s, start, length) = chunks[c];
-
-                // The chunk's share of the segment's counted elements: indexes that are multiples of the stride.
+                // The chunk holds counted elements start, start + 1, … of its segment: indexes start·stride, ….
+                var (s, start, count) = countChunks[c];
                 long stride = strides[s];
-                long first = (start + stride - 1) / stride * stride;
-                long count = !counted[s] ? 0 : first < start + length ? ((start + length - 1 - first) / stride) + 1 : 0;
 
                 // A run shorter than the kernel's block counts into the first table only: a model's many biases
                 // then clear and combine one table each, not one per lane.
                 var view = views[s];
                 tablesUsed[c] = UniformHistogramKernel.TablesUsed(count, view.IsDouble);
                 tables.AsSpan(c * tableLength, tablesUsed[c] * bins).Clear();
-                if (count == 0)
-                {
-                    return;
-                }
-
                 fixed (int* counts = &tables[c * tableLength])
+                fixed (float* sample = samples)
                 {
-                    if (view.IsDouble)
+                    if (sampleOffsets[s] >= 0)
                     {
-                        UniformHistogramKernel.Count(view.Doubles + first, count, stride, moments[s].Min, scales[s], bins, counts);
+                        UniformHistogramKernel.Count(sample + sampleOffsets[s] + start, count, (float)moments[s].Min, (float)scales[s], bins, counts);
+                    }
+                    else if (view.IsDouble)
+                    {
+                        UniformHistogramKernel.Count(view.Doubles + (start * stride), count, stride, moments[s].Min, scales[s], bins, counts);
                     }
                     else
                     {
-                        UniformHistogramKernel.Count(view.Floats + first, count, stride, (float)moments[s].Min, (float)scales[s], bins, counts);
+                        UniformHistogramKernel.Count(view.Floats + (start * stride), count, stride, (float)moments[s].Min, (float)scales[s], bins, counts);
                     }
                 }
             });
 
             var histograms = ArrayPool<double>.Shared.Rent(views.Length * bins);
             histograms.AsSpan(0, views.Length * bins).Clear();
-            for (int c = 0; c < chunks.Count; c++)
+            for (int c = 0; c < countChunks.Count; c++)
             {
-                var histogram = histograms.AsSpan(chunks[c].Segment * bins, bins);
+                var histogram = histograms.AsSpan(countChunks[c].Segment * bins, bins);
                 for (int t = 0; t < tablesUsed[c]; t++)
                 {
                     var table = tables.AsSpan((c * tableLength) + (t * bins), bins);
@@ -260,6 +326,19 @@ internal static unsafe class HostRows
         {
             ArrayPool<int>.Shared.Return(tables);
         }
+    }
+
+    // to[j] = from[j · stride] for j below count: a weight's sampled elements into its snapshot, or a tensor's into the
+    // histogram's sample.
+    private static (double, double) Gather<T>(T* from, long stride, T* to, long count)
+        where T : unmanaged
+    {
+        for (long j = 0; j < count; j++)
+        {
+            to[j] = from[j * stride];
+        }
+
+        return (0, 0);
     }
 
     private static (double, double) Copy<T>(T* from, T* to, long length)

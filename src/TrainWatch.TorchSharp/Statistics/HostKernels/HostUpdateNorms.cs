@@ -12,10 +12,12 @@ internal static unsafe class HostUpdateNorms
     private const long Chunk = 1L << 16;
 
     /// <summary>
-    /// [‖now₀ − then₀‖, ‖then₀‖, ‖now₁ − then₁‖, …]; null, with nothing read or written, when a pair differs in its
-    /// number of elements or in float64 against float32 (a weight that changed since its snapshot).
+    /// [‖now₀ − then₀‖, ‖then₀‖, ‖now₁ − then₁‖, …] over the elements each snapshot holds (every
+    /// <paramref name="strides"/>[t]-th of its weight, <see cref="UpdateSampling"/>); null, with nothing read or written,
+    /// when a pair differs in its number of elements or in float64 against float32 (a weight that changed since its
+    /// snapshot).
     /// </summary>
-    public static double[]? Compute(IReadOnlyList<Tensor> now, IReadOnlyList<Tensor> then)
+    public static double[]? Compute(IReadOnlyList<Tensor> now, IReadOnlyList<Tensor> then, IReadOnlyList<long> strides)
     {
         using var scope = NewDisposeScope();
         var nowViews = new HostView[now.Count];
@@ -26,12 +28,13 @@ internal static unsafe class HostUpdateNorms
         {
             nowViews[t] = HostView.Of(now[t]);
             thenViews[t] = HostView.Of(then[t]);
-            if (nowViews[t].Length != thenViews[t].Length || nowViews[t].IsDouble != thenViews[t].IsDouble)
+            if (strides[t] < 1 || thenViews[t].Length != UpdateSampling.Counted(nowViews[t].Length, strides[t]) || nowViews[t].IsDouble != thenViews[t].IsDouble)
             {
                 return null;
             }
 
-            lengths[t] = nowViews[t].Length;
+            // Chunks run over the snapshot's elements: a sampled weight's chunk reads a stride apart in the weight.
+            lengths[t] = thenViews[t].Length;
             total += lengths[t];
         }
 
@@ -40,9 +43,14 @@ internal static unsafe class HostUpdateNorms
         Chunking.Run(chunks.Count, total, c =>
         {
             var (t, start, length) = chunks[c];
-            partial[c] = nowViews[t].IsDouble
-                ? UpdateNormKernel.Compute(nowViews[t].Doubles + start, thenViews[t].Doubles + start, length)
-                : UpdateNormKernel.Compute(nowViews[t].Floats + start, thenViews[t].Floats + start, length);
+            long stride = strides[t];
+            partial[c] = (nowViews[t].IsDouble, stride) switch
+            {
+                (true, 1) => UpdateNormKernel.Compute(nowViews[t].Doubles + start, thenViews[t].Doubles + start, length),
+                (false, 1) => UpdateNormKernel.Compute(nowViews[t].Floats + start, thenViews[t].Floats + start, length),
+                (true, _) => UpdateNormKernel.ComputeStrided(nowViews[t].Doubles + (start * stride), stride, thenViews[t].Doubles + start, length, keep: false),
+                (false, _) => UpdateNormKernel.ComputeStrided(nowViews[t].Floats + (start * stride), stride, thenViews[t].Floats + start, length, keep: false),
+            };
         });
 
         var sums = new double[2 * nowViews.Length];

@@ -70,6 +70,33 @@ internal static unsafe class UpdateNormKernel
         return (u, w);
     }
 
+    /// <summary>
+    /// The two sums over a weight's sampled elements (<see cref="UpdateSampling"/>): now[0], now[stride], … against
+    /// the <paramref name="count"/> contiguous values of its snapshot, which <paramref name="keep"/> overwrites with them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static (double Update, double Weight) ComputeStrided<T>(T* now, long stride, T* before, long count, bool keep)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // A gather, so no vectors: a sample is a small share of the weight, and its reads, a stride apart, cost more
+        // than its arithmetic.
+        double u = 0, w = 0;
+        for (long j = 0; j < count; j++)
+        {
+            T value = now[j * stride];
+            double b = double.CreateTruncating(before[j]);
+            double d = double.CreateTruncating(value) - b;
+            u += d * d;
+            w += b * b;
+            if (keep)
+            {
+                before[j] = value;
+            }
+        }
+
+        return (u, w);
+    }
+
     private interface IKeepChoice
     {
         static abstract bool Keeps { get; }

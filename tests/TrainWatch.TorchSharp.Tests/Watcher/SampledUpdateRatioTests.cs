@@ -1,0 +1,183 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using TrainWatch.TorchSharp.Sampling;
+using TrainWatch.TorchSharp.Statistics;
+using TrainWatch.TorchSharp.Statistics.HostKernels;
+using static TorchSharp.torch;
+
+namespace TrainWatch.TorchSharp.Tests.Watcher;
+
+/// <summary>
+/// The update ratio of a weight above <see cref="WatchOptions.UpdateRatioSampleLimit"/> is measured on every k-th
+/// element: its snapshot holds only those, the ratio stays within the stated error of the exact one on all three paths
+/// (host kernels, device ops, the statistics pass), and an update confined to one row or one column is still seen.
+/// </summary>
+public sealed class SampledUpdateRatioTests
+{
+    private const long Limit = UpdateSampling.DefaultLimit;
+
+    [Theory]
+    [InlineData(new long[] { 1024, 1024 }, 67)] // HistogramSampling's odd prime ≥ ⌈n / limit⌉ = 64
+    [InlineData(new long[] { 1_000_000, 64 }, 61)] // capped by the row length: the largest odd prime ≤ 64 not dividing it
+    [InlineData(new long[] { 5, 100_000 }, 3)] // capped by the rows; 5 divides the row length
+    [InlineData(new long[] { 400, 300 }, 11)] // ⌈120,000 / 16,384⌉ = 8 → 11; 300 = 2²·3·5²
+    [InlineData(new long[] { 100_000 }, 1)] // a vector is read whole
+    [InlineData(new long[] { 128, 128 }, 1)] // at the limit
+    [InlineData(new long[] { 2, 1_000_000 }, 1)] // no odd prime within a cap of 2
+    public void The_stride_is_the_histograms_capped_by_the_rows_and_columns(long[] shape, long expected)
+    {
+        Assert.Equal(expected, UpdateSampling.Stride(shape, Limit));
+        Assert.Equal(1, UpdateSampling.Stride(shape, 0)); // 0: every element
+    }
+
+    [Fact]
+    public void Every_row_and_every_column_holds_a_read_element()
+    {
+        int shapes = 0;
+        for (long rows = 2; rows <= 90; rows += 11)
+        {
+            for (long columns = 2; columns <= 400; columns += 37)
+            {
+                long stride = UpdateSampling.Stride([rows, columns], limit: 50);
+                var rowSeen = new bool[rows];
+                var columnSeen = new bool[columns];
+                for (long i = 0; i < rows * columns; i += stride)
+                {
+                    rowSeen[i / columns] = true;
+                    columnSeen[i % columns] = true;
+                }
+
+                Assert.True(rowSeen.All(s => s) && columnSeen.All(s => s), $"[{rows}, {columns}] at stride {stride}");
+                shapes += stride > 1 ? 1 : 0;
+            }
+        }
+
+        // Positive control: most of these shapes were sampled, not read whole.
+        Assert.True(shapes > 50, $"{shapes} sampled shapes");
+    }
+
+    public enum Path
+    {
+        HostKernels,
+        DeviceOps,
+        StatisticsPass,
+    }
+
+    [Theory]
+    [InlineData(Path.HostKernels)]
+    [InlineData(Path.DeviceOps)]
+    [InlineData(Path.StatisticsPass)]
+    public void A_dense_update_is_estimated_within_its_error_from_a_snapshot_of_the_sample(Path path)
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(21);
+        var weight = new Parameter(randn([400, 300], generator: generator));
+        var small = new Parameter(randn([50, 30], generator: generator)); // under the limit: exact
+        Parameter[] weights = [weight, small];
+        using var tracker = new UpdateRatioTracker(hostKernels: path != Path.DeviceOps, sampleLimit: Limit);
+
+        var before = weights.Select(Float64).ToArray();
+        var norms = Measure(tracker, weights, path, () =>
+        {
+            foreach (var w in weights)
+            {
+                w.add_(randn(w.shape, generator: generator).mul_(1e-3).add_(w.mul(1e-3)));
+            }
+        });
+
+        // The snapshot of the big weight is its sample only: ⌈120,000 / 11⌉ elements, not 120,000.
+        Assert.Equal(UpdateSampling.Counted(120_000, 11) + 1_500, tracker.BufferedElements);
+
+        var after = weights.Select(Float64).ToArray();
+        for (int i = 0; i < weights.Length; i++)
+        {
+            double exact = Norm(after[i], before[i]) / Norm(before[i], null);
+            double estimate = norms[2 * i] / norms[(2 * i) + 1];
+
+            // Three times √(2/m) for m ≈ 10,900 read elements (1.4 %); the small weight is read whole and exact.
+            double tolerance = i == 0 ? 3 * Math.Sqrt(2.0 / UpdateSampling.Counted(120_000, 11)) : 1e-6;
+            Assert.True(Math.Abs(estimate - exact) <= tolerance * exact, $"weight {i}: {estimate} vs exact {exact}");
+        }
+
+        // And the sample's norms are those of exactly the read elements, in float64: ‖Δ‖ and ‖w‖ over indexes 0, 11, 22, ….
+        var sampledBefore = before[0].Where((_, k) => k % 11 == 0).ToArray();
+        var sampledAfter = after[0].Where((_, k) => k % 11 == 0).ToArray();
+        Assert.True(Math.Abs(norms[0] - Norm(sampledAfter, sampledBefore)) <= 1e-6 * norms[0]);
+        Assert.True(Math.Abs(norms[1] - Norm(sampledBefore, null)) <= 1e-6 * norms[1]);
+    }
+
+    [Theory]
+    [InlineData(Path.HostKernels, true, 400, 300)]
+    [InlineData(Path.DeviceOps, true, 400, 300)]
+    [InlineData(Path.StatisticsPass, true, 400, 300)]
+    [InlineData(Path.HostKernels, false, 400, 300)]
+    [InlineData(Path.DeviceOps, false, 400, 300)]
+    [InlineData(Path.StatisticsPass, false, 400, 300)]
+    [InlineData(Path.HostKernels, true, 20_000, 8)] // an embedding's shape: the histogram's stride (11) would skip rows
+    [InlineData(Path.DeviceOps, true, 20_000, 8)]
+    [InlineData(Path.StatisticsPass, true, 20_000, 8)]
+    public void An_update_of_one_row_or_one_column_is_seen(Path path, bool row, long rows, long columns)
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(22);
+        var weight = new Parameter(randn([rows, columns], generator: generator));
+        using var tracker = new UpdateRatioTracker(hostKernels: path != Path.DeviceOps, sampleLimit: Limit);
+        Assert.True(UpdateSampling.Stride([rows, columns], Limit) > 1); // positive control: the weight is sampled
+
+        // Every row and every column in turn would take thousands of measurements; a spread of them is enough (row 3
+        // of the embedding is one that every 11th element misses).
+        foreach (long index in new long[] { 0, 1, 3, 7, 10, 11, 12, 97, 150, 299, 398, 399, rows - 1 }.Where(i => i < (row ? rows : columns)).Distinct())
+        {
+            var norms = Measure(tracker, [weight], path, () =>
+            {
+                var line = row ? weight[TensorIndex.Single(index)] : weight[TensorIndex.Colon, TensorIndex.Single(index)];
+                line.add_(0.5);
+            });
+
+            Assert.True(norms[0] > 0, $"{(row ? "row" : "column")} {index}: the update was not seen");
+        }
+
+        // Negative control: a weight left as it is reads exactly 0.
+        Assert.Equal(0, Measure(tracker, [weight], path, () => { })[0]);
+    }
+
+    // One sample step (snapshot), the update, then the measurement, on the given path; [‖Δw₀‖, ‖w₀‖, …].
+    private static double[] Measure(UpdateRatioTracker tracker, Parameter[] weights, Path path, Action update)
+    {
+        // Twice: the statistics pass needs buffers made by a first snapshot, as in the watcher.
+        for (int round = 0; round < 2; round++)
+        {
+            if (path == Path.StatisticsPass && tracker.BeginSnapshotPass(weights, round) is { } pass)
+            {
+                HostRows.FastRows(weights, 16, snapshot: pass, weightIndexes: Enumerable.Range(0, weights.Length).ToList());
+                tracker.EndSnapshotPass(pass, weights);
+                Assert.True(pass.Done);
+            }
+            else
+            {
+                tracker.Snapshot(weights, round);
+            }
+        }
+
+        using (no_grad())
+        {
+            update();
+        }
+
+        if (path == Path.StatisticsPass)
+        {
+            var pass = tracker.BeginSnapshotPass(weights, 2)!;
+            HostRows.FastRows(weights, 16, snapshot: pass, weightIndexes: Enumerable.Range(0, weights.Length).ToList());
+            tracker.EndSnapshotPass(pass, weights);
+            return pass.Norms!;
+        }
+
+        tracker.MeasureUpdate(weights);
+        using var pending = tracker.TakePending()!;
+        return pending.data<double>().ToArray();
+    }
+
+    private static double[] Float64(Parameter p) => p.detach().to(ScalarType.Float64).contiguous().data<double>().ToArray();
+
+    private static double Norm(double[] a, double[]? b) => Math.Sqrt(a.Select((x, k) => (x - (b?[k] ?? 0)) * (x - (b?[k] ?? 0))).Sum());
+}

@@ -67,10 +67,10 @@ public sealed record WatchOptions
     /// <summary>
     /// Elements of a weight its update ratio (‖Δw‖/‖w‖ over one optimizer step) is measured on (default 16,384 = 2^14);
     /// 0 measures every element. A larger weight is read at every k-th element only, so the snapshot the ratio needs
-    /// holds at most about this many values per weight instead of a copy of the model, and a sample step writes and
-    /// reads that much instead of the whole model twice. k leaves no row and no column of the weight (dimension 0 by
-    /// the rest) unread, so an update confined to a few rows or columns (an embedding under SGD, a sparse input) is
-    /// still seen; the ratio is off by about √(2/n) relative for n elements read (1.1 % at the default, 1.9 % at its
+    /// holds about this many values per weight instead of a copy of the model, and a sample step writes and reads that
+    /// much instead of the whole model twice. k leaves no row and no column of the weight (dimension 0 by the rest)
+    /// unread, so an update confined to a few rows or columns (an embedding under SGD, a sparse input) is still seen;
+    /// a weight of many short rows (an embedding) is therefore read at one element per row or more; the ratio is off by about √(2/n) relative for n elements read (1.1 % at the default, 1.9 % at its
     /// smallest sample of a third of it).
     /// </summary>
     public int UpdateRatioSampleLimit { get; init; } = Statistics.UpdateSampling.DefaultLimit;

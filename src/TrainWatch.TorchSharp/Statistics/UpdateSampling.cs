@@ -20,7 +20,10 @@ namespace TrainWatch.TorchSharp.Statistics;
 /// </remarks>
 internal static class UpdateSampling
 {
-    /// <summary>The default limit, 2^14 = 16,384 elements, as the histogram's: the snapshot of a weight is then at most 64 KB (float32).</summary>
+    /// <summary>
+    /// The default limit, 2^14 = 16,384 elements, as the histogram's: the snapshot of a weight is then at most 64 KB
+    /// (float32), unless the cap on k keeps more (one element per row of an embedding at least).
+    /// </summary>
     public const int DefaultLimit = 1 << 14;
 
     /// <summary>The stride of the elements read of a weight of shape <paramref name="shape"/>: 1 (every element) up to <paramref name="limit"/> or when it is 0.</summary>

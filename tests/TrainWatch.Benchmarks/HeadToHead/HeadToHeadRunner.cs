@@ -83,10 +83,17 @@ public static class HeadToHeadRunner
           GUID string per registration: ~3 µs a module); and the training thread allocates less per sample (tags made
           once per layer, the summary's value list sized once, host rows, counts and the packed sample in reused
           buffers: for a model of a few hundred tensors these were large-object-heap arrays, a full collection every
-          few sample steps). What remains: on the smallest models, fixed costs per tensor and per module call (P/Invokes
-          for shapes and storage, protobuf values, the rules), ~0.3–0.5 ms a sample against a floor of 30–110 µs; on
-          the large ones, memory traffic — the statistics pass reads every weight and gradient and the snapshot, and
-          writes the snapshot: about twice what the floor reads. On these 2 cores, libtorch's OpenMP worker also keeps
+          few sample steps). Then, for the large models, the update ratio of a weight above 2^14 elements is measured
+          on every k-th element (`WatchOptions.UpdateRatioSampleLimit`, k capped so that every row and column is read:
+          docs/design.md): its snapshot holds those only, not the model again, and the step after a sample reads that
+          sample instead of every weight and its copy; and the histogram's sample of a float32 tensor is gathered in the
+          moments pass, while the chunk is in cache — counted a stride apart from memory afterwards, each sampled
+          element was a cache miss. The 8.5M MLP's sample step went from 10.45 to about 5 ms and the 50M MLP's from 35
+          to about 13 (scaling runs of 2026-12-06 before and after). What remains: on the smallest models, fixed costs
+          per tensor and per module call (P/Invokes for shapes and storage, protobuf values, the rules, the collections
+          the sample's allocations bring), ~0.3–0.6 ms a sample against a floor of 30–110 µs; on a model of many
+          mid-sized tensors (the 48 blocks), a histogram sample of a fifth of each 64K-element tensor and those same
+          fixed costs 200 times over. On these 2 cores, libtorch's OpenMP worker also keeps
           spinning for a while after backward and takes the second core from the pass's pool thread: with libtorch at
           one thread the 8.5M MLP's sample step measured 6.5 against 8.7 ms at two. Activations are still reduced
           inside the hook, not at `Step`: a later in-place op (`ReLU(inplace: true)`) rewrites a kept output, and

@@ -42,7 +42,9 @@ public sealed class FaultZooTests
         }
         finally
         {
-            Directory.Delete(run.RunDirectory, recursive: true);
+            // The whole output folder, not only this run's: its model folders were left behind, one set per test
+            // process. xUnit runs one class's tests one after another, and the next run makes the folder again.
+            Directory.Delete(s_settings.OutputDirectory, recursive: true);
         }
     }
 }

@@ -1,8 +1,11 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using TrainWatch.RunFormat;
+using TrainWatch.TorchSharp.Diagnosis;
 using TrainWatch.TorchSharp.Sampling;
 using TrainWatch.TorchSharp.Statistics;
 using TrainWatch.TorchSharp.Statistics.HostKernels;
+using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
 
 namespace TrainWatch.TorchSharp.Tests.Watcher;
@@ -141,6 +144,45 @@ public sealed class SampledUpdateRatioTests
         Assert.Equal(0, Measure(tracker, [weight], path, () => { })[0]);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void An_embedding_under_sgd_moving_one_row_a_step_reads_a_ratio_at_every_step_and_raises_no_alert(bool hostKernels)
+    {
+        // One token a step under plain SGD: one row of 20,000 moves. Every 11th element (the histogram's stride for
+        // this size) would miss that row at about 3 steps in 11; the capped stride (7) reads an element of every row.
+        using var dir = new TempDirectory();
+        manual_seed(31);
+        using var model = new OneTokenModel();
+        using var optimizer = optim.SGD(model.parameters(), 0.5);
+        var generator = new Generator(32);
+        var options = new WatchOptions { AlertsToConsole = false, HostKernels = hostKernels, Pictures = null, Projector = null };
+        const int Steps = 40;
+        IReadOnlyList<Alert> alerts;
+        using (var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 1, options))
+        {
+            for (int step = 0; step < Steps; step++)
+            {
+                using var scope = NewDisposeScope();
+                optimizer.zero_grad();
+                var token = randint(20_000, [1], generator: generator);
+                var loss = (model.call(token) - 3).square().mean();
+                loss.backward();
+                watch.Step(loss);
+                optimizer.step();
+            }
+
+            alerts = watch.Alerts.ToList();
+        }
+
+        var ratios = RunReader.Values(dir.Path)
+            .Where(v => v.Value.Tag == LayerTags.UpdateRatio("embedding.weight"))
+            .ToDictionary(v => v.Step, v => (double)v.Value.SimpleValue);
+        Assert.Equal(Steps - 1, ratios.Count); // the last step's update is never measured
+        Assert.All(ratios, r => Assert.True(r.Value > 0, $"step {r.Key}: ratio {r.Value}"));
+        Assert.DoesNotContain(alerts, a => a.Kind == AlertKind.UnchangedWeights);
+    }
+
     // One sample step (snapshot), the update, then the measurement, on the given path; [‖Δw₀‖, ‖w₀‖, …].
     private static double[] Measure(UpdateRatioTracker tracker, Parameter[] weights, Path path, Action update)
     {
@@ -180,4 +222,14 @@ public sealed class SampledUpdateRatioTests
     private static double[] Float64(Parameter p) => p.detach().to(ScalarType.Float64).contiguous().data<double>().ToArray();
 
     private static double Norm(double[] a, double[]? b) => Math.Sqrt(a.Select((x, k) => (x - (b?[k] ?? 0)) * (x - (b?[k] ?? 0))).Sum());
+
+    private sealed class OneTokenModel : nn.Module<Tensor, Tensor>
+    {
+        private readonly Embedding embedding = nn.Embedding(20_000, 8);
+        private readonly Linear head = nn.Linear(8, 1);
+
+        public OneTokenModel() : base(nameof(OneTokenModel)) => RegisterComponents();
+
+        public override Tensor forward(Tensor tokens) => head.call(embedding.call(tokens));
+    }
 }

@@ -259,18 +259,7 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
 
     private static bool Fits(Tensor? buffer, Parameter p, bool host, long[] shape, long stride) =>
         buffer is not null && buffer.dtype == BufferType(p, host) && buffer.device_type == p.device_type
-        && buffer.device_index == p.device_index && buffer.shape is [var length] && length == UpdateSampling.Counted(Numel(shape), stride);
-
-    private static long Numel(long[] shape)
-    {
-        long count = 1;
-        foreach (long d in shape)
-        {
-            count *= d;
-        }
-
-        return count;
-    }
+        && buffer.device_index == p.device_index && buffer.shape is [var length] && length == UpdateSampling.Counted(DeviceStatistics.Numel(shape), stride);
 
     // The buffer for weight i (and its stride in _strides), allocated when there is none or the weight no longer fits
     // it. Outside any dispose scope: it lives as long as the tracker.
@@ -287,7 +276,7 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
         _buffers[i]?.Dispose();
         _buffers[i] = null!; // until the new one exists: a failed allocation must not leave a disposed buffer here
         using var scope = NewDisposeScope();
-        var buffer = empty([UpdateSampling.Counted(Numel(shape), stride)], BufferType(p, host), p.device).DetachFromDisposeScope();
+        var buffer = empty([UpdateSampling.Counted(DeviceStatistics.Numel(shape), stride)], BufferType(p, host), p.device).DetachFromDisposeScope();
         _buffers[i] = buffer;
         _strides[i] = stride;
         BufferAllocations++;

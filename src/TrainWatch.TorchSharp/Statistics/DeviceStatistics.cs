@@ -147,7 +147,7 @@ internal static class DeviceStatistics
     }
 
     /// <summary>Elements in a tensor of <paramref name="shape"/> (1 for a scalar).</summary>
-    public static long Numel(long[] shape)
+    public static long Numel(ReadOnlySpan<long> shape)
     {
         long numel = 1;
         foreach (long size in shape)

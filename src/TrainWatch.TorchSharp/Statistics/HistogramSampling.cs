@@ -39,7 +39,7 @@ internal static class HistogramSampling
 
         long stride = Math.Max(3, (count + limit - 1) / limit);
         stride |= 1;
-        while (!IsPrime(stride))
+        while (!IsOddPrime(stride))
         {
             stride += 2;
         }
@@ -71,7 +71,8 @@ internal static class HistogramSampling
         counts[largest] += total - sum;
     }
 
-    private static bool IsPrime(long n)
+    /// <summary>Whether odd <paramref name="n"/> ≥ 3 is prime (trial division by odd numbers).</summary>
+    public static bool IsOddPrime(long n)
     {
         for (long d = 3; d * d <= n; d += 2)
         {

@@ -29,12 +29,7 @@ internal static class UpdateSampling
     /// <summary>The stride of the elements read of a weight of shape <paramref name="shape"/>: 1 (every element) up to <paramref name="limit"/> or when it is 0.</summary>
     public static long Stride(ReadOnlySpan<long> shape, long limit)
     {
-        long count = 1;
-        foreach (long d in shape)
-        {
-            count *= d;
-        }
-
+        long count = DeviceStatistics.Numel(shape);
         long stride = HistogramSampling.Stride(count, limit);
         if (stride == 1 || shape.Length < 2 || shape[0] == 0)
         {
@@ -45,7 +40,7 @@ internal static class UpdateSampling
         long cap = Math.Min(shape[0], rowLength);
         for (long k = Math.Min(stride, cap); k >= 3; k--)
         {
-            if (k % 2 == 1 && rowLength % k != 0 && IsOddPrime(k))
+            if (k % 2 == 1 && rowLength % k != 0 && HistogramSampling.IsOddPrime(k))
             {
                 return k;
             }
@@ -56,17 +51,4 @@ internal static class UpdateSampling
 
     /// <summary>The elements read at <paramref name="stride"/>: indexes 0, k, 2k, … below <paramref name="count"/>.</summary>
     public static long Counted(long count, long stride) => HistogramSampling.Counted(count, stride);
-
-    private static bool IsOddPrime(long n)
-    {
-        for (long d = 3; d * d <= n; d += 2)
-        {
-            if (n % d == 0)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TrainWatch.TorchSharp.Statistics;
+using TrainWatch.TorchSharp.Statistics.HostKernels;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
 
@@ -144,6 +145,34 @@ public sealed class HistogramSamplingTests
             Assert.True(e[..start].SequenceEqual(h[..start]), what);
             Assert.Equal(tensors[i].numel() > limit, !e[start..].SequenceEqual(h[start..]));
         }
+    }
+
+    [Fact]
+    public void The_sample_gathered_in_the_moments_pass_counts_as_reading_it_from_the_tensor_does()
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(13);
+        const long limit = 3000;
+        Tensor[] tensors =
+        [
+            randn([64, 64], generator: generator).mul_(0.05),
+            randn([300_000], generator: generator), // several chunks of the moments pass
+            randn([64], generator: generator),
+            randn([50, 200], dtype: ScalarType.Float64, generator: generator), // float64: read from the tensor
+            randn([40, 90], generator: generator).t(),
+        ];
+
+        // All gathered, none (every sample read a stride apart), and a budget that holds the first tensor's only.
+        var gathered = HostRows.FastRows(tensors, Bins, limit);
+        var read = HostRows.FastRows(tensors, Bins, limit, maxGathered: 0);
+        var mixed = HostRows.FastRows(tensors, Bins, limit, maxGathered: HistogramSampling.Counted(64 * 64, HistogramSampling.Stride(64 * 64, limit)));
+        Assert.Equal(read, gathered);
+        Assert.Equal(read, mixed);
+
+        // Positive control: the large tensor was sampled (its buckets differ from an exact count).
+        var exact = HostRows.FastRows(tensors, Bins);
+        int length = StatisticsRow.FastLength(Bins, hasChannels: false), start = StatisticsRow.FastHistogramStart(false);
+        Assert.False(exact.AsSpan(length + start, Bins).SequenceEqual(gathered.AsSpan(length + start, Bins)));
     }
 
     public static TheoryData<string> Weights => ["randn", "uniform", "student-t", "trained-like", "relu-activation", "bias-like"];

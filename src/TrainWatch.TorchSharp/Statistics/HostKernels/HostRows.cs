@@ -25,6 +25,10 @@ internal static unsafe class HostRows
     // fraction of the data.
     private const long MinimumChunk = 1L << 16;
 
+    // Elements the histogram's gathered samples hold at most, 4M floats (16 MB, pooled): 256 tensors at the default
+    // limit. A model with more large tensors than that counts the rest from their memory, a stride apart.
+    internal const long MaxGathered = 1L << 22;
+
     /// <summary>The fast rows (no units) of <paramref name="tensors"/>, one after another.</summary>
     /// <param name="tensors">CPU tensors.</param>
     /// <param name="bins">Histogram buckets.</param>
@@ -36,13 +40,14 @@ internal static unsafe class HostRows
     /// model of a few hundred tensors the rows are a large-object-heap array, and one a sample step means a full
     /// collection every few steps); the array returned may then be longer than the rows.
     /// </param>
-    public static double[] FastRows(IReadOnlyList<Tensor> tensors, int bins, long histogramLimit = 0, SnapshotPass? snapshot = null, IReadOnlyList<int>? weightIndexes = null, double[]? into = null)
+    /// <param name="maxGathered">Elements of histogram samples gathered in the moments pass at most (test seam: 0 reads every sample from the tensors).</param>
+    public static double[] FastRows(IReadOnlyList<Tensor> tensors, int bins, long histogramLimit = 0, SnapshotPass? snapshot = null, IReadOnlyList<int>? weightIndexes = null, double[]? into = null, long maxGathered = MaxGathered)
     {
         using var scope = NewDisposeScope();
         var views = tensors.Select(HostView.Of).ToArray();
         var lengths = views.Select(v => v.Length).ToArray();
         var companions = snapshot is null || weightIndexes is null ? null : Companions(views, snapshot, weightIndexes);
-        var (moments, counts) = Reduce(views, lengths, bins, histogramLimit, companions, snapshot?.Measures ?? false, out var updates);
+        var (moments, counts) = Reduce(views, lengths, bins, histogramLimit, companions, snapshot?.Measures ?? false, maxGathered, out var updates);
         if (companions is not null)
         {
             snapshot!.Complete(snapshot.Measures ? weightIndexes!.SelectMany(s => new[] { Math.Sqrt(updates[s].Update), Math.Sqrt(updates[s].Weight) }).ToArray() : null);
@@ -73,7 +78,7 @@ internal static unsafe class HostRows
         using var scope = NewDisposeScope();
         var view = HostView.Of(values);
         var shape = DeviceStatistics.ShapeOf(valuesShape, unitAxis, sampleLimit);
-        var (moments, counts) = Reduce([view], [shape.SampleCount], bins, histogramLimit, companions: null, measures: false, out _);
+        var (moments, counts) = Reduce([view], [shape.SampleCount], bins, histogramLimit, companions: null, measures: false, MaxGathered, out _);
 
         double? deadUnits = null;
         if (shape.HasChannels)
@@ -142,7 +147,7 @@ internal static unsafe class HostRows
     // sample, scaled to lengths[s]. A segment with a companion (a weight's snapshot: of its every element, or of every
     // stride-th, UpdateSampling) has each chunk, just read for its moments, measured against the snapshot and written
     // over it (measures), or only copied over it: updates[s] holds Σ(now − then)² and Σthen² over those elements.
-    private static (Moments[] Moments, double[] Counts) Reduce(HostView[] views, long[] lengths, int bins, long histogramLimit, (HostView View, long Stride)?[]? companions, bool measures, out (double Update, double Weight)[] updates)
+    private static (Moments[] Moments, double[] Counts) Reduce(HostView[] views, long[] lengths, int bins, long histogramLimit, (HostView View, long Stride)?[]? companions, bool measures, long maxGathered, out (double Update, double Weight)[] updates)
     {
         var chunks = Chunking.Split(lengths, Math.Max(MinimumChunk, 16L * UniformHistogramKernel.Tables * bins));
         long total = lengths.Sum();
@@ -150,22 +155,23 @@ internal static unsafe class HostRows
         // A float32 tensor above the histogram limit has its sample gathered by pass one, while each chunk is in
         // cache, into one buffer (sampleOffsets[s], or −1): read a stride apart from memory in pass two, every sampled
         // element was a cache miss of its own, which made the bucket pass of a 17M-parameter model slower than its
-        // moments pass.
+        // moments pass. The buffer is pooled and bounded (MaxGathered); tensors past the bound are read as before.
         var strides = new long[views.Length];
         var sampleOffsets = new long[views.Length];
         long sampleTotal = 0;
         for (int s = 0; s < views.Length; s++)
         {
             strides[s] = HistogramSampling.Stride(lengths[s], histogramLimit);
+            long sampled = HistogramSampling.Counted(lengths[s], strides[s]);
             sampleOffsets[s] = -1;
-            if (strides[s] > 1 && !views[s].IsDouble)
+            if (strides[s] > 1 && !views[s].IsDouble && sampleTotal + sampled <= maxGathered)
             {
                 sampleOffsets[s] = sampleTotal;
-                sampleTotal += HistogramSampling.Counted(lengths[s], strides[s]);
+                sampleTotal += sampled;
             }
         }
 
-        float[] samples = ArrayPool<float>.Shared.Rent((int)Math.Min(sampleTotal, Array.MaxLength));
+        float[] samples = ArrayPool<float>.Shared.Rent((int)sampleTotal);
         try
         {
             return Reduce(views, lengths, bins, companions, measures, chunks, total, strides, sampleOffsets, samples, out updates);
@@ -200,10 +206,8 @@ internal static unsafe class HostRows
             }
             else if (companions?[s] is ({ } sampled, long stride))
             {
-                // The chunk's share of the sampled elements: indexes that are multiples of the stride; the snapshot
-                // holds them one after another.
-                long first = (start + stride - 1) / stride * stride;
-                long count = first < start + length ? ((start + length - 1 - first) / stride) + 1 : 0;
+                // The snapshot holds the sampled elements one after another.
+                var (first, count) = ShareOfSample(start, length, stride);
                 long at = first / stride;
                 chunkUpdates![c] = (view.IsDouble, measures) switch
                 {
@@ -217,8 +221,7 @@ internal static unsafe class HostRows
             if (sampleOffsets[s] >= 0)
             {
                 long stride = strides[s];
-                long first = (start + stride - 1) / stride * stride;
-                long count = first < start + length ? ((start + length - 1 - first) / stride) + 1 : 0;
+                var (first, count) = ShareOfSample(start, length, stride);
                 fixed (float* sample = samples)
                 {
                     Gather(view.Floats + first, stride, sample + sampleOffsets[s] + (first / stride), count);
@@ -253,9 +256,8 @@ internal static unsafe class HostRows
         }
 
         // The bucket pass runs over chunks of the counted elements, not of the tensors: a tensor above the histogram
-        // limit is a few chunks of its sample, not one per 64K elements of its own, each with count tables to clear
-        // and add up. (Those tables were a megabyte for a model of 17M parameters, cold in cache after the moments
-        // pass: clearing them cost more than counting.) Counts are integers, so chunk order cannot change the result.
+        // limit is one chunk of its sample, one set of count tables to clear and add up, not one per 64K elements of
+        // the tensor. Counts are integers, so chunk order cannot change the result.
         var countedLengths = new long[views.Length];
         for (int s = 0; s < views.Length; s++)
         {
@@ -326,6 +328,14 @@ internal static unsafe class HostRows
         {
             ArrayPool<int>.Shared.Return(tables);
         }
+    }
+
+    // The sampled elements (indexes that are multiples of stride) among elements start … start + length − 1: the first
+    // one's index and how many.
+    private static (long First, long Count) ShareOfSample(long start, long length, long stride)
+    {
+        long first = (start + stride - 1) / stride * stride;
+        return (first, first < start + length ? ((start + length - 1 - first) / stride) + 1 : 0);
     }
 
     // to[j] = from[j · stride] for j below count: a weight's sampled elements into its snapshot, or a tensor's into the

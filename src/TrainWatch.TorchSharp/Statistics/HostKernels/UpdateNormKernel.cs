@@ -78,10 +78,37 @@ internal static unsafe class UpdateNormKernel
     public static (double Update, double Weight) ComputeStrided<T>(T* now, long stride, T* before, long count, bool keep)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // A gather, so no vectors: a sample is a small share of the weight, and its reads, a stride apart, cost more
-        // than its arithmetic.
-        double u = 0, w = 0;
-        for (long j = 0; j < count; j++)
+        // A gather, so no vectors; but four sums of each kind, not one: with a single pair every element waited for
+        // the previous one's addition, and at a small stride (5, say, where every cache line is read anyway) that made
+        // the sampled measurement slower than the vectorised pass over the whole weight it replaces.
+        double u0 = 0, u1 = 0, u2 = 0, u3 = 0, w0 = 0, w1 = 0, w2 = 0, w3 = 0;
+        long j = 0;
+        for (; count - j >= 4; j += 4)
+        {
+            T n0 = now[j * stride], n1 = now[(j + 1) * stride], n2 = now[(j + 2) * stride], n3 = now[(j + 3) * stride];
+            double b0 = double.CreateTruncating(before[j]), b1 = double.CreateTruncating(before[j + 1]);
+            double b2 = double.CreateTruncating(before[j + 2]), b3 = double.CreateTruncating(before[j + 3]);
+            double d0 = double.CreateTruncating(n0) - b0, d1 = double.CreateTruncating(n1) - b1;
+            double d2 = double.CreateTruncating(n2) - b2, d3 = double.CreateTruncating(n3) - b3;
+            u0 += d0 * d0;
+            u1 += d1 * d1;
+            u2 += d2 * d2;
+            u3 += d3 * d3;
+            w0 += b0 * b0;
+            w1 += b1 * b1;
+            w2 += b2 * b2;
+            w3 += b3 * b3;
+            if (keep)
+            {
+                before[j] = n0;
+                before[j + 1] = n1;
+                before[j + 2] = n2;
+                before[j + 3] = n3;
+            }
+        }
+
+        double u = (u0 + u1) + (u2 + u3), w = (w0 + w1) + (w2 + w3);
+        for (; j < count; j++)
         {
             T value = now[j * stride];
             double b = double.CreateTruncating(before[j]);

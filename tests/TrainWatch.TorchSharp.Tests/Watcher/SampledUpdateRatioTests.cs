@@ -34,6 +34,18 @@ public sealed class SampledUpdateRatioTests
     }
 
     [Fact]
+    public void A_negative_limit_is_refused_before_anything_is_written_and_the_default_is_two_to_the_14()
+    {
+        Assert.Equal(1 << 14, new WatchOptions().UpdateRatioSampleLimit);
+        using var dir = new TempDirectory();
+        using var model = nn.Linear(4, 2);
+        using var optimizer = optim.SGD(model.parameters(), 0.01);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => TrainWatcher.Attach(model, [optimizer], dir.Path, new WatchOptions { UpdateRatioSampleLimit = -1 }));
+        Assert.Equal(nameof(WatchOptions.UpdateRatioSampleLimit), error.ParamName);
+        Assert.False(Directory.EnumerateFileSystemEntries(dir.Path).Any());
+    }
+
+    [Fact]
     public void Every_row_and_every_column_holds_a_read_element()
     {
         int shapes = 0;

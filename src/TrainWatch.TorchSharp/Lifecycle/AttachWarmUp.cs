@@ -131,10 +131,12 @@ internal sealed class AttachWarmUp
             UniformHistogramKernel.Count(floats, Length, 0f, 1f, 64, counts);
             UniformHistogramKernel.Count(floats, Length / 2, 2, 0f, 1f, 64, counts);
             UniformHistogramKernel.Count(doubles, Length, 0.0, 1.0, 64, counts);
-            _ = UpdateNormKernel.Compute(floats, floats + Length, Length);
-            _ = UpdateNormKernel.ComputeAndKeep(floats, floats + Length, Length);
-            _ = UpdateNormKernel.Compute(doubles, doubles + Length, Length);
-            _ = UpdateNormKernel.ComputeAndKeep(doubles, doubles + Length, Length);
+            _ = UpdateNormKernel.Compute(floats, 1, floats + Length, Length);
+            _ = UpdateNormKernel.ComputeAndKeep(floats, 1, floats + Length, Length);
+            _ = UpdateNormKernel.Compute(doubles, 1, doubles + Length, Length);
+            _ = UpdateNormKernel.ComputeAndKeep(doubles, 1, doubles + Length, Length);
+            _ = UpdateNormKernel.Compute(floats, 3, floats + Length, Length / 3); // a float32 weight above the sample limit
+            _ = UpdateNormKernel.ComputeAndKeep(floats, 3, floats + Length, Length / 3);
             _ = NonFiniteKernel.Count(floats, Length);
             _ = NonFiniteKernel.Count(doubles, Length);
             _ = DeadUnitsKernel.Count(floats, 1, 8, Length / 8);

@@ -194,37 +194,27 @@ internal static unsafe class HostRows
             chunkMoments[c] = view.IsDouble
                 ? MomentsKernel.Compute(view.Doubles + start, length, view.Doubles[0])
                 : MomentsKernel.Compute(view.Floats + start, length, view.Floats[0]);
-            if (companions?[s] is ({ } then, 1))
+            if (companions?[s] is ({ } then, long updateStride))
             {
+                // The snapshot holds the measured elements one after another (all of them at stride 1).
+                var (first, count) = ShareOfSample(start, length, updateStride);
+                long at = first / updateStride;
                 chunkUpdates![c] = (view.IsDouble, measures) switch
                 {
-                    (true, true) => UpdateNormKernel.ComputeAndKeep(view.Doubles + start, then.Doubles + start, length),
-                    (false, true) => UpdateNormKernel.ComputeAndKeep(view.Floats + start, then.Floats + start, length),
-                    (true, false) => Copy(view.Doubles + start, then.Doubles + start, length),
-                    (false, false) => Copy(view.Floats + start, then.Floats + start, length),
-                };
-            }
-            else if (companions?[s] is ({ } sampled, long stride))
-            {
-                // The snapshot holds the sampled elements one after another.
-                var (first, count) = ShareOfSample(start, length, stride);
-                long at = first / stride;
-                chunkUpdates![c] = (view.IsDouble, measures) switch
-                {
-                    (true, true) => UpdateNormKernel.ComputeStrided(view.Doubles + first, stride, sampled.Doubles + at, count, keep: true),
-                    (false, true) => UpdateNormKernel.ComputeStrided(view.Floats + first, stride, sampled.Floats + at, count, keep: true),
-                    (true, false) => Gather(view.Doubles + first, stride, sampled.Doubles + at, count),
-                    (false, false) => Gather(view.Floats + first, stride, sampled.Floats + at, count),
+                    (true, true) => UpdateNormKernel.ComputeAndKeep(view.Doubles + first, updateStride, then.Doubles + at, count),
+                    (false, true) => UpdateNormKernel.ComputeAndKeep(view.Floats + first, updateStride, then.Floats + at, count),
+                    (true, false) => Gather(view.Doubles + first, updateStride, then.Doubles + at, count),
+                    (false, false) => Gather(view.Floats + first, updateStride, then.Floats + at, count),
                 };
             }
 
             if (sampleOffsets[s] >= 0)
             {
-                long stride = strides[s];
-                var (first, count) = ShareOfSample(start, length, stride);
+                long histogramStride = strides[s];
+                var (first, count) = ShareOfSample(start, length, histogramStride);
                 fixed (float* sample = samples)
                 {
-                    Gather(view.Floats + first, stride, sample + sampleOffsets[s] + (first / stride), count);
+                    Gather(view.Floats + first, histogramStride, sample + sampleOffsets[s] + (first / histogramStride), count);
                 }
             }
         });
@@ -338,24 +328,24 @@ internal static unsafe class HostRows
         return (first, first < start + length ? ((start + length - 1 - first) / stride) + 1 : 0);
     }
 
-    // to[j] = from[j · stride] for j below count: a weight's sampled elements into its snapshot, or a tensor's into the
-    // histogram's sample.
+    // to[j] = from[j · stride] for j below count: a weight's measured elements into its snapshot (a plain copy at
+    // stride 1), or a tensor's sample into the histogram's buffer.
     private static (double, double) Gather<T>(T* from, long stride, T* to, long count)
         where T : unmanaged
     {
-        for (long j = 0; j < count; j++)
+        if (stride == 1)
         {
-            to[j] = from[j * stride];
+            long bytes = count * sizeof(T);
+            Buffer.MemoryCopy(from, to, bytes, bytes);
+        }
+        else
+        {
+            for (long j = 0; j < count; j++)
+            {
+                to[j] = from[j * stride];
+            }
         }
 
-        return (0, 0);
-    }
-
-    private static (double, double) Copy<T>(T* from, T* to, long length)
-        where T : unmanaged
-    {
-        long bytes = length * sizeof(T);
-        Buffer.MemoryCopy(from, to, bytes, bytes);
         return (0, 0);
     }
 }

@@ -44,13 +44,9 @@ internal static unsafe class HostUpdateNorms
         {
             var (t, start, length) = chunks[c];
             long stride = strides[t];
-            partial[c] = (nowViews[t].IsDouble, stride) switch
-            {
-                (true, 1) => UpdateNormKernel.Compute(nowViews[t].Doubles + start, thenViews[t].Doubles + start, length),
-                (false, 1) => UpdateNormKernel.Compute(nowViews[t].Floats + start, thenViews[t].Floats + start, length),
-                (true, _) => UpdateNormKernel.ComputeStrided(nowViews[t].Doubles + (start * stride), stride, thenViews[t].Doubles + start, length, keep: false),
-                (false, _) => UpdateNormKernel.ComputeStrided(nowViews[t].Floats + (start * stride), stride, thenViews[t].Floats + start, length, keep: false),
-            };
+            partial[c] = nowViews[t].IsDouble
+                ? UpdateNormKernel.Compute(nowViews[t].Doubles + (start * stride), stride, thenViews[t].Doubles + start, length)
+                : UpdateNormKernel.Compute(nowViews[t].Floats + (start * stride), stride, thenViews[t].Floats + start, length);
         });
 
         var sums = new double[2 * nowViews.Length];

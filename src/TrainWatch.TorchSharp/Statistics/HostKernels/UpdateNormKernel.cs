@@ -4,23 +4,26 @@ using System.Runtime.CompilerServices;
 namespace TrainWatch.TorchSharp.Statistics.HostKernels;
 
 /// <summary>
-/// Σ(now − before)² and Σbefore² over a contiguous run of two same-typed arrays, in one vectorised pass: the update
-/// ratio's two norms without the difference, the float64 copies and the separate reductions the libtorch ops need.
-/// Lanes add short blocks in the elements' type, then carry them in float64 (as <see cref="MomentsKernel"/>).
-/// <see cref="ComputeAndKeep{T}"/> also writes <c>now</c> over <c>before</c> in the same pass, so that the next
-/// update's snapshot costs no second read of the weights.
+/// Σ(now − before)² and Σbefore² over a weight's measured elements — now[0], now[stride], … (every element at stride
+/// 1, a sample above the limit: <see cref="UpdateSampling"/>) — against the contiguous values of its snapshot, in one
+/// pass: the update ratio's two norms without the difference, the float64 copies and the separate reductions the
+/// libtorch ops need. A contiguous run is vectorised: lanes add short blocks in the elements' type, then carry them in
+/// float64 (as <see cref="MomentsKernel"/>). <see cref="ComputeAndKeep{T}"/> also writes the elements over
+/// <c>before</c> in the same pass, so that the next update's snapshot costs no second read of the weights.
 /// </summary>
 internal static unsafe class UpdateNormKernel
 {
     private const int Block = 256;
 
-    /// <summary>The two sums; <paramref name="before"/> is left as it is.</summary>
-    public static (double Update, double Weight) Compute<T>(T* now, T* before, long length)
-        where T : unmanaged, IFloatingPointIeee754<T> => Run<T, Leave>(now, before, length);
+    /// <summary>The two sums over <paramref name="count"/> elements; <paramref name="before"/> is left as it is.</summary>
+    public static (double Update, double Weight) Compute<T>(T* now, long stride, T* before, long count)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        stride == 1 ? Run<T, Leave>(now, before, count) : Strided<T, Leave>(now, stride, before, count);
 
-    /// <summary>The two sums, and <paramref name="before"/> overwritten with <paramref name="now"/>.</summary>
-    public static (double Update, double Weight) ComputeAndKeep<T>(T* now, T* before, long length)
-        where T : unmanaged, IFloatingPointIeee754<T> => Run<T, Keep>(now, before, length);
+    /// <summary>The two sums, and <paramref name="before"/> overwritten with the <paramref name="count"/> elements.</summary>
+    public static (double Update, double Weight) ComputeAndKeep<T>(T* now, long stride, T* before, long count)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        stride == 1 ? Run<T, Keep>(now, before, count) : Strided<T, Keep>(now, stride, before, count);
 
     // TKeep is a struct, so the JIT compiles one body per choice with the store in or out: no branch in the loop.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per sample step: no slow first tiers
@@ -70,13 +73,10 @@ internal static unsafe class UpdateNormKernel
         return (u, w);
     }
 
-    /// <summary>
-    /// The two sums over a weight's sampled elements (<see cref="UpdateSampling"/>): now[0], now[stride], … against
-    /// the <paramref name="count"/> contiguous values of its snapshot, which <paramref name="keep"/> overwrites with them.
-    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static (double Update, double Weight) ComputeStrided<T>(T* now, long stride, T* before, long count, bool keep)
+    private static (double Update, double Weight) Strided<T, TKeep>(T* now, long stride, T* before, long count)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TKeep : struct, IKeepChoice
     {
         // A gather, so no vectors; but four sums of each kind, not one: with a single pair every element waited for
         // the previous one's addition, and at a small stride (5, say, where every cache line is read anyway) that made
@@ -98,7 +98,7 @@ internal static unsafe class UpdateNormKernel
             w1 += b1 * b1;
             w2 += b2 * b2;
             w3 += b3 * b3;
-            if (keep)
+            if (TKeep.Keeps)
             {
                 before[j] = n0;
                 before[j + 1] = n1;
@@ -115,7 +115,7 @@ internal static unsafe class UpdateNormKernel
             double d = double.CreateTruncating(value) - b;
             u += d * d;
             w += b * b;
-            if (keep)
+            if (TKeep.Keeps)
             {
                 before[j] = value;
             }

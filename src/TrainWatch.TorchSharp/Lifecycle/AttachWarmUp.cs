@@ -8,11 +8,11 @@ using TrainWatch.TorchSharp.Statistics.HostKernels;
 namespace TrainWatch.TorchSharp.Lifecycle;
 
 /// <summary>
-/// First-use work that the first sample step would otherwise do on the training thread, done on a pool thread while
+/// First-use work that the first sample step would otherwise do on the training thread, done on the thread pool while
 /// <c>Attach</c> runs and joined before it returns: loading SkiaSharp's native library and its default typeface (about
-/// 60 ms), compiling the host kernels (fully optimised from their first call, so slow to compile) and initialising the
-/// protobuf messages' descriptors. Attach's own work (the model check, the writer, the extensions) takes about as long
-/// on the training thread: measured on two cores, the join waited 30–40 ms of a warm-up of ~120 ms.
+/// 70 ms here), compiling the host kernels (fully optimised from their first call, so slow to compile) and initialising
+/// the protobuf messages' descriptors. Attach's own work (the model check, the writer, the extensions) takes about
+/// 80 ms on the training thread.
 /// </summary>
 /// <remarks>
 /// <para>Joined, or abandoned before it starts, never left running: a garbage collection started by a thread of
@@ -24,58 +24,46 @@ namespace TrainWatch.TorchSharp.Lifecycle;
 /// </remarks>
 internal sealed class AttachWarmUp
 {
-    private const int Pending = 0;
-    private const int Running = 1;
-    private const int Abandoned = 2;
-
-    private readonly Task _task;
-    private int _state = Pending;
+    private readonly Part[] _parts;
 
     private AttachWarmUp(bool pictures, bool hostKernels, TaskScheduler scheduler)
     {
-        _task = Task.Factory.StartNew(
-            () =>
-            {
-                // Not started by the time Attach was done: Attach has gone on without it, and so does the first sample.
-                if (Interlocked.CompareExchange(ref _state, Running, Pending) != Pending)
+        // Two parts, each its own pool task. SkiaSharp's first use is mostly its native start-up (it reads every font
+        // file under /usr/share/fonts), and compiling the kernels and the messages is ~30 ms more: in one task the two
+        // ran one after the other, ~110 ms, and Attach waited ~30 ms on the join after its own work was done. Side by
+        // side (three threads on two cores) Attach measured 97 against 112 ms (medians of 5 alternated fresh
+        // processes, issue 26's autoencoder, 2026-12-07).
+        // Kernels first: Attach's model check is their first caller, a few milliseconds from now.
+        var parts = new List<Part>
+        {
+            new(
+                () =>
                 {
-                    return;
-                }
-
-                try
-                {
-                    // Kernels first: Attach's model check is their first caller, a few milliseconds from now.
                     if (hostKernels)
                     {
                         WarmKernels();
                     }
 
                     WarmMessages();
+                },
+                scheduler),
+        };
+        if (pictures)
+        {
+            parts.Add(new Part(WarmPictures, scheduler));
+        }
 
-                    if (pictures)
-                    {
-                        WarmPictures();
-                    }
-                }
-                catch (Exception e)
-                {
-                    // Not reported: the first sample step does the same work, and reports what fails there. Kept for tests.
-                    Failure = e;
-                }
-            },
-            CancellationToken.None,
-            TaskCreationOptions.DenyChildAttach,
-            scheduler);
+        _parts = [.. parts];
     }
 
-    /// <summary>Whether the warm-up ran to its end (false when it was abandoned before it started, or is still running).</summary>
-    public bool RanToEnd => Volatile.Read(ref _state) == Running && _task.IsCompleted;
+    /// <summary>Whether every part of the warm-up ran to its end (false when one was abandoned before it started, or is still running).</summary>
+    public bool RanToEnd => _parts.All(p => p.RanToEnd);
 
-    /// <summary>Whether nothing of the warm-up can still run: it ran to its end, or it was abandoned before it started.</summary>
-    public bool IsOver => _task.IsCompleted || Volatile.Read(ref _state) == Abandoned;
+    /// <summary>Whether nothing of the warm-up can still run: each part ran to its end, or was abandoned before it started.</summary>
+    public bool IsOver => _parts.All(p => p.IsOver);
 
-    /// <summary>What made the warm-up stop early, if anything.</summary>
-    public Exception? Failure { get; private set; }
+    /// <summary>What made a part of the warm-up stop early, if anything.</summary>
+    public Exception? Failure => _parts.Select(p => p.Failure).FirstOrDefault(f => f is not null);
 
     /// <summary>Starts the warm-up of what <paramref name="options"/> will use.</summary>
     /// <param name="options">The watcher's options: pictures or histories warm SkiaSharp, host kernels their code.</param>
@@ -84,23 +72,74 @@ internal sealed class AttachWarmUp
         new(pictures: options.Pictures is not null || options.History is not null, hostKernels: options.HostKernels, scheduler ?? TaskScheduler.Default);
 
     /// <summary>
-    /// Waits until the warm-up is over; never throws. A warm-up that has not started yet (a thread pool too busy to
-    /// run it while Attach did its own work) is abandoned instead of waited for: Attach must not wait on the pool.
+    /// Waits until the warm-up is over; never throws. A part that has not started yet (a thread pool too busy to run
+    /// it while Attach did its own work) is abandoned instead of waited for: Attach must not wait on the pool.
     /// </summary>
     public void Join()
     {
-        if (Interlocked.CompareExchange(ref _state, Abandoned, Pending) == Pending)
+        foreach (var part in _parts)
         {
-            return;
+            part.Join();
+        }
+    }
+
+    // One pool task of the warm-up, with its own start: a part the pool never started is abandoned, not waited for.
+    private sealed class Part
+    {
+        private const int Pending = 0;
+        private const int Running = 1;
+        private const int Abandoned = 2;
+
+        private readonly Task _task;
+        private int _state = Pending;
+
+        public Part(Action work, TaskScheduler scheduler)
+        {
+            _task = Task.Factory.StartNew(
+                () =>
+                {
+                    // Not started by the time Attach was done: Attach has gone on without it, and so does the first sample.
+                    if (Interlocked.CompareExchange(ref _state, Running, Pending) != Pending)
+                    {
+                        return;
+                    }
+
+                    try
+                    {
+                        work();
+                    }
+                    catch (Exception e)
+                    {
+                        // Not reported: the first sample step does the same work, and reports what fails there. Kept for tests.
+                        Failure = e;
+                    }
+                },
+                CancellationToken.None,
+                TaskCreationOptions.DenyChildAttach,
+                scheduler);
         }
 
-        try
+        public bool RanToEnd => Volatile.Read(ref _state) == Running && _task.IsCompleted;
+
+        public bool IsOver => _task.IsCompleted || Volatile.Read(ref _state) == Abandoned;
+
+        public Exception? Failure { get; private set; }
+
+        public void Join()
         {
-            _task.Wait();
-        }
-        catch (AggregateException)
-        {
-            // The body catches everything; a task that still faulted has nothing left running.
+            if (Interlocked.CompareExchange(ref _state, Abandoned, Pending) == Pending)
+            {
+                return;
+            }
+
+            try
+            {
+                _task.Wait();
+            }
+            catch (AggregateException)
+            {
+                // The body catches everything; a task that still faulted has nothing left running.
+            }
         }
     }
 

@@ -103,10 +103,13 @@ public static class HeadToHeadRunner
           steps; a run that short also pays, once, Attach (the model check, the writer, the hooks), step 0 (pictures,
           graph and model summary, and the first use of the code) and Dispose (pictures at the end, the fsync). Since
           issue 26 the hooks of `Module<Tensor, Tensor>` layers compile no expression trees, and SkiaSharp's first use,
-          the host kernels' compilation and the messages' descriptors are warmed on a pool thread beside Attach (joined
-          before it returns: docs/reliability.md). Alternated fresh processes on 2026-12-06 (6 rounds, medians): Attach
-          155 → 147 ms, the first step 264 → 192 ms, Dispose 68 → 62 ms; whole runs of 2.2–3.6 s, in which this
-          machine's noise (plain runs 2.35–3.10 s) is larger than the watcher.
+          the host kernels' compilation and the messages' descriptors are warmed on the thread pool beside Attach
+          (joined before it returns: docs/reliability.md). Alternated fresh processes on 2026-12-06 (6 rounds, medians):
+          Attach 155 → 147 ms, the first step 264 → 192 ms, Dispose 68 → 62 ms; whole runs of 2.2–3.6 s, in which this
+          machine's noise (plain runs 2.35–3.10 s) is larger than the watcher. SkiaSharp's first use is mostly its
+          native start-up, which reads every font file under /usr/share/fonts (~70 ms here, and more on a machine with
+          many fonts): since 2026-12-07 it is warmed in a pool task of its own beside the kernels' and messages', and
+          Attach measured 97 against 112 ms (5 alternated pairs).
 
         """;
 

@@ -169,6 +169,63 @@ public sealed class AttachLifecycleTests
         Assert.Null(ran.Failure);
     }
 
+    // The warm-up is two pool tasks (SkiaSharp's start-up beside the kernels' compiling): a pool that started one of
+    // them before Attach was done, and not the other, has the one joined and the other abandoned, never waited for.
+    [Fact]
+    public void A_warm_up_part_the_pool_has_not_started_is_abandoned_while_the_started_one_is_joined()
+    {
+        var firstOnly = new FirstTaskOnlyScheduler();
+        var warmUp = AttachWarmUp.Start(s_quiet, firstOnly); // pictures on: two parts
+
+        Assert.Equal(2, firstOnly.Queued);
+        warmUp.Join(); // returns although the second part never ran
+        Assert.True(warmUp.IsOver);
+        Assert.False(warmUp.RanToEnd);
+        Assert.Null(warmUp.Failure);
+
+        firstOnly.RunHeldTasks();
+        Assert.False(warmUp.RanToEnd); // the abandoned part did nothing when the pool got to it
+
+        // Without pictures or histories there is nothing of SkiaSharp to warm: one part.
+        var noPictures = new FirstTaskOnlyScheduler();
+        var kernelsOnly = AttachWarmUp.Start(s_quiet with { Pictures = null, History = null }, noPictures);
+        kernelsOnly.Join();
+        Assert.Equal(1, noPictures.Queued);
+        Assert.True(kernelsOnly.RanToEnd);
+    }
+
+    // Runs the first task queued on the thread that queues it and holds every later one until asked.
+    private sealed class FirstTaskOnlyScheduler : TaskScheduler
+    {
+        private readonly List<Task> _held = [];
+
+        public int Queued { get; private set; }
+
+        public void RunHeldTasks()
+        {
+            foreach (var task in _held)
+            {
+                TryExecuteTask(task);
+            }
+        }
+
+        protected override IEnumerable<Task> GetScheduledTasks() => _held;
+
+        protected override void QueueTask(Task task)
+        {
+            if (Queued++ == 0)
+            {
+                TryExecuteTask(task);
+            }
+            else
+            {
+                _held.Add(task);
+            }
+        }
+
+        protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
+    }
+
     // Runs each task on the thread that queues it.
     private sealed class InlineScheduler : TaskScheduler
     {

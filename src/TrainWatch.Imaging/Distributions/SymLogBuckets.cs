@@ -166,6 +166,10 @@ public sealed class SymLogBuckets
 
         int n = uniformCounts.Length;
         double width = (max - min) / n;
+
+        // The uniform buckets ascend, so the fixed bucket each one starts in is found by walking on from the last one's
+        // instead of by a binary search each: a watched model rebins a histogram per layer at every sample step.
+        int bucket = BucketOf(min);
         for (int i = 0; i < n; i++)
         {
             double count = uniformCounts[i];
@@ -175,8 +179,21 @@ public sealed class SymLogBuckets
             }
 
             double a = min + (width * i), b = i == n - 1 ? max : min + (width * (i + 1));
-            SpreadOver(result, a, b, count);
+            bucket = WalkTo(bucket, a);
+            SpreadOver(result, bucket, a, b, count);
         }
+    }
+
+    // BucketOf(value) for a value not below bucket `from`'s lower bound: the number of edges at or below it.
+    private int WalkTo(int from, double value)
+    {
+        int bucket = from;
+        while (bucket < _edges.Length && _edges[bucket] <= value)
+        {
+            bucket++;
+        }
+
+        return bucket;
     }
 
     /// <summary>
@@ -221,9 +238,9 @@ public sealed class SymLogBuckets
         return value.ToString("G2", CultureInfo.InvariantCulture).Replace("E+", "E", StringComparison.Ordinal);
     }
 
-    private void SpreadOver(Span<double> result, double a, double b, double count)
+    // Spreads `count`, evenly over [a, b), across the buckets from `bucket` (the one holding a) on.
+    private void SpreadOver(Span<double> result, int bucket, double a, double b, double count)
     {
-        int bucket = BucketOf(a);
         double left = count;
         while (true)
         {

@@ -119,4 +119,43 @@ public class SymLogBucketsTests
 
         Assert.Throws<ArgumentException>(() => s_buckets.Rebin(0, 1, [1], new double[s_buckets.Count - 1]));
     }
+
+    // Rebinning walks the fixed buckets along the ascending uniform ones instead of searching for each: against the
+    // overlaps worked out directly for every pair of buckets, on 64-bucket histograms over ranges that start and end on
+    // edges, cross the zero bucket, sit inside one bucket or reach past the limits (empty buckets skipped on the way).
+    [Theory]
+    [InlineData(-0.01, 0.02, 1)]
+    [InlineData(1e-3, 1e3, 2)] // both ends exactly on edges
+    [InlineData(-1e3, -1e-3, 3)]
+    [InlineData(0.1, 0.1001, 4)] // inside one bucket
+    [InlineData(-5e4, 7e5, 5)] // past both limits
+    [InlineData(0, 1.7782794100389228, 6)] // from the zero bucket's middle to an edge (10^0.25)
+    public void Rebinning_gives_each_fixed_bucket_its_overlap_with_every_uniform_bucket(double min, double max, int seed)
+    {
+        var random = new Random(seed);
+        double[] uniform = Enumerable.Range(0, 64).Select(i => random.Next(4) == 0 ? 0.0 : random.Next(1, 1000)).ToArray();
+
+        double[] counts = s_buckets.Rebin(min, max, uniform);
+
+        double width = (max - min) / uniform.Length;
+        var expected = new double[s_buckets.Count];
+        for (int i = 0; i < uniform.Length; i++)
+        {
+            double a = min + (width * i), b = i == uniform.Length - 1 ? max : min + (width * (i + 1));
+            for (int j = 0; j < s_buckets.Count; j++)
+            {
+                double overlap = Math.Min(b, s_buckets.UpperBound(j)) - Math.Max(a, s_buckets.LowerBound(j));
+                if (overlap > 0)
+                {
+                    expected[j] += uniform[i] * overlap / (b - a);
+                }
+            }
+        }
+
+        Assert.Equal(uniform.Sum(), counts.Sum(), 1e-9 * uniform.Sum());
+        for (int j = 0; j < s_buckets.Count; j++)
+        {
+            Assert.True(Math.Abs(expected[j] - counts[j]) <= 1e-9 * uniform.Sum(), $"bucket {j}: expected {expected[j]}, rebinned {counts[j]}");
+        }
+    }
 }

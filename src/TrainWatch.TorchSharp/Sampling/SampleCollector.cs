@@ -25,12 +25,19 @@ internal sealed class SampleCollector : IDisposable
     // The packed sample, reused: nothing decoded from it keeps a reference (TensorStats copy what they need).
     private double[] _packed = [];
 
+    // Each weight's row shape, read at its first sample and kept while its element count stays the same: a shape is
+    // two native calls and an array, for every weight and gradient of every sample (~1.4 µs a tensor here), and a
+    // weight's shape does not change in training. Its gradient has its shape (autograd refuses any other), so the
+    // gradient's is never read.
+    private readonly RowShape?[] _weightShapes;
+
     public SampleCollector(IReadOnlyList<(string Name, Parameter Parameter)> parameters, int bins, HostTransfer transfer, bool hostKernels = true, long histogramLimit = 0)
     {
         _parameters = parameters;
         _bins = bins;
         _transfer = transfer;
         _parameterRows = new ParameterRows(bins, hostKernels, histogramLimit);
+        _weightShapes = new RowShape?[parameters.Count];
     }
 
     /// <summary>Releases the device layouts cached for batched parameter statistics.</summary>
@@ -60,12 +67,13 @@ internal sealed class SampleCollector : IDisposable
             for (int i = 0; i < _parameters.Count; i++)
             {
                 var parameter = _parameters[i].Parameter;
+                var shape = WeightShape(i, parameter);
                 weightIndexes[i] = parameterTensors.Count;
-                Measure(parameter);
+                Measure(parameter, shape);
                 if (parameter.grad is { } grad)
                 {
                     hasGradient[i] = true;
-                    Measure(grad);
+                    Measure(grad, shape);
                 }
             }
 
@@ -118,9 +126,9 @@ internal sealed class SampleCollector : IDisposable
             int offset = measured.Sum(m => StatisticsRow.FastLength(_bins, m.Shape.HasChannels));
             return Assemble(step, stats, hasGradient, activations, host.AsSpan(offset), fusedNorms is null && updateNorms is null ? null : updateStep, inputCheck is not null, loss is not null, learningRates, stepsPerSecond);
 
-            void Measure(Tensor tensor)
+            void Measure(Tensor tensor, RowShape shape)
             {
-                measured.Add((tensor, DeviceStatistics.ShapeOf(tensor, Statistics.UnitAxis.None, sampleLimit: 0), null));
+                measured.Add((tensor, shape, null));
                 parameterTensors.Add(tensor);
             }
         }
@@ -135,6 +143,20 @@ internal sealed class SampleCollector : IDisposable
             updateNorms?.Dispose();
             inputCheck?.Tensor?.Dispose();
         }
+    }
+
+    // A weight's row shape: the one kept, unless its element count changed (a weight replaced in place by one of
+    // another size: one native call to find out), then read again.
+    private RowShape WeightShape(int index, Parameter parameter)
+    {
+        if (_weightShapes[index] is { } kept && kept.Numel == parameter.numel())
+        {
+            return kept;
+        }
+
+        var shape = DeviceStatistics.ShapeOf(parameter, Statistics.UnitAxis.None, sampleLimit: 0);
+        _weightShapes[index] = shape;
+        return shape;
     }
 
     // The loss as one float64: a CPU scalar is read in place (widening is exact), anything else by libtorch ops.

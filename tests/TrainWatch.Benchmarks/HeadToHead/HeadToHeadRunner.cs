@@ -167,7 +167,7 @@ public static class HeadToHeadRunner
         """;
 
     private static (ReportTable Cost, ReportTable Overhead) ScalingTables() => (
-        new("model (batch 32, statistics only)", "parameters / tensors", "training step", "sample step (medians, at every = 4)", "floor", "sample step × floor (target ≤ 3×)", "statistics alone × floor"),
+        new("model (batch 32, statistics only)", "parameters / tensors", "training step", "sample step (medians, at every = 4)", "floor", "sample step × floor (target ≤ 3×)", "statistics alone × floor", "floor with the measured activations: sample step × it"),
         new("model (batch 32, statistics only)", "training step", "overhead at every = 1", "at every = 10", "at every = 100 (target ≤ 1 %)"));
 
     private static ReportTable WholeRunTable() => new("conv autoencoder, batch 32 of 1×28×28, Adam (fresh process per run)", "time", "overhead", "target");
@@ -275,7 +275,7 @@ public static class HeadToHeadRunner
             report.AppendLine(breakdown.ToMarkdown());
             report.AppendLine("## The sample step as the model grows").AppendLine();
             report.AppendLine(scalingCost.ToMarkdown());
-            report.AppendLine("The sample step: in one run at every = 4, where the sampled step, the step after it (which measures the sample's update ratio; at every = 1 that pass is part of the sample step), a plain step and the step before the next sample (which registers the forward hooks) alternate, the medians of the sampled, after and before steps less three times the median plain step, per round: the training thread's typical cost of a sample. Collections and the writer's thread are in the overhead table below, which compares means.").AppendLine();
+            report.AppendLine("The sample step: in one run at every = 4, where the sampled step, the step after it (which measures the sample's update ratio; at every = 1 that pass is part of the sample step), a plain step and the step before the next sample (which registers the forward hooks) alternate, the medians of the sampled, after and before steps less three times the median plain step, per round: the training thread's typical cost of a sample. Collections and the writer's thread are in the overhead table below, which compares means. The floor is issue 26's: one `sum` over every parameter and gradient. A sample also reads every output the hooks measure (dead units over the whole batch), which on a conv model is many times its weights: the last column adds one `sum` over a tensor of each measured output's shape to that floor and gives the sample step against it.").AppendLine();
             report.AppendLine("Overhead measured at each interval: a watched run at that `every` against the plain run of the same round (100 steps); each watched run is timed over steps that hold exactly one sample step per `every` (100 steps at every = 10 and at every = 100).").AppendLine();
             report.AppendLine(scalingOverhead.ToMarkdown());
             report.AppendLine("## A whole short run, as issue 26 measured it").AppendLine();

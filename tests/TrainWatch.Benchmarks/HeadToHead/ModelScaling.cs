@@ -98,6 +98,7 @@ public sealed class ModelScaling(string root, bool quick)
         // descheduling of the cores does not double.
         var plain = new List<double>();
         var sampleSteps = new List<double>();
+        long[][] activationShapes = [];
         var watched = intervals.ToDictionary(every => every, _ => new List<double>());
         for (int round = 0; round < rounds; round++)
         {
@@ -117,6 +118,12 @@ public sealed class ModelScaling(string root, bool quick)
                 double Kind(int k) => Timing.Of(steps.Where((_, i) => i % 4 == k).ToList()).Median.TotalMilliseconds;
                 double after = Kind(0), plainStep = Kind(1), before = Kind(2), sampled = Kind(3);
                 sampleSteps.Add((sampled - plainStep) + (after - plainStep) + (before - plainStep));
+
+                // The outputs the hooks measured: leaves and modules with weights of their own, each module once.
+                activationShapes = alternate.LastRecording is { } recording
+                    ? recording.Calls.Where((c, i) => recording.FinishIndex(c.Path) == i && (c.IsLeaf || c.Module.named_parameters(recurse: false).Any()))
+                        .SelectMany(c => c.OutputShapes).Where(shape => DeviceStatistics.Numel(shape) > 0).ToArray()
+                    : [];
             }
         }
 
@@ -129,6 +136,19 @@ public sealed class ModelScaling(string root, bool quick)
                 t.sum();
             }
         }, quick ? 5 : 15, warmup: 2);
+
+        // What a sample must at least read on a model whose activations outweigh its weights (the autoencoder's are
+        // ~30 times its parameters): the same sums, and one more over a tensor of each measured output's shape.
+        var activations = activationShapes.Select(shape => randn(shape)).ToList();
+        var floorWithActivations = HeadToHead.Measure.Median(() =>
+        {
+            using var scope = NewDisposeScope();
+            foreach (var t in tensors.Concat(activations))
+            {
+                t.sum();
+            }
+        }, quick ? 5 : 15, warmup: 2);
+        activations.ForEach(a => a.Dispose());
 
         // The weights' and gradients' rows as the watcher computes them (histograms above the limit sampled).
         using var rows = new ParameterRows(64, histogramLimit: options.HistogramSampleLimit);
@@ -146,7 +166,8 @@ public sealed class ModelScaling(string root, bool quick)
             WatcherOverhead.Spread(sampleSteps, "F2", " ms"),
             HeadToHead.Measure.Format(floor),
             WatcherOverhead.Spread(sampleSteps.Select(e => e / floorMs), "F1", "×"),
-            $"{statistics.Median / floor.Median:F1}×");
+            $"{statistics.Median / floor.Median:F1}×",
+            $"{HeadToHead.Measure.Format(floorWithActivations)}: {WatcherOverhead.Spread(sampleSteps.Select(e => e / floorWithActivations.Median.TotalMilliseconds), "F1", "×")}");
 
         var cells = new List<string> { workload.Name, WatcherOverhead.Spread(plain, "F2", " ms") };
         cells.AddRange(intervals.Select(every => WatcherOverhead.Spread(watched[every].Select((w, round) => (w - plain[round]) / plain[round] * 100), "+0.0;-0.0", " %")));

@@ -98,57 +98,65 @@ public sealed class ModelScaling(string root, bool quick)
         // descheduling of the cores does not double.
         var plain = new List<double>();
         var sampleSteps = new List<double>();
-        long[][] activationShapes = [];
+        var floors = new List<double>();
+        var floorsWithActivations = new List<double>();
+        var tensors = new List<Tensor>();
+        var activations = new List<Tensor>();
         var watched = intervals.ToDictionary(every => every, _ => new List<double>());
-        for (int round = 0; round < rounds; round++)
+        try
         {
-            Train(null, workload.Steps); // warm-up of this round's allocations
-            plain.Add(Train(null, 100).Average(t => t.TotalMilliseconds));
-            foreach (int every in intervals)
+            for (int round = 0; round < rounds; round++)
             {
-                using var watch = TrainWatcher.Attach(model, optimizer, Path.Combine(root, $"scaling-{_runs++}"), every, options);
-                Train(watch, every == 1 ? everyOneSteps : 1);
-                watched[every].Add(Train(watch, StepsAt(every)).Average(t => t.TotalMilliseconds));
-            }
+                Train(null, workload.Steps); // warm-up of this round's allocations
+                plain.Add(Train(null, 100).Average(t => t.TotalMilliseconds));
+                foreach (int every in intervals)
+                {
+                    using var watch = TrainWatcher.Attach(model, optimizer, Path.Combine(root, $"scaling-{_runs++}"), every, options);
+                    Train(watch, every == 1 ? everyOneSteps : 1);
+                    watched[every].Add(Train(watch, StepsAt(every)).Average(t => t.TotalMilliseconds));
+                }
 
-            using (var alternate = TrainWatcher.Attach(model, optimizer, Path.Combine(root, $"scaling-{_runs++}"), 4, options))
-            {
-                Train(alternate, 1); // step 0, sampled; the timed steps 1, 2, 3, 4, … are after, plain, before, sampled, …
-                var steps = Train(alternate, 4 * Math.Max(everyOneSteps, 10));
-                double Kind(int k) => Timing.Of(steps.Where((_, i) => i % 4 == k).ToList()).Median.TotalMilliseconds;
-                double after = Kind(0), plainStep = Kind(1), before = Kind(2), sampled = Kind(3);
-                sampleSteps.Add((sampled - plainStep) + (after - plainStep) + (before - plainStep));
+                using (var alternate = TrainWatcher.Attach(model, optimizer, Path.Combine(root, $"scaling-{_runs++}"), 4, options))
+                {
+                    Train(alternate, 1); // step 0, sampled; the timed steps 1, 2, 3, 4, … are after, plain, before, sampled, …
+                    var steps = Train(alternate, 4 * Math.Max(everyOneSteps, 10));
+                    double Kind(int k) => Timing.Of(steps.Where((_, i) => i % 4 == k).ToList()).Median.TotalMilliseconds;
+                    double after = Kind(0), plainStep = Kind(1), before = Kind(2), sampled = Kind(3);
+                    sampleSteps.Add((sampled - plainStep) + (after - plainStep) + (before - plainStep));
 
-                // The outputs the hooks measured: leaves and modules with weights of their own, each module once.
-                activationShapes = alternate.LastRecording is { } recording
-                    ? recording.Calls.Where((c, i) => recording.FinishIndex(c.Path) == i && (c.IsLeaf || c.Module.named_parameters(recurse: false).Any()))
-                        .SelectMany(c => c.OutputShapes).Where(shape => DeviceStatistics.Numel(shape) > 0).ToArray()
-                    : [];
+                    // The outputs the hooks measured (leaves and modules with weights of their own, each module once),
+                    // as tensors of their shapes: what a sample must also read when a model's activations outweigh
+                    // its weights (the autoencoder's are ~30 times its parameters).
+                    if (round == 0 && alternate.LastRecording is { } recording)
+                    {
+                        activations.AddRange(recording.Calls
+                            .Where((c, i) => recording.FinishIndex(c.Path) == i && (c.IsLeaf || c.Module.named_parameters(recurse: false).Any()))
+                            .SelectMany(c => c.OutputShapes).Where(shape => DeviceStatistics.Numel(shape) > 0).Select(shape => randn(shape)));
+                    }
+                }
+
+                // The floors in every round, beside the sample steps they divide: measured once after all rounds, a
+                // floor met the machine in another state than the steps did (two floors of one model differed by 20 %
+                // in one run), and a ratio of two medians from different minutes is noisier than either.
+                tensors = parameters.SelectMany(p => new[] { (Tensor)p, p.grad! }).ToList();
+                floors.Add(SumEach(tensors).Median.TotalMilliseconds);
+                floorsWithActivations.Add(SumEach([.. tensors, .. activations]).Median.TotalMilliseconds);
             }
         }
+        finally
+        {
+            activations.ForEach(a => a.Dispose());
+        }
 
-        var tensors = parameters.SelectMany(p => new[] { (Tensor)p, p.grad! }).ToList();
-        var floor = HeadToHead.Measure.Median(() =>
+        // One sum per tensor: the least a sample must do with each (read it once).
+        Timing SumEach(IReadOnlyList<Tensor> all) => HeadToHead.Measure.Median(() =>
         {
             using var scope = NewDisposeScope();
-            foreach (var t in tensors)
+            foreach (var t in all)
             {
                 t.sum();
             }
-        }, quick ? 5 : 15, warmup: 2);
-
-        // What a sample must at least read on a model whose activations outweigh its weights (the autoencoder's are
-        // ~30 times its parameters): the same sums, and one more over a tensor of each measured output's shape.
-        var activations = activationShapes.Select(shape => randn(shape)).ToList();
-        var floorWithActivations = HeadToHead.Measure.Median(() =>
-        {
-            using var scope = NewDisposeScope();
-            foreach (var t in tensors.Concat(activations))
-            {
-                t.sum();
-            }
-        }, quick ? 5 : 15, warmup: 2);
-        activations.ForEach(a => a.Dispose());
+        }, 5, warmup: 1);
 
         // The weights' and gradients' rows as the watcher computes them (histograms above the limit sampled).
         using var rows = new ParameterRows(64, histogramLimit: options.HistogramSampleLimit);
@@ -158,16 +166,17 @@ public sealed class ModelScaling(string root, bool quick)
             rows.Rows(tensors);
         }, quick ? 5 : 15, warmup: 2);
 
-        double floorMs = floor.Median.TotalMilliseconds;
+        static Timing Spread(List<double> milliseconds) => Timing.Of(milliseconds.Select(TimeSpan.FromMilliseconds).ToList());
+        double floorMs = Spread(floors).Median.TotalMilliseconds;
         costTable.Add(
             workload.Name,
             $"{count / 1e6:F2} M / {parameters.Count}",
             WatcherOverhead.Spread(plain, "F2", " ms"),
             WatcherOverhead.Spread(sampleSteps, "F2", " ms"),
-            HeadToHead.Measure.Format(floor),
-            WatcherOverhead.Spread(sampleSteps.Select(e => e / floorMs), "F1", "×"),
-            $"{statistics.Median / floor.Median:F1}×",
-            $"{HeadToHead.Measure.Format(floorWithActivations)}: {WatcherOverhead.Spread(sampleSteps.Select(e => e / floorWithActivations.Median.TotalMilliseconds), "F1", "×")}");
+            HeadToHead.Measure.Format(Spread(floors)),
+            WatcherOverhead.Spread(sampleSteps.Select((e, round) => e / floors[round]), "F1", "×"),
+            $"{statistics.Median.TotalMilliseconds / floorMs:F1}×",
+            $"{HeadToHead.Measure.Format(Spread(floorsWithActivations))}: {WatcherOverhead.Spread(sampleSteps.Select((e, round) => e / floorsWithActivations[round]), "F1", "×")}");
 
         var cells = new List<string> { workload.Name, WatcherOverhead.Spread(plain, "F2", " ms") };
         cells.AddRange(intervals.Select(every => WatcherOverhead.Spread(watched[every].Select((w, round) => (w - plain[round]) / plain[round] * 100), "+0.0;-0.0", " %")));

@@ -25,6 +25,9 @@ internal static unsafe class HostRows
     // fraction of the data.
     private const long MinimumChunk = 1L << 16;
 
+    // The chunk length of both passes: the moments pass over the tensors, the bucket pass over the counted elements.
+    private static long ChunkLength(int bins) => Math.Max(MinimumChunk, 16L * UniformHistogramKernel.Tables * bins);
+
     // Elements the histogram's gathered samples hold at most, 4M floats (16 MB, pooled): 256 tensors at the default
     // limit. A model with more large tensors than that counts the rest from their memory, a stride apart.
     internal const long MaxGathered = 1L << 22;
@@ -149,7 +152,7 @@ internal static unsafe class HostRows
     // over it (measures), or only copied over it: updates[s] holds Σ(now − then)² and Σthen² over those elements.
     private static (Moments[] Moments, double[] Counts) Reduce(HostView[] views, long[] lengths, int bins, long histogramLimit, (HostView View, long Stride)?[]? companions, bool measures, long maxGathered, out (double Update, double Weight)[] updates)
     {
-        var chunks = Chunking.Split(lengths, Math.Max(MinimumChunk, 16L * UniformHistogramKernel.Tables * bins));
+        var chunks = Chunking.Split(lengths, ChunkLength(bins));
         long total = lengths.Sum();
 
         // A float32 tensor above the histogram limit has its sample gathered by pass one, while each chunk is in
@@ -254,7 +257,7 @@ internal static unsafe class HostRows
             countedLengths[s] = counted[s] ? HistogramSampling.Counted(lengths[s], strides[s]) : 0;
         }
 
-        var countChunks = Chunking.Split(countedLengths, Math.Max(MinimumChunk, 16L * UniformHistogramKernel.Tables * bins));
+        var countChunks = Chunking.Split(countedLengths, ChunkLength(bins));
         int tableLength = UniformHistogramKernel.Tables * bins;
         int[] tables = ArrayPool<int>.Shared.Rent(Math.Max(1, countChunks.Count * tableLength));
         var tablesUsed = new int[countChunks.Count];

@@ -70,8 +70,9 @@ public sealed record WatchOptions
     /// holds about this many values per weight instead of a copy of the model, and a sample step writes and reads that
     /// much instead of the whole model twice. k leaves no row and no column of the weight (dimension 0 by the rest)
     /// unread, so an update confined to a few rows or columns (an embedding under SGD, a sparse input) is still seen;
-    /// a weight of many short rows (an embedding) is therefore read at one element per row or more; the ratio is off by about √(2/n) relative for n elements read (1.1 % at the default, 1.9 % at its
-    /// smallest sample of a third of it).
+    /// a weight of many short rows (an embedding) is therefore read at one element per row or more. The ratio is off
+    /// by about √(2/n) relative for n elements read (1.1 % at the default, 1.9 % at its smallest sample of a third of
+    /// it).
     /// </summary>
     public int UpdateRatioSampleLimit { get; init; } = Statistics.UpdateSampling.DefaultLimit;
 

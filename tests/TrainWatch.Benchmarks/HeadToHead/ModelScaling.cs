@@ -100,7 +100,6 @@ public sealed class ModelScaling(string root, bool quick)
         var sampleSteps = new List<double>();
         var floors = new List<double>();
         var floorsWithActivations = new List<double>();
-        var tensors = new List<Tensor>();
         var activations = new List<Tensor>();
         var watched = intervals.ToDictionary(every => every, _ => new List<double>());
         try
@@ -138,7 +137,7 @@ public sealed class ModelScaling(string root, bool quick)
                 // The floors in every round, beside the sample steps they divide: measured once after all rounds, a
                 // floor met the machine in another state than the steps did (two floors of one model differed by 20 %
                 // in one run), and a ratio of two medians from different minutes is noisier than either.
-                tensors = parameters.SelectMany(p => new[] { (Tensor)p, p.grad! }).ToList();
+                var tensors = ParametersAndGradients();
                 floors.Add(SumEach(tensors).Median.TotalMilliseconds);
                 floorsWithActivations.Add(SumEach([.. tensors, .. activations]).Median.TotalMilliseconds);
             }
@@ -147,6 +146,9 @@ public sealed class ModelScaling(string root, bool quick)
         {
             activations.ForEach(a => a.Dispose());
         }
+
+        // Read again each time: an optimizer may give a parameter a new gradient tensor at every step.
+        List<Tensor> ParametersAndGradients() => parameters.SelectMany(p => new[] { (Tensor)p, p.grad! }).ToList();
 
         // One sum per tensor: the least a sample must do with each (read it once).
         Timing SumEach(IReadOnlyList<Tensor> all) => HeadToHead.Measure.Median(() =>
@@ -160,10 +162,11 @@ public sealed class ModelScaling(string root, bool quick)
 
         // The weights' and gradients' rows as the watcher computes them (histograms above the limit sampled).
         using var rows = new ParameterRows(64, histogramLimit: options.HistogramSampleLimit);
+        var measured = ParametersAndGradients();
         var statistics = HeadToHead.Measure.Median(() =>
         {
             using var scope = NewDisposeScope();
-            rows.Rows(tensors);
+            rows.Rows(measured);
         }, quick ? 5 : 15, warmup: 2);
 
         static Timing Spread(List<double> milliseconds) => Timing.Of(milliseconds.Select(TimeSpan.FromMilliseconds).ToList());

@@ -399,12 +399,12 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
             _alerts.AddRange(alerts);
             long totalAlerts = _alerts.Count;
 
-            // Built by the writer from the host data, here on the training thread (BuildOnCallerThread:
-            // docs/reliability.md).
-            _writer!.AddDeferred(step, () => SampleSummaries.Build(sample, _summaryTags), EstimateBytes(sample));
+            // Encoded from the host data here, on the training thread (docs/reliability.md): thousands of values on a
+            // large model, so straight into the writer's encoder, without a message per value.
+            _writer!.AddEncoded(step, values => SampleSummaries.Encode(sample, values, _summaryTags));
             if (sample.Updates is { } updates)
             {
-                _writer.AddDeferred(updates.Step, () => SampleSummaries.BuildUpdates(updates), 64L * updates.Ratios.Count);
+                _writer.AddEncoded(updates.Step, values => SampleSummaries.EncodeUpdates(updates, values));
             }
 
             if (alerts.Count > 0)
@@ -454,7 +454,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
             double[] norms = HostTransfer.Copy([pending]);
             var ratios = _parameters.Select((p, i) => (p.Name, norms[2 * i], norms[2 * i + 1])).ToList();
             var updates = new UpdateSample(updateStep, ratios);
-            _writer.AddDeferred(updateStep, () => SampleSummaries.BuildUpdates(updates), 64L * ratios.Count);
+            _writer.AddEncoded(updateStep, values => SampleSummaries.EncodeUpdates(updates, values));
         });
     }
 
@@ -501,7 +501,4 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
             _lastFailedStep = step;
         }
     }
-
-    private static long EstimateBytes(SampleData sample) =>
-        (sample.Parameters.Count * 2 + sample.Activations.Count) * 1024L;
 }

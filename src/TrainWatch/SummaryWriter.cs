@@ -112,6 +112,13 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
         _main.Write(ToEvent(step, wallTime, summary));
     }
 
+    /// <summary>
+    /// Logs the values <paramref name="encode"/> adds to a <see cref="SummaryEncoder"/>, encoded on the calling thread
+    /// with no message built: the cheapest way to write many values at one step (see
+    /// <see cref="EventFileWriter.WriteEncoded"/>).
+    /// </summary>
+    public void AddEncoded(long step, Action<SummaryEncoder> encode) => _main.WriteEncoded(step, encode);
+
     /// <summary>Logs a summary that the writer thread builds later (heavy work stays off the caller's thread).</summary>
     public void AddDeferred(long step, Func<Summary?> build, long estimatedBytes) =>
         _main.WriteDeferred(step, build, estimatedBytes);

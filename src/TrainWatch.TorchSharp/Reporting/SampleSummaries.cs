@@ -8,63 +8,51 @@ using TrainWatch.TorchSharp.Sampling;
 namespace TrainWatch.TorchSharp.Reporting;
 
 /// <summary>
-/// Pure functions from a sample's host-side statistics to TensorBoard summaries. The watcher's writer runs them on the
-/// training thread (docs/reliability.md, issue 24), so they allocate as little as they can.
+/// Pure functions from a sample's host-side statistics to TensorBoard summaries. The watcher runs them on the training
+/// thread (docs/reliability.md, issue 24), so the sample's values are encoded straight into the writer's encoder
+/// (<see cref="SummaryEncoder"/>: no message per value, nothing allocated once it has grown).
 /// </summary>
 internal static class SampleSummaries
 {
-    /// <summary>The summary of one sample step: scalars and histograms of weights, gradients and activations.</summary>
+    /// <summary>Adds the summary of one sample step to <paramref name="values"/>: scalars and histograms of weights, gradients and activations.</summary>
     /// <param name="sample">The sample.</param>
+    /// <param name="values">Where the values go.</param>
     /// <param name="tags">The layers' tags, kept from sample to sample (null: made for this call).</param>
-    public static Summary Build(SampleData sample, SummaryTags? tags = null)
+    public static void Encode(SampleData sample, SummaryEncoder values, SummaryTags? tags = null)
     {
         ArgumentNullException.ThrowIfNull(sample);
         tags ??= new SummaryTags();
-        var summary = new Summary();
-        var values = summary.Value;
-
-        // Sized once: the list would otherwise double its way up to a few thousand values for a large model.
-        values.Capacity = 4 + sample.LearningRates.Count + (18 * sample.Parameters.Count) + (7 * sample.Activations.Count);
-        void Scalar(string tag, double value) => values.Add(ScalarSummary.ToValue(tag, value));
-        void Histogram(string tag, TensorStats stats)
-        {
-            if (stats.ToHistogramProto() is { } proto)
-            {
-                values.Add(HistogramSummary.ToValue(tag, proto));
-            }
-        }
-
         if (sample.Loss is { } loss)
         {
-            Scalar(RunTags.Loss, loss);
+            values.AddScalar(RunTags.Loss, loss);
         }
 
         double globalGradientNorm = sample.GlobalGradientNorm;
         if (!double.IsNaN(globalGradientNorm))
         {
-            Scalar(RunTags.GlobalGradientNorm, globalGradientNorm);
+            values.AddScalar(RunTags.GlobalGradientNorm, globalGradientNorm);
         }
 
         if (double.IsFinite(sample.StepsPerSecond))
         {
-            Scalar(RunTags.StepsPerSecond, sample.StepsPerSecond);
+            values.AddScalar(RunTags.StepsPerSecond, sample.StepsPerSecond);
         }
 
         foreach (var (group, rate) in sample.LearningRates)
         {
-            Scalar(RunTags.LearningRate(group), rate);
+            values.AddScalar(RunTags.LearningRate(group), rate);
         }
 
         foreach (var p in sample.Parameters)
         {
             var weightTags = tags.Weight(p.Name);
             AddTensorScalars(values, p.Weight, weightTags);
-            Histogram(weightTags[SummaryTags.Histogram], p.Weight);
+            p.Weight.AddHistogram(values, weightTags[SummaryTags.Histogram]);
             if (p.Gradient is { } grad)
             {
                 var gradientTags = tags.Gradient(p.Name);
                 AddTensorScalars(values, grad, gradientTags);
-                Histogram(gradientTags[SummaryTags.Histogram], grad);
+                grad.AddHistogram(values, gradientTags[SummaryTags.Histogram]);
             }
         }
 
@@ -72,45 +60,40 @@ internal static class SampleSummaries
         {
             var output = a.Output;
             var outputTags = tags.Activation(a.Name);
-            Scalar(outputTags[SummaryTags.OutputMean], output.Mean);
-            Scalar(outputTags[SummaryTags.OutputStd], output.Std);
-            Scalar(outputTags[SummaryTags.OutputZeroFraction], output.ZeroFraction);
+            values.AddScalar(outputTags[SummaryTags.OutputMean], output.Mean);
+            values.AddScalar(outputTags[SummaryTags.OutputStd], output.Std);
+            values.AddScalar(outputTags[SummaryTags.OutputZeroFraction], output.ZeroFraction);
             if (output.Channels > 0)
             {
-                Scalar(outputTags[SummaryTags.OutputDeadUnits], output.DeadChannels);
+                values.AddScalar(outputTags[SummaryTags.OutputDeadUnits], output.DeadChannels);
             }
 
             // Counts are written only when counted: a tensor gone before its recount is known to hold NaN/±∞, no more.
             if (output.HasNonFinite && double.IsFinite(output.NaNCount))
             {
-                Scalar(outputTags[SummaryTags.OutputNaNCount], output.NaNCount);
-                Scalar(outputTags[SummaryTags.OutputInfCount], output.InfCount);
+                values.AddScalar(outputTags[SummaryTags.OutputNaNCount], output.NaNCount);
+                values.AddScalar(outputTags[SummaryTags.OutputInfCount], output.InfCount);
             }
 
-            Histogram(outputTags[SummaryTags.OutputHistogram], output);
+            output.AddHistogram(values, outputTags[SummaryTags.OutputHistogram]);
         }
-
-        return summary;
     }
 
-    /// <summary>The update ratios of one optimizer step (written at the step they belong to).</summary>
-    public static Summary? BuildUpdates(UpdateSample? updates)
+    /// <summary>Adds the update ratios of one optimizer step to <paramref name="values"/> (written at the step they belong to).</summary>
+    public static void EncodeUpdates(UpdateSample? updates, SummaryEncoder values)
     {
         if (updates is null)
         {
-            return null;
+            return;
         }
 
-        var summary = new Summary();
         foreach (var (name, updateNorm, weightNorm) in updates.Ratios)
         {
             if (weightNorm > 0 && double.IsFinite(updateNorm) && double.IsFinite(weightNorm))
             {
-                summary.Value.Add(ScalarSummary.ToValue(LayerTags.UpdateRatio(name), updateNorm / weightNorm));
+                values.AddScalar(LayerTags.UpdateRatio(name), updateNorm / weightNorm);
             }
         }
-
-        return summary.Value.Count == 0 ? null : summary;
     }
 
     /// <summary>Text summaries for new alerts, the line of the incident they start (if any), and the running alert count.</summary>
@@ -139,9 +122,9 @@ internal static class SampleSummaries
         return summary;
     }
 
-    private static void AddTensorScalars(Google.Protobuf.Collections.RepeatedField<Summary.Types.Value> values, TensorStats stats, string[] tags)
+    private static void AddTensorScalars(SummaryEncoder values, TensorStats stats, string[] tags)
     {
-        void Scalar(int tag, double value) => values.Add(ScalarSummary.ToValue(tags[tag], value));
+        void Scalar(int tag, double value) => values.AddScalar(tags[tag], value);
         Scalar(SummaryTags.Norm, stats.Norm);
         Scalar(SummaryTags.Mean, stats.Mean);
         Scalar(SummaryTags.Std, stats.Std);

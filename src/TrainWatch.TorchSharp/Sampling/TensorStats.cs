@@ -166,14 +166,21 @@ internal sealed class TensorStats
         new(shape, finite: 0, sum: 0, sumOfSquares: 0, centredSumOfSquares: 0, double.PositiveInfinity, double.NegativeInfinity, zeros: 0, nan: double.NaN, deadChannels: -1, new double[bins]);
 
     /// <summary>
-    /// The histogram as TensorBoard's message, or null when no element is finite: what <see cref="ToHistogram"/> gives,
-    /// written straight from the counts when the buckets have distinct edges (nearly always), which spares a sample
-    /// step's many histograms their edge and bucket arrays.
+    /// Adds the histogram (<see cref="ToHistogram"/>'s) to <paramref name="values"/> under <paramref name="tag"/>, or
+    /// nothing when no element is finite. When the buckets have distinct edges (nearly always) it is encoded straight
+    /// from the counts, which spares a sample step's many histograms their edge arrays and messages.
     /// </summary>
-    internal HistogramProto? ToHistogramProto() =>
-        Finite > 0 && HistogramSummary.HasDistinctUniformEdges(Min, Max, _counts.Length)
-            ? HistogramSummary.FromUniformBuckets(Min, Max, _counts, Sum, SumOfSquares)
-            : ToHistogram() is { } data ? HistogramSummary.FromBuckets(data) : null;
+    internal void AddHistogram(SummaryEncoder values, string tag)
+    {
+        if (Finite > 0 && HistogramSummary.HasDistinctUniformEdges(Min, Max, _counts.Length))
+        {
+            values.AddUniformHistogram(tag, Min, Max, _counts, Sum, SumOfSquares);
+        }
+        else if (ToHistogram() is { } data)
+        {
+            values.AddHistogram(tag, data);
+        }
+    }
 
     /// <summary>The histogram for the writer, or null when no element is finite.</summary>
     public HistogramData? ToHistogram()

@@ -62,12 +62,40 @@ public static class HistogramSummary
     /// </exception>
     public static HistogramProto? FromUniformBuckets(double min, double max, ReadOnlySpan<double> counts, double sum, double sumOfSquares)
     {
+        double num = UniformTotal(min, max, counts);
+        if (num == 0)
+        {
+            return null;
+        }
+
+        var proto = new HistogramProto { Min = min, Max = max, Num = num, Sum = sum, SumSquares = sumOfSquares };
+        int first = counts.IndexOfAnyExcept(0.0), last = counts.LastIndexOfAnyExcept(0.0);
+        int bins = counts.Length;
+        double width = UniformWidth(min, max, bins);
+
+        // Sized once: a sample step writes a histogram per tensor, and growing lists made most of its garbage.
+        proto.BucketLimit.Capacity = last - first + 1;
+        proto.Bucket.Capacity = last - first + 1;
+        for (int i = first; i <= last; i++)
+        {
+            proto.BucketLimit.Add(UniformRightEdge(min, max, width, bins, i));
+            proto.Bucket.Add(counts[i]);
+        }
+
+        return proto;
+    }
+
+    // The three parts of FromUniformBuckets that SummaryEncoder shares, so that the message and the encoded bytes
+    // cannot drift apart: the checks and the total, the width, and where a bucket ends.
+
+    /// <summary>The total of uniform buckets' counts, in order (as <c>HistogramData.Count</c> adds them: the same total to the last bit), after <see cref="FromUniformBuckets"/>'s checks.</summary>
+    internal static double UniformTotal(double min, double max, ReadOnlySpan<double> counts)
+    {
         if (!HasDistinctUniformEdges(min, max, counts.Length))
         {
             throw new ArgumentException($"{counts.Length} buckets of equal width need distinct edges from min to max (got {min}..{max}).", nameof(counts));
         }
 
-        // In order, as HistogramData.Count adds them: the same total to the last bit.
         double num = 0;
         foreach (double c in counts)
         {
@@ -79,27 +107,15 @@ public static class HistogramSummary
             num += c;
         }
 
-        if (num == 0)
-        {
-            return null;
-        }
-
-        var proto = new HistogramProto { Min = min, Max = max, Num = num, Sum = sum, SumSquares = sumOfSquares };
-        int first = counts.IndexOfAnyExcept(0.0), last = counts.LastIndexOfAnyExcept(0.0);
-        int bins = counts.Length;
-        double width = (max - min) / bins;
-
-        // Sized once: a sample step writes a histogram per tensor, and growing lists made most of its garbage.
-        proto.BucketLimit.Capacity = last - first + 1;
-        proto.Bucket.Capacity = last - first + 1;
-        for (int i = first; i <= last; i++)
-        {
-            proto.BucketLimit.Add(i == bins - 1 ? max : min + (width * (i + 1)));
-            proto.Bucket.Add(counts[i]);
-        }
-
-        return proto;
+        return num;
     }
+
+    /// <summary>The width of each of <paramref name="bins"/> buckets from <paramref name="min"/> to <paramref name="max"/>.</summary>
+    internal static double UniformWidth(double min, double max, int bins) => (max - min) / bins;
+
+    /// <summary>Where uniform bucket <paramref name="i"/> ends: min + width · (i + 1), the last one at max exactly.</summary>
+    internal static double UniformRightEdge(double min, double max, double width, int bins, int i) =>
+        i == bins - 1 ? max : min + (width * (i + 1));
 
     /// <summary>
     /// Whether <paramref name="buckets"/> buckets of equal width from <paramref name="min"/> to <paramref name="max"/>

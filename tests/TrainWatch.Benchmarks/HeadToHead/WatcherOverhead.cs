@@ -5,6 +5,7 @@ using TrainWatch.Examples.ShapesCnn;
 using TrainWatch.TorchSharp.Reporting;
 using TrainWatch.TorchSharp.Sampling;
 using TrainWatch.TorchSharp.Statistics;
+using TrainWatch.Summaries;
 using TrainWatch.TorchSharp;
 using static TorchSharp.torch;
 
@@ -158,13 +159,18 @@ public sealed class WatcherOverhead(string root, bool quick)
             sample = collector.Collect(0, null, [], null, null, -1, [("", 0.02)], 10);
         }
 
-        var build = Measure.Median(() => SampleSummaries.Build(sample, tags), reps, warmup: 5);
-        var enqueue = Measure.Median(() => writer.AddDeferred(0, () => SampleSummaries.Build(sample, tags), 4096), reps, warmup: 5);
+        var values = new SummaryEncoder();
+        var build = Measure.Median(() =>
+        {
+            values.Clear();
+            SampleSummaries.Encode(sample, values, tags);
+        }, reps, warmup: 5);
+        var enqueue = Measure.Median(() => writer.AddEncoded(0, v => SampleSummaries.Encode(sample, v, tags)), reps, warmup: 5);
         var total = Measure.Median(() =>
         {
             using var scope = NewDisposeScope();
             var host = transfer.Copy(Rows());
-            writer.AddDeferred(0, () => SampleSummaries.Build(sample, tags), 4096);
+            writer.AddEncoded(0, v => SampleSummaries.Encode(sample, v, tags));
         }, reps, warmup: 5);
 
         table.Add($"floor: one reduction (`sum`) over every parameter and gradient ({parameters.Count} + {parameters.Count} tensors, {tensors.Sum(t => t.numel()):N0} floats)", Measure.Format(floor), "1.0×", "");
@@ -172,8 +178,8 @@ public sealed class WatcherOverhead(string root, bool quick)
         table.Add("libtorch ops, all parameters and gradients batched (`BatchedStatistics`; the device path)", Measure.Format(batched), $"{batched.Median / floor.Median:F1}×", "");
         table.Add("host kernels, all parameters and gradients (`HostRows`; the CPU path)", Measure.Format(device), $"{device.Median / floor.Median:F1}×", "");
         table.Add("pack + the one host copy", Measure.Format(hostCopy), "", "");
-        table.Add("summary building (on the training thread, as the watcher's writer does it since issue 24)", Measure.Format(build), "", "");
-        table.Add("enqueue, building included (training thread)", Measure.Format(enqueue), "", "");
+        table.Add("summary encoding (on the training thread, as the watcher does it since issue 24; `SummaryEncoder` since issue 26)", Measure.Format(build), "", "");
+        table.Add("enqueue, encoding included (training thread)", Measure.Format(enqueue), "", "");
         table.Add("**sample step on the training thread** (statistics + copy + building + enqueue)", Measure.Format(total), $"**{total.Median / floor.Median:F1}×**", "≤ 3×");
     }
 

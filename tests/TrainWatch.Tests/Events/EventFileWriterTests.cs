@@ -367,6 +367,57 @@ public class EventFileWriterTests
     }
 
     [Fact]
+    public void Encoded_summaries_read_back_as_written_and_a_throwing_encoder_costs_only_its_own_event()
+    {
+        using var dir = new TempDirectory();
+        var writer = new EventFileWriter(dir.Path);
+        writer.WriteEncoded(1, values =>
+        {
+            values.AddScalar("loss", 0.5);
+            values.AddUniformHistogram("weights", -1, 1, [0, 2, 3, 0], 1, 4);
+        });
+        writer.WriteEncoded(2, values =>
+        {
+            values.AddScalar("half written", 1); // its event is lost whole: this value must not reach the file
+            throw new InvalidOperationException("bad input found late");
+        });
+        writer.WriteEncoded(3, _ => { }); // no value: no event
+        writer.WriteEncoded(4, values => values.AddScalar("loss", 0.25), wallTime: 1.7e9);
+        writer.Dispose();
+
+        Assert.Equal(1, writer.Statistics.EventsLost);
+        var events = EventFiles.ReadIntact(dir.Path).Where(e => e.Summary is not null).ToList();
+        Assert.Equal([1L, 4L], events.Select(e => e.Step));
+        Assert.Equal(
+            new Summary
+            {
+                Value =
+                {
+                    ScalarSummary.ToValue("loss", 0.5),
+                    HistogramSummary.ToValue("weights", HistogramSummary.FromUniformBuckets(-1, 1, [0, 2, 3, 0], 1, 4)!),
+                },
+            },
+            events[0].Summary);
+        Assert.Equal(1.7e9, events[1].WallTime);
+        Assert.Equal(0.25f, Assert.Single(events[1].Summary.Value).SimpleValue);
+    }
+
+    [Fact]
+    public void An_encoded_tag_written_again_at_an_earlier_step_is_counted_out_of_order()
+    {
+        using var dir = new TempDirectory();
+        var writer = new EventFileWriter(dir.Path);
+        writer.WriteEncoded(5, values => values.AddScalar("loss", 1));
+        writer.WriteEncoded(3, values =>
+        {
+            values.AddScalar("other", 1);
+            values.AddScalar("loss", 2);
+        });
+        writer.Dispose();
+        Assert.Equal(1, writer.Statistics.StepsOutOfOrder);
+    }
+
+    [Fact]
     public void A_restart_appends_a_new_file_to_the_run_and_leaves_the_old_one_untouched()
     {
         using var dir = new TempDirectory();

@@ -10,7 +10,7 @@ namespace TrainWatch.Tests.Events;
 /// Issue 27: a writer thread that allocates can start a garbage collection while the caller's thread is inside native
 /// code that is unsafe under it (TorchSharp's temporary Scalars). With <see cref="EventWriterOptions.BuildOnCallerThread"/>
 /// the loop must allocate nothing once warm, whatever it is given: scalars, ready summaries, histograms, images,
-/// deferred builds and flushes.
+/// deferred builds, encoded summaries and flushes.
 /// </summary>
 public class WriterThreadAllocationTests
 {
@@ -21,6 +21,7 @@ public class WriterThreadAllocationTests
         using var writer = new SummaryWriter(dir.Path, new EventWriterOptions { BuildOnCallerThread = true });
         var values = Enumerable.Range(0, 5_000).Select(i => MathF.Sin(i)).ToArray();
         var pixels = new byte[64 * 64];
+        double[] counts = values.Take(8).Select(v => (double)Math.Abs(v)).ToArray();
         void Round(long step)
         {
             for (int i = 0; i < 200; i++)
@@ -32,6 +33,15 @@ public class WriterThreadAllocationTests
             writer.AddImage("image", pixels, 64, 64, PixelFormat.Gray8, step);
             writer.AddText("text", $"step {step}", step);
             writer.AddDeferred(step, () => TextSummary.Build("deferred", "built by the caller"), 64);
+            writer.AddEncoded(step, encoder =>
+            {
+                // A sample step's worth (~300 KB): the array that carries it goes back to be reused, not collected.
+                for (int i = 0; i < 2_000; i++)
+                {
+                    encoder.AddScalar($"encoded/{i % 50}/scalar", i);
+                    encoder.AddUniformHistogram($"encoded/{i % 50}/histogram", -1, 1 + step, counts, 0, 1);
+                }
+            });
             writer.Flush();
         }
 
@@ -46,7 +56,7 @@ public class WriterThreadAllocationTests
             Round(step);
         }
 
-        Assert.Equal(25 * 204, writer.Statistics.EventsWritten); // 200 scalars and 4 summaries a round
+        Assert.Equal(25 * 205, writer.Statistics.EventsWritten); // 200 scalars and 5 summaries a round
         Assert.Equal(warm, writer.Statistics.WriterThreadAllocatedBytes);
     }
 

@@ -184,9 +184,10 @@ public sealed class HostKernelTests
         Assert.Equal(3, histogram.Counts.Sum());
         Assert.Equal(stats.Min, histogram.Edges[0]);
 
-        // The message written straight from the counts is the one the edges give.
-        var proto = stats.ToHistogramProto()!;
-        Assert.Equal(TrainWatch.Summaries.HistogramSummary.FromBuckets(histogram)!.ToByteArray(), proto.ToByteArray());
+        // The histogram encoded straight from the counts is the message the edges give.
+        var encoded = new TrainWatch.Summaries.SummaryEncoder();
+        stats.AddHistogram(encoded, "h");
+        Assert.Equal(TrainWatch.Summaries.HistogramSummary.FromBuckets(histogram)!.ToByteArray(), encoded.ToSummary().Value.Single().Histo.ToByteArray());
     }
 
     [Fact]

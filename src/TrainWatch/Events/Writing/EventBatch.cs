@@ -69,6 +69,22 @@ internal sealed class EventBatch(TimeProvider time, int initialCapacity = EventB
         Events++;
     }
 
+    /// <summary>Appends one summary event whose summary is already encoded (see <see cref="SummaryEventEncoder"/>).</summary>
+    /// <param name="step">The training step.</param>
+    /// <param name="wallTime">Unix seconds.</param>
+    /// <param name="summary">The summary's bytes.</param>
+    /// <param name="arrivedAt">When it was queued (a timestamp of the batch's clock).</param>
+    public void AppendEncodedSummary(long step, double wallTime, ReadOnlySpan<byte> summary, long arrivedAt)
+    {
+        if (Events == 0)
+        {
+            _startedAt = arrivedAt;
+        }
+
+        SummaryEventEncoder.AppendFramed(_buffer, wallTime, step, summary);
+        Events++;
+    }
+
     public void Clear()
     {
         Events = 0;

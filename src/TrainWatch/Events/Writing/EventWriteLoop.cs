@@ -311,6 +311,16 @@ internal sealed class EventWriteLoop
                 return;
             }
 
+            if (item.Encoded is { } encoded)
+            {
+                // Encoded by the caller (SummaryEncoder), its tags' order already checked there: framed as it is.
+                MakeRoom(item.MaxRecordBytes);
+                _batch.AppendEncodedSummary(item.Step, item.WallTime, encoded.AsSpan(0, item.EncodedLength), item.EnqueuedAt);
+                item.ReleaseEncoded();
+                _lastStep = Math.Max(_lastStep, item.Step);
+                return;
+            }
+
             var evt = item.ToEvent();
             if (evt is null)
             {

@@ -4,8 +4,8 @@ using TrainWatch.Records;
 namespace TrainWatch.Events;
 
 /// <summary>
-/// One item in the writer's queue: a ready event, a scalar, a summary still to be built on the writer thread, or a
-/// flush request.
+/// One item in the writer's queue: a ready event, a scalar, an encoded summary, a summary still to be built on the
+/// writer thread, or a flush request.
 /// </summary>
 internal sealed class PendingEvent
 {
@@ -33,6 +33,14 @@ internal sealed class PendingEvent
         ScalarValue = scalarValue;
     }
 
+    private PendingEvent(long step, double wallTime, byte[] encoded, int encodedLength, EncodedSummaryBuffers buffers)
+        : this(step, wallTime, null, null, null, encodedLength, SummaryEventEncoder.FramedLength(wallTime, step, encodedLength))
+    {
+        Encoded = encoded;
+        EncodedLength = encodedLength;
+        EncodedBuffers = buffers;
+    }
+
     public long Step { get; }
 
     public double WallTime { get; }
@@ -49,6 +57,14 @@ internal sealed class PendingEvent
 
     /// <summary>The scalar's value, as TensorBoard stores it.</summary>
     public float ScalarValue { get; }
+
+    /// <summary>When this item is an encoded summary: the array whose first <see cref="EncodedLength"/> bytes hold it.</summary>
+    public byte[]? Encoded { get; }
+
+    public int EncodedLength { get; }
+
+    // Where the array goes back once its record is written.
+    private EncodedSummaryBuffers? EncodedBuffers { get; }
 
     /// <summary>Bytes this item holds while queued (for the queue's byte bound).</summary>
     public long EstimatedBytes { get; }
@@ -76,6 +92,26 @@ internal sealed class PendingEvent
     /// <summary>A scalar; <paramref name="tag"/> must already be validated.</summary>
     public static PendingEvent ForScalar(long step, double wallTime, string tag, float value) => new(step, wallTime, tag, value);
 
+    /// <summary>
+    /// An encoded summary (<see cref="Summaries.SummaryEncoder"/>), copied into an array of <paramref name="buffers"/>
+    /// that goes back to them once its record is written (<see cref="ReleaseEncoded"/>).
+    /// </summary>
+    public static PendingEvent ForEncoded(long step, double wallTime, ReadOnlySpan<byte> summary, EncodedSummaryBuffers buffers)
+    {
+        var array = buffers.Rent(summary.Length);
+        summary.CopyTo(array);
+        return new(step, wallTime, array, summary.Length, buffers);
+    }
+
+    /// <summary>Gives an encoded summary's array back, once its bytes are in the batch (or will never be).</summary>
+    public void ReleaseEncoded()
+    {
+        if (Encoded is { } array)
+        {
+            EncodedBuffers!.Return(array);
+        }
+    }
+
     public static PendingEvent ForSummary(long step, double wallTime, Func<Summary?> build, long estimatedBytes) =>
         new(step, wallTime, null, build, null, estimatedBytes, 0);
 
@@ -87,6 +123,11 @@ internal sealed class PendingEvent
         if (Ready is not null)
         {
             return Ready;
+        }
+
+        if (Encoded is not null)
+        {
+            return new Event { Step = Step, WallTime = WallTime, Summary = Summary.Parser.ParseFrom(Encoded, 0, EncodedLength) };
         }
 
         if (ScalarTag is not null)

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using TrainWatch.Records;
+using TrainWatch.Summaries;
 
 namespace TrainWatch.Events;
 
@@ -13,19 +14,11 @@ namespace TrainWatch.Events;
 /// sizing them twice. Scalars are the writer's most frequent event; this is their whole serialization cost.
 /// </summary>
 /// <remarks>
-/// Protobuf's rules as its generated code applies them: fields in field-number order, proto3 defaults left out
-/// (<c>wall_time</c> when it compares equal to 0, <c>step</c> when 0), <c>simple_value</c> always written because
-/// it is a oneof member. Tests compare the bytes with Google.Protobuf's for many inputs.
+/// Protobuf's rules as its generated code applies them (<see cref="EventPrefix"/>), <c>simple_value</c> always written
+/// because it is a oneof member. Tests compare the bytes with Google.Protobuf's for many inputs.
 /// </remarks>
 internal static class ScalarEventEncoder
 {
-    private const byte WallTimeKey = (1 << 3) | 1; // Event.wall_time, fixed 64 bits
-    private const byte StepKey = 2 << 3; // Event.step, varint
-    private const byte SummaryKey = (5 << 3) | 2; // Event.summary, length-delimited
-    private const byte ValueKey = (1 << 3) | 2; // Summary.value, length-delimited
-    private const byte TagKey = (1 << 3) | 2; // Summary.Value.tag, length-delimited
-    private const byte SimpleValueKey = (2 << 3) | 5; // Summary.Value.simple_value, fixed 32 bits
-
     /// <summary>Appends the framed record of one scalar event; returns the bytes appended.</summary>
     /// <param name="destination">The batch.</param>
     /// <param name="wallTime">Unix seconds.</param>
@@ -38,37 +31,20 @@ internal static class ScalarEventEncoder
     public static int AppendFramed(IBufferWriter<byte> destination, double wallTime, long step, string tag, float value)
     {
         int tagLength = Encoding.UTF8.GetByteCount(tag);
-        int valueLength = 1 + VarintLength((uint)tagLength) + tagLength + 1 + sizeof(float);
-        int summaryLength = 1 + VarintLength((uint)valueLength) + valueLength;
-        int payloadLength = (wallTime != 0 ? 1 + sizeof(double) : 0)
-            + (step != 0 ? 1 + VarintLength((ulong)step) : 0)
-            + 1 + VarintLength((uint)summaryLength) + summaryLength;
+        int valueLength = 1 + EventPrefix.VarintLength((uint)tagLength) + tagLength + 1 + sizeof(float);
+        int summaryLength = 1 + EventPrefix.VarintLength((uint)valueLength) + valueLength;
+        int payloadLength = EventPrefix.Length(wallTime, step, summaryLength) + summaryLength;
         int framed = payloadLength + TfRecordFormat.Overhead;
 
         var record = destination.GetSpan(framed)[..framed];
         var payload = record.Slice(TfRecordFormat.HeaderSize, payloadLength);
-        int at = 0;
-        if (wallTime != 0)
-        {
-            payload[at++] = WallTimeKey;
-            BinaryPrimitives.WriteDoubleLittleEndian(payload[at..], wallTime);
-            at += sizeof(double);
-        }
-
-        if (step != 0)
-        {
-            payload[at++] = StepKey;
-            at += WriteVarint(payload[at..], (ulong)step);
-        }
-
-        payload[at++] = SummaryKey;
-        at += WriteVarint(payload[at..], (uint)summaryLength);
-        payload[at++] = ValueKey;
-        at += WriteVarint(payload[at..], (uint)valueLength);
-        payload[at++] = TagKey;
-        at += WriteVarint(payload[at..], (uint)tagLength);
+        int at = EventPrefix.Write(payload, wallTime, step, summaryLength);
+        payload[at++] = SummaryEncoder.ValueKey;
+        at += EventPrefix.WriteVarint(payload[at..], (uint)valueLength);
+        payload[at++] = SummaryEncoder.TagKey;
+        at += EventPrefix.WriteVarint(payload[at..], (uint)tagLength);
         at += Encoding.UTF8.GetBytes(tag, payload[at..]);
-        payload[at++] = SimpleValueKey;
+        payload[at++] = SummaryEncoder.SimpleValueKey;
         BinaryPrimitives.WriteSingleLittleEndian(payload[at..], value);
         at += sizeof(float);
         Debug.Assert(at == payloadLength, "the sizes computed above describe exactly what was written");
@@ -92,33 +68,4 @@ internal static class ScalarEventEncoder
         + 3 * (1 + 5) // keys and length varints of summary, value and tag
         + Encoding.UTF8.GetMaxByteCount(tag.Length)
         + 1 + sizeof(float); // simple_value
-
-    // On every scalar's path: inlined into its optimised callers (see EventFileWriter.WriteScalar).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int VarintLength(ulong value)
-    {
-        int length = 1;
-        while (value >= 0x80)
-        {
-            value >>= 7;
-            length++;
-        }
-
-        return length;
-    }
-
-    // On every scalar's path: inlined into its optimised callers (see EventFileWriter.WriteScalar).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int WriteVarint(Span<byte> destination, ulong value)
-    {
-        int at = 0;
-        while (value >= 0x80)
-        {
-            destination[at++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        destination[at++] = (byte)value;
-        return at;
-    }
 }

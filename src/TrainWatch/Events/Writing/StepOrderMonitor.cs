@@ -36,6 +36,18 @@ internal sealed class StepOrderMonitor(WriterErrorReporter reporter)
         }
     }
 
+    /// <summary>Values written under <paramref name="tags"/> at <paramref name="step"/> (one event's), under one lock.</summary>
+    public void Observe(IReadOnlyList<string> tags, long step)
+    {
+        lock (_lastStepByTag)
+        {
+            for (int i = 0; i < tags.Count; i++)
+            {
+                ObserveLocked(tags[i], step);
+            }
+        }
+    }
+
     /// <summary>One value written under <paramref name="tag"/> at <paramref name="step"/>.</summary>
     // Hot from the first call, so compiled fully optimised at once: a run's first thousands of events would otherwise
     // go through unoptimised code while the runtime decides to tier it up.

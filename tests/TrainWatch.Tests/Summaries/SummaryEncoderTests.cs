@@ -1,0 +1,163 @@
+using Google.Protobuf;
+using TrainWatch.Protos;
+using TrainWatch.Summaries;
+
+namespace TrainWatch.Tests.Summaries;
+
+/// <summary>
+/// The values a <see cref="SummaryEncoder"/> writes against Google.Protobuf's serialization of the messages the other
+/// builders make (<see cref="ScalarSummary.ToValue"/>, <see cref="HistogramSummary.FromUniformBuckets"/>): for awkward
+/// tags, values, ranges and bucket counts, the encoded summary must be the same bytes.
+/// </summary>
+public class SummaryEncoderTests
+{
+    private static readonly string[] s_tags = ["loss", "a", "weights/fc1.weight/histogram", "日本語/損失", "emoji 😀 tag", new string('x', 127), new string('y', 128), new string('é', 1000), "needs cleaning\u0001", new string('z', 2000)];
+    private static readonly double[] s_values = [0.0, -0.0, 1e-3, -2.5, double.Epsilon, double.MaxValue, 1e300, double.NaN, double.PositiveInfinity, double.NegativeInfinity];
+
+    [Fact]
+    public void Scalars_are_the_bytes_of_google_protobufs_summary()
+    {
+        var encoder = new SummaryEncoder(initialCapacity: 16); // small: the buffer must grow many times on the way
+        var expected = new Summary();
+        foreach (string tag in s_tags)
+        {
+            foreach (double value in s_values)
+            {
+                encoder.AddScalar(tag, value);
+                expected.Value.Add(ScalarSummary.ToValue(tag, value));
+            }
+        }
+
+        Assert.Equal(expected.ToByteArray(), encoder.Encoded.ToArray());
+        Assert.Equal(expected.Value.Count, encoder.Count);
+        Assert.Equal(expected.Value.Select(v => v.Tag), encoder.Tags);
+        Assert.Equal(expected, encoder.ToSummary());
+    }
+
+    [Fact]
+    public void Random_uniform_histograms_are_the_bytes_of_from_uniform_buckets()
+    {
+        var random = new Random(23);
+        var encoder = new SummaryEncoder();
+        var expected = new Summary();
+        for (int i = 0; i < 3000; i++)
+        {
+            int bins = random.Next(4) switch { 0 => 1, 1 => 64, 2 => random.Next(1, 40), _ => 2100 }; // 2100: a packed length over 16 KB
+            double min = random.Next(5) switch { 0 => 0.0, 1 => -0.0, _ => (random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-30, 30)) };
+            double max = min + (random.Next(6) == 0 ? Math.Abs(min) * 1e-3 + 1e-300 : random.NextDouble() * Math.Pow(10, random.Next(-20, 20)));
+            var counts = new double[bins];
+            int first = random.Next(bins), last = random.Next(first, bins); // empty buckets at either end are trimmed
+            for (int k = first; k <= last; k++)
+            {
+                counts[k] = random.Next(3) == 0 ? 0 : random.Next(4) == 0 ? Math.Round(random.NextDouble() * 1e12) : random.Next(1, 1000);
+            }
+
+            double sum = random.Next(4) == 0 ? 0 : (random.NextDouble() - 0.5) * 1e6, squares = random.Next(4) == 0 ? -0.0 : random.NextDouble() * 1e9;
+            string tag = $"layer{i % 37}/histogram";
+            if (!HistogramSummary.HasDistinctUniformEdges(min, max, bins))
+            {
+                continue;
+            }
+
+            bool added = encoder.AddUniformHistogram(tag, min, max, counts, sum, squares);
+            var proto = HistogramSummary.FromUniformBuckets(min, max, counts, sum, squares);
+            Assert.Equal(proto is not null, added);
+            if (proto is not null)
+            {
+                expected.Value.Add(HistogramSummary.ToValue(tag, proto));
+            }
+        }
+
+        Assert.True(expected.Value.Count > 2000, $"only {expected.Value.Count} histograms were compared");
+        Assert.Equal(expected.ToByteArray(), encoder.Encoded.ToArray());
+    }
+
+    [Fact]
+    public void Random_bucket_histograms_are_the_bytes_of_from_buckets()
+    {
+        var random = new Random(29);
+        var encoder = new SummaryEncoder();
+        var expected = new Summary();
+        for (int i = 0; i < 2000; i++)
+        {
+            int bins = random.Next(3) == 0 ? 1 : random.Next(1, 80);
+            var edges = new double[bins + 1];
+            edges[0] = random.Next(4) == 0 ? 0 : (random.NextDouble() - 0.5) * 100;
+            for (int k = 1; k <= bins; k++)
+            {
+                edges[k] = edges[k - 1] + 1e-6 + random.NextDouble();
+            }
+
+            var counts = new double[bins];
+            int first = random.Next(bins), last = random.Next(first, bins);
+            for (int k = first; k <= last; k++)
+            {
+                counts[k] = random.Next(3) == 0 ? 0 : random.Next(1, 10_000);
+            }
+
+            // The watcher's form for a constant tensor (no distinct edges): one bucket just wide enough.
+            var data = random.Next(5) == 0
+                ? new HistogramData([edges[0], edges[0] + 1e-12], [random.Next(0, 3)], edges[0], edges[0], 0, 0)
+                : new HistogramData(edges, counts, edges[0], edges[^1], random.NextDouble(), random.Next(2) * random.NextDouble());
+            bool added = encoder.AddHistogram($"h{i}", data);
+            var proto = HistogramSummary.FromBuckets(data);
+            Assert.Equal(proto is not null, added);
+            if (proto is not null)
+            {
+                expected.Value.Add(HistogramSummary.ToValue($"h{i}", proto));
+            }
+        }
+
+        Assert.True(expected.Value.Count > 1000, $"only {expected.Value.Count} histograms were compared");
+        Assert.Equal(expected.ToByteArray(), encoder.Encoded.ToArray());
+    }
+
+    [Fact]
+    public void A_histogram_of_any_form_scalars_and_uniform_histograms_mix_in_order()
+    {
+        var encoder = new SummaryEncoder();
+        var data = new HistogramData([-1.0, 0.5, 3.0], [2.0, 5.0], -1, 3, 4, 20);
+        var general = HistogramSummary.FromBuckets(data)!;
+        encoder.AddScalar("a", 1);
+        encoder.AddHistogram("b", general);
+        encoder.AddHistogram("b2", data);
+        Assert.True(encoder.AddUniformHistogram("c", -1, 1, [0, 3, 0, 1], 0.5, 2));
+        Assert.False(encoder.AddUniformHistogram("empty", -1, 1, [0, 0, 0], 0, 0)); // nothing counted: no value, as no message
+        encoder.AddScalar("d", -4);
+
+        var expected = new Summary
+        {
+            Value =
+            {
+                ScalarSummary.ToValue("a", 1),
+                HistogramSummary.ToValue("b", general),
+                HistogramSummary.ToValue("b2", general),
+                HistogramSummary.ToValue("c", HistogramSummary.FromUniformBuckets(-1, 1, [0, 3, 0, 1], 0.5, 2)!),
+                ScalarSummary.ToValue("d", -4),
+            },
+        };
+        Assert.Equal(expected.ToByteArray(), encoder.Encoded.ToArray());
+        Assert.Equal(["a", "b", "b2", "c", "d"], encoder.Tags);
+    }
+
+    [Fact]
+    public void A_value_that_fails_its_checks_leaves_the_values_before_it_and_clear_empties_the_encoder()
+    {
+        var encoder = new SummaryEncoder();
+        encoder.AddScalar("kept", 2);
+        byte[] before = encoder.Encoded.ToArray();
+
+        Assert.Throws<ArgumentException>(() => encoder.AddScalar(" ", 1));
+        Assert.Throws<ArgumentException>(() => encoder.AddUniformHistogram("h", 1, 1, [1, 2], 0, 0)); // no distinct edges
+        Assert.Throws<ArgumentException>(() => encoder.AddUniformHistogram("h", 0, 1, [1, -2], 0, 0));
+        Assert.Throws<ArgumentException>(() => encoder.AddUniformHistogram("h", 0, 1, [1, double.PositiveInfinity], 0, 0));
+        Assert.Equal(before, encoder.Encoded.ToArray());
+        Assert.Equal(["kept"], encoder.Tags);
+
+        encoder.Clear();
+        Assert.Equal(0, encoder.Count);
+        Assert.True(encoder.Encoded.IsEmpty);
+        encoder.AddScalar("again", 3);
+        Assert.Equal(new Summary { Value = { ScalarSummary.ToValue("again", 3) } }.ToByteArray(), encoder.Encoded.ToArray());
+    }
+}

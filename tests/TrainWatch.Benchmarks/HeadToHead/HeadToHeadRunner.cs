@@ -89,8 +89,13 @@ public static class HeadToHeadRunner
           sample instead of every weight and its copy; and the histogram's sample of a float32 tensor is gathered in the
           moments pass, while the chunk is in cache — counted a stride apart from memory afterwards, each sampled
           element was a cache miss. The 8.5M MLP's sample step went from 10.45 to about 5 ms and the 50M MLP's from 35
-          to about 13 (scaling runs of 2026-12-06 before and after). What remains: on the smallest models, fixed costs
-          per tensor and per module call (P/Invokes for shapes and storage, protobuf values, the rules, the collections
+          to about 13 (scaling runs of 2026-12-06 before and after). Since 2026-12-07 a sample's summary is encoded
+          straight into its bytes on the training thread (`SummaryEncoder`, the same bytes as Google.Protobuf's, tested),
+          with no message per value, and the writer frames them as they are: one sample's summary enqueued again and again
+          measured 60–103 → 38–44 µs and 32 → 13 KB a call for the autoencoder, 946–998 → 831–926 µs and 734 → 35 KB for
+          the 48 blocks (collections of generations 0 and 1: 117 and 101 → 4 and 3), and a watched autoencoder's sample
+          step allocates 37 instead of 82 KB. What remains: on the smallest models, fixed costs
+          per tensor and per module call (P/Invokes for shapes and storage, the summary's values, the rules, the collections
           the sample's allocations bring), ~0.3–0.6 ms a sample against a floor of 30–110 µs; on a model of many
           mid-sized tensors (the 48 blocks), a histogram sample of a fifth of each 64K-element tensor and those same
           fixed costs 200 times over. On these 2 cores, libtorch's OpenMP worker also keeps

@@ -8,9 +8,9 @@ using TrainWatch.TorchSharp.Sampling;
 namespace TrainWatch.TorchSharp.Reporting;
 
 /// <summary>
-/// Pure functions from a sample's host-side statistics to TensorBoard summaries. The watcher runs them on the training
-/// thread (docs/reliability.md, issue 24), so the sample's values are encoded straight into the writer's encoder
-/// (<see cref="SummaryEncoder"/>: no message per value, nothing allocated once it has grown).
+/// From a sample's host-side statistics to TensorBoard summaries. The watcher runs these on the training thread
+/// (docs/reliability.md, issue 24), so a sample's values are encoded straight into the writer's encoder
+/// (<see cref="SummaryEncoder"/>: no message per value, nothing allocated once it has grown); nothing else is changed.
 /// </summary>
 internal static class SampleSummaries
 {
@@ -21,6 +21,7 @@ internal static class SampleSummaries
     public static void Encode(SampleData sample, SummaryEncoder values, SummaryTags? tags = null)
     {
         ArgumentNullException.ThrowIfNull(sample);
+        ArgumentNullException.ThrowIfNull(values);
         tags ??= new SummaryTags();
         if (sample.Loss is { } loss)
         {

@@ -319,9 +319,9 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         return Volatile.Read(ref _disposed) == 0 && _queue.EnqueueFlush(PendingEvent.ForFlush(request)) ? request : null;
     }
 
-    // On every scalar's path: compiled fully optimised from the first call (see EventFileWriter.WriteScalar).
+    // Whether the item was queued (else it was dropped, and counted). On every scalar's path: compiled fully optimised
+    // from the first call (see EventFileWriter.WriteScalar).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    // Whether the item was queued (else it was dropped, and counted).
     private bool Enqueue(PendingEvent item)
     {
         ThrowIfFaulted();

@@ -39,14 +39,9 @@ internal sealed class EventBatch(TimeProvider time, int initialCapacity = EventB
     /// <param name="arrivedAt">When it was queued (a timestamp of the batch's clock): the batch's age counts from its first event's.</param>
     public void Append(Event evt, long arrivedAt)
     {
-        if (Events == 0)
-        {
-            _startedAt = arrivedAt;
-        }
-
         // AppendFramed advances the buffer only after the whole record is in it.
         EventSerializer.AppendFramed(_buffer, evt);
-        Events++;
+        Counted(arrivedAt);
     }
 
     /// <summary>Appends one scalar's record (see <see cref="ScalarEventEncoder"/>).</summary>
@@ -60,13 +55,8 @@ internal sealed class EventBatch(TimeProvider time, int initialCapacity = EventB
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AppendScalar(long step, double wallTime, string tag, float value, long arrivedAt)
     {
-        if (Events == 0)
-        {
-            _startedAt = arrivedAt;
-        }
-
         ScalarEventEncoder.AppendFramed(_buffer, wallTime, step, tag, value);
-        Events++;
+        Counted(arrivedAt);
     }
 
     /// <summary>Appends one summary event whose summary is already encoded (see <see cref="SummaryEventEncoder"/>).</summary>
@@ -76,12 +66,20 @@ internal sealed class EventBatch(TimeProvider time, int initialCapacity = EventB
     /// <param name="arrivedAt">When it was queued (a timestamp of the batch's clock).</param>
     public void AppendEncodedSummary(long step, double wallTime, ReadOnlySpan<byte> summary, long arrivedAt)
     {
+        SummaryEventEncoder.AppendFramed(_buffer, wallTime, step, summary);
+        Counted(arrivedAt);
+    }
+
+    // One more record is in (appended whole): the batch's age counts from its first record's arrival.
+    // On every scalar's path: inlined into its optimised caller (see AppendScalar).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Counted(long arrivedAt)
+    {
         if (Events == 0)
         {
             _startedAt = arrivedAt;
         }
 
-        SummaryEventEncoder.AppendFramed(_buffer, wallTime, step, summary);
         Events++;
     }
 

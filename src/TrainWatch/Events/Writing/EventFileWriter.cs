@@ -147,9 +147,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
             }
             catch (Exception e)
             {
-                _counters.RecordError(e);
-                _counters.AddLost(1);
-                _reporter.EventFailed(e);
+                LoseEvent(e);
                 return;
             }
 
@@ -191,10 +189,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
             }
             catch (Exception e)
             {
-                // As on the writer thread: a builder that throws costs its own event, reported, never the caller's work.
-                _counters.RecordError(e);
-                _counters.AddLost(1);
-                _reporter.EventFailed(e);
+                LoseEvent(e);
                 return;
             }
 
@@ -353,6 +348,15 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         }
 
         return true;
+    }
+
+    // As on the writer thread: a builder or encoder that throws on the caller's thread costs its own event, counted and
+    // reported, never the caller's work.
+    private void LoseEvent(Exception e)
+    {
+        _counters.RecordError(e);
+        _counters.AddLost(1);
+        _reporter.EventFailed(e);
     }
 
     private void Drop(string reason)

@@ -117,17 +117,15 @@ internal sealed class PendingEvent
 
     public static PendingEvent ForFlush(FlushRequest request) => new(0, 0, null, null, request, 0, 0);
 
-    /// <summary>Makes the event to write, or null when the builder had nothing to say.</summary>
+    /// <summary>
+    /// Makes the event to write, or null when the builder had nothing to say. Not for an encoded summary: the writer
+    /// loop frames its bytes as they are.
+    /// </summary>
     public Event? ToEvent()
     {
         if (Ready is not null)
         {
             return Ready;
-        }
-
-        if (Encoded is not null)
-        {
-            return new Event { Step = Step, WallTime = WallTime, Summary = Summary.Parser.ParseFrom(Encoded, 0, EncodedLength) };
         }
 
         if (ScalarTag is not null)

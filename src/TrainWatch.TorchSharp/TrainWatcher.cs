@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TorchSharp.Modules;
 using TorchSharp;
 using TrainWatch.Events;
@@ -239,6 +240,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
     /// sampled steps. Never throws into training, except <see cref="TrainingDivergedException"/> under
     /// <see cref="WatchOptions.StopOnNaN"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Step(Tensor? loss = null)
     {
         RaiseAttachAlerts();
@@ -353,11 +355,12 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Sample(long step, Tensor? loss)
     {
         IReadOnlyList<Alert> alerts = [];
         SampleData? collected = null;
-        Guard(() =>
+        Guard([MethodImpl(MethodImplOptions.AggressiveOptimization)] () =>
         {
             _recorder?.Disarm(keepHooks: _schedule.NextIsSampled);
             var recording = _recorder?.Last is { } last && last.Step == step ? last : null;
@@ -459,6 +462,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
     }
 
     // A forward hook catches what it throws (it runs inside the user's forward pass); the count is not hidden.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReportHookFailures(long step)
     {
         int failures = _hookFailures.Count;

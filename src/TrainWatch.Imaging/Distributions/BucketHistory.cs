@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace TrainWatch.Distributions;
 
 /// <summary>
@@ -42,6 +43,7 @@ public sealed class BucketHistory
 
     /// <summary>Adds the counts of <paramref name="step"/>; a step not after the last one is ignored (false).</summary>
     /// <exception cref="ArgumentException"><paramref name="counts"/> does not have one count per bucket.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Add(long step, ReadOnlySpan<double> counts, double nonFinite = 0)
     {
         if (counts.Length != Buckets)

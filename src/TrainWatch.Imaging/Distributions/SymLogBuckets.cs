@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace TrainWatch.Distributions;
 
@@ -88,6 +89,7 @@ public sealed class SymLogBuckets
 
     /// <summary>The bucket holding <paramref name="value"/> (lower bounds inclusive).</summary>
     /// <exception cref="ArgumentException"><paramref name="value"/> is NaN.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int BucketOf(double value)
     {
         if (double.IsNaN(value))
@@ -117,6 +119,7 @@ public sealed class SymLogBuckets
     /// When <paramref name="max"/> is not above <paramref name="min"/>, every count goes to the bucket of <paramref name="min"/>.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="min"/> or <paramref name="max"/> is not finite while there are counts.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double[] Rebin(double min, double max, ReadOnlySpan<double> uniformCounts)
     {
         var result = new double[Count];
@@ -133,6 +136,7 @@ public sealed class SymLogBuckets
     /// rebins a histogram per layer at every sample step.
     /// </param>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <see cref="Count"/>.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Rebin(double min, double max, ReadOnlySpan<double> uniformCounts, Span<double> destination)
     {
         if (destination.Length < Count)

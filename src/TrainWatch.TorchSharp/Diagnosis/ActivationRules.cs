@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using TrainWatch.TorchSharp.Sampling;
 
 namespace TrainWatch.TorchSharp.Diagnosis;
@@ -27,6 +28,7 @@ internal sealed class ActivationRules(AlertOptions options)
     private readonly HashSet<string> _saturationWasFine = new(StringComparer.Ordinal);
     private int _samples;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Check(SampleData sample, LossTracker loss, List<Finding> findings)
     {
         _samples++;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace TrainWatch.TorchSharp.Diagnosis;
 
 /// <summary>
@@ -14,6 +15,7 @@ internal sealed class AlertLatch(int rearmAfterSamples)
     private readonly List<(AlertKind, string)> _clear = [];
 
     /// <summary>Notes every condition that holds on this sample; returns those that start an alert.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public IEnumerable<T> Onsets<T>(IReadOnlyList<T> firing, Func<T, (AlertKind, string)> key)
     {
         if (firing.Count == 0 && _raised.Count == 0)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 
 namespace TrainWatch.TorchSharp.Diagnosis;
@@ -14,6 +15,7 @@ internal sealed class AlertPublisher(WatchOptions options, Action<Exception> rep
     /// Logs every finding of a sample; the incident it started, if any, goes to the console (one line, its
     /// consequences indented) and to the handlers, once.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Publish(object sender, IReadOnlyList<Alert> alerts, Incident? started, EventHandler<AlertEventArgs>? handlers)
     {
         try

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TrainWatch.TorchSharp.Recording;
 using TrainWatch.TorchSharp.Sampling;
 
@@ -25,6 +26,7 @@ internal sealed class Diagnostician(AlertOptions options)
     public Incident? Started { get; private set; }
 
     /// <summary>The alerts that start on <paramref name="sample"/>; <paramref name="order"/> is how its forward pass ran.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public IReadOnlyList<Alert> Examine(SampleData sample, ForwardRecording? order)
     {
         var alerts = new List<Alert>();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace TrainWatch.TorchSharp.Diagnosis;
 
@@ -26,6 +27,7 @@ internal sealed class GradientCreep(AlertOptions options)
     public double NormRise(string name) => _normRise.GetValueOrDefault(name, 1);
 
     /// <summary>Notes this sample's norm and share of <paramref name="name"/>; a finding when it has crept up.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Finding? Add(string name, long step, double norm, double share, bool eligible)
     {
         if (!double.IsFinite(norm) || !double.IsFinite(share))
@@ -103,6 +105,7 @@ internal sealed class GradientCreep(AlertOptions options)
 
         public Point this[int i] => _ring[(_head + i) % _ring.Length];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add(Point point)
         {
             if (Count == _ring.Length)
@@ -128,6 +131,7 @@ internal sealed class GradientCreep(AlertOptions options)
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RemoveFirst()
         {
             // The oldest point is in the baseline whenever there is one.
@@ -142,6 +146,7 @@ internal sealed class GradientCreep(AlertOptions options)
         }
 
         // The median of the last Recent points (or of all, when fewer), as SeriesHistory.MedianOf gives it.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public double RecentMedian(Func<Point, double> value)
         {
             int from = Math.Max(0, Count - Recent);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using TrainWatch.TorchSharp.Sampling;
 
 namespace TrainWatch.TorchSharp.Diagnosis;
@@ -19,6 +20,7 @@ internal sealed class GradientRules(AlertOptions options)
     private readonly GradientCreep _creep = new(options);
     private bool _globalFading;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Check(SampleData sample, LossTracker loss, List<Finding> findings)
     {
         double global = sample.GlobalGradientNorm;
@@ -137,6 +139,7 @@ internal sealed class GradientRules(AlertOptions options)
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CheckExploding(string name, double norm, double share, SeriesHistory history, bool eligible, bool alone, bool globalOverLimit, List<Finding> findings)
     {
         double recentMax = history.Max;
@@ -186,11 +189,13 @@ internal sealed class GradientRules(AlertOptions options)
     // Weight matrices and kernels only: a bias's gradient is a sum of signed terms, and its share of the total swings
     // by more than 10× on healthy runs (a query projection's bias, a recurrent net's input bias); a layer blowing up
     // shows in its weight.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool RisesAlone(ParameterSample p, double global) =>
         p.Gradient is { HasNonFinite: false, Rank: >= 2 } grad && IsAloneRise(p.Name, grad.Norm, Share(grad.Norm, global), recentMax: null);
 
     // Its share far above its usual share, its norm far above its running median and above recentMax (the largest of
     // its recent norms when null, or, confirming a jump, of those before it).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool IsAloneRise(string name, double norm, double share, double? recentMax) =>
         _history.TryGetValue(name, out var history) && _shares.TryGetValue(name, out var shares)
         && shares.Count >= 2 * options.WarmupSamples && share > options.ExplodingFactor * shares.Median
@@ -198,6 +203,7 @@ internal sealed class GradientRules(AlertOptions options)
 
     // How far the weight layer whose gradient fell least has fallen below its running median (1 with fewer than two
     // weight layers to compare): vanishing is one part of the network losing its gradient against the rest.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double LeastFall(SampleData sample, double globalMedian)
     {
         double least = double.PositiveInfinity;
@@ -244,6 +250,7 @@ internal sealed class GradientRules(AlertOptions options)
 
     private SeriesHistory History(string name) => Get(_history, name);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private SeriesHistory Get(Dictionary<string, SeriesHistory> series, string name)
     {
         if (!series.TryGetValue(name, out var history))

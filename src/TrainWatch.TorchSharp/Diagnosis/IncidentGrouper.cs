@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TrainWatch.TorchSharp.Recording;
 
 namespace TrainWatch.TorchSharp.Diagnosis;
@@ -22,6 +23,7 @@ internal sealed class IncidentGrouper(int quietSamples)
     public IReadOnlyList<Incident> Incidents => _incidents;
 
     /// <summary>Assigns this sample's alerts to incidents; returns the incident started on it, if any.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Incident? Group(IReadOnlyList<Alert> alerts, ForwardRecording? order, out IReadOnlyList<Alert> numbered)
     {
         if (alerts.Count == 0)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace TrainWatch.TorchSharp.Diagnosis;
 
 /// <summary>
@@ -84,6 +85,7 @@ internal sealed class LossTracker(int window)
     private long? _firstStep;
     private long _lastStep;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(double? loss, long step)
     {
         if (loss is not { } value || !double.IsFinite(value))
@@ -129,6 +131,7 @@ internal sealed class LossTracker(int window)
     }
 
     // The last n losses (all of them when fewer), in scratch.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Span<double> Last(int n, Span<double> scratch)
     {
         int from = Math.Max(0, _recent.Count - n);
@@ -161,6 +164,7 @@ internal sealed class LossTracker(int window)
         return values[Math.Min(2, values.Length - 1)];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Median(Span<double> values)
     {
         Sort(values);
@@ -170,6 +174,7 @@ internal sealed class LossTracker(int window)
 
     // A stable insertion sort (at most nine values), so equal values keep their order as a stable LINQ ordering keeps
     // it: the medians do not depend on the sort.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Sort(Span<double> values)
     {
         for (int i = 1; i < values.Length; i++)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using TrainWatch.TorchSharp.Recording;
 using TrainWatch.TorchSharp.Sampling;
 
@@ -13,6 +14,7 @@ namespace TrainWatch.TorchSharp.Diagnosis;
 internal static class NonFiniteOrigin
 {
     /// <summary>Where and what, or null when everything on this step is finite.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (string Layer, double Count, string Message)? Find(SampleData sample, ForwardRecording? order)
     {
         // Every sample is examined and nearly every one is finite: that is settled without building anything.
@@ -81,6 +83,7 @@ internal static class NonFiniteOrigin
     }
 
     // Exactly the conditions Find looks at below: none of them holds.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool AllFinite(SampleData sample)
     {
         if (sample.InputNaNCount + sample.InputInfCount > 0 || (sample.Loss is { } loss && !double.IsFinite(loss)))

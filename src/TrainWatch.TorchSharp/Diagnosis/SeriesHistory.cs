@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace TrainWatch.TorchSharp.Diagnosis;
 
 /// <summary>One series' recent values (median and maximum over a window) and the largest it ever had.</summary>
@@ -15,6 +16,7 @@ internal sealed class SeriesHistory(int window)
     public double Median => _sorted.Median;
 
     /// <summary>The median of <paramref name="values"/> (sorted in place; NaN when empty).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double MedianOf(Span<double> values)
     {
         if (values.Length == 0)
@@ -33,6 +35,7 @@ internal sealed class SeriesHistory(int window)
     /// <summary>The largest value of the whole run.</summary>
     public double AllTimeMax { get; private set; } = double.NegativeInfinity;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(double value)
     {
         _values.Enqueue(value);

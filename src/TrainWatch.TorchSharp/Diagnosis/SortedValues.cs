@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace TrainWatch.TorchSharp.Diagnosis;
 
 /// <summary>
@@ -14,6 +15,7 @@ internal sealed class SortedValues
     /// <summary>The largest value, as LINQ's Max gives it (NaN only when every value is NaN); NaN when empty.</summary>
     public double Max => _sorted.Count == 0 ? double.NaN : _sorted[^1];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(double value)
     {
         int at = _sorted.BinarySearch(value);
@@ -21,6 +23,7 @@ internal sealed class SortedValues
     }
 
     /// <summary>Removes one value equal to <paramref name="value"/> (which must be present).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Remove(double value)
     {
         int at = _sorted.BinarySearch(value);

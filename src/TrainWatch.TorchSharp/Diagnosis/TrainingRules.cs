@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using TrainWatch.TorchSharp.Sampling;
 
 namespace TrainWatch.TorchSharp.Diagnosis;
@@ -25,6 +26,7 @@ internal sealed class TrainingRules(AlertOptions options)
         CheckLearningRates(sample, findings);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CheckLoss(LossTracker loss, List<Finding> findings)
     {
         if (double.IsNaN(loss.Start))
@@ -78,6 +80,7 @@ internal sealed class TrainingRules(AlertOptions options)
     // norm layer's gain of 1 under SGD, or any weight of a loss that is all but solved, has a gradient that shrank
     // until the step rounds away in float32, rightly; a frozen weight stops at once, its gradient as it was. The
     // first update of a run has no history to judge it by.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CheckUnchangedWeights(SampleData sample, List<Finding> findings)
     {
         if (sample.Updates is not { } updates)
@@ -192,6 +195,7 @@ internal sealed class TrainingRules(AlertOptions options)
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CheckLearningRates(SampleData sample, List<Finding> findings)
     {
         var rates = _rates;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using TrainWatch.TorchSharp.Sampling;
 
@@ -31,6 +32,7 @@ internal sealed class UsageAdvisor(ILogger? logger)
     }
 
     /// <summary>After a sample: gradients that are all gone, and hooks that never fired.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Review(SampleData sample, bool anyTrainable, IReadOnlyList<string> silentModules)
     {
         // zero_grad() either drops the gradients (set_to_none) or zeroes them: both mean Step came at the wrong place.

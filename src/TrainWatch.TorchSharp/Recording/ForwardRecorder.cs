@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TrainWatch.TorchSharp.Statistics;
 using TrainWatch.TorchSharp.Statistics.HostKernels;
 using static TorchSharp.torch;
@@ -101,6 +102,7 @@ internal sealed class ForwardRecorder : IDisposable
     /// a GUID string per hook), so when the next step is sampled too (every = 1) <see cref="Disarm"/> leaves them in
     /// place and this call only starts a new recording.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Arm(long step)
     {
         if (_current is not null)
@@ -122,6 +124,7 @@ internal sealed class ForwardRecorder : IDisposable
     /// Ends the recording: what was recorded becomes <see cref="Last"/> (if anything ran). The hooks are removed unless
     /// <paramref name="keepHooks"/> (the next step is sampled too); until the next <see cref="Arm"/> they record nothing.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Disarm(bool keepHooks = false)
     {
         if (!keepHooks)
@@ -181,6 +184,7 @@ internal sealed class ForwardRecorder : IDisposable
 
     private bool Recording => _current is not null && _passes <= 1 && _model.training && is_grad_enabled();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void OnStart(string path)
     {
         try
@@ -203,6 +207,7 @@ internal sealed class ForwardRecorder : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void OnFinish(string path, Module module, bool leaf, object?[] inputs, object? output)
     {
         try
@@ -240,6 +245,7 @@ internal sealed class ForwardRecorder : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Measure(string path, string moduleType, List<(string Suffix, Tensor Tensor)> outputs, List<long[]> shapes)
     {
         for (int i = 0; i < outputs.Count; i++)
@@ -264,6 +270,7 @@ internal sealed class ForwardRecorder : IDisposable
 
     // NaN and ±∞ in the batch itself: [nan, inf] as float64, counted in place on the host for a CPU input, else on
     // the input's device; a non-float input has neither.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static RowPart? InputCheck(Tensor input, bool hostKernels)
     {
         if (hostKernels && HostView.Applies(input) && HostCounts.Reads(input))
@@ -283,6 +290,7 @@ internal sealed class ForwardRecorder : IDisposable
         return RowPart.Of(stack([values.isnan().sum(ScalarType.Float64), values.isinf().sum(ScalarType.Float64)]).DetachFromDisposeScope());
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DisposeRows()
     {
         foreach (var row in _rows)

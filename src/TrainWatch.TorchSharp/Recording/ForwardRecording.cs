@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using static TorchSharp.torch.nn;
 
 namespace TrainWatch.TorchSharp.Recording;
@@ -29,6 +30,7 @@ internal sealed class ForwardRecording
         _calls.Where((c, i) => c.IsLeaf && _finishIndex[c.Path] == i).Select(c => (c.Path, c.Module));
 
     /// <summary>Where <paramref name="path"/> first finished among the calls, or null if it did not run.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int? FinishIndex(string path) => _finishIndex.TryGetValue(path, out int i) ? i : null;
 
     /// <summary>The shape of a module's first tensor output on its last call, if it ran.</summary>
@@ -49,6 +51,7 @@ internal sealed class ForwardRecording
         _startTime.TryAdd(path, _clock++);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Finished(ModuleCall call)
     {
         if (_finishIndex.TryAdd(call.Path, _calls.Count))

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
 using MethodInfo = System.Reflection.MethodInfo;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -155,6 +156,7 @@ internal sealed class ModuleHookSet
 
     public bool IsRegistered => _removers.Count > 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Register()
     {
         if (IsRegistered)
@@ -166,6 +168,7 @@ internal sealed class ModuleHookSet
         _removers.Add(_type.RegisterPost(_module, _postHook));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Remove()
     {
         foreach (var remover in _removers)

@@ -21,6 +21,7 @@ internal static class ModuleOutputs
     };
 
     /// <summary>The tensors in <paramref name="output"/> with their names (suffixes of the module's path).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static List<(string Suffix, Tensor Tensor)> Flatten(string moduleType, object? output)
     {
         var found = new List<(string Suffix, Tensor Tensor)>();
@@ -37,6 +38,7 @@ internal static class ModuleOutputs
     public static string Name(string modulePath, string suffix) =>
         suffix.Length == 0 ? modulePath : modulePath.Length == 0 ? suffix : $"{modulePath}/{suffix}";
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Collect(object? value, string prefix, List<(string Suffix, Tensor Tensor)> found)
     {
         switch (value)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using TrainWatch.Protos;
 using TrainWatch.RunFormat;
@@ -18,6 +19,7 @@ internal static class SampleSummaries
     /// <param name="sample">The sample.</param>
     /// <param name="values">Where the values go.</param>
     /// <param name="tags">The layers' tags, kept from sample to sample (null: made for this call).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Encode(SampleData sample, SummaryEncoder values, SummaryTags? tags = null)
     {
         ArgumentNullException.ThrowIfNull(sample);
@@ -123,6 +125,7 @@ internal static class SampleSummaries
         return summary;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddTensorScalars(SummaryEncoder values, TensorStats stats, string[] tags)
     {
         void Scalar(int tag, double value) => values.AddScalar(tags[tag], value);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using TrainWatch.RunFormat;
 
 namespace TrainWatch.TorchSharp.Reporting;
@@ -29,14 +30,17 @@ internal sealed class SummaryTags
     private readonly ConcurrentDictionary<string, string[]> _activations = new(StringComparer.Ordinal);
 
     /// <summary>A weight's statistic tags, then its histogram's (indexes: <see cref="Norm"/> … <see cref="Histogram"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string[] Weight(string parameter) => Get(_weights, parameter, static p =>
         [.. s_tensorStatistics.Select(s => LayerTags.WeightStatistic(s, p)), LayerTags.WeightHistogram(p)]);
 
     /// <summary>A gradient's statistic tags, then its histogram's.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string[] Gradient(string parameter) => Get(_gradients, parameter, static p =>
         [.. s_tensorStatistics.Select(s => LayerTags.GradientStatistic(s, p)), LayerTags.GradientHistogram(p)]);
 
     /// <summary>An output's statistic tags, then its histogram's (indexes: <see cref="OutputMean"/> … <see cref="OutputHistogram"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string[] Activation(string output) => Get(_activations, output, static o =>
         [.. s_outputStatistics.Select(s => LayerTags.ActivationStatistic(s, o)), LayerTags.ActivationHistogram(o)]);
 

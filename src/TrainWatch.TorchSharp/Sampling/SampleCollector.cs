@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TorchSharp.Modules;
 using TorchSharp;
 using TrainWatch.TorchSharp.Statistics;
@@ -43,6 +44,7 @@ internal sealed class SampleCollector : IDisposable
     /// <summary>Releases the device layouts cached for batched parameter statistics.</summary>
     public void Dispose() => _parameterRows.Dispose();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public SampleData Collect(
         long step,
         Tensor? loss,
@@ -147,6 +149,7 @@ internal sealed class SampleCollector : IDisposable
 
     // A weight's row shape: the one kept, unless its element count changed (a weight replaced in place by one of
     // another size: one native call to find out), then read again.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private RowShape WeightShape(int index, Parameter parameter)
     {
         if (_weightShapes[index] is { } kept && kept.Numel == parameter.numel())
@@ -160,6 +163,7 @@ internal sealed class SampleCollector : IDisposable
     }
 
     // The loss as one float64: a CPU scalar is read in place (widening is exact), anything else by libtorch ops.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static RowPart LossPart(Tensor loss, long elements)
     {
         if (elements == 1 && Statistics.HostKernels.HostView.Applies(loss) && Statistics.HostKernels.HostCounts.Reads(loss))
@@ -171,6 +175,7 @@ internal sealed class SampleCollector : IDisposable
         return RowPart.Of(elements == 1 ? value.reshape(1) : value.mean().reshape(1));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<TensorStats> DecodeRows(double[] host, List<(Tensor? Source, RowShape Shape, double[]? RobustRow)> measured)
     {
         var stats = new List<TensorStats?>(measured.Count);
@@ -216,6 +221,7 @@ internal sealed class SampleCollector : IDisposable
     private static long SampleLimitOf(RowShape shape, Tensor source) =>
         shape.SampleCount == shape.Numel || source.dim() == 0 ? 0 : shape.SampleCount / (shape.Numel / source.shape[0]);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private SampleData Assemble(
         long step,
         List<TensorStats> stats,

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TrainWatch.Protos;
 using TrainWatch.Summaries;
 using TrainWatch.TorchSharp.Statistics;
@@ -88,6 +89,7 @@ internal sealed class TensorStats
     public ReadOnlySpan<double> Counts => _counts;
 
     /// <summary>Decodes a fast row; null when it shows a non-finite value (then the robust row is needed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static TensorStats? FromFastRow(ReadOnlySpan<double> row, RowShape shape)
     {
         double shift = row[StatisticsRow.FastShift];
@@ -170,6 +172,7 @@ internal sealed class TensorStats
     /// nothing when no element is finite. When the buckets have distinct edges (nearly always) it is encoded straight
     /// from the counts, which spares a sample step's many histograms their edge arrays and messages.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void AddHistogram(SummaryEncoder values, string tag)
     {
         if (Finite > 0 && HistogramSummary.HasDistinctUniformEdges(Min, Max, _counts.Length))
@@ -183,6 +186,7 @@ internal sealed class TensorStats
     }
 
     /// <summary>The histogram for the writer, or null when no element is finite.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public HistogramData? ToHistogram()
     {
         if (Finite <= 0)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TorchSharp.Modules;
 using TorchSharp;
 using TrainWatch.TorchSharp.Statistics;
@@ -142,6 +143,7 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
     /// <summary>Snapshot passes run inside the statistics pass (test hook: the fused path was taken).</summary>
     public int FusedPasses { get; private set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Measure(IReadOnlyList<Parameter> parameters, long? keepAt)
     {
         // Cleared first: should anything below fail, the half-written buffers are never measured against.
@@ -194,6 +196,7 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool OnHost(IReadOnlyList<Parameter> parameters)
     {
         if (!hostKernels)

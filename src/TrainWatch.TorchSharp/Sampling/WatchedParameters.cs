@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TorchSharp.Modules;
 using static TorchSharp.torch.nn;
 
@@ -18,6 +19,7 @@ internal static class WatchedParameters
             .ToList();
 
     /// <summary>Every parameter group's learning rate, named only as far as needed to tell them apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static List<(string Name, double Value)> LearningRates(IReadOnlyList<global::TorchSharp.torch.optim.Optimizer> optimizers)
     {
         var rates = new List<(string, double)>();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TrainWatch.TorchSharp.Statistics.HostKernels;
 using static TorchSharp.torch;
 
@@ -24,6 +25,7 @@ internal static class ActivationStatistics
     /// <param name="shape">The output's shape, read once by the caller.</param>
     /// <param name="unitAxis">The dimension holding the units (<see cref="UnitAxis"/>).</param>
     /// <param name="settings">How activations are measured.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static RecordedActivation Reduce(string name, string modulePath, string moduleType, Tensor output, long[] shape, int unitAxis, ActivationSettings settings)
     {
         var rowShape = DeviceStatistics.ShapeOf(shape, unitAxis, settings.SampleLimit);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -133,9 +134,11 @@ internal static class DeviceStatistics
     }
 
     /// <summary>What the host must know to decode a row of <paramref name="values"/>: it follows from the shape alone.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static RowShape ShapeOf(Tensor values, int unitAxis, long sampleLimit) => ShapeOf(values.shape, unitAxis, sampleLimit);
 
     /// <summary>What the host must know to decode a row of a tensor of <paramref name="shape"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static RowShape ShapeOf(long[] shape, int unitAxis, long sampleLimit)
     {
         long numel = Numel(shape);

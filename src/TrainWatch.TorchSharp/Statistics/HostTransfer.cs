@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -21,6 +22,7 @@ internal sealed class HostTransfer
     public long Count => Interlocked.Read(ref _count);
 
     /// <summary>Concatenates <paramref name="parts"/> (1-D float64 tensors) on the host.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double[] Copy(IReadOnlyList<Tensor> parts) => Copy(parts.Select(RowPart.Of).ToList());
 
     /// <summary>
@@ -33,6 +35,7 @@ internal sealed class HostTransfer
     /// An array to pack into when it is long enough (a caller's buffer kept from sample to sample, so that a large
     /// model's packing is not a large-object-heap array every sample step); the array returned may then be longer.
     /// </param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double[] Copy(IReadOnlyList<RowPart> parts, double[]? into = null)
     {
         if (parts.Count == 0)

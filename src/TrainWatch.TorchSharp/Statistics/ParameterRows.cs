@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -54,6 +55,7 @@ internal sealed class ParameterRows : IDisposable
     /// <param name="tensors">The tensors.</param>
     /// <param name="snapshot">The update ratio's snapshot work, run in the host kernels' pass over the weights (<see cref="HostKernels.SnapshotPass"/>); left undone unless every weight is read by the host kernels.</param>
     /// <param name="weightIndexes">With <paramref name="snapshot"/>: the index in <paramref name="tensors"/> of each weight.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public List<RowPart> Parts(IReadOnlyList<Tensor> tensors, HostKernels.SnapshotPass? snapshot = null, IReadOnlyList<int>? weightIndexes = null)
     {
         int rowLength = StatisticsRow.FastLength(_bins, hasChannels: false);
@@ -141,6 +143,7 @@ internal sealed class ParameterRows : IDisposable
 
     // Tensors grouped by device and the dtype they are reduced in, in order, each group cut at BatchLimit elements. A
     // batch samples the histograms of its tensors above the limit as their own rows would.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<List<int>> Batches(IReadOnlyList<Tensor> tensors)
     {
         var batches = new List<List<int>>();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace TrainWatch.TorchSharp.Statistics;
 
 /// <summary>
@@ -36,6 +37,7 @@ internal static class UnitAxis
     /// <param name="moduleType">The module's type name (<c>Conv2d</c>, <c>GRU</c>, a user's class).</param>
     /// <param name="shape">The output's shape.</param>
     /// <param name="previous">The output shape and axis of the measured module that ran just before, if any.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int For(string moduleType, long[] shape, (long[] Shape, int Axis)? previous)
     {
         int rank = shape.Length;

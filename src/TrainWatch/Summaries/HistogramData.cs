@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace TrainWatch.Summaries;
 
 /// <summary>
@@ -17,6 +18,7 @@ public sealed record HistogramData(double[] Edges, double[] Counts, double Min, 
 
     /// <summary>Checks shape and ordering; a clear message instead of a file TensorBoard misreads.</summary>
     /// <exception cref="ArgumentException">The buckets are inconsistent.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Validate()
     {
         if (Edges is null || Counts is null || Counts.Length == 0 || Edges.Length != Counts.Length + 1)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using TrainWatch.Protos;
 using TrainWatch.RunFormat;
 
@@ -89,6 +90,7 @@ public static class HistogramSummary
     // cannot drift apart: the checks and the total, the width, and where a bucket ends.
 
     /// <summary>The total of uniform buckets' counts, in order (as <c>HistogramData.Count</c> adds them: the same total to the last bit), after <see cref="FromUniformBuckets"/>'s checks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double UniformTotal(double min, double max, ReadOnlySpan<double> counts)
     {
         if (!HasDistinctUniformEdges(min, max, counts.Length))

@@ -1,5 +1,6 @@
-using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Google.Protobuf;
@@ -61,6 +62,7 @@ public sealed class SummaryEncoder
 
     /// <summary>Adds a scalar, as <see cref="ScalarSummary.ToValue"/> makes it (stored as a 32-bit float).</summary>
     /// <exception cref="ArgumentException">The tag is empty.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddScalar(string tag, double value)
     {
         tag = SummaryTag.Validate(tag);
@@ -82,6 +84,7 @@ public sealed class SummaryEncoder
     /// <exception cref="ArgumentException">
     /// The tag is empty, the range has no distinct edges for this many buckets, or a count is negative or not finite.
     /// </exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool AddUniformHistogram(string tag, double min, double max, ReadOnlySpan<double> counts, double sum, double sumOfSquares)
     {
         tag = SummaryTag.Validate(tag);
@@ -118,6 +121,7 @@ public sealed class SummaryEncoder
     /// </summary>
     /// <returns>Whether a value was added.</returns>
     /// <exception cref="ArgumentException">The tag is empty, or the buckets are inconsistent.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool AddHistogram(string tag, HistogramData data)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -137,6 +141,7 @@ public sealed class SummaryEncoder
 
     /// <summary>Adds a histogram message as it is (serialized by Google.Protobuf).</summary>
     /// <exception cref="ArgumentException">The tag is empty.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddHistogram(string tag, HistogramProto histogram)
     {
         ArgumentNullException.ThrowIfNull(histogram);
@@ -151,6 +156,7 @@ public sealed class SummaryEncoder
     public Summary ToSummary() => Summary.Parser.ParseFrom(Encoded);
 
     // One histogram value: Value { tag, histo = HistogramProto { min, max, num, sum, sum_squares, bucket_limit, bucket } }.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteHistogram(string tag, double min, double max, double num, double sum, double sumOfSquares, ReadOnlySpan<double> limits, ReadOnlySpan<double> buckets)
     {
         int packedLength = buckets.Length * sizeof(double);
@@ -181,6 +187,7 @@ public sealed class SummaryEncoder
 
     // Room for one histogram value whose message is `histogramLength` bytes, with everything before that message
     // written (the value's key and length, the tag, the message's key and length); `at` is where the message goes.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Span<byte> BeginHistogram(string tag, int histogramLength, out int at)
     {
         int tagBytes = Encoding.UTF8.GetByteCount(tag);

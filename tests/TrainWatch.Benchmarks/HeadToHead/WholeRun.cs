@@ -20,7 +20,7 @@ public static class WholeRun
 
     /// <summary>
     /// The child process: <c>wholerun plain|watch DIR</c> trains once and prints one line of milliseconds: the whole
-    /// run, Attach, the first step (sampled) and Dispose.
+    /// run, Attach, the first step (sampled), Dispose and the CPU time of the runtime's background recompilation.
     /// </summary>
     public static int RunChild(string[] args)
     {
@@ -60,8 +60,37 @@ public static class WholeRun
         watch?.Dispose();
         double dispose = Stopwatch.GetElapsedTime(disposeStart).TotalMilliseconds;
         double total = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        Console.WriteLine(FormattableString.Invariant($"{ResultPrefix}{total:F1} {attach:F1} {firstStep:F1} {dispose:F1}"));
+        Console.WriteLine(FormattableString.Invariant($"{ResultPrefix}{total:F1} {attach:F1} {firstStep:F1} {dispose:F1} {RecompilationCpuMilliseconds():F0}"));
         return 0;
+    }
+
+    /// <summary>
+    /// The CPU time so far of the runtime's tiered-compilation thread, which recompiles hot methods while training
+    /// runs (NaN where <c>/proc</c> does not tell): on 2 cores it competes with libtorch's threads, and a watched run's
+    /// extra recompilation slowed its steps by about as much (issue 26, 2026-12-07). The thread's CPU time, unlike
+    /// the JIT's own clock, does not count the time it waited for a core.
+    /// </summary>
+    private static double RecompilationCpuMilliseconds()
+    {
+        try
+        {
+            foreach (string task in Directory.GetDirectories("/proc/self/task"))
+            {
+                if (File.ReadAllText(Path.Combine(task, "comm")).Trim() == ".NET Tiered Com")
+                {
+                    // utime and stime, fields 14 and 15 of stat, in clock ticks (100 per second on Linux); the name in
+                    // field 2 may hold spaces, so count from its closing parenthesis.
+                    string[] fields = File.ReadAllText(Path.Combine(task, "stat")).Split(") ")[1].Split(' ');
+                    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
+                }
+            }
+
+            return 0; // no recompilation thread (yet)
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or IndexOutOfRangeException or FormatException)
+        {
+            return double.NaN;
+        }
     }
 
     /// <summary>Runs <paramref name="pairs"/> plain and watched processes in turn and fills <paramref name="table"/>.</summary>
@@ -81,6 +110,7 @@ public static class WholeRun
         table.Add("… of which Attach", WatcherOverhead.Spread(watched.Select(r => r[1]), "F0", " ms"), "", "");
         table.Add("… the first step (sampled: pictures, graph, model summary at step 0), watched / plain", $"{WatcherOverhead.Spread(watched.Select(r => r[2]), "F0", " ms")} / {WatcherOverhead.Spread(plain.Select(r => r[2]), "F0", " ms")}", "", "");
         table.Add("… Dispose (pictures at the end, flush, fsync)", WatcherOverhead.Spread(watched.Select(r => r[3]), "F0", " ms"), "", "");
+        table.Add("the runtime's background recompilation of hot methods (CPU time of its thread), watched / plain", $"{WatcherOverhead.Spread(watched.Select(r => r[4]), "F0", " ms")} / {WatcherOverhead.Spread(plain.Select(r => r[4]), "F0", " ms")}", "", "");
     }
 
     // One child process; its result line as numbers.

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TrainWatch.Graph;
 
 namespace TrainWatch.TorchSharp.Features.Graph;
@@ -20,6 +21,7 @@ internal sealed class GraphExtension : IWatchExtension
     {
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnSample(SampleStep sample) => Write(sample.Step);
 
     public void Dispose() => Write(0);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TrainWatch.Distributions;
 using TrainWatch.Imaging;
 using TrainWatch.Protos;
@@ -29,6 +30,7 @@ internal sealed class DistributionHistories
     }
 
     /// <summary>Adds one sample step's histograms, rebinned onto the fixed buckets.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Record(SampleData sample)
     {
         lock (_lock)
@@ -78,6 +80,7 @@ internal sealed class DistributionHistories
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Add(Dictionary<string, (string Tag, BucketHistory History, SymLogBuckets Buckets)> histories, string name, Func<string, string> tagOf, SymLogBuckets buckets, long step, TensorStats stats)
     {
         if (!histories.TryGetValue(name, out var entry))

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using TorchSharp.Modules;
 using TrainWatch.Imaging;
 using TrainWatch.Projector;
@@ -81,6 +82,7 @@ internal sealed class ProjectorExtension : IWatchExtension
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnSample(SampleStep sample)
     {
         long step = sample.Step;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace TrainWatch.TorchSharp.Statistics.HostKernels;
 
 /// <summary>
@@ -14,6 +15,7 @@ internal static class Chunking
     public const long ParallelThreshold = 1L << 21;
 
     /// <summary>The chunks of tensors <paramref name="lengths"/> long, at most <paramref name="chunkElements"/> each.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static List<(int Segment, long Start, long Length)> Split(IReadOnlyList<long> lengths, long chunkElements)
     {
         var chunks = new List<(int, long, long)>();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using static TorchSharp.torch;
 
 namespace TrainWatch.TorchSharp.Statistics.HostKernels;
@@ -21,6 +22,7 @@ internal static unsafe class HostCounts
         values.dtype is ScalarType.Float32 or ScalarType.Float64 && values.is_contiguous();
 
     /// <summary>Elements with |x − centre| &gt; limit, compared in the tensor's dtype (see <see cref="Reads"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long Beyond(Tensor values, double centre, double limit)
     {
         var view = HostView.Of(values); // no copy: Reads held
@@ -37,6 +39,7 @@ internal static unsafe class HostCounts
     }
 
     /// <summary>The NaN and the ±∞ elements of <paramref name="values"/> (see <see cref="Reads"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (long NaN, long Infinite) NonFinite(Tensor values)
     {
         var view = HostView.Of(values); // no copy: Reads held

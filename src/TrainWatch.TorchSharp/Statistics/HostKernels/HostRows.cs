@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -44,6 +45,7 @@ internal static unsafe class HostRows
     /// collection every few steps); the array returned may then be longer than the rows.
     /// </param>
     /// <param name="maxGathered">Elements of histogram samples gathered in the moments pass at most (test seam: 0 reads every sample from the tensors).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] FastRows(IReadOnlyList<Tensor> tensors, int bins, long histogramLimit = 0, SnapshotPass? snapshot = null, IReadOnlyList<int>? weightIndexes = null, double[]? into = null, long maxGathered = MaxGathered)
     {
         using var scope = NewDisposeScope();
@@ -72,10 +74,12 @@ internal static unsafe class HostRows
     /// the first <paramref name="sampleLimit"/> entries of dimension 0 (all when 0), dead units over the whole tensor;
     /// the histogram of those entries counts at most <paramref name="histogramLimit"/> of them (0: all).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] FastRow(Tensor values, int bins, int unitAxis, long sampleLimit, long histogramLimit = 0) =>
         FastRow(values, values.shape, bins, unitAxis, sampleLimit, histogramLimit);
 
     /// <summary>The fast row of <paramref name="values"/>, whose shape the caller has already read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] FastRow(Tensor values, long[] valuesShape, int bins, int unitAxis, long sampleLimit, long histogramLimit = 0)
     {
         using var scope = NewDisposeScope();
@@ -100,6 +104,7 @@ internal static unsafe class HostRows
         return row;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Write(Span<double> row, double shift, in Moments moments, double? deadUnits, ReadOnlySpan<double> counts)
     {
         row[StatisticsRow.FastShift] = shift;
@@ -150,6 +155,7 @@ internal static unsafe class HostRows
     // sample, scaled to lengths[s]. A segment with a companion (a weight's snapshot: of its every element, or of every
     // stride-th, UpdateSampling) has each chunk, just read for its moments, measured against the snapshot and written
     // over it (measures), or only copied over it: updates[s] holds Σ(now − then)² and Σthen² over those elements.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (Moments[] Moments, double[] Counts) Reduce(HostView[] views, long[] lengths, int bins, long histogramLimit, (HostView View, long Stride)?[]? companions, bool measures, long maxGathered, out (double Update, double Weight)[] updates)
     {
         var chunks = Chunking.Split(lengths, ChunkLength(bins));
@@ -186,11 +192,12 @@ internal static unsafe class HostRows
     }
 
     // The two passes, given the chunks, each tensor's histogram stride and where its gathered sample goes.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (Moments[] Moments, double[] Counts) Reduce(HostView[] views, long[] lengths, int bins, (HostView View, long Stride)?[]? companions, bool measures, List<(int Segment, long Start, long Length)> chunks, long total, long[] strides, long[] sampleOffsets, float[] samples, out (double Update, double Weight)[] updates)
     {
         var chunkMoments = new Moments[chunks.Count];
         var chunkUpdates = companions is null ? null : new (double Update, double Weight)[chunks.Count];
-        Chunking.Run(chunks.Count, total, c =>
+        Chunking.Run(chunks.Count, total, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (c) =>
         {
             var (s, start, length) = chunks[c];
             var view = views[s];
@@ -263,7 +270,7 @@ internal static unsafe class HostRows
         var tablesUsed = new int[countChunks.Count];
         try
         {
-            Chunking.Run(countChunks.Count, countedLengths.Sum(), c =>
+            Chunking.Run(countChunks.Count, countedLengths.Sum(), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (c) =>
             {
                 // The chunk holds counted elements start, start + 1, … of its segment: indexes start·stride, ….
                 var (s, start, count) = countChunks[c];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using static TorchSharp.torch;
 
 namespace TrainWatch.TorchSharp.Statistics.HostKernels;
@@ -17,6 +18,7 @@ internal static unsafe class HostUpdateNorms
     /// when a pair differs in its number of elements or in float64 against float32 (a weight that changed since its
     /// snapshot).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[]? Compute(IReadOnlyList<Tensor> now, IReadOnlyList<Tensor> then, IReadOnlyList<long> strides)
     {
         using var scope = NewDisposeScope();
@@ -40,7 +42,7 @@ internal static unsafe class HostUpdateNorms
 
         var chunks = Chunking.Split(lengths, Chunk);
         var partial = new (double Update, double Weight)[chunks.Count];
-        Chunking.Run(chunks.Count, total, c =>
+        Chunking.Run(chunks.Count, total, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (c) =>
         {
             var (t, start, length) = chunks[c];
             long stride = strides[t];

@@ -39,6 +39,7 @@ internal readonly unsafe struct HostView
     public static bool Applies(Tensor tensor) => tensor.device_type == DeviceType.CPU;
 
     /// <summary>A view of <paramref name="tensor"/> (a CPU tensor), converting it first when its layout or dtype need it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static HostView Of(Tensor tensor)
     {
         // What a forward pass and an optimizer leave is float32 or float64 and contiguous: read as it is, without the
@@ -71,6 +72,7 @@ internal readonly unsafe struct HostView
 
     // TorchSharp exposes a CPU tensor's storage as a span of its bytes (int-sized, so a tensor over 2 GB is asked for
     // its first element only; the storage is contiguous from there).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void* FirstElement(Tensor contiguous)
     {
         long bytes = contiguous.numel() * contiguous.ElementSize;

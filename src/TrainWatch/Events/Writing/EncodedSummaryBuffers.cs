@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace TrainWatch.Events;
 
 /// <summary>
@@ -53,6 +54,7 @@ internal sealed class EncodedSummaryBuffers
     }
 
     /// <summary>Keeps <paramref name="array"/> for a later <see cref="Rent"/>, unless enough are kept already.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Return(byte[] array)
     {
         if (Interlocked.Add(ref _keptBytes, array.Length) <= KeptBytes)

@@ -131,6 +131,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     /// this writer written to from inside). Nothing is queued when it adds none; when it throws, this event is lost,
     /// counted and reported, as a deferred summary's builder that throws.</param>
     /// <param name="wallTime">Wall time in unix seconds; now when null.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void WriteEncoded(long step, Action<Summaries.SummaryEncoder> encode, double? wallTime = null)
     {
         ArgumentNullException.ThrowIfNull(encode);
@@ -177,6 +178,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     /// <param name="build">Builds the summary on the writer thread.</param>
     /// <param name="estimatedBytes">Memory the closure holds, for the queue's byte bound.</param>
     /// <param name="wallTime">Wall time in unix seconds; now when null.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void WriteDeferred(long step, Func<Summary?> build, long estimatedBytes, double? wallTime = null)
     {
         ArgumentNullException.ThrowIfNull(build);

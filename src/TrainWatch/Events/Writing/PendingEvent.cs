@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TrainWatch.Protos;
 using TrainWatch.Records;
 
@@ -96,6 +97,7 @@ internal sealed class PendingEvent
     /// An encoded summary (<see cref="Summaries.SummaryEncoder"/>), copied into an array of <paramref name="buffers"/>
     /// that goes back to them once its record is written (<see cref="ReleaseEncoded"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static PendingEvent ForEncoded(long step, double wallTime, ReadOnlySpan<byte> summary, EncodedSummaryBuffers buffers)
     {
         var array = buffers.Rent(summary.Length);

@@ -17,6 +17,7 @@ internal sealed class StepOrderMonitor(WriterErrorReporter reporter)
     /// <summary>Values written at a step not after their tag's previous one.</summary>
     public long OutOfOrder => Interlocked.Read(ref _outOfOrder);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Observe(Event evt)
     {
         if (evt.Summary is null)
@@ -37,6 +38,7 @@ internal sealed class StepOrderMonitor(WriterErrorReporter reporter)
     }
 
     /// <summary>Values written under <paramref name="tags"/> at <paramref name="step"/> (one event's), under one lock.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Observe(IReadOnlyList<string> tags, long step)
     {
         lock (_lastStepByTag)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using TrainWatch.Records;
 
 namespace TrainWatch.Events;
@@ -15,6 +16,7 @@ internal static class SummaryEventEncoder
         EventPrefix.Length(wallTime, step, summaryLength) + summaryLength + TfRecordFormat.Overhead;
 
     /// <summary>Appends the framed record of <c>Event { wall_time, step, summary }</c>; returns the bytes appended.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int AppendFramed(IBufferWriter<byte> destination, double wallTime, long step, ReadOnlySpan<byte> summary)
     {
         int payloadLength = EventPrefix.Length(wallTime, step, summary.Length) + summary.Length;

@@ -169,6 +169,19 @@ public static class HeadToHeadRunner
           SkiaSharp's and TorchSharp's managed code, generic instantiations, the host kernels). In 8 alternated pairs on
           2026-12-06: `Attach` 146 → 122 ms and the first step 158 → 107 ms (medians); the whole run's wall clock moved
           within this machine's noise (± 15 % between identical runs).
+        - **The sample path, compiled once** (issue 26, 2026-12-07; docs/design.md): in the same 600-step run the
+          watched process compiled ~3,200 methods for ~1.6 s of JIT time against ~800 and ~0.4 s without the watcher
+          (`System.Runtime.JitInfo`), and ~1.2 s of the difference came after step 50: the runtime's background thread
+          recompiling what had turned hot, a precompiled method twice (instrumented, then optimised), while libtorch
+          wanted both cores. Per step, the run's extra time sat in steps 250–450 (when the methods run once per sample
+          reach 30 calls), in stalls of 12–170 ms at steps that sample nothing. With `DOTNET_TieredCompilation=0` the
+          watched run's overhead fell to −2 to +20 % (3 pairs). The ~110 methods a sample step runs that recompiled
+          the most now carry `AggressiveOptimization`: compiled once, fully optimised, at their first call. That
+          thread's CPU time (the whole-run table's last row) went from 960–1,340 ms to 580–700 ms (plain runs: 220–280;
+          8 alternated pairs), and the first step grew by ~130 ms, where those methods now compile (crossgen2 leaves
+          them out). A warm-up that compiled them in `Attach` instead (`RuntimeHelpers.PrepareMethod`, on the pool) made
+          `Attach` ~120 ms longer and the first step only ~75 ms shorter (5 pairs): not kept. The steady sample step did
+          not move beyond the noise (autoencoder and 48 blocks at every = 4, 2 pairs each).
         """;
 
     private static (ReportTable Cost, ReportTable Overhead) ScalingTables() => (

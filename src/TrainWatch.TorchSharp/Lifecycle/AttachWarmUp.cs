@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TrainWatch.Distributions;
 using TrainWatch.Imaging;
@@ -10,9 +12,9 @@ namespace TrainWatch.TorchSharp.Lifecycle;
 /// <summary>
 /// First-use work that the first sample step would otherwise do on the training thread, done on the thread pool while
 /// <c>Attach</c> runs and joined before it returns: loading SkiaSharp's native library and its default typeface (about
-/// 70 ms here), compiling the host kernels (fully optimised from their first call, so slow to compile) and initialising
-/// the protobuf messages' descriptors. Attach's own work (the model check, the writer, the extensions) takes about
-/// 80 ms on the training thread.
+/// 70 ms here), compiling the host kernels and the alert rules (fully optimised from their first call, so slow to
+/// compile) and initialising the protobuf messages' descriptors. Attach's own work (the model check, the writer, the
+/// extensions) takes about 80–150 ms on the training thread.
 /// </summary>
 /// <remarks>
 /// <para>Joined, or abandoned before it starts, never left running: a garbage collection started by a thread of
@@ -33,7 +35,8 @@ internal sealed class AttachWarmUp
         // ran one after the other, ~110 ms, and Attach waited ~30 ms on the join after its own work was done. Side by
         // side (three threads on two cores) Attach measured 97 against 112 ms (medians of 5 alternated fresh
         // processes, issue 26's autoencoder, 2026-12-07).
-        // Kernels first: Attach's model check is their first caller, a few milliseconds from now.
+        // Kernels first: Attach's model check is their first caller, a few milliseconds from now. The rules last: the
+        // first sample step is their first caller.
         var parts = new List<Part>
         {
             new(
@@ -45,6 +48,7 @@ internal sealed class AttachWarmUp
                     }
 
                     WarmMessages();
+                    CompileRules();
                 },
                 scheduler),
         };
@@ -187,6 +191,31 @@ internal sealed class AttachWarmUp
             NativeMemory.Free(doubles);
             NativeMemory.Free(counts);
         }
+    }
+
+    // The alert rules carry AggressiveOptimization, like the rest of the sample path (docs/design.md, "Why the sample
+    // path is compiled once"): each is compiled fully optimised at its first call, the first sample step, on the
+    // training thread (~50 ms for all of them, the largest share of that compilation). Compiled here instead, on the
+    // pool, while the training thread does Attach's own work: in 6 alternated runs of issue 26's autoencoder, Attach
+    // plus the first step went from ~515 to ~475 ms (medians). Only the rules: compiling the whole sample path here
+    // outlasted Attach's own work, which then waited for it, and saved ~25 ms.
+    private static void CompileRules()
+    {
+        foreach (var method in RulesToCompile())
+        {
+            RuntimeHelpers.PrepareMethod(method.MethodHandle);
+        }
+    }
+
+    /// <summary>The alert rules' methods that carry AggressiveOptimization and can be compiled without type arguments.</summary>
+    internal static IEnumerable<MethodInfo> RulesToCompile()
+    {
+        const BindingFlags Declared = BindingFlags.DeclaredOnly | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static;
+        string rules = typeof(Diagnosis.Diagnostician).Namespace!;
+        return typeof(AttachWarmUp).Assembly.GetTypes()
+            .Where(type => type.Namespace == rules && !type.ContainsGenericParameters)
+            .SelectMany(type => type.GetMethods(Declared))
+            .Where(method => (method.MethodImplementationFlags & MethodImplAttributes.AggressiveOptimization) != 0 && !method.ContainsGenericParameters && !method.IsAbstract);
     }
 
     // SkiaSharp loads its native library and the default typeface at first use; a history picture and a tile grid

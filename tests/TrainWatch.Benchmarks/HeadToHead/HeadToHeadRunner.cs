@@ -179,9 +179,12 @@ public static class HeadToHeadRunner
           the most now carry `AggressiveOptimization`: compiled once, fully optimised, at their first call. That
           thread's CPU time (the whole-run table's last row) went from 960–1,340 ms to 580–700 ms (plain runs: 220–280;
           8 alternated pairs), and the first step grew by ~130 ms, where those methods now compile (crossgen2 leaves
-          them out). A warm-up that compiled them in `Attach` instead (`RuntimeHelpers.PrepareMethod`, on the pool) made
-          `Attach` ~120 ms longer and the first step only ~75 ms shorter (5 pairs): not kept. The steady sample step did
-          not move beyond the noise (autoencoder and 48 blocks at every = 4, 2 pairs each).
+          them out). Compiling all of them in `Attach`'s warm-up instead (`RuntimeHelpers.PrepareMethod`, on the pool)
+          made `Attach` ~100 ms longer and the first step ~125 ms shorter (6 pairs): the warm-up outlasted `Attach`'s
+          own work. It compiles the alert rules alone, the largest share: `Attach` plus the first step ~515 → ~475 ms
+          (6 pairs). The steady sample step did not move beyond the noise (autoencoder and 48 blocks at every = 4, 2
+          pairs each). Whole run, Attach to Dispose (`scratch` harness, 8 rounds of plain, before and after, alternated):
+          overhead +28 % before, +12 % after (medians; −1 to +50 % and −1 to +39 %).
         """;
 
     private static (ReportTable Cost, ReportTable Overhead) ScalingTables() => (

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using TrainWatch.Events;
+using TrainWatch.TorchSharp.Diagnosis;
 using TrainWatch.TorchSharp.Lifecycle;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
@@ -192,6 +194,23 @@ public sealed class AttachLifecycleTests
         kernelsOnly.Join();
         Assert.Equal(1, noPictures.Queued);
         Assert.True(kernelsOnly.RanToEnd);
+    }
+
+    // The warm-up compiles the alert rules, which the first sample step would otherwise compile on the training thread
+    // (they carry AggressiveOptimization: docs/design.md). Without the attribute there would be nothing to compile.
+    [Fact]
+    public void The_warm_up_compiles_the_alert_rules_the_first_sample_step_runs()
+    {
+        var methods = AttachWarmUp.RulesToCompile().ToList();
+
+        Assert.Contains(methods, m => m.DeclaringType == typeof(Diagnostician) && m.Name == nameof(Diagnostician.Examine));
+        Assert.Contains(methods, m => m.DeclaringType == typeof(IncidentGrouper) && m.Name == nameof(IncidentGrouper.Group));
+        Assert.Contains(methods, m => m.DeclaringType == typeof(GradientRules) && m.Name == nameof(GradientRules.Check));
+        Assert.All(methods, m => Assert.Equal(typeof(Diagnostician).Namespace, m.DeclaringType!.Namespace));
+        foreach (var method in methods)
+        {
+            RuntimeHelpers.PrepareMethod(method.MethodHandle); // each compiles without type arguments
+        }
     }
 
     // Runs the first task queued on the thread that queues it and holds every later one until asked.

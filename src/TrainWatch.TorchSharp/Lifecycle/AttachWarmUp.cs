@@ -35,8 +35,8 @@ internal sealed class AttachWarmUp
         // ran one after the other, ~110 ms, and Attach waited ~30 ms on the join after its own work was done. Side by
         // side (three threads on two cores) Attach measured 97 against 112 ms (medians of 5 alternated fresh
         // processes, issue 26's autoencoder, 2026-12-07).
-        // Kernels first: Attach's model check is their first caller, a few milliseconds from now. The rules last: the
-        // first sample step is their first caller.
+        // Kernels and host statistics first: Attach's model check, its last stage, is their first caller. The rules
+        // last: the first sample step is their first caller.
         var parts = new List<Part>
         {
             new(
@@ -45,10 +45,11 @@ internal sealed class AttachWarmUp
                     if (hostKernels)
                     {
                         WarmKernels();
+                        Compile(HostStatisticsToCompile());
                     }
 
                     WarmMessages();
-                    CompileRules();
+                    Compile(RulesToCompile());
                 },
                 scheduler),
         };
@@ -193,27 +194,33 @@ internal sealed class AttachWarmUp
         }
     }
 
-    // The alert rules carry AggressiveOptimization, like the rest of the sample path (docs/design.md, "Why the sample
-    // path is compiled once"): each is compiled fully optimised at its first call, the first sample step, on the
-    // training thread (~50 ms for all of them, the largest share of that compilation). Compiled here instead, on the
-    // pool, while the training thread does Attach's own work: in 6 alternated runs of issue 26's autoencoder, Attach
-    // plus the first step went from ~515 to ~475 ms (medians). Only the rules: compiling the whole sample path here
-    // outlasted Attach's own work, which then waited for it, and saved ~25 ms.
-    private static void CompileRules()
+    // The sample path carries AggressiveOptimization (docs/design.md, "Why the sample path is compiled once"): each
+    // method is compiled fully optimised at its first call, on the training thread. Two shares of it are compiled
+    // here instead, on the pool, while the training thread does Attach's own work: the host statistics, which Attach's
+    // model check (its last stage) and every sample step run, and the alert rules, the largest share of what the first
+    // sample step compiles (~50 ms). In alternated runs of issue 26's autoencoder, Attach plus the first step went from
+    // ~515 to ~475 ms with the rules (6 pairs, medians) and to ~445 ms with the statistics too (7 pairs). Not the whole
+    // sample path: compiling all of it here outlasted Attach's own work, which then waited for it, and saved ~25 ms.
+    private static void Compile(IEnumerable<MethodInfo> methods)
     {
-        foreach (var method in RulesToCompile())
+        foreach (var method in methods)
         {
             RuntimeHelpers.PrepareMethod(method.MethodHandle);
         }
     }
 
+    /// <summary>The host statistics' methods that carry AggressiveOptimization (Attach's model check runs them last).</summary>
+    internal static IEnumerable<MethodInfo> HostStatisticsToCompile() => AggressivelyOptimised(typeof(Statistics.RowShape).Namespace!, typeof(MomentsKernel).Namespace!);
+
     /// <summary>The alert rules' methods that carry AggressiveOptimization and can be compiled without type arguments.</summary>
-    internal static IEnumerable<MethodInfo> RulesToCompile()
+    internal static IEnumerable<MethodInfo> RulesToCompile() => AggressivelyOptimised(typeof(Diagnosis.Diagnostician).Namespace!);
+
+    // The methods of these namespaces that carry AggressiveOptimization and compile without type arguments.
+    private static IEnumerable<MethodInfo> AggressivelyOptimised(params string[] namespaces)
     {
         const BindingFlags Declared = BindingFlags.DeclaredOnly | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static;
-        string rules = typeof(Diagnosis.Diagnostician).Namespace!;
         return typeof(AttachWarmUp).Assembly.GetTypes()
-            .Where(type => type.Namespace == rules && !type.ContainsGenericParameters)
+            .Where(type => namespaces.Contains(type.Namespace) && !type.ContainsGenericParameters)
             .SelectMany(type => type.GetMethods(Declared))
             .Where(method => (method.MethodImplementationFlags & MethodImplAttributes.AggressiveOptimization) != 0 && !method.ContainsGenericParameters && !method.IsAbstract);
     }

@@ -181,8 +181,8 @@ public static class HeadToHeadRunner
           8 alternated pairs), and the first step grew by ~130 ms, where those methods now compile (crossgen2 leaves
           them out). Compiling all of them in `Attach`'s warm-up instead (`RuntimeHelpers.PrepareMethod`, on the pool)
           made `Attach` ~100 ms longer and the first step ~125 ms shorter (6 pairs): the warm-up outlasted `Attach`'s
-          own work. It compiles the alert rules alone, the largest share: `Attach` plus the first step ~515 → ~475 ms
-          (6 pairs). The steady sample step did not move beyond the noise (autoencoder and 48 blocks at every = 4, 2
+          own work. It compiles the alert rules, the largest share, and the host statistics, which `Attach`'s model check
+          runs last: `Attach` plus the first step ~515 → ~475 ms with the rules (6 pairs), → ~445 ms with both (7 pairs). The steady sample step did not move beyond the noise (autoencoder and 48 blocks at every = 4, 2
           pairs each). The whole run, the table's child processes, 8 rounds of plain, before and after, alternated: overhead
           +40 % before, +27 % after (medians; −7 to +65 % and −1 to +51 %), the watched run ~560 ms shorter (median of
           the rounds' medians, 5.77 → 5.21 s, plain 4.13 s); in a second harness with 8 rounds, +28 % and +12 %.

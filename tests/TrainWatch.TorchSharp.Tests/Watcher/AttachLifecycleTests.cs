@@ -2,6 +2,8 @@ using System.Runtime.CompilerServices;
 using TrainWatch.Events;
 using TrainWatch.TorchSharp.Diagnosis;
 using TrainWatch.TorchSharp.Lifecycle;
+using TrainWatch.TorchSharp.Statistics;
+using TrainWatch.TorchSharp.Statistics.HostKernels;
 using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -210,6 +212,22 @@ public sealed class AttachLifecycleTests
         foreach (var method in methods)
         {
             RuntimeHelpers.PrepareMethod(method.MethodHandle); // each compiles without type arguments
+        }
+    }
+
+    // ... and the host statistics, which Attach's model check and every sample step run.
+    [Fact]
+    public void The_warm_up_compiles_the_host_statistics_the_model_check_runs()
+    {
+        var methods = AttachWarmUp.HostStatisticsToCompile().ToList();
+
+        Assert.Contains(methods, m => m.DeclaringType == typeof(HostRows) && m.Name == nameof(HostRows.FastRows));
+        Assert.Contains(methods, m => m.DeclaringType == typeof(ParameterRows) && m.Name == nameof(ParameterRows.Parts));
+        Assert.Contains(methods, m => m.DeclaringType == typeof(HostView) && m.Name == nameof(HostView.Of));
+        Assert.DoesNotContain(methods, m => m.IsGenericMethodDefinition); // the generic kernels are warmed by running them
+        foreach (var method in methods)
+        {
+            RuntimeHelpers.PrepareMethod(method.MethodHandle);
         }
     }
 

@@ -198,32 +198,33 @@ public sealed class AttachLifecycleTests
         Assert.True(kernelsOnly.RanToEnd);
     }
 
-    // The warm-up compiles the alert rules, which the first sample step would otherwise compile on the training thread
-    // (they carry AggressiveOptimization: docs/design.md). Without the attribute there would be nothing to compile.
+    // The warm-up compiles the host statistics, which Attach's model check and every sample step run, and the alert
+    // rules, which the first sample step would otherwise compile on the training thread (both carry
+    // AggressiveOptimization: docs/design.md). Without the attribute there would be nothing to compile.
     [Fact]
-    public void The_warm_up_compiles_the_alert_rules_the_first_sample_step_runs()
+    public void The_warm_up_compiles_the_host_statistics_and_the_alert_rules()
     {
-        var methods = AttachWarmUp.RulesToCompile().ToList();
-
-        Assert.Contains(methods, m => m.DeclaringType == typeof(Diagnostician) && m.Name == nameof(Diagnostician.Examine));
-        Assert.Contains(methods, m => m.DeclaringType == typeof(IncidentGrouper) && m.Name == nameof(IncidentGrouper.Group));
-        Assert.Contains(methods, m => m.DeclaringType == typeof(GradientRules) && m.Name == nameof(GradientRules.Check));
-        Assert.All(methods, m => Assert.Equal(typeof(Diagnostician).Namespace, m.DeclaringType!.Namespace));
-        foreach (var method in methods)
-        {
-            RuntimeHelpers.PrepareMethod(method.MethodHandle); // each compiles without type arguments
-        }
+        AssertCompiles(
+            AttachWarmUp.HostStatisticsToCompile(),
+            (typeof(HostRows), nameof(HostRows.FastRows)),
+            (typeof(ParameterRows), nameof(ParameterRows.Parts)),
+            (typeof(HostView), nameof(HostView.Of)));
+        AssertCompiles(
+            AttachWarmUp.RulesToCompile(),
+            (typeof(Diagnostician), nameof(Diagnostician.Examine)),
+            (typeof(IncidentGrouper), nameof(IncidentGrouper.Group)),
+            (typeof(GradientRules), nameof(GradientRules.Check)));
     }
 
-    // ... and the host statistics, which Attach's model check and every sample step run.
-    [Fact]
-    public void The_warm_up_compiles_the_host_statistics_the_model_check_runs()
+    // The list holds each expected method, and every method in it compiles without type arguments.
+    private static void AssertCompiles(IEnumerable<System.Reflection.MethodInfo> toCompile, params (Type Type, string Name)[] expected)
     {
-        var methods = AttachWarmUp.HostStatisticsToCompile().ToList();
+        var methods = toCompile.ToList();
+        foreach (var (type, name) in expected)
+        {
+            Assert.Contains(methods, m => m.DeclaringType == type && m.Name == name);
+        }
 
-        Assert.Contains(methods, m => m.DeclaringType == typeof(HostRows) && m.Name == nameof(HostRows.FastRows));
-        Assert.Contains(methods, m => m.DeclaringType == typeof(ParameterRows) && m.Name == nameof(ParameterRows.Parts));
-        Assert.Contains(methods, m => m.DeclaringType == typeof(HostView) && m.Name == nameof(HostView.Of));
         Assert.DoesNotContain(methods, m => m.IsGenericMethodDefinition); // the generic kernels are warmed by running them
         foreach (var method in methods)
         {

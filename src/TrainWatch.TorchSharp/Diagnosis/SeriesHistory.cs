@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+
 namespace TrainWatch.TorchSharp.Diagnosis;
 
 /// <summary>One series' recent values (median and maximum over a window) and the largest it ever had.</summary>

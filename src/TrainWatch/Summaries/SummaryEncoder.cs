@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Google.Protobuf;
+using TrainWatch.Events;
 using TrainWatch.Protos;
 
 namespace TrainWatch.Summaries;
@@ -208,16 +209,7 @@ public sealed class SummaryEncoder
     private static int WriteLengthPrefix(Span<byte> destination, byte key, int length)
     {
         destination[0] = key;
-        int at = 1;
-        uint value = (uint)length;
-        while (value >= 0x80)
-        {
-            destination[at++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        destination[at++] = (byte)value;
-        return at;
+        return 1 + EventPrefix.WriteVarint(destination[1..], (uint)length);
     }
 
     // Packed doubles are little-endian: on a little-endian machine (all .NET targets but a few) one copy of the span.

@@ -19,8 +19,8 @@ internal static class SummaryEventEncoder
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int AppendFramed(IBufferWriter<byte> destination, double wallTime, long step, ReadOnlySpan<byte> summary)
     {
-        int payloadLength = EventPrefix.Length(wallTime, step, summary.Length) + summary.Length;
-        int framed = payloadLength + TfRecordFormat.Overhead;
+        int framed = FramedLength(wallTime, step, summary.Length);
+        int payloadLength = framed - TfRecordFormat.Overhead;
         var record = destination.GetSpan(framed)[..framed];
         var payload = record.Slice(TfRecordFormat.HeaderSize, payloadLength);
         int at = EventPrefix.Write(payload, wallTime, step, summary.Length);

@@ -25,8 +25,7 @@ public sealed class UpdateRatioTests
     [InlineData(10, true, true)]
     public void Norms_equal_a_float64_reference_at_every_interval(int every, bool hostKernels, bool inStatisticsPass)
     {
-        manual_seed(3);
-        using var model = new UpdateModel();
+        using var model = new UpdateModel(seed: 3);
         var parameters = model.named_parameters().Select(p => p.parameter).ToList();
         var names = model.named_parameters().Select(p => p.name).ToList();
         int frozen = names.IndexOf("frozen"), unused = names.IndexOf("unused"), big = names.IndexOf("big.weight");
@@ -126,8 +125,7 @@ public sealed class UpdateRatioTests
     [InlineData(false)]
     public void Buffers_are_allocated_once_and_a_hundred_samples_leak_no_tensor(bool hostKernels)
     {
-        manual_seed(5);
-        using var model = new UpdateModel();
+        using var model = new UpdateModel(seed: 5);
         var parameters = model.parameters().ToList();
         using var optimizer = optim.SGD(model.parameters().Where(p => p.requires_grad), 0.05, momentum: 0.9);
         var generator = new Generator(6);
@@ -292,8 +290,7 @@ public sealed class UpdateRatioTests
     private static Dictionary<(long Step, string Name), double> WrittenRatios(bool hostKernels)
     {
         using var dir = new TempDirectory();
-        manual_seed(7);
-        using var model = new UpdateModel();
+        using var model = new UpdateModel(seed: 7);
         using var optimizer = optim.Adam(model.parameters().Where(p => p.requires_grad), 1e-3);
         var generator = new Generator(8);
         var options = new WatchOptions { AlertsToConsole = false, HostKernels = hostKernels, Pictures = null, Projector = null };
@@ -351,14 +348,33 @@ public sealed class UpdateRatioTests
     /// A weight over one host-kernel chunk, its bias, a float64 weight, a frozen weight and one the forward pass never
     /// uses (no gradient, so the optimizer leaves it).
     /// </summary>
+    // Every value drawn from the model's own generator, not the global one: test classes run in parallel, and one that
+    // drew from or reseeded the global generator between a test's two runs gave them different weights (a clean-clone
+    // CI run found the host and device runs of Host_kernels_and_device_ops_agree_through_the_watcher 0.5 % apart).
     private sealed class UpdateModel : nn.Module<Tensor, Tensor>
     {
         private readonly Linear big = nn.Linear(300, 250);
-        private readonly Parameter wide = new(randn(250, 5, dtype: ScalarType.Float64).mul_(0.1));
-        private readonly Parameter frozen = new(randn(5, 5), requires_grad: false);
-        private readonly Parameter unused = new(randn(7));
+        private readonly Parameter wide;
+        private readonly Parameter frozen;
+        private readonly Parameter unused;
 
-        public UpdateModel() : base(nameof(UpdateModel)) => RegisterComponents();
+        public UpdateModel(long seed) : base(nameof(UpdateModel))
+        {
+            var generator = new Generator((ulong)seed);
+            wide = new Parameter(randn([250, 5], dtype: ScalarType.Float64, generator: generator).mul_(0.1));
+            frozen = new Parameter(randn([5, 5], generator: generator), requires_grad: false);
+            unused = new Parameter(randn([7], generator: generator));
+            using (no_grad())
+            using (NewDisposeScope())
+            {
+                // Linear's own initialisation, uniform in ±1/√fan-in, from this generator.
+                double bound = 1 / Math.Sqrt(300);
+                big.weight!.copy_(rand(big.weight.shape, generator: generator).mul_(2 * bound).sub_(bound));
+                big.bias!.copy_(rand(big.bias.shape, generator: generator).mul_(2 * bound).sub_(bound));
+            }
+
+            RegisterComponents();
+        }
 
         public override Tensor forward(Tensor input)
         {

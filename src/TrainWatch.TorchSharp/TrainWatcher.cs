@@ -381,7 +381,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
                     loss,
                     _recorder?.TakeRows() ?? [],
                     _recorder?.TakeInputCheck(),
-                    _updates.TakePending(),
+                    _updates.TakePendingPart(),
                     updateStep,
                     WatchedParameters.LearningRates(_optimizers),
                     _schedule.StepsPerSecond(step),
@@ -448,13 +448,21 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         Guard(() =>
         {
             long updateStep = _updates.PendingStep ?? -1;
-            using var pending = _updates.TakePending();
-            if (pending is null)
+            if (_updates.TakePendingPart() is not { } pending)
             {
                 return;
             }
 
-            double[] norms = HostTransfer.Copy([pending]);
+            double[] norms;
+            try
+            {
+                norms = HostTransfer.Copy([pending]);
+            }
+            finally
+            {
+                pending.Tensor?.Dispose();
+            }
+
             var ratios = _parameters.Select((p, i) => (p.Name, norms[2 * i], norms[2 * i + 1])).ToList();
             var updates = new UpdateSample(updateStep, ratios);
             _writer.AddEncoded(updateStep, values => SampleSummaries.EncodeUpdates(updates, values));

@@ -50,7 +50,7 @@ internal sealed class SampleCollector : IDisposable
         Tensor? loss,
         List<RecordedActivation> activations,
         RowPart? inputCheck,
-        Tensor? updateNorms,
+        RowPart? updateNorms,
         long updateStep,
         IReadOnlyList<(string Name, double Value)> learningRates,
         double stepsPerSecond,
@@ -62,8 +62,8 @@ internal sealed class SampleCollector : IDisposable
             using var scope = NewDisposeScope();
 
             // The tensors measured, in the order their rows are packed: each weight, then its gradient if it has one.
-            var measured = new List<(Tensor? Source, RowShape Shape, double[]? RobustRow)>();
-            var parameterTensors = new List<Tensor>();
+            var measured = new List<(Tensor? Source, RowShape Shape, double[]? RobustRow)>((2 * _parameters.Count) + activations.Count);
+            var parameterTensors = new List<Tensor>(2 * _parameters.Count);
             var hasGradient = new bool[_parameters.Count];
             var weightIndexes = new int[_parameters.Count];
             for (int i = 0; i < _parameters.Count; i++)
@@ -93,9 +93,9 @@ internal sealed class SampleCollector : IDisposable
             {
                 parts.Add(RowPart.OnHost(fusedNorms));
             }
-            else if (updateNorms is not null)
+            else if (updateNorms is { } parked)
             {
-                parts.Add(RowPart.Of(updateNorms));
+                parts.Add(parked);
             }
 
             if (inputCheck is { } check)
@@ -142,7 +142,7 @@ internal sealed class SampleCollector : IDisposable
                 activation.Dispose();
             }
 
-            updateNorms?.Dispose();
+            updateNorms?.Tensor?.Dispose();
             inputCheck?.Tensor?.Dispose();
         }
     }

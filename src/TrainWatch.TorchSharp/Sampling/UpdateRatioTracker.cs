@@ -34,7 +34,9 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
     private bool _holding;
     private bool _hostForm; // every buffer is in the form the host kernels read in place
     private long _snapshotStep;
-    private Tensor? _pending;
+    // The parked norms: a host array when the host kernels measured them (making a tensor of it cost about as much as
+    // measuring a small model's update, ~20 µs of TorchSharp's array pinning), else a float64 tensor on the device.
+    private RowPart? _pending;
     private long _pendingStep;
 
     /// <summary>Whether the next call must measure the update since the snapshot.</summary>
@@ -116,8 +118,7 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
         _holding = false;
         if (measures)
         {
-            _pending?.Dispose();
-            _pending = null;
+            DropPending();
         }
 
         return new SnapshotPass(_buffers, _strides, measures, _snapshotStep, step);
@@ -149,21 +150,22 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
         // Cleared first: should anything below fail, the half-written buffers are never measured against.
         _holding = false;
         bool host = OnHost(parameters);
-        Tensor? norms = null;
+        double[]? hostNorms = null;
+        Tensor? deviceNorms = null;
         using (no_grad())
         using (NewDisposeScope())
         {
             // The host kernels check sizes and dtypes as they read the weights: no shape is asked of libtorch here.
             if (host)
             {
-                if (_hostForm && _buffers.Length == parameters.Count && HostUpdateNorms.Compute(parameters, _buffers, _strides) is { } host64)
+                if (_hostForm && _buffers.Length == parameters.Count)
                 {
-                    norms = tensor(host64);
+                    hostNorms = HostUpdateNorms.Compute(parameters, _buffers, _strides);
                 }
             }
             else if (AllFit(parameters, host))
             {
-                norms = DeviceNorms(parameters, _buffers, _strides);
+                deviceNorms = DeviceNorms(parameters, _buffers, _strides);
                 if (keepAt is not null)
                 {
                     // Queued after the norms' reads on the device's stream.
@@ -175,21 +177,23 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
             }
 
             // Parked until the next sample step, past this scope and any of the caller's.
-            if (norms is not null)
+            if (hostNorms is not null || deviceNorms is not null)
             {
-                _pending?.Dispose();
-                _pending = norms.DetachFromDisposeScope();
+                DropPending();
+                _pending = hostNorms is not null ? RowPart.OnHost(hostNorms) : RowPart.Of(deviceNorms!.DetachFromDisposeScope());
                 _pendingStep = _snapshotStep;
             }
         }
 
+        bool measured = hostNorms is not null || deviceNorms is not null;
+
         // Without norms a weight changed shape, dtype or device since the snapshot: this update cannot be measured. On
         // the host the next snapshot is then a copy of its own (the watcher's sample steps take BeginSnapshotPass).
-        if (keepAt is { } next && (norms is null || host))
+        if (keepAt is { } next && (!measured || host))
         {
             Snapshot(parameters, next);
         }
-        else if (norms is not null && keepAt is { } step)
+        else if (measured && keepAt is { } step)
         {
             _holding = true;
             _snapshotStep = step;
@@ -303,12 +307,24 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
         _strides = new long[count];
     }
 
-    /// <summary>Hands over the parked norms (the caller packs and disposes them).</summary>
-    public Tensor? TakePending()
+    /// <summary>
+    /// Hands over the parked norms (weight by weight: ‖update‖, ‖weight‖) as a part of the sample's packed vector; the
+    /// caller packs them and disposes the part's tensor, if it has one.
+    /// </summary>
+    public RowPart? TakePendingPart()
     {
         var pending = _pending;
         _pending = null;
         return pending;
+    }
+
+    /// <summary>The parked norms as a float64 tensor (the caller disposes it), for callers that read tensors.</summary>
+    public Tensor? TakePending() => TakePendingPart()?.ToTensor();
+
+    private void DropPending()
+    {
+        _pending?.Tensor?.Dispose();
+        _pending = null;
     }
 
     public void Dispose()
@@ -322,7 +338,6 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
 
         _buffers = [];
         _strides = [];
-        _pending?.Dispose();
-        _pending = null;
+        DropPending();
     }
 }

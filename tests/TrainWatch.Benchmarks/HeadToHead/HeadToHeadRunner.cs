@@ -94,7 +94,13 @@ public static class HeadToHeadRunner
           with no message per value, and the writer frames them as they are: one sample's summary enqueued again and again
           measured 60–103 → 38–44 µs and 32 → 13 KB a call for the autoencoder, 946–998 → 831–926 µs and 734 → 35 KB for
           the 48 blocks (collections of generations 0 and 1: 117 and 101 → 4 and 3), and a watched autoencoder's sample
-          step allocates 37 instead of 82 KB. What remains: on the smallest models, fixed costs
+          step allocates 37 instead of 82 KB. Then three fixed costs (alternated runs at every = 4, 2026-12-07): the
+          update norms the host kernels measure after a sample stay a host array until the next sample packs them
+          (making a tensor of them pinned the array through TorchSharp: the autoencoder's after-sample `Step` measured
+          22–66 → 16–18 µs); a sample's tags are checked for step order by position against the last sample's same
+          strings, not hashed (the 48 blocks' sampled `Step` 5.94–6.18 → 5.44–5.95 ms, medians of 7 runs each); and the
+          dead-unit flags of a layer's output come from a pool (a sampled forward pass of the 48 blocks allocates 410
+          instead of 563 KB, the sample step 879 instead of 956). What remains: on the smallest models, fixed costs
           per tensor and per module call (P/Invokes for shapes and storage, the summary's values, the rules, the collections
           the sample's allocations bring), ~0.3–0.6 ms a sample against a floor of 30–110 µs; on a model of many
           mid-sized tensors (the 48 blocks), a histogram sample of a fifth of each 64K-element tensor and those same

@@ -202,6 +202,21 @@ public sealed class HostKernelTests
         Assert.Null(empty.ToHistogram());
     }
 
+    [Fact]
+    public void Dead_units_on_the_last_axis_are_counted_afresh_at_every_call()
+    {
+        // The kernel's per-unit flags come from a pool: the flags a tensor of live units left in the array must not
+        // make the next tensor's dead units look alive.
+        using var scope = NewDisposeScope();
+        var alive = ones(4, 24);
+        var dead = ones(4, 24).index_fill_(1, tensor(new long[] { 0, 5, 23 }), 0f);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(0, HostRows.FastRow(alive, 16, unitAxis: 1, sampleLimit: 0)[StatisticsRow.FastDeadChannels]);
+            Assert.Equal(3, HostRows.FastRow(dead, 16, unitAxis: 1, sampleLimit: 0)[StatisticsRow.FastDeadChannels]);
+        }
+    }
+
     [Theory]
     [InlineData(new long[] { 8, 6, 5, 5 }, 1, 3)] // channels of an image batch
     [InlineData(new long[] { 4, 7, 12 }, 2, 2)] // features of a sequence batch, last axis

@@ -192,6 +192,37 @@ public sealed class UpdateRatioTests
         Assert.Equal(4, tracker.BufferAllocations);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void The_host_kernels_park_their_norms_as_host_values_and_libtorch_as_one_tensor(bool hostKernels)
+    {
+        // Making a tensor of the host kernels' norms cost about as much as measuring a small model's update: they stay
+        // a host array until the sample packs them. Both forms hold the same values, ‖update‖ and ‖weight‖ per weight.
+        using var scope = NewDisposeScope();
+        var generator = new Generator(11);
+        using var tracker = new UpdateRatioTracker(hostKernels);
+        Parameter[] weights = [new(randn([3, 4], generator: generator)), new(randn([6], generator: generator))];
+        tracker.MeasureAndSnapshot(weights, 0);
+        var reference = Step(weights);
+        tracker.MeasureAndSnapshot(weights, 1);
+
+        var part = tracker.TakePendingPart();
+        Assert.NotNull(part);
+        Assert.Null(tracker.TakePendingPart()); // handed over once
+        if (hostKernels)
+        {
+            Assert.Null(part.Value.Tensor);
+            AssertNear(reference, part.Value.Host.ToArray());
+        }
+        else
+        {
+            using var norms = part.Value.Tensor!;
+            Assert.Equal(0, part.Value.Host.Count);
+            AssertNear(reference, norms.data<double>().ToArray());
+        }
+    }
+
     [Fact]
     public void In_the_statistics_pass_a_weight_that_changes_shape_or_dtype_skips_one_update_and_gets_a_new_buffer()
     {

@@ -404,10 +404,10 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
 
             // Encoded from the host data here, on the training thread (docs/reliability.md): thousands of values on a
             // large model, so straight into the writer's encoder, without a message per value.
-            _writer!.AddEncoded(step, values => SampleSummaries.Encode(sample, values, _summaryTags));
+            _writer!.AddEncoded(step, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (values) => SampleSummaries.Encode(sample, values, _summaryTags));
             if (sample.Updates is { } updates)
             {
-                _writer.AddEncoded(updates.Step, values => SampleSummaries.EncodeUpdates(updates, values));
+                _writer.AddEncoded(updates.Step, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (values) => SampleSummaries.EncodeUpdates(updates, values));
             }
 
             if (alerts.Count > 0)
@@ -424,7 +424,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         long sampleIndex = _sampleIndex++;
         foreach (var extension in _extensions)
         {
-            Guard(() => extension.OnSample(new SampleStep(step, sampleIndex, collected)));
+            Guard([MethodImpl(MethodImplOptions.AggressiveOptimization)] () => extension.OnSample(new SampleStep(step, sampleIndex, collected)));
         }
 
         if (_options.StopOnNaN && alerts.FirstOrDefault(a => a.Kind == AlertKind.NonFinite) is { } nonFinite)
@@ -498,6 +498,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         _extensions.Clear();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Guard(Action work)
     {
         try

@@ -189,6 +189,7 @@ public sealed class SymLogBuckets
     }
 
     // BucketOf(value) for a value not below bucket `from`'s lower bound: the number of edges at or below it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int WalkTo(int from, double value)
     {
         int bucket = from;

@@ -223,6 +223,7 @@ internal sealed class GradientRules(AlertOptions options)
         return layers >= 2 ? least : 1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Share(double norm, double global)
     {
         double others = Math.Sqrt(Math.Max(0, (global * global) - (norm * norm)));

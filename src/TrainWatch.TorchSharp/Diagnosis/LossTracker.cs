@@ -146,6 +146,7 @@ internal sealed class LossTracker(int window)
     }
 
     // |change| between successive losses of the last NoiseSamples, in scratch.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Span<double> Changes(Span<double> scratch)
     {
         int from = Math.Max(0, _recent.Count - NoiseSamples);

@@ -41,6 +41,7 @@ internal sealed class SortedValues
     /// <summary>The middle value, or the mean of the two middle values (NaN when empty), as <see cref="SeriesHistory.MedianOf"/>.</summary>
     public double Median
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         get
         {
             int n = _sorted.Count;

@@ -179,6 +179,7 @@ internal sealed class TrainingRules(AlertOptions options)
         return lowestHigh > highestLow;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Alternates(IReadOnlyList<double> values, double ratio)
     {
         for (int i = 1; i < values.Count; i++)

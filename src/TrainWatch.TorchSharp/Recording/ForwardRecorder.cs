@@ -61,7 +61,7 @@ internal sealed class ForwardRecorder : IDisposable
             bool measured = (leaf || module.named_parameters(recurse: false).Any()) && (path.Length > 0 || modelIsLeaf)
                 && (moduleFilter?.Invoke(MeasuredName(path)) ?? true);
             string modulePath = path;
-            var hooks = ModuleHooks.For(module, () => OnStart(modulePath), (inputs, output) => OnFinish(modulePath, module, leaf, inputs, output));
+            var hooks = ModuleHooks.For(module, [MethodImpl(MethodImplOptions.AggressiveOptimization)] () => OnStart(modulePath), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (inputs, output) => OnFinish(modulePath, module, leaf, inputs, output));
             if (hooks is null)
             {
                 if (measured)
@@ -165,6 +165,7 @@ internal sealed class ForwardRecorder : IDisposable
     }
 
     /// <summary>Once, after the first recorded pass: the measured modules whose hook never fired.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public IReadOnlyList<string> TakeSilentModules()
     {
         if (_silentReported || Last is null)

@@ -29,10 +29,10 @@ internal static class ModuleHooks
     // The signature of nearly every layer, written in C#: no expression tree to compile at Attach (tens of
     // milliseconds the first time, most of a small model's Attach).
     private static readonly HookType s_tensorToTensor = new(
-        (module, hook) => ((Module<Tensor, Tensor>)module).register_forward_hook((Func<Module<Tensor, Tensor>, Tensor, Tensor, Tensor>)hook),
-        (module, hook) => ((Module<Tensor, Tensor>)module).register_forward_pre_hook(hook),
-        remover => ((Module<Tensor, Tensor>.HookRemover)remover).remove(),
-        observer => new Func<Module<Tensor, Tensor>, Tensor, Tensor, Tensor>((_, input, output) =>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] (module, hook) => ((Module<Tensor, Tensor>)module).register_forward_hook((Func<Module<Tensor, Tensor>, Tensor, Tensor, Tensor>)hook),
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] (module, hook) => ((Module<Tensor, Tensor>)module).register_forward_pre_hook(hook),
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] (remover) => ((Module<Tensor, Tensor>.HookRemover)remover).remove(),
+        observer => new Func<Module<Tensor, Tensor>, Tensor, Tensor, Tensor>([MethodImpl(MethodImplOptions.AggressiveOptimization)] (_, input, output) =>
         {
             observer([input], output);
             return output;
@@ -150,7 +150,7 @@ internal sealed class ModuleHookSet
     {
         _module = module;
         _type = type;
-        _preHook = _ => onStart();
+        _preHook = [MethodImpl(MethodImplOptions.AggressiveOptimization)] (_) => onStart();
         _postHook = postHook;
     }
 

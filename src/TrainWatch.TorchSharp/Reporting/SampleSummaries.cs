@@ -83,6 +83,7 @@ internal static class SampleSummaries
     }
 
     /// <summary>Adds the update ratios of one optimizer step to <paramref name="values"/> (written at the step they belong to).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void EncodeUpdates(UpdateSample? updates, SummaryEncoder values)
     {
         if (updates is null)

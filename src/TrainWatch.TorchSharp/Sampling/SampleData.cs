@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace TrainWatch.TorchSharp.Sampling;
 
 /// <summary>Everything one sample step measured, on the host after the single copy.</summary>
@@ -26,6 +28,7 @@ internal sealed record SampleData(
     /// <summary>The L2 norm of all gradients together (NaN when there are none).</summary>
     public double GlobalGradientNorm
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         get
         {
             // A loop, not LINQ: the rules and the summary read it on every sample step, on the training thread.

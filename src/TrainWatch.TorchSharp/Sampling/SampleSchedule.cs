@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace TrainWatch.TorchSharp.Sampling;
 
@@ -32,6 +33,7 @@ internal sealed class SampleSchedule(long initialStep, int every)
     }
 
     /// <summary>Steps per second since the previous sample (NaN at the first); call once per sampled step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double StepsPerSecond(long step)
     {
         long now = Stopwatch.GetTimestamp();

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace TrainWatch.TorchSharp.Sampling;
 
 /// <summary>
@@ -11,6 +13,7 @@ internal sealed class StepInterval(int everySteps)
     private long _next = long.MinValue;
 
     /// <summary>Whether the work is due at sample step <paramref name="step"/>; call once per sample step, in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool IsDue(long step)
     {
         if (step < _next)

@@ -105,6 +105,7 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
     /// every weight is on the CPU, or there are no host-form buffers yet), and then <see cref="MeasureAndSnapshot"/> is
     /// the way. Follow it with <see cref="EndSnapshotPass"/>, whether or not the pass ran.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public SnapshotPass? BeginSnapshotPass(IReadOnlyList<Parameter> parameters, long step)
     {
         if (!_hostForm || _buffers.Length != parameters.Count || !OnHost(parameters))
@@ -128,6 +129,7 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
     /// After the statistics pass: the snapshots it wrote are held from its step on; a pass that did not run (a weight
     /// changed shape or dtype since its buffer was made) snapshots the usual way, and its update is not measured.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void EndSnapshotPass(SnapshotPass pass, IReadOnlyList<Parameter> parameters)
     {
         if (pass.Done)

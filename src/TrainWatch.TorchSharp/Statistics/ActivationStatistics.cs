@@ -55,6 +55,7 @@ internal static class ActivationStatistics
 
     // A tensor part (a half-precision or strided output, counted by libtorch) outlives the hook's scope: the recorded
     // activation owns it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static RowPart SaturationOnHost(string moduleType, Tensor output)
     {
         using var scope = NewDisposeScope();

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace TrainWatch.TorchSharp.Statistics;
 
 /// <summary>
@@ -30,6 +32,7 @@ internal static class HistogramSampling
     public const int DefaultLimit = 1 << 14;
 
     /// <summary>The stride of the counted elements of a tensor of <paramref name="count"/> elements: 1 (every element) up to the limit; 0 as limit counts everything.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long Stride(long count, long limit)
     {
         if (limit <= 0 || count <= limit)

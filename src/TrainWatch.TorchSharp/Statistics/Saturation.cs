@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TrainWatch.TorchSharp.Statistics.HostKernels;
 using static TorchSharp.torch;
 
@@ -26,6 +27,7 @@ internal static class Saturation
     /// the host when the host kernels can read it (<paramref name="onHost"/>: it is a CPU tensor and they are on),
     /// else as a tensor on its device (owned by the current dispose scope).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static RowPart Measure(string moduleType, Tensor output, bool onHost)
     {
         if (onHost && HostCounts.Reads(output))

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TrainWatch.TorchSharp.Sampling;
 
 namespace TrainWatch.TorchSharp.Statistics;
@@ -53,6 +54,7 @@ internal static class StatisticsRow
     /// Whether a fast row can be decoded as it is: NaN or ±∞ anywhere in the tensor makes its shift, sums or bounds
     /// non-finite, and then only the robust row tells the statistics.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool FastRowIsFinite(ReadOnlySpan<double> row) =>
         double.IsFinite(row[FastShift]) && double.IsFinite(row[FastShiftedSum]) && double.IsFinite(row[FastShiftedSumOfSquares])
         && double.IsFinite(row[FastMin]) && double.IsFinite(row[FastMax]);

@@ -71,6 +71,7 @@ internal static class UnitAxis
     }
 
     // Runs in the forward hook for every measured output: a plain loop, no closure.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool StartsWithAny(string name, string[] prefixes)
     {
         foreach (string prefix in prefixes)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace TrainWatch.TorchSharp.Features.History;
 
 /// <summary>
@@ -36,6 +38,7 @@ internal sealed class HistoryExtension : IWatchExtension
     }
 
     /// <summary>Adds a sample step (the <paramref name="sampleIndex"/>-th) to the histories; on picture steps, draws them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Record(Sampling.SampleData sample, long sampleIndex)
     {
         bool picture = _pictures.IsDue(sample.Step);
@@ -46,7 +49,7 @@ internal sealed class HistoryExtension : IWatchExtension
         }
 
         var histories = Histories;
-        _context.Writer.AddDeferred(sample.Step, () =>
+        _context.Writer.AddDeferred(sample.Step, [MethodImpl(MethodImplOptions.AggressiveOptimization)] () =>
         {
             histories.Record(sample);
             return picture ? histories.Draw() : null;
@@ -58,6 +61,7 @@ internal sealed class HistoryExtension : IWatchExtension
         // Nothing to arm: the histories come from the statistics every sample step computes.
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnSample(SampleStep sample)
     {
         if (sample.Data is { } data)

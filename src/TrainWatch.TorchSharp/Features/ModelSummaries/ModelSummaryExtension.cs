@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TrainWatch.RunFormat;
 using TrainWatch.Summaries;
 
@@ -21,6 +22,7 @@ internal sealed class ModelSummaryExtension(WatchContext context) : IWatchExtens
         // Nothing to arm: the forward recorder records every sampled step.
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnSample(SampleStep sample)
     {
         long step = sample.Step;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -66,6 +67,7 @@ internal sealed class PictureExtension : IWatchExtension
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnSample(SampleStep sample)
     {
         long step = sample.Step;

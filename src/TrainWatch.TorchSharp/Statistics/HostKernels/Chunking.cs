@@ -32,6 +32,7 @@ internal static class Chunking
     }
 
     /// <summary>Runs <paramref name="body"/> for 0..count−1: on the pool when <paramref name="totalElements"/> is large enough.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int count, long totalElements, Action<int> body)
     {
         if (totalElements >= ParallelThreshold && count > 1)

@@ -18,6 +18,7 @@ internal static unsafe class HostCounts
     /// Whether the counts here apply to <paramref name="values"/>: a contiguous float32 or float64 CPU tensor. The
     /// caller has checked that it lives on the host (<see cref="HostView.Applies"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool Reads(Tensor values) =>
         values.dtype is ScalarType.Float32 or ScalarType.Float64 && values.is_contiguous();
 

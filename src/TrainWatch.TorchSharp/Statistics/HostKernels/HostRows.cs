@@ -49,13 +49,23 @@ internal static unsafe class HostRows
     public static double[] FastRows(IReadOnlyList<Tensor> tensors, int bins, long histogramLimit = 0, SnapshotPass? snapshot = null, IReadOnlyList<int>? weightIndexes = null, double[]? into = null, long maxGathered = MaxGathered)
     {
         using var scope = NewDisposeScope();
-        var views = tensors.Select(HostView.Of).ToArray();
-        var lengths = views.Select(v => v.Length).ToArray();
+
+        // Plain loops, not LINQ, here and in Reduce: LINQ over these structs is generic code of the runtime's own,
+        // which no ReadyToRun image holds, so it was compiled at the first sample and again twice as it warmed up
+        // (docs/design.md, "Why the sample path is compiled once").
+        var views = new HostView[tensors.Count];
+        var lengths = new long[tensors.Count];
+        for (int s = 0; s < views.Length; s++)
+        {
+            views[s] = HostView.Of(tensors[s]);
+            lengths[s] = views[s].Length;
+        }
+
         var companions = snapshot is null || weightIndexes is null ? null : Companions(views, snapshot, weightIndexes);
         var (moments, counts) = Reduce(views, lengths, bins, histogramLimit, companions, snapshot?.Measures ?? false, maxGathered, out var updates);
         if (companions is not null)
         {
-            snapshot!.Complete(snapshot.Measures ? weightIndexes!.SelectMany(s => new[] { Math.Sqrt(updates[s].Update), Math.Sqrt(updates[s].Weight) }).ToArray() : null);
+            snapshot!.Complete(snapshot.Measures ? UpdateNorms(updates, weightIndexes!) : null);
         }
 
         int rowLength = StatisticsRow.FastLength(bins, hasChannels: false);
@@ -123,9 +133,24 @@ internal static unsafe class HostRows
         counts.CopyTo(row[StatisticsRow.FastHistogramStart(deadUnits is not null)..]);
     }
 
+    // Each weight's ‖update‖ and ‖weight‖ over its measured elements, weight after weight.
+    private static double[] UpdateNorms((double Update, double Weight)[] updates, IReadOnlyList<int> weightIndexes)
+    {
+        var norms = new double[2 * weightIndexes.Count];
+        for (int k = 0; k < weightIndexes.Count; k++)
+        {
+            var (update, weight) = updates[weightIndexes[k]];
+            norms[2 * k] = Math.Sqrt(update);
+            norms[(2 * k) + 1] = Math.Sqrt(weight);
+        }
+
+        return norms;
+    }
+
     // The snapshot of each weight as a view, with the stride of the weight's elements it holds (UpdateSampling), by
     // segment (null for gradients), or null when any snapshot cannot be written in place or no longer matches its
     // weight: then the pass is not run at all.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (HostView View, long Stride)?[]? Companions(HostView[] views, SnapshotPass snapshot, IReadOnlyList<int> weightIndexes)
     {
         if (weightIndexes.Count != snapshot.Snapshots.Count || snapshot.Strides.Count != snapshot.Snapshots.Count)
@@ -159,7 +184,12 @@ internal static unsafe class HostRows
     private static (Moments[] Moments, double[] Counts) Reduce(HostView[] views, long[] lengths, int bins, long histogramLimit, (HostView View, long Stride)?[]? companions, bool measures, long maxGathered, out (double Update, double Weight)[] updates)
     {
         var chunks = Chunking.Split(lengths, ChunkLength(bins));
-        long total = lengths.Sum();
+        long total = 0;
+        foreach (long length in lengths)
+        {
+            total += length;
+        }
+
 
         // A float32 tensor above the histogram limit has its sample gathered by pass one, while each chunk is in
         // cache, into one buffer (sampleOffsets[s], or −1): read a stride apart from memory in pass two, every sampled
@@ -230,7 +260,11 @@ internal static unsafe class HostRows
         });
 
         var moments = new Moments[views.Length];
-        Array.Fill(moments, Moments.Empty);
+        for (int s = 0; s < moments.Length; s++)
+        {
+            moments[s] = Moments.Empty;
+        }
+
         updates = new (double, double)[views.Length];
         for (int c = 0; c < chunks.Count; c++)
         {

@@ -191,7 +191,13 @@ public static class HeadToHeadRunner
           runs last: `Attach` plus the first step ~515 → ~475 ms with the rules (6 pairs), → ~445 ms with both (7 pairs). The steady sample step did not move beyond the noise (autoencoder and 48 blocks at every = 4, 2
           pairs each). The whole run, the table's child processes, 8 rounds of plain, before and after, alternated: overhead
           +40 % before, +27 % after (medians; −7 to +65 % and −1 to +51 %), the watched run ~560 ms shorter (median of
-          the rounds' medians, 5.77 → 5.21 s, plain 4.13 s); in a second harness with 8 rounds, +28 % and +12 %.
+          the rounds' medians, 5.77 → 5.21 s, plain 4.13 s); in a second harness with 8 rounds, +28 % and +12 %. A
+          second pass the same day: ~35 more methods and lambdas the runtime still recompiled (the hooks' delegates, the
+          extensions' `OnSample`, the summaries' encoding lambdas, the rules' helpers), and loops instead of LINQ over
+          structs in the host rows. The thread's CPU time 370–390 → 320–350 ms (plain 160–190), the first step ~5 ms
+          longer, the whole run within the noise (6 alternated pairs). What it still recompiles is mostly the runtime's
+          own generic collections at the rate TrainWatch calls them. Warming the labelled grids' font in the warm-up
+          was tried: the first step 12 ms shorter, `Attach` 16 ms longer (6 pairs); not kept.
         """;
 
     private static (ReportTable Cost, ReportTable Overhead) ScalingTables() => (

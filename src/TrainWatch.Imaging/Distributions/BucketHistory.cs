@@ -13,6 +13,11 @@ public sealed class BucketHistory
 {
     private readonly List<HistoryColumn> _columns = [];
 
+    // Columns a merge emptied, reused by later steps: a watched model keeps a history per layer and adds a column per
+    // layer every few samples, and each new array outlived the young generations only to become garbage at the next
+    // merge. Once the history has filled, adding allocates nothing.
+    private readonly Stack<HistoryColumn> _spare = new();
+
     /// <summary>An empty history.</summary>
     /// <exception cref="ArgumentOutOfRangeException">No bucket, or <paramref name="maxColumns"/> not an even number of at least 2.</exception>
     public BucketHistory(int buckets, int maxColumns)
@@ -36,7 +41,11 @@ public sealed class BucketHistory
     /// <summary>Sampled steps per column: 1 until the history first fills, then doubling at each merge.</summary>
     public int SamplesPerColumn { get; private set; } = 1;
 
-    /// <summary>The columns, oldest first (the last may hold fewer than <see cref="SamplesPerColumn"/> steps).</summary>
+    /// <summary>
+    /// The columns, oldest first (the last may hold fewer than <see cref="SamplesPerColumn"/> steps). They stay the
+    /// history's own: a column read here is valid until the next <see cref="Add"/>, which may fill it further or, after
+    /// a merge, reuse it for a later step.
+    /// </summary>
     public IReadOnlyList<HistoryColumn> Columns => _columns;
 
     /// <summary>The last step added, or null before the first.</summary>
@@ -68,7 +77,7 @@ public sealed class BucketHistory
             MergePairs();
         }
 
-        _columns.Add(new HistoryColumn(step, counts, nonFinite));
+        _columns.Add(_spare.TryPop(out var spare) ? spare.Restart(step, counts, nonFinite) : new HistoryColumn(step, counts, nonFinite));
         return true;
     }
 
@@ -77,8 +86,10 @@ public sealed class BucketHistory
         for (int i = 0; i < _columns.Count / 2; i++)
         {
             var merged = _columns[2 * i];
-            merged.Absorb(_columns[(2 * i) + 1]);
+            var absorbed = _columns[(2 * i) + 1];
+            merged.Absorb(absorbed);
             _columns[i] = merged;
+            _spare.Push(absorbed);
         }
 
         _columns.RemoveRange(_columns.Count / 2, _columns.Count / 2);

@@ -35,6 +35,17 @@ public sealed class HistoryColumn
     public double MeanCount(int bucket) => _counts[bucket] / Samples;
 
     /// <summary>Adds the next step's counts.</summary>
+    // This column made anew for one step (a column a merge emptied, reused by its history).
+    internal HistoryColumn Restart(long step, ReadOnlySpan<double> counts, double nonFinite)
+    {
+        FirstStep = step;
+        LastStep = step;
+        Samples = 1;
+        counts.CopyTo(_counts);
+        NonFinite = nonFinite;
+        return this;
+    }
+
     internal void Absorb(long step, ReadOnlySpan<double> counts, double nonFinite)
     {
         for (int i = 0; i < _counts.Length; i++)

@@ -100,7 +100,9 @@ public static class HeadToHeadRunner
           22–66 → 16–18 µs); a sample's tags are checked for step order by position against the last sample's same
           strings, not hashed (the 48 blocks' sampled `Step` 5.94–6.18 → 5.44–5.95 ms, medians of 7 runs each); and the
           dead-unit flags of a layer's output come from a pool (a sampled forward pass of the 48 blocks allocates 410
-          instead of 563 KB, the sample step 879 instead of 956). What remains: on the smallest models, fixed costs
+          instead of 563 KB, the sample step 879 instead of 956). A distribution history reuses the columns its merges
+          empty (the 48 blocks, 1,600 steps at every = 4: full collections 5–6 → 4, all collections' pauses ~500 →
+          385–411 ms; 2 pairs). What remains: on the smallest models, fixed costs
           per tensor and per module call (P/Invokes for shapes and storage, the summary's values, the rules, the collections
           the sample's allocations bring), ~0.3–0.6 ms a sample against a floor of 30–110 µs; on a model of many
           mid-sized tensors (the 48 blocks), a histogram sample of a fifth of each 64K-element tensor and those same

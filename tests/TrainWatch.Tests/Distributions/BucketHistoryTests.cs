@@ -49,6 +49,42 @@ public class BucketHistoryTests
     }
 
     [Fact]
+    public void Once_it_has_merged_a_history_adds_steps_into_the_columns_merges_emptied()
+    {
+        // A watched model adds a column per layer every few samples for the whole run: after the first merge those
+        // come from the columns merges empty, and each starts from its own step's counts only.
+        var history = new BucketHistory(buckets: 3, maxColumns: 4);
+        var counts = new double[3];
+        long step = 0;
+        for (; step < 8; step++)
+        {
+            counts[0] = 1;
+            history.Add(step, counts, nonFinite: 1);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        double total = 8;
+        for (; step < 200; step++)
+        {
+            counts[0] = step;
+            counts[2] = step % 3;
+            history.Add(step, counts, nonFinite: 1);
+            total += step;
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(total, history.Columns.Sum(c => c.Counts[0]));
+        Assert.Equal(Enumerable.Range(8, 192).Sum(s => s % 3), history.Columns.Sum(c => c.Counts[2]));
+        Assert.Equal(0, history.Columns.Sum(c => c.Counts[1]));
+        Assert.Equal(200, history.Columns.Sum(c => c.NonFinite));
+        Assert.Equal(200, history.Columns.Sum(c => c.Samples));
+
+        // Steps 0-199 in columns of 64 (merged six times): 0-63, 64-127, 128-191, 192-199, each with its own steps.
+        Assert.Equal([(0L, 63L), (64L, 127L), (128L, 191L), (192L, 199L)], history.Columns.Select(c => (c.FirstStep, c.LastStep)));
+        Assert.Equal(Enumerable.Range(192, 8).Sum(), history.Columns[^1].Counts[0]);
+    }
+
+    [Fact]
     public void A_step_not_after_the_last_is_ignored_and_wrong_sizes_are_refused()
     {
         var history = new BucketHistory(buckets: 2, maxColumns: 2);

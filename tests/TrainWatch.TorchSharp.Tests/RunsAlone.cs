@@ -2,7 +2,8 @@ namespace TrainWatch.TorchSharp.Tests;
 
 /// <summary>
 /// Tests that force garbage collections, and the long runs of the example's own loop, run in this collection: one at a
-/// time, after all the parallel tests.
+/// time, with no other test beside them. (Since 2026-12-07 the whole assembly runs one class at a time,
+/// <c>TestParallelization.cs</c>; the collection keeps saying why these tests need it whatever that setting becomes.)
 /// </summary>
 /// <remarks>
 /// Two reasons. A forced collection on one thread can finalize a temporary TorchSharp <c>Scalar</c> (or tensor) that

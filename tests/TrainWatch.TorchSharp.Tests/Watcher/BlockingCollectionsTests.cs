@@ -14,6 +14,14 @@ namespace TrainWatch.TorchSharp.Tests.Watcher;
 public sealed class BlockingCollectionsTests
 {
     [Fact]
+    public void The_tests_themselves_run_with_blocking_collections_as_a_watched_loop_does()
+    {
+        // Support/BlockingCollectionsForTests, for the tests that drive an optimizer without a watcher; every test that
+        // changes the mode puts it back.
+        Assert.Equal(GCLatencyMode.Batch, GCSettings.LatencyMode);
+    }
+
+    [Fact]
     public void Collections_are_blocking_while_attached_and_the_mode_found_comes_back_after_the_last_dispose()
     {
         var before = GCSettings.LatencyMode;

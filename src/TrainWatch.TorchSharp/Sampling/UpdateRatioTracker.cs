@@ -152,22 +152,21 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
         // Cleared first: should anything below fail, the half-written buffers are never measured against.
         _holding = false;
         bool host = OnHost(parameters);
-        double[]? hostNorms = null;
-        Tensor? deviceNorms = null;
+        RowPart? norms = null;
         using (no_grad())
         using (NewDisposeScope())
         {
             // The host kernels check sizes and dtypes as they read the weights: no shape is asked of libtorch here.
             if (host)
             {
-                if (_hostForm && _buffers.Length == parameters.Count)
+                if (_hostForm && _buffers.Length == parameters.Count && HostUpdateNorms.Compute(parameters, _buffers, _strides) is { } host64)
                 {
-                    hostNorms = HostUpdateNorms.Compute(parameters, _buffers, _strides);
+                    norms = RowPart.OnHost(host64);
                 }
             }
             else if (AllFit(parameters, host))
             {
-                deviceNorms = DeviceNorms(parameters, _buffers, _strides);
+                var deviceNorms = DeviceNorms(parameters, _buffers, _strides);
                 if (keepAt is not null)
                 {
                     // Queued after the norms' reads on the device's stream.
@@ -176,26 +175,26 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
                         _buffers[i].copy_(Measured(parameters[i], _strides[i]));
                     }
                 }
+
+                // Parked until the next sample step, past this scope and any of the caller's.
+                norms = RowPart.Of(deviceNorms.DetachFromDisposeScope());
             }
 
-            // Parked until the next sample step, past this scope and any of the caller's.
-            if (hostNorms is not null || deviceNorms is not null)
+            if (norms is { } parked)
             {
                 DropPending();
-                _pending = hostNorms is not null ? RowPart.OnHost(hostNorms) : RowPart.Of(deviceNorms!.DetachFromDisposeScope());
+                _pending = parked;
                 _pendingStep = _snapshotStep;
             }
         }
 
-        bool measured = hostNorms is not null || deviceNorms is not null;
-
         // Without norms a weight changed shape, dtype or device since the snapshot: this update cannot be measured. On
         // the host the next snapshot is then a copy of its own (the watcher's sample steps take BeginSnapshotPass).
-        if (keepAt is { } next && (!measured || host))
+        if (keepAt is { } next && (norms is null || host))
         {
             Snapshot(parameters, next);
         }
-        else if (measured && keepAt is { } step)
+        else if (norms is not null && keepAt is { } step)
         {
             _holding = true;
             _snapshotStep = step;
@@ -319,9 +318,6 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
         _pending = null;
         return pending;
     }
-
-    /// <summary>The parked norms as a float64 tensor (the caller disposes it), for callers that read tensors.</summary>
-    public Tensor? TakePending() => TakePendingPart()?.ToTensor();
 
     private void DropPending()
     {

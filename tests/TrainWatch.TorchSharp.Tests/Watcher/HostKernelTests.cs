@@ -304,8 +304,8 @@ public sealed class HostKernelTests
             device.MeasureUpdate(weights);
         }
 
-        using var hostNorms = host.TakePending()!;
-        using var deviceNorms = device.TakePending()!;
+        using var hostNorms = host.TakePendingPart()!.Value.ToTensor();
+        using var deviceNorms = device.TakePendingPart()!.Value.ToTensor();
         var h = hostNorms.data<double>().ToArray();
         var d = deviceNorms.data<double>().ToArray();
         Assert.Equal(6, h.Length);

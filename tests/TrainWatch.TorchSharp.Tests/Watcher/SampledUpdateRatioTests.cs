@@ -227,7 +227,7 @@ public sealed class SampledUpdateRatioTests
         }
 
         tracker.MeasureUpdate(weights);
-        using var pending = tracker.TakePending()!;
+        using var pending = tracker.TakePendingPart()!.Value.ToTensor();
         return pending.data<double>().ToArray();
     }
 

@@ -153,7 +153,7 @@ public sealed class UpdateRatioTests
             Train(() =>
             {
                 tracker.MeasureAndSnapshot(parameters, step);
-                tracker.TakePending()!.Dispose(); // as SampleCollector does once it has packed them
+                tracker.TakePendingPart()!.Value.Tensor?.Dispose(); // as SampleCollector does once it has packed them
             });
         }
 
@@ -186,7 +186,7 @@ public sealed class UpdateRatioTests
         var reference = Step(second);
         tracker.MeasureAndSnapshot(second, 2);
         Assert.Equal(1, tracker.PendingStep);
-        using var pending = tracker.TakePending()!;
+        using var pending = tracker.TakePendingPart()!.Value.ToTensor();
         AssertNear(reference, pending.data<double>().ToArray());
 
         Assert.Equal(4, tracker.BufferAllocations);
@@ -344,7 +344,7 @@ public sealed class UpdateRatioTests
     private static void Take(UpdateRatioTracker tracker, List<(long Step, double[] Norms)> into)
     {
         long? step = tracker.PendingStep;
-        using var pending = tracker.TakePending();
+        using var pending = tracker.TakePendingPart()?.ToTensor();
         if (pending is not null)
         {
             into.Add((step!.Value, pending.data<double>().ToArray()));

@@ -190,7 +190,6 @@ internal static unsafe class HostRows
             total += length;
         }
 
-
         // A float32 tensor above the histogram limit has its sample gathered by pass one, while each chunk is in
         // cache, into one buffer (sampleOffsets[s], or −1): read a stride apart from memory in pass two, every sampled
         // element was a cache miss of its own, which made the bucket pass of a 17M-parameter model slower than its

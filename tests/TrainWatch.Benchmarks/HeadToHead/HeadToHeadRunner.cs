@@ -54,7 +54,12 @@ public static class HeadToHeadRunner
           is two instructions), zeros are counted by subtracting the comparison masks as integers, and the squares are
           fused multiply-adds. The second pass is the bucket count: a load–increment–store per element, into one table
           per vector lane, that stays scalar because AVX2 has no scatter — 0.8–1.3 ns per element per core
-          (`FastRowBenchmarks`, "pass 2 alone"), 10–20× a `sum`. A faster exact count was tried: two elements' buckets
+          (`FastRowBenchmarks`, "pass 2 alone"), 10–20× a `sum`. Since 2026-12-07 the increments take their eight
+          slots into registers first and then store: read one by one between the stores, each read had to wait for
+          the store before it to resolve, and 16K peaked floats took 10.4 against 6.9 µs (0.63 against 0.42 ns an
+          element, one core, medians of 2,000 calls); the slots are also truncated by one `cvttps2dq` rather than
+          .NET 9's saturating conversion. A sample step's `Step` fell by ~40 µs on the 0.28M MLP and ~300 µs on the
+          48 blocks (alternated runs). A faster exact count was tried: two elements' buckets
           as one index into a bins² table, halving the increments — 0.57 against 0.94 ns per element on one thread,
           still twice the first pass, so not kept. Instead, above 2^14 elements the second pass counts the strided
           sample described above, so for every tensor above that size it costs at most about what the first pass costs

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace TrainWatch.TorchSharp.Statistics.HostKernels;
 
@@ -75,19 +77,24 @@ internal static unsafe class UniformHistogramKernel
             for (int k = 0; k < Block; k += width)
             {
                 var position = (Unsafe.ReadUnaligned<Vector<float>>(block + k) - minVector) * scaleVector;
-
-                // Truncation (positions are ≥ 0); NaN converts to int.MinValue and lands in bucket 0 (its tensor's row
-                // is recomputed robustly anyway), so every slot stays inside its table.
-                var slot = Vector.Min(Vector.Max(Vector.ConvertToInt32(position), Vector<int>.Zero), last) + tableBase;
+                var slot = Vector.Min(Vector.Max(Truncated(position), Vector<int>.Zero), last) + tableBase;
                 Unsafe.WriteUnaligned(slots + k, slot);
             }
 
-            for (int k = 0; k < Block; k += 4)
+            // Eight slots read, then eight increments: with each read between two increments, the processor could
+            // not start a read before the store ahead of it was resolved (they might be the same address, as far as
+            // it knew), and the loop ran at ~0.63 ns an element against ~0.42 so (16K floats, 2026-12-07).
+            for (int* slot = slots, end = slots + Block; slot < end; slot += 8)
             {
-                counts[slots[k]]++;
-                counts[slots[k + 1]]++;
-                counts[slots[k + 2]]++;
-                counts[slots[k + 3]]++;
+                int s0 = slot[0], s1 = slot[1], s2 = slot[2], s3 = slot[3], s4 = slot[4], s5 = slot[5], s6 = slot[6], s7 = slot[7];
+                counts[s0]++;
+                counts[s1]++;
+                counts[s2]++;
+                counts[s3]++;
+                counts[s4]++;
+                counts[s5]++;
+                counts[s6]++;
+                counts[s7]++;
             }
 
             i += Block;
@@ -119,6 +126,16 @@ internal static unsafe class UniformHistogramKernel
             c0[Bucket((data[i * stride] - min) * scale, bins)]++;
         }
     }
+
+    // Positions truncated to integers. Positions are ≥ 0 and at most about bins (the elements lie in [min, max]); NaN
+    // becomes int.MinValue here (0 where the conversion saturates) and so lands in bucket 0 (its tensor's row is
+    // recomputed robustly anyway): every slot stays inside its table. On AVX one cvttps2dq: Vector.ConvertToInt32
+    // saturates since .NET 9, several instructions more a vector.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<int> Truncated(Vector<float> position) =>
+        Avx.IsSupported && Vector<byte>.Count == 32
+            ? Avx.ConvertToVector256Int32WithTruncation(position.AsVector256()).AsVector()
+            : Vector.ConvertToInt32(position);
 
     private static int Bucket(double position, int bins) =>
         position >= 0 ? (int)Math.Min(position, bins - 1) : 0; // NaN fails the test and goes to bucket 0

@@ -195,6 +195,62 @@ public sealed class SampledUpdateRatioTests
         Assert.DoesNotContain(alerts, a => a.Kind == AlertKind.UnchangedWeights);
     }
 
+    [Theory]
+    [InlineData(Path.HostKernels)]
+    [InlineData(Path.DeviceOps)]
+    [InlineData(Path.StatisticsPass)]
+    public void Weights_past_1e19_have_finite_norms_equal_to_a_float64_reference_on_every_path(Path path)
+    {
+        // A diverging run: some rows are ~1e20, whose squares are ∞ in float32. The host kernels add float32 lanes
+        // over blocks of 256 measured elements: such a block must be added again in float64, from the snapshot's
+        // values as they were before the statistics pass wrote over them. Other blocks keep their fast lanes.
+        var generator = new Generator(21);
+        var weights = new[]
+        {
+            new Parameter(randn([400, 300], generator: generator)), // measured at stride 11: the gathered path
+            new Parameter(randn([10, 50], generator: generator)), // read whole: two blocks and a tail
+        };
+        using (no_grad())
+        {
+            weights[0].narrow(0, 100, 20).mul_(1e20);
+            weights[1].narrow(0, 2, 4).mul_(1e20);
+        }
+
+        using var tracker = new UpdateRatioTracker(hostKernels: path != Path.DeviceOps, sampleLimit: Limit);
+        double[][] before = [];
+        var norms = Measure(tracker, weights, path, () =>
+        {
+            before = [.. weights.Select(Float64)];
+            foreach (var w in weights)
+            {
+                w.add_(randn(w.shape, generator: generator).mul_(w.abs()).mul_(1e-3));
+            }
+        });
+
+        Assert.Equal(11, UpdateSampling.Stride(weights[0].shape, Limit));
+        Assert.Equal(1, UpdateSampling.Stride(weights[1].shape, Limit));
+        for (int k = 0; k < weights.Length; k++)
+        {
+            long stride = UpdateSampling.Stride(weights[k].shape, Limit);
+            var now = Float64(weights[k]);
+            double update = 0, weight = 0;
+            for (long i = 0; i < now.Length; i += stride)
+            {
+                update += (now[i] - before[k][i]) * (now[i] - before[k][i]);
+                weight += before[k][i] * before[k][i];
+            }
+
+            Assert.True(Math.Abs(norms[2 * k] - Math.Sqrt(update)) <= 1e-6 * Math.Sqrt(update), $"weight {k}: ‖Δw‖ {norms[2 * k]} against {Math.Sqrt(update)}");
+            Assert.True(Math.Abs(norms[(2 * k) + 1] - Math.Sqrt(weight)) <= 1e-6 * Math.Sqrt(weight), $"weight {k}: ‖w‖ {norms[(2 * k) + 1]} against {Math.Sqrt(weight)}");
+            Assert.InRange(Math.Sqrt(update) / Math.Sqrt(weight), 2e-4, 5e-3); // a relative step of 1e-3 (positive control)
+        }
+
+        foreach (var w in weights)
+        {
+            w.Dispose();
+        }
+    }
+
     // One sample step (snapshot), the update, then the measurement, on the given path; [‖Δw₀‖, ‖w₀‖, …].
     private static double[] Measure(UpdateRatioTracker tracker, Parameter[] weights, Path path, Action update)
     {

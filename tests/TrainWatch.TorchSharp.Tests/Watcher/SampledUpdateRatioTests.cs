@@ -201,13 +201,13 @@ public sealed class SampledUpdateRatioTests
     [InlineData(Path.StatisticsPass)]
     public void Weights_past_1e19_have_finite_norms_equal_to_a_float64_reference_on_every_path(Path path)
     {
-        // A diverging run: some rows are ~1e20, whose squares are ∞ in float32. The host kernels add float32 lanes
-        // over blocks of 256 measured elements: such a block must be added again in float64, from the snapshot's
-        // values as they were before the statistics pass wrote over them. Other blocks keep their fast lanes.
+        // A diverging run: some rows are ~1e20, whose squares are ∞ in float32. The host kernels add a weight read
+        // whole in float32 lanes over blocks of 256 elements: such a block must be added again in float64, from the
+        // snapshot's values as they were before the statistics pass wrote over them. Other blocks keep their fast lanes.
         var generator = new Generator(21);
         var weights = new[]
         {
-            new Parameter(randn([400, 300], generator: generator)), // measured at stride 11: the gathered path
+            new Parameter(randn([400, 300], generator: generator)), // measured at stride 11: the strided loop, in float64
             new Parameter(randn([10, 50], generator: generator)), // read whole: two blocks and a tail
         };
         using (no_grad())

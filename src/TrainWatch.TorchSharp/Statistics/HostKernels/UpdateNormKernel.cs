@@ -1,7 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace TrainWatch.TorchSharp.Statistics.HostKernels;
 
@@ -19,9 +17,6 @@ namespace TrainWatch.TorchSharp.Statistics.HostKernels;
 internal static unsafe class UpdateNormKernel
 {
     private const int Block = 256;
-
-    // The largest stride the float32 gathers take: their element offsets, up to 7 × stride, are 32-bit integers.
-    private const long MaxGatherStride = int.MaxValue / 8;
 
     /// <summary>The two sums over <paramref name="count"/> elements; <paramref name="before"/> is left as it is.</summary>
     public static (double Update, double Weight) Compute<T>(T* now, long stride, T* before, long count)
@@ -77,7 +72,7 @@ internal static unsafe class UpdateNormKernel
             }
             else
             {
-                var (blockUpdate, blockWeight) = Exactly(now + start, 1, TKeep.Keeps ? then : before + start, i - start);
+                var (blockUpdate, blockWeight) = Exactly(now + start, TKeep.Keeps ? then : before + start, i - start);
                 u += blockUpdate;
                 w += blockWeight;
             }
@@ -87,8 +82,8 @@ internal static unsafe class UpdateNormKernel
         w += Vector.Sum(weights);
         for (; i < length; i++)
         {
+            double d = double.CreateTruncating(now[i]) - double.CreateTruncating(before[i]);
             double b = double.CreateTruncating(before[i]);
-            double d = double.CreateTruncating(now[i]) - b;
             u += d * d;
             w += b * b;
             if (TKeep.Keeps)
@@ -104,19 +99,15 @@ internal static unsafe class UpdateNormKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool AreFinite(Vector<double> lanes) => Vector.EqualsAll(lanes - lanes, Vector<double>.Zero);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool AreFinite(Vector256<double> lanes) => Vector256.EqualsAll(lanes - lanes, Vector256<double>.Zero);
-
-    // The two sums over count elements a stride apart, in float64 element by element (blocks whose lanes overflowed,
-    // and tails); before is left as it is.
-    private static (double Update, double Weight) Exactly<T>(T* now, long stride, T* before, long count)
+    // The two sums over a block whose lanes overflowed, in float64 element by element; before is left as it is.
+    private static (double Update, double Weight) Exactly<T>(T* now, T* before, long count)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         double u = 0, w = 0;
         for (long j = 0; j < count; j++)
         {
             double b = double.CreateTruncating(before[j]);
-            double d = double.CreateTruncating(now[j * stride]) - b;
+            double d = double.CreateTruncating(now[j]) - b;
             u += d * d;
             w += b * b;
         }
@@ -129,14 +120,12 @@ internal static unsafe class UpdateNormKernel
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKeep : struct, IKeepChoice
     {
-        if (typeof(T) == typeof(float) && Avx2.IsSupported && Fma.IsSupported && stride <= MaxGatherStride)
-        {
-            return GatheredFloats<TKeep>((float*)now, stride, (float*)before, count);
-        }
-
-        // Scalar elsewhere; but four sums of each kind, not one: with a single pair every element waited for the
+        // Scalar, in float64; but four sums of each kind, not one: with a single pair every element waited for the
         // previous one's addition, and at a small stride (5, say, where every cache line is read anyway) that made
-        // the sampled measurement slower than the vectorised pass over the whole weight it replaces.
+        // the sampled measurement slower than the vectorised pass over the whole weight it replaces. AVX2 gathers
+        // were tried (2026-12-07): faster with the weights in cache (8 × 65K at stride 5: 65 against 82 µs), but
+        // slower from memory, where the measurement usually reads them (48 × 65K at stride 5 after a 64 MB sweep:
+        // 1.5–2.2 against 1.04 ms): the core's prefetcher follows this loop's constant stride, not the gathers.
         double u0 = 0, u1 = 0, u2 = 0, u3 = 0, w0 = 0, w1 = 0, w2 = 0, w3 = 0;
         long j = 0;
         for (; count - j >= 4; j += 4)
@@ -169,73 +158,6 @@ internal static unsafe class UpdateNormKernel
             T value = now[j * stride];
             double b = double.CreateTruncating(before[j]);
             double d = double.CreateTruncating(value) - b;
-            u += d * d;
-            w += b * b;
-            if (TKeep.Keeps)
-            {
-                before[j] = value;
-            }
-        }
-
-        return (u, w);
-    }
-
-    // The float32 sample read by AVX2 gathers, eight elements a stride apart at a time, and added as a contiguous run
-    // is (float32 lanes over a block, checked, carried in float64; an overflowed block again in float64). On this
-    // machine's cores (2026-12-07) eight 65K-element weights at stride 5 took ~70 against ~104 µs with the scalar
-    // loop; at stride 17 both read memory at the same pace. The gather's offsets are 32-bit: 7 × stride must fit.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (double Update, double Weight) GatheredFloats<TKeep>(float* now, long stride, float* before, long count)
-        where TKeep : struct, IKeepChoice
-    {
-        var offsets = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * (int)stride;
-        float* then = stackalloc float[Block]; // the block's snapshot as it was, while Keep writes over it
-        var updates = Vector256<double>.Zero;
-        var weights = Vector256<double>.Zero;
-        double u = 0, w = 0;
-        long j = 0;
-        while (count - j >= 8)
-        {
-            long start = j;
-            long end = Math.Min(count, j + Block);
-            var update = Vector256<float>.Zero;
-            var weight = Vector256<float>.Zero;
-            for (; end - j >= 8; j += 8)
-            {
-                var n = Avx2.GatherVector256(now + (j * stride), offsets, sizeof(float));
-                var b = Avx.LoadVector256(before + j);
-                var d = n - b;
-                update = Fma.MultiplyAdd(d, d, update);
-                weight = Fma.MultiplyAdd(b, b, weight);
-                if (TKeep.Keeps)
-                {
-                    Avx.Store(then + (j - start), b);
-                    Avx.Store(before + j, n);
-                }
-            }
-
-            var blockUpdates = Avx.ConvertToVector256Double(update.GetLower()) + Avx.ConvertToVector256Double(update.GetUpper());
-            var blockWeights = Avx.ConvertToVector256Double(weight.GetLower()) + Avx.ConvertToVector256Double(weight.GetUpper());
-            if (AreFinite(blockUpdates) && AreFinite(blockWeights))
-            {
-                updates += blockUpdates;
-                weights += blockWeights;
-            }
-            else
-            {
-                var (blockUpdate, blockWeight) = Exactly(now + (start * stride), stride, TKeep.Keeps ? then : before + start, j - start);
-                u += blockUpdate;
-                w += blockWeight;
-            }
-        }
-
-        u += Vector256.Sum(updates);
-        w += Vector256.Sum(weights);
-        for (; j < count; j++)
-        {
-            float value = now[j * stride];
-            double b = before[j];
-            double d = value - b;
             u += d * d;
             w += b * b;
             if (TKeep.Keeps)

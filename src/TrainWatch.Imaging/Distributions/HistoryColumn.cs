@@ -9,11 +9,8 @@ public sealed class HistoryColumn
 
     internal HistoryColumn(long step, ReadOnlySpan<double> counts, double nonFinite)
     {
-        FirstStep = step;
-        LastStep = step;
-        Samples = 1;
-        _counts = counts.ToArray();
-        NonFinite = nonFinite;
+        _counts = new double[counts.Length];
+        Restart(step, counts, nonFinite);
     }
 
     /// <summary>The first step merged into this column.</summary>
@@ -34,8 +31,7 @@ public sealed class HistoryColumn
     /// <summary>Counts per sampled step: a merged column is drawn as bright as a single step with the same distribution.</summary>
     public double MeanCount(int bucket) => _counts[bucket] / Samples;
 
-    /// <summary>Adds the next step's counts.</summary>
-    // This column made anew for one step (a column a merge emptied, reused by its history).
+    // This column made anew for one step: at construction, and for a column a merge emptied, reused by its history.
     internal HistoryColumn Restart(long step, ReadOnlySpan<double> counts, double nonFinite)
     {
         FirstStep = step;
@@ -46,6 +42,7 @@ public sealed class HistoryColumn
         return this;
     }
 
+    /// <summary>Adds the next step's counts.</summary>
     internal void Absorb(long step, ReadOnlySpan<double> counts, double nonFinite)
     {
         for (int i = 0; i < _counts.Length; i++)

@@ -1,3 +1,4 @@
+using TrainWatch.TorchSharp.Statistics;
 using static TorchSharp.torch;
 
 namespace TrainWatch.TorchSharp.Inspection;
@@ -11,7 +12,7 @@ namespace TrainWatch.TorchSharp.Inspection;
 internal sealed record CheckedTensor(string Name, Tensor Values, bool IsBuffer, string OwnerType, bool FeedsReLU)
 {
     /// <summary>The tensor's shape, read once.</summary>
-    public long[] Shape { get; } = Values.shape;
+    public long[] Shape { get; } = TensorSizes.Of(Values);
 
     /// <summary>Whether training changes it (a frozen constant kernel may legitimately be uniform).</summary>
     public bool Trains { get; } = !IsBuffer && Values.requires_grad;

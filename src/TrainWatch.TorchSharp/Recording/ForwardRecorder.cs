@@ -225,11 +225,11 @@ internal sealed class ForwardRecorder : IDisposable
             var outputs = ModuleOutputs.Flatten(module.GetType().Name, output);
 
             // Each output's shape is read once (a native call and an array each time) and serves the record and the statistics.
-            var shapes = outputs.ConvertAll(o => o.Tensor.shape);
+            var shapes = outputs.ConvertAll(o => TensorSizes.Of(o.Tensor));
             recording.Finished(new ModuleCall(path, module, shapes, leaf) { OutputSuffixes = outputs.ConvertAll(o => o.Suffix) });
             if (path.Length == 0 && inputs is [Tensor { IsInvalid: false } input, ..])
             {
-                recording.InputShape = input.shape;
+                recording.InputShape = TensorSizes.Of(input);
                 _inputCheck ??= InputCheck(input, _measure?.HostKernels ?? true);
             }
 

@@ -219,7 +219,7 @@ internal sealed class SampleCollector : IDisposable
     }
 
     private static long SampleLimitOf(RowShape shape, Tensor source) =>
-        shape.SampleCount == shape.Numel || source.dim() == 0 ? 0 : shape.SampleCount / (shape.Numel / source.shape[0]);
+        shape.SampleCount == shape.Numel || source.dim() == 0 ? 0 : shape.SampleCount / (shape.Numel / source.size(0));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private SampleData Assemble(

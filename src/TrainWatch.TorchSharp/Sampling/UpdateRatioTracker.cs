@@ -238,7 +238,7 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
     private static Tensor Measured(Parameter p, long stride)
     {
         var flat = p.reshape(-1);
-        return stride == 1 ? flat : flat.slice(0, 0, flat.shape[0], stride);
+        return stride == 1 ? flat : flat.slice(0, 0, flat.size(0), stride);
     }
 
     // The host kernels read float32 or float64 in place; the device path keeps the weight's own dtype (a difference
@@ -255,7 +255,7 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
 
         for (int i = 0; i < parameters.Count; i++)
         {
-            var shape = parameters[i].shape;
+            var shape = TensorSizes.Of(parameters[i]);
             if (UpdateSampling.Stride(shape, sampleLimit) != _strides[i] || !Fits(_buffers[i], parameters[i], host, shape, _strides[i]))
             {
                 return false;
@@ -267,13 +267,13 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
 
     private static bool Fits(Tensor? buffer, Parameter p, bool host, long[] shape, long stride) =>
         buffer is not null && buffer.dtype == BufferType(p, host) && buffer.device_type == p.device_type
-        && buffer.device_index == p.device_index && buffer.shape is [var length] && length == UpdateSampling.Counted(DeviceStatistics.Numel(shape), stride);
+        && buffer.device_index == p.device_index && buffer.dim() == 1 && buffer.size(0) == UpdateSampling.Counted(DeviceStatistics.Numel(shape), stride);
 
     // The buffer for weight i (and its stride in _strides), allocated when there is none or the weight no longer fits
     // it. Outside any dispose scope: it lives as long as the tracker.
     private Tensor Fit(int i, Parameter p, bool host)
     {
-        var shape = p.shape;
+        var shape = TensorSizes.Of(p);
         long stride = UpdateSampling.Stride(shape, sampleLimit);
         if (Fits(_buffers[i], p, host, shape, stride))
         {

@@ -135,7 +135,7 @@ internal static class DeviceStatistics
 
     /// <summary>What the host must know to decode a row of <paramref name="values"/>: it follows from the shape alone.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static RowShape ShapeOf(Tensor values, int unitAxis, long sampleLimit) => ShapeOf(values.shape, unitAxis, sampleLimit);
+    public static RowShape ShapeOf(Tensor values, int unitAxis, long sampleLimit) => ShapeOf(TensorSizes.Of(values), unitAxis, sampleLimit);
 
     /// <summary>What the host must know to decode a row of a tensor of <paramref name="shape"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -169,7 +169,7 @@ internal static class DeviceStatistics
         sample.numel() > 1L << 24 ? ScalarType.Float64 : sample.dtype;
 
     private static Tensor DistributionSample(Tensor full, long sampleLimit) =>
-        sampleLimit > 0 && full.dim() >= 1 && full.shape[0] > sampleLimit ? full.narrow(0, 0, sampleLimit) : full;
+        sampleLimit > 0 && full.dim() >= 1 && full.size(0) > sampleLimit ? full.narrow(0, 0, sampleLimit) : full;
 
     // A unit (a feature along the unit axis: [N, F], [B, T, F], a channel of [N, C, ...]) is dead when its largest and
     // smallest values over the whole batch (and every other dimension) are both zero. Max/min reductions are
@@ -177,8 +177,9 @@ internal static class DeviceStatistics
     private static Tensor DeadUnits(Tensor full, int unitAxis)
     {
         // [before, units, after]: reshape is a view for contiguous outputs, whatever the axis.
-        long before = full.shape.Take(unitAxis).Aggregate(1L, (a, b) => a * b);
-        var byUnit = full.reshape(before, full.shape[unitAxis], -1);
+        var shape = TensorSizes.Of(full);
+        long before = shape.Take(unitAxis).Aggregate(1L, (a, b) => a * b);
+        var byUnit = full.reshape(before, shape[unitAxis], -1);
         long[] allButUnits = [0, 2];
         return byUnit.amax(allButUnits).eq(DeviceScalars.Zero).logical_and(byUnit.amin(allButUnits).eq(DeviceScalars.Zero)).sum();
     }

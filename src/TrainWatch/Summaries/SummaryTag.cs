@@ -69,7 +69,15 @@ public static class SummaryTag
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool NeedsCleaning(string text)
     {
-        for (int i = 0; i < text.Length; i++)
+        // Printable ASCII, what nearly every tag is, needs no cleaning: one vectorised scan finds the first character
+        // that is not, instead of two character-class tests for each (a tenth of a watcher's summary encoding).
+        int first = text.AsSpan().IndexOfAnyExceptInRange(' ', '~');
+        if (first < 0)
+        {
+            return false;
+        }
+
+        for (int i = first; i < text.Length; i++)
         {
             char c = text[i];
             if (char.IsControl(c))

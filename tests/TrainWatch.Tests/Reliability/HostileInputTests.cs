@@ -65,6 +65,25 @@ public sealed class HostileInputTests
     }
 
     [Theory]
+    [InlineData(0x7f, '_')] // DEL, just past printable ASCII
+    [InlineData(0x85, '_')] // a C1 control
+    [InlineData(0x1f, '_')] // just before the space
+    [InlineData(0xDBFF, '\uFFFD')] // an unpaired surrogate (as a char: an attribute cannot hold one in a string)
+    [InlineData(0xE9, '\u00e9')] // not ASCII, but nothing to clean
+    public void A_character_to_clean_is_found_after_a_long_printable_prefix_and_at_either_end(int code, char cleaned)
+    {
+        // Printable ASCII is passed over by one vectorised scan: what follows it, wherever it starts, is still checked.
+        string odd = ((char)code).ToString();
+        string prefix = new('p', 45); // longer than any vector of chars
+        foreach (var (tag, expected) in new[] { (prefix + odd + "~", prefix + cleaned + "~"), (odd + prefix, cleaned + prefix), (prefix + odd, prefix + cleaned) })
+        {
+            Assert.Equal(expected, SummaryTag.Validate(tag));
+        }
+
+        Assert.Same(prefix, SummaryTag.Validate(prefix));
+    }
+
+    [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData(" \t")]

@@ -218,6 +218,49 @@ public sealed class HostKernelTests
     }
 
     [Theory]
+    [InlineData(1, 1)]
+    [InlineData(5, 7)]
+    [InlineData(40, 8)]
+    [InlineData(40, 9)]
+    [InlineData(33, 37)]
+    [InlineData(64, 64)]
+    [InlineData(17, 130)]
+    public void Dead_units_on_the_last_axis_equal_the_device_path_whichever_row_brings_a_unit_alive(int rows, int units)
+    {
+        // The last-axis count stops once every unit has been seen nonzero. Here each unit comes alive in one random
+        // row (the last included, or never): a count that stopped early, or skipped units it had not settled,
+        // would call a live unit dead. Values are NaN, -0 (still zero) or ordinary; float32 and float64.
+        using var scope = NewDisposeScope();
+        var random = new Random(rows * 1000 + units);
+        foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
+        {
+            for (int trial = 0; trial < 6; trial++)
+            {
+                var values = new double[rows * units];
+                for (int u = 0; u < units; u++)
+                {
+                    int alive = trial == 0 ? rows - 1 : random.Next(rows + 2); // rows and rows + 1: never
+                    if (alive < rows)
+                    {
+                        values[alive * units + u] = random.Next(5) == 0 ? double.NaN : random.NextDouble() + 0.5;
+                    }
+
+                    int other = random.Next(rows) * units + u;
+                    if (values[other] == 0 && random.Next(3) == 0)
+                    {
+                        values[other] = -0.0;
+                    }
+                }
+
+                var tensor = torch.tensor(values, [rows, units]).to(dtype);
+                double expected = DeviceStatistics.FastRow(tensor, 16, unitAxis: 1, sampleLimit: 0).data<double>()[StatisticsRow.FastDeadChannels];
+                double actual = HostRows.FastRow(tensor, 16, unitAxis: 1, sampleLimit: 0)[StatisticsRow.FastDeadChannels];
+                Assert.True(expected == actual, $"{dtype} {rows}x{units} trial {trial}: host {actual} dead units, device {expected}");
+            }
+        }
+    }
+
+    [Theory]
     [InlineData(new long[] { 8, 6, 5, 5 }, 1, 3)] // channels of an image batch
     [InlineData(new long[] { 4, 7, 12 }, 2, 2)] // features of a sequence batch, last axis
     [InlineData(new long[] { 16, 40 }, 1, 0)] // features of a flat batch

@@ -86,7 +86,7 @@ internal static unsafe class HostRows
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] FastRow(Tensor values, int bins, int unitAxis, long sampleLimit, long histogramLimit = 0) =>
-        FastRow(values, values.shape, bins, unitAxis, sampleLimit, histogramLimit);
+        FastRow(values, TensorSizes.Of(values), bins, unitAxis, sampleLimit, histogramLimit);
 
     /// <summary>The fast row of <paramref name="values"/>, whose shape the caller has already read.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

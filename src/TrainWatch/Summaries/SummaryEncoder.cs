@@ -34,6 +34,12 @@ public sealed class SummaryEncoder
     private const byte BucketLimitKey = (6 << 3) | 2; // HistogramProto.bucket_limit, packed
     private const byte BucketKey = (7 << 3) | 2; // HistogramProto.bucket, packed
 
+    // Tags as written, found by the string object: a watcher passes the same tag strings (made once per layer) at every
+    // sample step, and checking each and converting it to UTF-8 (twice: its length, then its bytes) was about a
+    // quarter of its summary encoding. Bounded, for callers that make a new tag every time (the step in the tag):
+    // once full, new tags take the full path.
+    private const int MaxPreparedTags = 8192;
+    private readonly Dictionary<string, PreparedTag> _prepared = new(ReferenceEqualityComparer.Instance);
     private readonly List<string> _tags = [];
     private byte[] _buffer;
     private int _length;
@@ -66,15 +72,14 @@ public sealed class SummaryEncoder
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddScalar(string tag, double value)
     {
-        tag = SummaryTag.Validate(tag);
-        int tagBytes = Encoding.UTF8.GetByteCount(tag);
-        int valueLength = FieldLength(tagBytes) + 1 + sizeof(float);
+        var prepared = Prepare(tag);
+        int valueLength = FieldLength(prepared.Utf8.Length) + 1 + sizeof(float);
         var destination = Reserve(FieldLength(valueLength));
         int at = WriteLengthPrefix(destination, ValueKey, valueLength);
-        at += WriteTag(destination[at..], tag, tagBytes);
+        at += WriteTag(destination[at..], prepared.Utf8);
         destination[at++] = SimpleValueKey;
         BinaryPrimitives.WriteSingleLittleEndian(destination[at..], (float)value);
-        Commit(tag, at + sizeof(float));
+        Commit(prepared.Text, at + sizeof(float));
     }
 
     /// <summary>
@@ -88,7 +93,7 @@ public sealed class SummaryEncoder
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool AddUniformHistogram(string tag, double min, double max, ReadOnlySpan<double> counts, double sum, double sumOfSquares)
     {
-        tag = SummaryTag.Validate(tag);
+        var prepared = Prepare(tag);
         double num = HistogramSummary.UniformTotal(min, max, counts);
         if (num == 0)
         {
@@ -107,7 +112,7 @@ public sealed class SummaryEncoder
             limits[i - first] = HistogramSummary.UniformRightEdge(min, max, width, counts.Length, i);
         }
 
-        WriteHistogram(tag, min, max, num, sum, sumOfSquares, limits, counts[first..(last + 1)]);
+        WriteHistogram(prepared, min, max, num, sum, sumOfSquares, limits, counts[first..(last + 1)]);
         if (rented is not null)
         {
             ArrayPool<double>.Shared.Return(rented);
@@ -126,7 +131,7 @@ public sealed class SummaryEncoder
     public bool AddHistogram(string tag, HistogramData data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        tag = SummaryTag.Validate(tag);
+        var prepared = Prepare(tag);
         data.Validate();
         double num = data.Count;
         if (num == 0)
@@ -136,7 +141,7 @@ public sealed class SummaryEncoder
 
         var counts = data.Counts.AsSpan();
         int first = counts.IndexOfAnyExcept(0.0), last = counts.LastIndexOfAnyExcept(0.0);
-        WriteHistogram(tag, data.Min, data.Max, num, data.Sum, data.SumOfSquares, data.Edges.AsSpan((first + 1)..(last + 2)), counts[first..(last + 1)]);
+        WriteHistogram(prepared, data.Min, data.Max, num, data.Sum, data.SumOfSquares, data.Edges.AsSpan((first + 1)..(last + 2)), counts[first..(last + 1)]);
         return true;
     }
 
@@ -146,11 +151,11 @@ public sealed class SummaryEncoder
     public void AddHistogram(string tag, HistogramProto histogram)
     {
         ArgumentNullException.ThrowIfNull(histogram);
-        tag = SummaryTag.Validate(tag);
+        var prepared = Prepare(tag);
         int histogramLength = histogram.CalculateSize();
-        var destination = BeginHistogram(tag, histogramLength, out int at);
+        var destination = BeginHistogram(prepared, histogramLength, out int at);
         histogram.WriteTo(destination.Slice(at, histogramLength));
-        Commit(tag, at + histogramLength);
+        Commit(prepared.Text, at + histogramLength);
     }
 
     /// <summary>The values as a message (for tests and tools; the writer takes the bytes).</summary>
@@ -158,7 +163,7 @@ public sealed class SummaryEncoder
 
     // One histogram value: Value { tag, histo = HistogramProto { min, max, num, sum, sum_squares, bucket_limit, bucket } }.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void WriteHistogram(string tag, double min, double max, double num, double sum, double sumOfSquares, ReadOnlySpan<double> limits, ReadOnlySpan<double> buckets)
+    private void WriteHistogram(PreparedTag tag, double min, double max, double num, double sum, double sumOfSquares, ReadOnlySpan<double> limits, ReadOnlySpan<double> buckets)
     {
         int packedLength = buckets.Length * sizeof(double);
         int histogramLength = PresentLength(min) + PresentLength(max) + PresentLength(num) + PresentLength(sum) + PresentLength(sumOfSquares)
@@ -183,19 +188,18 @@ public sealed class SummaryEncoder
         at += packedLength;
         at += WriteLengthPrefix(destination[at..], BucketKey, packedLength);
         WriteDoubles(destination.Slice(at, packedLength), buckets);
-        Commit(tag, at + packedLength);
+        Commit(tag.Text, at + packedLength);
     }
 
     // Room for one histogram value whose message is `histogramLength` bytes, with everything before that message
     // written (the value's key and length, the tag, the message's key and length); `at` is where the message goes.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private Span<byte> BeginHistogram(string tag, int histogramLength, out int at)
+    private Span<byte> BeginHistogram(PreparedTag tag, int histogramLength, out int at)
     {
-        int tagBytes = Encoding.UTF8.GetByteCount(tag);
-        int valueLength = FieldLength(tagBytes) + FieldLength(histogramLength);
+        int valueLength = FieldLength(tag.Utf8.Length) + FieldLength(histogramLength);
         var destination = Reserve(FieldLength(valueLength));
         at = WriteLengthPrefix(destination, ValueKey, valueLength);
-        at += WriteTag(destination[at..], tag, tagBytes);
+        at += WriteTag(destination[at..], tag.Utf8);
         at += WriteLengthPrefix(destination[at..], HistoKey, histogramLength);
         return destination;
     }
@@ -227,10 +231,31 @@ public sealed class SummaryEncoder
         }
     }
 
-    private static int WriteTag(Span<byte> destination, string tag, int tagBytes)
+    private static int WriteTag(Span<byte> destination, ReadOnlySpan<byte> utf8)
     {
-        int at = WriteLengthPrefix(destination, TagKey, tagBytes);
-        return at + Encoding.UTF8.GetBytes(tag, destination[at..]);
+        int at = WriteLengthPrefix(destination, TagKey, utf8.Length);
+        utf8.CopyTo(destination[at..]);
+        return at + utf8.Length;
+    }
+
+    // The tag checked (SummaryTag.Validate) and in UTF-8: kept from an earlier value under the same string object,
+    // else made now. A null or empty tag throws, as Validate does.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private PreparedTag Prepare(string tag)
+    {
+        if (tag is not null && _prepared.TryGetValue(tag, out var known))
+        {
+            return known;
+        }
+
+        string text = SummaryTag.Validate(tag!);
+        var prepared = new PreparedTag(text, Encoding.UTF8.GetBytes(text));
+        if (_prepared.Count < MaxPreparedTags)
+        {
+            _prepared[tag!] = prepared;
+        }
+
+        return prepared;
     }
 
     // Room for one value of `length` bytes at the end of the buffer, which doubles when it must grow.
@@ -250,4 +275,7 @@ public sealed class SummaryEncoder
         _length += written;
         _tags.Add(tag);
     }
+
+    // A tag as written: its validated text and that text's UTF-8 bytes.
+    private readonly record struct PreparedTag(string Text, byte[] Utf8);
 }

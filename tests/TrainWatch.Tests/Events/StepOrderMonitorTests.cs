@@ -3,7 +3,7 @@ using TrainWatch.Events;
 namespace TrainWatch.Tests.Events;
 
 /// <summary>
-/// The step-order check keeps each tag's last step in one table, and remembers the tag strings of the last list it was
+/// The step-order check keeps each tag's last step in one table, and remembers the tag strings of the last lists it was
 /// given by position so that a watcher's identical lists skip the hashing: equal tags must still share one state,
 /// whichever string objects carry them and whichever way they arrive.
 /// </summary>
@@ -69,6 +69,54 @@ public class StepOrderMonitorTests
         monitor.Observe(["x", "y", "z"], 2);
         monitor.Observe(["x", "y", "z"], 2);
         Assert.Equal(3, monitor.OutOfOrder);
+    }
+
+    [Fact]
+    public void Two_alternating_lists_are_both_served_by_position_and_still_share_their_common_tags()
+    {
+        // A watcher's sample summary and, at the next step, its update ratios: two lists in turn. After each has been
+        // seen once, no tag of either is hashed again; a tag both carry keeps one last step.
+        var monitor = NewMonitor();
+        string shared = "layer/a/mean";
+        string[] sample = ["layer/a/std", shared, "layer/b/mean"], updates = ["layer/a/update_ratio", "layer/b/update_ratio"];
+        monitor.Observe(sample, 4);
+        monitor.Observe(updates, 5);
+        long hashed = monitor.TagsHashed;
+        Assert.Equal(sample.Length + updates.Length, hashed);
+
+        for (long step = 8; step <= 40; step += 4)
+        {
+            monitor.Observe(sample, step);
+            monitor.Observe(updates, step + 1);
+        }
+
+        Assert.Equal(hashed, monitor.TagsHashed);
+        Assert.Equal(0, monitor.OutOfOrder);
+
+        // The shared tag, now in a list of its own at the step the sample list last wrote it: out of order.
+        monitor.Observe(["other/first", shared], 40);
+        Assert.Equal(1, monitor.OutOfOrder);
+        monitor.Observe(updates, 41);
+        Assert.Equal(3, monitor.OutOfOrder);
+    }
+
+    [Fact]
+    public void More_lists_in_turn_than_are_cached_are_still_checked_tag_by_tag()
+    {
+        var monitor = NewMonitor();
+        var lists = Enumerable.Range(0, 7).Select(l => new[] { $"list{l}/a", $"list{l}/b" }).ToArray();
+        for (long step = 1; step <= 5; step++)
+        {
+            foreach (var list in lists)
+            {
+                monitor.Observe(list, step);
+            }
+        }
+
+        Assert.Equal(0, monitor.OutOfOrder);
+        monitor.Observe(lists[3], 5);
+        monitor.Observe(lists[6], 2);
+        Assert.Equal(4, monitor.OutOfOrder);
     }
 
     private static StepOrderMonitor NewMonitor() => new(new WriterErrorReporter(logger: null, runDirectory: "run"));

@@ -35,6 +35,36 @@ public class SummaryEncoderTests
     }
 
     [Fact]
+    public void Tags_kept_from_earlier_values_and_more_tags_than_are_kept_give_the_same_bytes_after_every_clear()
+    {
+        // The encoder keeps each tag object's checked UTF-8 form, up to a bound: the kept, the new, the dirty and those
+        // past the bound must all encode as Google.Protobuf does, in every reuse of the encoder.
+        var tags = Enumerable.Range(0, 9000).Select(i => i % 1000 == 0 ? $"bell\u0007{i}" : $"layer{i}/weight/mean").ToArray();
+        var encoder = new SummaryEncoder();
+        for (int round = 0; round < 3; round++)
+        {
+            encoder.Clear();
+            var expected = new Summary();
+            for (int i = 0; i < tags.Length; i++)
+            {
+                string tag = round == 2 && i % 2 == 0 ? new string(tags[i].AsSpan()) : tags[i]; // equal text, another object
+                encoder.AddScalar(tag, i + round);
+                expected.Value.Add(ScalarSummary.ToValue(tag, i + round));
+                if (i % 100 == 0)
+                {
+                    Assert.True(encoder.AddUniformHistogram(tag, -1, 1, [1, 0, 2], 0.5, 3));
+                    expected.Value.Add(HistogramSummary.ToValue(tag, HistogramSummary.FromUniformBuckets(-1, 1, [1, 0, 2], 0.5, 3)!));
+                }
+            }
+
+            Assert.Equal(expected.ToByteArray(), encoder.Encoded.ToArray());
+            Assert.Equal(expected.Value.Select(v => v.Tag), encoder.Tags);
+        }
+
+        Assert.Equal("bell_0", encoder.Tags[0]);
+    }
+
+    [Fact]
     public void Random_uniform_histograms_are_the_bytes_of_from_uniform_buckets()
     {
         var random = new Random(23);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -336,14 +337,18 @@ internal static unsafe class HostRows
             histograms.AsSpan(0, views.Length * bins).Clear();
             for (int c = 0; c < countChunks.Count; c++)
             {
-                var histogram = histograms.AsSpan(countChunks[c].Segment * bins, bins);
-                for (int t = 0; t < tablesUsed[c]; t++)
+                // The chunk's tables are added up as integers a vector at a time, then widened once: converting and
+                // adding every table's every bucket to a double was ~10 µs a sample step for a model of 36 tensors.
+                var first = tables.AsSpan(c * tableLength, bins);
+                for (int t = 1; t < tablesUsed[c]; t++)
                 {
-                    var table = tables.AsSpan((c * tableLength) + (t * bins), bins);
-                    for (int k = 0; k < bins; k++)
-                    {
-                        histogram[k] += table[k];
-                    }
+                    AddInto(first, tables.AsSpan((c * tableLength) + (t * bins), bins));
+                }
+
+                var histogram = histograms.AsSpan(countChunks[c].Segment * bins, bins);
+                for (int k = 0; k < bins; k++)
+                {
+                    histogram[k] += first[k];
                 }
             }
 
@@ -360,6 +365,22 @@ internal static unsafe class HostRows
         finally
         {
             ArrayPool<int>.Shared.Return(tables);
+        }
+    }
+
+    // sum[k] += table[k] for every k, a vector at a time. A chunk counts fewer than 2^31 elements, so no sum overflows.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddInto(Span<int> sum, ReadOnlySpan<int> table)
+    {
+        int width = Vector<int>.Count, k = 0;
+        for (; sum.Length - k >= width; k += width)
+        {
+            (new Vector<int>(sum[k..]) + new Vector<int>(table[k..])).CopyTo(sum[k..]);
+        }
+
+        for (; k < sum.Length; k++)
+        {
+            sum[k] += table[k];
         }
     }
 

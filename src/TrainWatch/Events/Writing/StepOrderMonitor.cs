@@ -13,13 +13,18 @@ internal sealed class StepOrderMonitor(WriterErrorReporter reporter)
 {
     private readonly Dictionary<string, TagState> _lastStepByTag = new(StringComparer.Ordinal);
 
-    // The tags of the last list observed, by position, and their states: a watcher's sample step observes the same
+    // The tags of the last lists observed, by position, and their states: a watcher's sample step observes the same
     // few hundred to few thousand tag strings (made once per layer) in the same order every time, and comparing a
     // reference is much cheaper than hashing a 40-character tag (about 0.3 ms a sample step on a model of 200
     // tensors). A string that is not the same object is looked up by value, so equal tags always share one state.
-    private string?[] _listTags = [];
-    private TagState?[] _listStates = [];
+    // Several lists, each found by its first tag: a watcher alternates two (a sample's statistics, then its update
+    // ratios at the next step), and with one cached list each replaced the other, so every tag was hashed anyway.
+    private readonly TagList[] _lists = [new(), new(), new(), new()];
+    private int _nextList;
     private long _outOfOrder;
+
+    /// <summary>Tags looked up by value in the table so far (for tests: the list cache spares the rest).</summary>
+    internal long TagsHashed { get; private set; }
 
     /// <summary>Values written at a step not after their tag's previous one.</summary>
     public long OutOfOrder => Interlocked.Read(ref _outOfOrder);
@@ -50,26 +55,47 @@ internal sealed class StepOrderMonitor(WriterErrorReporter reporter)
     {
         lock (_lastStepByTag)
         {
-            if (_listTags.Length < tags.Count)
+            var list = ListFor(tags);
+            if (list.Tags.Length < tags.Count)
             {
-                Array.Resize(ref _listTags, tags.Count);
-                Array.Resize(ref _listStates, tags.Count);
+                Array.Resize(ref list.Tags, tags.Count);
+                Array.Resize(ref list.States, tags.Count);
             }
 
             for (int i = 0; i < tags.Count; i++)
             {
                 string tag = tags[i];
-                if (ReferenceEquals(_listTags[i], tag))
+                if (ReferenceEquals(list.Tags[i], tag))
                 {
-                    Advance(_listStates[i]!, tag, step);
+                    Advance(list.States[i]!, tag, step);
                 }
                 else
                 {
-                    _listStates[i] = ObserveLocked(tag, step);
-                    _listTags[i] = tag;
+                    list.States[i] = ObserveLocked(tag, step);
+                    list.Tags[i] = tag;
                 }
             }
         }
+    }
+
+    // The cached list that starts with the same tag object, else the next one in turn.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private TagList ListFor(IReadOnlyList<string> tags)
+    {
+        if (tags.Count > 0)
+        {
+            foreach (var list in _lists)
+            {
+                if (list.Tags.Length > 0 && ReferenceEquals(list.Tags[0], tags[0]))
+                {
+                    return list;
+                }
+            }
+        }
+
+        var replaced = _lists[_nextList];
+        _nextList = (_nextList + 1) % _lists.Length;
+        return replaced;
     }
 
     /// <summary>One value written under <paramref name="tag"/> at <paramref name="step"/>.</summary>
@@ -91,6 +117,7 @@ internal sealed class StepOrderMonitor(WriterErrorReporter reporter)
     private TagState ObserveLocked(string tag, long step)
     {
         // One hash lookup per value: this runs for every value the writer writes.
+        TagsHashed++;
         ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(_lastStepByTag, tag, out bool seen);
         if (!seen)
         {
@@ -113,6 +140,13 @@ internal sealed class StepOrderMonitor(WriterErrorReporter reporter)
         }
 
         state.LastStep = step;
+    }
+
+    // One cached list: its tags by position and their states.
+    private sealed class TagList
+    {
+        public string?[] Tags = [];
+        public TagState?[] States = [];
     }
 
     // A tag's last step, shared by the table and the list cache.

@@ -276,6 +276,8 @@ public sealed class SummaryEncoder
         _tags.Add(tag);
     }
 
-    // A tag as written: its validated text and that text's UTF-8 bytes.
-    private readonly record struct PreparedTag(string Text, byte[] Utf8);
+    // A tag as written: its validated text and that text's UTF-8 bytes. A class, so that the table is the runtime's
+    // shared code for reference types, precompiled, rather than an instantiation over a struct of ours, which the first
+    // sample step would compile.
+    private sealed record PreparedTag(string Text, byte[] Utf8);
 }

@@ -109,7 +109,7 @@ public static class HeadToHeadRunner
           empty (the 48 blocks, 1,600 steps at every = 4: full collections 5–6 → 4, all collections' pauses ~500 →
           385–411 ms; 2 pairs). Later on 2026-12-07: shapes on the sample path are read with `dim()` and `size(d)`
           (`TensorSizes`; TorchSharp's `shape` fills its array through a callback that allocates and pins it, ~1.4
-          against ~0.1 µs a 3-D tensor, read for every module output and, twice a weight, by the update ratio's buffer
+          against ~0.1 µs a 3-D tensor, `ShapeReadBenchmarks`, read for every module output and, twice a weight, by the update ratio's buffer
           check); the last-axis dead-unit count stops once every unit has been seen nonzero (a transformer's
           `[T, N, D]` outputs were read whole, a third of its hooks' time); together the transformer block's hooks on a
           sampled step went from ~250–400 to ~145–230 µs over its plain forward (10th percentiles, alternated pairs).
@@ -117,7 +117,8 @@ public static class HeadToHeadRunner
           with one vectorised scan, and the step-order check keeps four tag lists by position instead of one (a
           watcher alternates a sample's statistics and, a step later, its update ratios, so one cached list always
           missed): one sample of 360 scalars and 36 histograms, enqueued alternately with 36 update ratios, 49–50 →
-          27.5 µs a call (minima of 2,000 calls). What remains: on the smallest models, fixed costs
+          27.5 µs a call (minima of 2,000 calls; `SampleSummaryBenchmarks`, two runs each: encoding alone 32–49 → 26–28 µs,
+          the step-order check of both lists 2.8–2.9 → 1.2 µs). What remains: on the smallest models, fixed costs
           per tensor and per module call (P/Invokes for storage, the summary's values, the rules, the histories,
           the collections the sample's allocations bring), ~0.3–0.6 ms a sample against a floor of 30–110 µs; on a model of many
           mid-sized tensors (the 48 blocks), a histogram sample of a fifth of each 64K-element tensor and those same

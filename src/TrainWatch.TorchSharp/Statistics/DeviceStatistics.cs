@@ -178,7 +178,7 @@ internal static class DeviceStatistics
     {
         // [before, units, after]: reshape is a view for contiguous outputs, whatever the axis.
         var shape = TensorSizes.Of(full);
-        long before = shape.Take(unitAxis).Aggregate(1L, (a, b) => a * b);
+        long before = Numel(shape.AsSpan(0, unitAxis));
         var byUnit = full.reshape(before, shape[unitAxis], -1);
         long[] allButUnits = [0, 2];
         return byUnit.amax(allButUnits).eq(DeviceScalars.Zero).logical_and(byUnit.amin(allButUnits).eq(DeviceScalars.Zero)).sum();

@@ -109,7 +109,7 @@ public static class HeadToHeadRunner
           empty (the 48 blocks, 1,600 steps at every = 4: full collections 5–6 → 4, all collections' pauses ~500 →
           385–411 ms; 2 pairs). Later on 2026-12-07: shapes on the sample path are read with `dim()` and `size(d)`
           (`TensorSizes`; TorchSharp's `shape` fills its array through a callback that allocates and pins it, ~1.4
-          against ~0.1 µs a 3-D tensor, `ShapeReadBenchmarks`, read for every module output and, twice a weight, by the update ratio's buffer
+          against ~0.1 µs a 3-D tensor, `ShapeReadBenchmarks`, read for every module output and, on the device path, twice a weight by the update ratio's buffer
           check); the last-axis dead-unit count stops once every unit has been seen nonzero (a transformer's
           `[T, N, D]` outputs were read whole, a third of its hooks' time); together the transformer block's hooks on a
           sampled step went from ~250–400 to ~145–230 µs over its plain forward (10th percentiles, alternated pairs).

@@ -80,26 +80,22 @@ internal static unsafe class UpdateNormKernel
 
         u += Vector.Sum(updates);
         w += Vector.Sum(weights);
-        for (; i < length; i++)
+        var (tailUpdate, tailWeight) = Exactly(now + i, before + i, length - i);
+        if (TKeep.Keeps)
         {
-            double d = double.CreateTruncating(now[i]) - double.CreateTruncating(before[i]);
-            double b = double.CreateTruncating(before[i]);
-            u += d * d;
-            w += b * b;
-            if (TKeep.Keeps)
-            {
-                before[i] = now[i];
-            }
+            new ReadOnlySpan<T>(now + i, (int)(length - i)).CopyTo(new Span<T>(before + i, (int)(length - i)));
         }
 
-        return (u, w);
+        return (u + tailUpdate, w + tailWeight);
     }
 
     // Whether every lane is finite: x − x is 0 for a finite x and NaN for ±∞ and NaN.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool AreFinite(Vector<double> lanes) => Vector.EqualsAll(lanes - lanes, Vector<double>.Zero);
 
-    // The two sums over a block whose lanes overflowed, in float64 element by element; before is left as it is.
+    // The two sums over a block whose lanes overflowed, or the tail after the last whole vector, in float64 element by
+    // element; before is left as it is.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every weight's tail, at every sample step
     private static (double Update, double Weight) Exactly<T>(T* now, T* before, long count)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -407,7 +407,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
             _writer!.AddEncoded(step, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (values) => SampleSummaries.Encode(sample, values, _summaryTags));
             if (sample.Updates is { } updates)
             {
-                _writer.AddEncoded(updates.Step, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (values) => SampleSummaries.EncodeUpdates(updates, values));
+                _writer.AddEncoded(updates.Step, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (values) => SampleSummaries.EncodeUpdates(updates, values, _summaryTags));
             }
 
             if (alerts.Count > 0)
@@ -465,7 +465,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
 
             var ratios = _parameters.Select((p, i) => (p.Name, norms[2 * i], norms[2 * i + 1])).ToList();
             var updates = new UpdateSample(updateStep, ratios);
-            _writer.AddEncoded(updateStep, values => SampleSummaries.EncodeUpdates(updates, values));
+            _writer.AddEncoded(updateStep, values => SampleSummaries.EncodeUpdates(updates, values, _summaryTags));
         });
     }
 

@@ -43,7 +43,7 @@ internal static class SampleSummaries
 
         foreach (var (group, rate) in sample.LearningRates)
         {
-            values.AddScalar(RunTags.LearningRate(group), rate);
+            values.AddScalar(tags.LearningRate(group), rate);
         }
 
         foreach (var p in sample.Parameters)
@@ -83,19 +83,23 @@ internal static class SampleSummaries
     }
 
     /// <summary>Adds the update ratios of one optimizer step to <paramref name="values"/> (written at the step they belong to).</summary>
+    /// <param name="updates">The update ratios, or null (nothing is added).</param>
+    /// <param name="values">Where the values go.</param>
+    /// <param name="tags">The layers' tags, kept from sample to sample (null: made for this call).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void EncodeUpdates(UpdateSample? updates, SummaryEncoder values)
+    public static void EncodeUpdates(UpdateSample? updates, SummaryEncoder values, SummaryTags? tags = null)
     {
         if (updates is null)
         {
             return;
         }
 
+        tags ??= new SummaryTags();
         foreach (var (name, updateNorm, weightNorm) in updates.Ratios)
         {
             if (weightNorm > 0 && double.IsFinite(updateNorm) && double.IsFinite(weightNorm))
             {
-                values.AddScalar(LayerTags.UpdateRatio(name), updateNorm / weightNorm);
+                values.AddScalar(tags.UpdateRatio(name), updateNorm / weightNorm);
             }
         }
     }
@@ -127,7 +131,7 @@ internal static class SampleSummaries
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddTensorScalars(SummaryEncoder values, TensorStats stats, string[] tags)
+    private static void AddTensorScalars(SummaryEncoder values, TensorStats stats, PreparedTag[] tags)
     {
         void Scalar(int tag, double value) => values.AddScalar(tags[tag], value);
         Scalar(SummaryTags.Norm, stats.Norm);

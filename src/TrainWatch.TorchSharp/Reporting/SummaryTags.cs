@@ -1,13 +1,16 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using TrainWatch.RunFormat;
+using TrainWatch.Summaries;
 
 namespace TrainWatch.TorchSharp.Reporting;
 
 /// <summary>
 /// The tags of a layer's per-sample summaries, made once per layer and kept: every sample step writes the same tags
-/// (eight scalars and a histogram per weight and gradient, up to six scalars and a histogram per output), and making
-/// each anew costs two strings per value on the training thread, where summaries are built (docs/reliability.md).
+/// (eight scalars and a histogram per weight and gradient, up to six scalars and a histogram per output, an update
+/// ratio per weight), and making each anew costs two strings per value on the training thread, where summaries are
+/// built (docs/reliability.md). Kept checked and in UTF-8 (<see cref="PreparedTag"/>), so that the encoder looks
+/// nothing up per value.
 /// </summary>
 /// <remarks>Bounded by the model: one entry per watched parameter and measured output. Safe from any thread.</remarks>
 internal sealed class SummaryTags
@@ -25,25 +28,37 @@ internal sealed class SummaryTags
         [TensorStatistic.Mean, TensorStatistic.Std, TensorStatistic.ZeroFraction, TensorStatistic.DeadUnits, TensorStatistic.NaNCount, TensorStatistic.InfCount];
 
     // Read without a lock (the training thread builds summaries; any thread may): a layer's tags are made once.
-    private readonly ConcurrentDictionary<string, string[]> _weights = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string[]> _gradients = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string[]> _activations = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PreparedTag[]> _weights = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PreparedTag[]> _gradients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PreparedTag[]> _activations = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PreparedTag> _updateRatios = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PreparedTag> _learningRates = new(StringComparer.Ordinal);
 
     /// <summary>A weight's statistic tags, then its histogram's (indexes: <see cref="Norm"/> … <see cref="Histogram"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public string[] Weight(string parameter) => Get(_weights, parameter, static p =>
-        [.. s_tensorStatistics.Select(s => LayerTags.WeightStatistic(s, p)), LayerTags.WeightHistogram(p)]);
+    public PreparedTag[] Weight(string parameter) => Get(_weights, parameter, static p =>
+        Prepare([.. s_tensorStatistics.Select(s => LayerTags.WeightStatistic(s, p)), LayerTags.WeightHistogram(p)]));
 
     /// <summary>A gradient's statistic tags, then its histogram's.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public string[] Gradient(string parameter) => Get(_gradients, parameter, static p =>
-        [.. s_tensorStatistics.Select(s => LayerTags.GradientStatistic(s, p)), LayerTags.GradientHistogram(p)]);
+    public PreparedTag[] Gradient(string parameter) => Get(_gradients, parameter, static p =>
+        Prepare([.. s_tensorStatistics.Select(s => LayerTags.GradientStatistic(s, p)), LayerTags.GradientHistogram(p)]));
 
     /// <summary>An output's statistic tags, then its histogram's (indexes: <see cref="OutputMean"/> … <see cref="OutputHistogram"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public string[] Activation(string output) => Get(_activations, output, static o =>
-        [.. s_outputStatistics.Select(s => LayerTags.ActivationStatistic(s, o)), LayerTags.ActivationHistogram(o)]);
+    public PreparedTag[] Activation(string output) => Get(_activations, output, static o =>
+        Prepare([.. s_outputStatistics.Select(s => LayerTags.ActivationStatistic(s, o)), LayerTags.ActivationHistogram(o)]));
 
-    private static string[] Get(ConcurrentDictionary<string, string[]> cache, string name, Func<string, string[]> make) =>
+    /// <summary>A weight's update-ratio tag (<see cref="LayerTags.UpdateRatio"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public PreparedTag UpdateRatio(string parameter) => Get(_updateRatios, parameter, static p => new PreparedTag(LayerTags.UpdateRatio(p)));
+
+    /// <summary>A parameter group's learning-rate tag (<see cref="RunTags.LearningRate"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public PreparedTag LearningRate(string group) => Get(_learningRates, group, static g => new PreparedTag(RunTags.LearningRate(g)));
+
+    private static PreparedTag[] Prepare(string[] tags) => [.. tags.Select(t => new PreparedTag(t))];
+
+    private static T Get<T>(ConcurrentDictionary<string, T> cache, string name, Func<string, T> make) =>
         cache.TryGetValue(name, out var tags) ? tags : cache.GetOrAdd(name, make);
 }

@@ -173,7 +173,7 @@ internal sealed class TensorStats
     /// from the counts, which spares a sample step's many histograms their edge arrays and messages.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void AddHistogram(SummaryEncoder values, string tag)
+    internal void AddHistogram(SummaryEncoder values, PreparedTag tag)
     {
         if (Finite > 0 && HistogramSummary.HasDistinctUniformEdges(Min, Max, _counts.Length))
         {

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Text;
 using Google.Protobuf;
 using TrainWatch.Events;
 using TrainWatch.Protos;
@@ -34,10 +33,10 @@ public sealed class SummaryEncoder
     private const byte BucketLimitKey = (6 << 3) | 2; // HistogramProto.bucket_limit, packed
     private const byte BucketKey = (7 << 3) | 2; // HistogramProto.bucket, packed
 
-    // Tags as written, found by the string object: a watcher passes the same tag strings (made once per layer) at every
-    // sample step, and checking each and converting it to UTF-8 (twice: its length, then its bytes) was about a
-    // quarter of its summary encoding. Bounded, for callers that make a new tag every time (the step in the tag):
-    // once full, new tags take the full path.
+    // Tags as written, found by the string object, for callers that pass the same tag strings at every step: checking
+    // each and converting it to UTF-8 (twice: its length, then its bytes) was about a quarter of a watcher's summary
+    // encoding. Callers that write many values at every step hold PreparedTag objects instead, which need no lookup.
+    // Bounded, for callers that make a new tag every time (the step in the tag): once full, new tags take the full path.
     private const int MaxPreparedTags = 8192;
     private readonly Dictionary<string, PreparedTag> _prepared = new(ReferenceEqualityComparer.Instance);
     private readonly List<string> _tags = [];
@@ -70,9 +69,13 @@ public sealed class SummaryEncoder
     /// <summary>Adds a scalar, as <see cref="ScalarSummary.ToValue"/> makes it (stored as a 32-bit float).</summary>
     /// <exception cref="ArgumentException">The tag is empty.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void AddScalar(string tag, double value)
+    public void AddScalar(string tag, double value) => AddScalar(Prepare(tag), value);
+
+    /// <inheritdoc cref="AddScalar(string, double)"/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void AddScalar(PreparedTag tag, double value)
     {
-        var prepared = Prepare(tag);
+        var prepared = tag ?? throw new ArgumentNullException(nameof(tag));
         int valueLength = FieldLength(prepared.Utf8.Length) + 1 + sizeof(float);
         var destination = Reserve(FieldLength(valueLength));
         int at = WriteLengthPrefix(destination, ValueKey, valueLength);
@@ -91,9 +94,14 @@ public sealed class SummaryEncoder
     /// The tag is empty, the range has no distinct edges for this many buckets, or a count is negative or not finite.
     /// </exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public bool AddUniformHistogram(string tag, double min, double max, ReadOnlySpan<double> counts, double sum, double sumOfSquares)
+    public bool AddUniformHistogram(string tag, double min, double max, ReadOnlySpan<double> counts, double sum, double sumOfSquares) =>
+        AddUniformHistogram(Prepare(tag), min, max, counts, sum, sumOfSquares);
+
+    /// <inheritdoc cref="AddUniformHistogram(string, double, double, ReadOnlySpan{double}, double, double)"/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool AddUniformHistogram(PreparedTag tag, double min, double max, ReadOnlySpan<double> counts, double sum, double sumOfSquares)
     {
-        var prepared = Prepare(tag);
+        var prepared = tag ?? throw new ArgumentNullException(nameof(tag));
         double num = HistogramSummary.UniformTotal(min, max, counts);
         if (num == 0)
         {
@@ -131,7 +139,16 @@ public sealed class SummaryEncoder
     public bool AddHistogram(string tag, HistogramData data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var prepared = Prepare(tag);
+        return AddHistogram(Prepare(tag), data);
+    }
+
+    /// <inheritdoc cref="AddHistogram(string, HistogramData)"/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool AddHistogram(PreparedTag tag, HistogramData data)
+    {
+        ArgumentNullException.ThrowIfNull(tag);
+        ArgumentNullException.ThrowIfNull(data);
+        var prepared = tag;
         data.Validate();
         double num = data.Count;
         if (num == 0)
@@ -248,8 +265,7 @@ public sealed class SummaryEncoder
             return known;
         }
 
-        string text = SummaryTag.Validate(tag!);
-        var prepared = new PreparedTag(text, Encoding.UTF8.GetBytes(text));
+        var prepared = new PreparedTag(tag!);
         if (_prepared.Count < MaxPreparedTags)
         {
             _prepared[tag!] = prepared;
@@ -275,9 +291,4 @@ public sealed class SummaryEncoder
         _length += written;
         _tags.Add(tag);
     }
-
-    // A tag as written: its validated text and that text's UTF-8 bytes. A class, so that the table is the runtime's
-    // shared code for reference types, precompiled, rather than an instantiation over a struct of ours, which the first
-    // sample step would compile.
-    private sealed record PreparedTag(string Text, byte[] Utf8);
 }

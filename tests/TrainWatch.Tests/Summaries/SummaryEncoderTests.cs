@@ -65,6 +65,48 @@ public class SummaryEncoderTests
     }
 
     [Fact]
+    public void Prepared_tags_give_the_bytes_of_google_protobufs_summary_and_of_the_same_values_under_their_strings()
+    {
+        // A caller that holds its tags prepared (a watcher) must write what Google.Protobuf and the string overloads
+        // write: every awkward tag of s_tags (long, multi-byte, dirty), scalars, uniform and bucket histograms, over two
+        // reuses of the encoder.
+        var prepared = s_tags.Select(t => new PreparedTag(t)).ToArray();
+        var byString = new SummaryEncoder();
+        var byPrepared = new SummaryEncoder(initialCapacity: 8);
+        var data = new HistogramData([-1, 0, 0.5, 2], [3, 0, 1], -1, 2, 0.25, 7);
+        for (int round = 0; round < 2; round++)
+        {
+            byString.Clear();
+            byPrepared.Clear();
+            var expected = new Summary();
+            for (int i = 0; i < s_tags.Length; i++)
+            {
+                byString.AddScalar(s_tags[i], s_values[i] + round);
+                byPrepared.AddScalar(prepared[i], s_values[i] + round);
+                expected.Value.Add(ScalarSummary.ToValue(s_tags[i], s_values[i] + round));
+                Assert.True(byString.AddUniformHistogram(s_tags[i], -1, 1 + round, [1, 0, 2], 0.5, 3));
+                Assert.True(byPrepared.AddUniformHistogram(prepared[i], -1, 1 + round, [1, 0, 2], 0.5, 3));
+                expected.Value.Add(HistogramSummary.ToValue(s_tags[i], HistogramSummary.FromUniformBuckets(-1, 1 + round, [1, 0, 2], 0.5, 3)!));
+                Assert.False(byPrepared.AddUniformHistogram(prepared[i], -1, 1, [0, 0, 0], 0, 0));
+                Assert.True(byString.AddHistogram(s_tags[i], data));
+                Assert.True(byPrepared.AddHistogram(prepared[i], data));
+                expected.Value.Add(HistogramSummary.ToValue(s_tags[i], HistogramSummary.FromBuckets(data)!));
+            }
+
+            Assert.Equal(expected.ToByteArray(), byPrepared.Encoded.ToArray());
+            Assert.Equal(expected.ToByteArray(), byString.Encoded.ToArray());
+            Assert.Equal(expected.Value.Select(v => v.Tag), byPrepared.Tags);
+            Assert.Equal(3 * s_tags.Length, byPrepared.Count);
+        }
+
+        // The text is Validate's: a dirty tag is cleaned once, at construction; a tag with no text is refused there.
+        Assert.Equal("needs cleaning_", prepared[8].Text);
+        Assert.Equal(SummaryTag.Validate(s_tags[^1]), prepared[^1].Text);
+        Assert.Throws<ArgumentException>(() => new PreparedTag(" "));
+        Assert.Throws<ArgumentNullException>(() => byPrepared.AddScalar((PreparedTag)null!, 1));
+    }
+
+    [Fact]
     public void Random_uniform_histograms_are_the_bytes_of_from_uniform_buckets()
     {
         var random = new Random(23);

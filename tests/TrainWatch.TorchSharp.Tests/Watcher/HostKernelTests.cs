@@ -186,7 +186,7 @@ public sealed class HostKernelTests
 
         // The histogram encoded straight from the counts is the message the edges give.
         var encoded = new TrainWatch.Summaries.SummaryEncoder();
-        stats.AddHistogram(encoded, "h");
+        stats.AddHistogram(encoded, new TrainWatch.Summaries.PreparedTag("h"));
         Assert.Equal(TrainWatch.Summaries.HistogramSummary.FromBuckets(histogram)!.ToByteArray(), encoded.ToSummary().Value.Single().Histo.ToByteArray());
     }
 

@@ -75,14 +75,14 @@ public sealed class SummaryEncoder
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddScalar(PreparedTag tag, double value)
     {
-        var prepared = tag ?? throw new ArgumentNullException(nameof(tag));
-        int valueLength = FieldLength(prepared.Utf8.Length) + 1 + sizeof(float);
+        ArgumentNullException.ThrowIfNull(tag);
+        int valueLength = FieldLength(tag.Utf8.Length) + 1 + sizeof(float);
         var destination = Reserve(FieldLength(valueLength));
         int at = WriteLengthPrefix(destination, ValueKey, valueLength);
-        at += WriteTag(destination[at..], prepared.Utf8);
+        at += WriteTag(destination[at..], tag.Utf8);
         destination[at++] = SimpleValueKey;
         BinaryPrimitives.WriteSingleLittleEndian(destination[at..], (float)value);
-        Commit(prepared.Text, at + sizeof(float));
+        Commit(tag.Text, at + sizeof(float));
     }
 
     /// <summary>
@@ -101,7 +101,7 @@ public sealed class SummaryEncoder
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool AddUniformHistogram(PreparedTag tag, double min, double max, ReadOnlySpan<double> counts, double sum, double sumOfSquares)
     {
-        var prepared = tag ?? throw new ArgumentNullException(nameof(tag));
+        ArgumentNullException.ThrowIfNull(tag);
         double num = HistogramSummary.UniformTotal(min, max, counts);
         if (num == 0)
         {
@@ -120,7 +120,7 @@ public sealed class SummaryEncoder
             limits[i - first] = HistogramSummary.UniformRightEdge(min, max, width, counts.Length, i);
         }
 
-        WriteHistogram(prepared, min, max, num, sum, sumOfSquares, limits, counts[first..(last + 1)]);
+        WriteHistogram(tag, min, max, num, sum, sumOfSquares, limits, counts[first..(last + 1)]);
         if (rented is not null)
         {
             ArrayPool<double>.Shared.Return(rented);
@@ -148,7 +148,6 @@ public sealed class SummaryEncoder
     {
         ArgumentNullException.ThrowIfNull(tag);
         ArgumentNullException.ThrowIfNull(data);
-        var prepared = tag;
         data.Validate();
         double num = data.Count;
         if (num == 0)
@@ -158,7 +157,7 @@ public sealed class SummaryEncoder
 
         var counts = data.Counts.AsSpan();
         int first = counts.IndexOfAnyExcept(0.0), last = counts.LastIndexOfAnyExcept(0.0);
-        WriteHistogram(prepared, data.Min, data.Max, num, data.Sum, data.SumOfSquares, data.Edges.AsSpan((first + 1)..(last + 2)), counts[first..(last + 1)]);
+        WriteHistogram(tag, data.Min, data.Max, num, data.Sum, data.SumOfSquares, data.Edges.AsSpan((first + 1)..(last + 2)), counts[first..(last + 1)]);
         return true;
     }
 

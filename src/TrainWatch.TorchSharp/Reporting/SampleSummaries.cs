@@ -27,18 +27,18 @@ internal static class SampleSummaries
         tags ??= new SummaryTags();
         if (sample.Loss is { } loss)
         {
-            values.AddScalar(RunTags.Loss, loss);
+            values.AddScalar(SummaryTags.Loss, loss);
         }
 
         double globalGradientNorm = sample.GlobalGradientNorm;
         if (!double.IsNaN(globalGradientNorm))
         {
-            values.AddScalar(RunTags.GlobalGradientNorm, globalGradientNorm);
+            values.AddScalar(SummaryTags.GlobalGradientNorm, globalGradientNorm);
         }
 
         if (double.IsFinite(sample.StepsPerSecond))
         {
-            values.AddScalar(RunTags.StepsPerSecond, sample.StepsPerSecond);
+            values.AddScalar(SummaryTags.StepsPerSecond, sample.StepsPerSecond);
         }
 
         foreach (var (group, rate) in sample.LearningRates)

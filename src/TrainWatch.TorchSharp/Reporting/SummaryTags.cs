@@ -27,6 +27,9 @@ internal sealed class SummaryTags
     private static readonly string[] s_outputStatistics =
         [TensorStatistic.Mean, TensorStatistic.Std, TensorStatistic.ZeroFraction, TensorStatistic.DeadUnits, TensorStatistic.NaNCount, TensorStatistic.InfCount];
 
+    /// <summary>The run's loss, global gradient norm and speed, written at every sample step like the layers' tags.</summary>
+    public static readonly PreparedTag Loss = new(RunTags.Loss), GlobalGradientNorm = new(RunTags.GlobalGradientNorm), StepsPerSecond = new(RunTags.StepsPerSecond);
+
     // Read without a lock (the training thread builds summaries; any thread may): a layer's tags are made once.
     private readonly ConcurrentDictionary<string, PreparedTag[]> _weights = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PreparedTag[]> _gradients = new(StringComparer.Ordinal);

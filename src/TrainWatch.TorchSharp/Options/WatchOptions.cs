@@ -66,7 +66,8 @@ public sealed record WatchOptions
 
     /// <summary>
     /// Elements of a weight its update ratio (‖Δw‖/‖w‖ over one optimizer step) is measured on (default 16,384 = 2^14);
-    /// 0 measures every element. A larger weight is read at every k-th element only, so the snapshot the ratio needs
+    /// 0 measures every element. A larger weight is read in part only — short runs of consecutive elements (up to 16)
+    /// k runs' length apart where its rows are long enough, else every k-th element — so the snapshot the ratio needs
     /// holds about this many values per weight instead of a copy of the model, and a sample step writes and reads that
     /// much instead of the whole model twice. k leaves no row and no column of the weight (dimension 0 by the rest)
     /// unread, so an update confined to a few rows or columns (an embedding under SGD, a sparse input) is still seen;

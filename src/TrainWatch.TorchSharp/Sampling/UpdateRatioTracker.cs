@@ -19,7 +19,7 @@ namespace TrainWatch.TorchSharp.Sampling;
 /// <para>Memory: the buffers hold a copy of every watched weight's measured elements for as long as the watcher lives
 /// (allocated at the first sample, re-allocated only when a weight changes shape, dtype or device, disposed with the
 /// watcher), so that a sample step allocates no weight-sized tensor. Above the sample limit a weight's measured
-/// elements are every k-th one (<see cref="UpdateSampling"/>), so the copy is at most about the limit per weight, not
+/// elements are short runs a period apart (<see cref="UpdateSampling"/>), so the copy is at most about the limit per weight, not
 /// the model again; its two norms are then those of the sample, and their ratio is the estimate. On the host path a
 /// half-precision weight's copy is float32, the form the kernels read.</para>
 /// <para>Each buffer is flat: the weight's measured elements in order. No option turns update ratios off alone;
@@ -30,7 +30,7 @@ namespace TrainWatch.TorchSharp.Sampling;
 internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLimit = 0) : IDisposable
 {
     private Tensor[] _buffers = [];
-    private long[] _strides = []; // per buffer: the stride of the weight's elements it holds
+    private UpdateReads[] _reads = []; // per buffer: which of the weight's elements it holds
     private bool _holding;
     private bool _hostForm; // every buffer is in the form the host kernels read in place
     private long _snapshotStep;
@@ -64,7 +64,7 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
             {
                 using var scope = NewDisposeScope();
                 var buffer = Fit(i, parameters[i], host);
-                buffer.copy_(Measured(parameters[i], _strides[i]));
+                buffer.copy_(Measured(parameters[i], _reads[i]));
             }
 
             _hostForm = host;
@@ -122,7 +122,7 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
             DropPending();
         }
 
-        return new SnapshotPass(_buffers, _strides, measures, _snapshotStep, step);
+        return new SnapshotPass(_buffers, _reads, measures, _snapshotStep, step);
     }
 
     /// <summary>
@@ -159,20 +159,20 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
             // The host kernels check sizes and dtypes as they read the weights: no shape is asked of libtorch here.
             if (host)
             {
-                if (_hostForm && _buffers.Length == parameters.Count && HostUpdateNorms.Compute(parameters, _buffers, _strides) is { } host64)
+                if (_hostForm && _buffers.Length == parameters.Count && HostUpdateNorms.Compute(parameters, _buffers, _reads) is { } host64)
                 {
                     norms = RowPart.OnHost(host64);
                 }
             }
             else if (AllFit(parameters, host))
             {
-                var deviceNorms = DeviceNorms(parameters, _buffers, _strides);
+                var deviceNorms = DeviceNorms(parameters, _buffers, _reads);
                 if (keepAt is not null)
                 {
                     // Queued after the norms' reads on the device's stream.
                     for (int i = 0; i < parameters.Count; i++)
                     {
-                        _buffers[i].copy_(Measured(parameters[i], _strides[i]));
+                        _buffers[i].copy_(Measured(parameters[i], _reads[i]));
                     }
                 }
 
@@ -220,25 +220,35 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
         return true;
     }
 
-    private static Tensor DeviceNorms(IReadOnlyList<Parameter> parameters, IReadOnlyList<Tensor> snapshot, IReadOnlyList<long> strides)
+    private static Tensor DeviceNorms(IReadOnlyList<Parameter> parameters, IReadOnlyList<Tensor> snapshot, IReadOnlyList<UpdateReads> reads)
     {
         var norms = new List<Tensor>(parameters.Count * 2);
         for (int i = 0; i < parameters.Count; i++)
         {
             var before = snapshot[i];
-            norms.Add(Measured(parameters[i], strides[i]).sub(before).to(ScalarType.Float64).norm());
+            norms.Add(Measured(parameters[i], reads[i]).sub(before).to(ScalarType.Float64).norm());
             norms.Add(before.to(ScalarType.Float64).norm());
         }
 
         return stack(norms);
     }
 
-    // The weight's measured elements as a flat view (a copy only for a weight that is not contiguous): all of them, or
-    // every stride-th. Views, so a device keeps its asynchronous path: nothing here waits for the device.
-    private static Tensor Measured(Parameter p, long stride)
+    // The weight's measured elements, flat: all of them or every stride-th as a view (a copy only for a weight that is
+    // not contiguous), runs as the whole periods' [periods, run] view and the last, shorter period's run after them.
+    // Device ops, so a device keeps its asynchronous path: nothing here waits for the device.
+    private static Tensor Measured(Parameter p, UpdateReads reads)
     {
         var flat = p.reshape(-1);
-        return stride == 1 ? flat : flat.slice(0, 0, flat.size(0), stride);
+        long count = flat.size(0);
+        if (reads.Run == 1)
+        {
+            return reads.IsEvery ? flat : flat.slice(0, 0, count, reads.Stride);
+        }
+
+        long periods = count / reads.Period;
+        long last = Math.Min(reads.Run, count % reads.Period);
+        var runs = flat.narrow(0, 0, periods * reads.Period).view(periods, reads.Period).narrow(1, 0, reads.Run).reshape(-1);
+        return last == 0 ? runs : cat([runs, flat.narrow(0, periods * reads.Period, last)]);
     }
 
     // The host kernels read float32 or float64 in place; the device path keeps the weight's own dtype (a difference
@@ -256,7 +266,7 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
         for (int i = 0; i < parameters.Count; i++)
         {
             var shape = TensorSizes.Of(parameters[i]);
-            if (UpdateSampling.Stride(shape, sampleLimit) != _strides[i] || !Fits(_buffers[i], parameters[i], host, shape, _strides[i]))
+            if (UpdateSampling.For(shape, sampleLimit) != _reads[i] || !Fits(_buffers[i], parameters[i], host, shape, _reads[i]))
             {
                 return false;
             }
@@ -265,28 +275,28 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
         return true;
     }
 
-    private static bool Fits(Tensor? buffer, Parameter p, bool host, long[] shape, long stride) =>
+    private static bool Fits(Tensor? buffer, Parameter p, bool host, long[] shape, UpdateReads reads) =>
         buffer is not null && buffer.dtype == BufferType(p, host) && buffer.device_type == p.device_type
-        && buffer.device_index == p.device_index && buffer.dim() == 1 && buffer.size(0) == UpdateSampling.Counted(DeviceStatistics.Numel(shape), stride);
+        && buffer.device_index == p.device_index && buffer.dim() == 1 && buffer.size(0) == reads.Counted(DeviceStatistics.Numel(shape));
 
-    // The buffer for weight i (and its stride in _strides), allocated when there is none or the weight no longer fits
+    // The buffer for weight i (and which elements it holds, in _reads), allocated when there is none or the weight no longer fits
     // it. Outside any dispose scope: it lives as long as the tracker.
     private Tensor Fit(int i, Parameter p, bool host)
     {
         var shape = TensorSizes.Of(p);
-        long stride = UpdateSampling.Stride(shape, sampleLimit);
-        if (Fits(_buffers[i], p, host, shape, stride))
+        var reads = UpdateSampling.For(shape, sampleLimit);
+        if (Fits(_buffers[i], p, host, shape, reads))
         {
-            _strides[i] = stride;
+            _reads[i] = reads;
             return _buffers[i];
         }
 
         _buffers[i]?.Dispose();
         _buffers[i] = null!; // until the new one exists: a failed allocation must not leave a disposed buffer here
         using var scope = NewDisposeScope();
-        var buffer = empty([UpdateSampling.Counted(DeviceStatistics.Numel(shape), stride)], BufferType(p, host), p.device).DetachFromDisposeScope();
+        var buffer = empty([reads.Counted(DeviceStatistics.Numel(shape))], BufferType(p, host), p.device).DetachFromDisposeScope();
         _buffers[i] = buffer;
-        _strides[i] = stride;
+        _reads[i] = reads;
         BufferAllocations++;
         return buffer;
     }
@@ -305,7 +315,7 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
         }
 
         _buffers = new Tensor[count]; // filled by Fit
-        _strides = new long[count];
+        _reads = new UpdateReads[count];
     }
 
     /// <summary>
@@ -335,7 +345,7 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
         }
 
         _buffers = [];
-        _strides = [];
+        _reads = [];
         DropPending();
     }
 }

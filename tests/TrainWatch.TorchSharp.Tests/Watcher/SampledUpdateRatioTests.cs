@@ -1,3 +1,4 @@
+using System.Numerics;
 using TorchSharp;
 using TorchSharp.Modules;
 using TrainWatch.RunFormat;
@@ -11,26 +12,126 @@ using static TorchSharp.torch;
 namespace TrainWatch.TorchSharp.Tests.Watcher;
 
 /// <summary>
-/// The update ratio of a weight above <see cref="WatchOptions.UpdateRatioSampleLimit"/> is measured on every k-th
-/// element: its snapshot holds only those, the ratio stays within the stated error of the exact one on all three paths
-/// (host kernels, device ops, the statistics pass), and an update confined to one row or one column is still seen.
+/// The update ratio of a weight above <see cref="WatchOptions.UpdateRatioSampleLimit"/> is measured on runs of
+/// consecutive elements a period apart, or on every k-th element where rows are short: its snapshot holds only those,
+/// the ratio stays within the stated error of the exact one on all three paths (host kernels, device ops, the
+/// statistics pass), and an update confined to one row or one column is still seen.
 /// </summary>
 public sealed class SampledUpdateRatioTests
 {
     private const long Limit = UpdateSampling.DefaultLimit;
 
     [Theory]
-    [InlineData(new long[] { 1024, 1024 }, 67)] // HistogramSampling's odd prime ≥ ⌈n / limit⌉ = 64
-    [InlineData(new long[] { 1_000_000, 64 }, 61)] // capped by the row length: the largest odd prime ≤ 64 not dividing it
-    [InlineData(new long[] { 5, 100_000 }, 3)] // capped by the rows; 5 divides the row length
-    [InlineData(new long[] { 400, 300 }, 11)] // ⌈120,000 / 16,384⌉ = 8 → 11; 300 = 2²·3·5²
-    [InlineData(new long[] { 100_000 }, 1)] // a vector is read whole
-    [InlineData(new long[] { 128, 128 }, 1)] // at the limit
-    [InlineData(new long[] { 2, 1_000_000 }, 1)] // no odd prime within a cap of 2
-    public void The_stride_is_the_histograms_capped_by_the_rows_and_columns(long[] shape, long expected)
+    [InlineData(new long[] { 1024, 1024 }, 67, 8)] // HistogramSampling's odd prime ≥ ⌈n / limit⌉ = 64; 16 · 67 > 1024 ≥ 8 · 67
+    [InlineData(new long[] { 1_000_000, 64 }, 61, 1)] // rows too short for runs: capped by the row length, the largest odd prime ≤ 64 not dividing it
+    [InlineData(new long[] { 5, 100_000 }, 3, 16)] // capped by the rows; 5 divides the row length
+    [InlineData(new long[] { 400, 300 }, 11, 4)] // ⌈120,000 / 16,384⌉ = 8 → 11; 300 = 2²·3·5², so runs of 4 divide a row
+    [InlineData(new long[] { 64, 32, 5, 5 }, 3, 16)] // a conv kernel: rows of 800, which 5 (⌈51,200 / 16,384⌉ = 4 → 5) divides
+    [InlineData(new long[] { 64, 64, 3, 3 }, 1, 1)] // rows of 576 = 2⁶ · 3²: the one odd prime within reach, 3, divides it
+    [InlineData(new long[] { 100_000 }, 1, 1)] // a vector is read whole
+    [InlineData(new long[] { 128, 128 }, 1, 1)] // at the limit
+    [InlineData(new long[] { 2, 1_000_000 }, 1, 1)] // no odd prime within a cap of 2
+    public void The_stride_is_the_histograms_capped_by_the_rows_and_columns_and_runs_divide_a_row(long[] shape, long stride, long run)
     {
-        Assert.Equal(expected, UpdateSampling.Stride(shape, Limit));
-        Assert.Equal(1, UpdateSampling.Stride(shape, 0)); // 0: every element
+        var reads = UpdateSampling.For(shape, Limit);
+        Assert.Equal((stride, run), (reads.Stride, reads.Run));
+        Assert.Equal(stride, UpdateSampling.Stride(shape, Limit));
+        Assert.Equal(UpdateReads.Every, UpdateSampling.For(shape, 0)); // 0: every element
+
+        // About as many elements as one every k-th: at most one run more.
+        long count = DeviceStatistics.Numel(shape);
+        Assert.InRange(reads.Counted(count), HistogramSampling.Counted(count, stride), HistogramSampling.Counted(count, stride) + run);
+    }
+
+    [Fact]
+    public void Read_elements_map_to_the_weight_and_back_and_are_counted_to_the_end_of_a_cut_last_run()
+    {
+        var reads = new UpdateReads(Stride: 3, Run: 4); // elements 0–3, 12–15, 24–27, …
+        const long Count = 30; // the last run, 24–27, is whole; a weight of 26 cuts it to 24–25
+        var read = Enumerable.Range(0, (int)Count).Where(i => reads.Reads(i)).Select(i => (long)i).ToArray();
+        Assert.Equal([0, 1, 2, 3, 12, 13, 14, 15, 24, 25, 26, 27], read);
+        Assert.Equal(read.Length, reads.Counted(Count));
+        Assert.Equal(10, reads.Counted(26));
+        Assert.Equal(read, Enumerable.Range(0, read.Length).Select(s => reads.ElementOf(s)));
+        for (long i = 0; i <= Count; i++)
+        {
+            Assert.Equal(read.Count(e => e < i), reads.ReadsBefore(i));
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_kernels_read_any_range_of_read_elements_even_one_that_starts_or_ends_inside_a_run(bool asDouble)
+    {
+        // The statistics pass hands the kernels the read elements of one chunk of the weight, the step after a sample
+        // chunks of the snapshot. Chunks start at multiples of 16 elements today, so whole runs reach the kernels; the
+        // kernels do not rely on it, and the mapping is checked on ranges that start and end anywhere.
+        var random = new Random(5);
+        foreach (var reads in new[] { new UpdateReads(Stride: 7, Run: 16), new UpdateReads(Stride: 5, Run: 4), new UpdateReads(Stride: 3, Run: 1), UpdateReads.Every })
+        {
+            RunKernels(reads, asDouble, random);
+        }
+    }
+
+    private static void RunKernels(UpdateReads reads, bool asDouble, Random random)
+    {
+        long elements = (reads.Period * 40) + 5;
+        long counted = reads.Counted(elements);
+        var weight = Enumerable.Range(0, (int)elements).Select(_ => (random.NextDouble() * 4) - 2).ToArray();
+        var snapshot = Enumerable.Range(0, (int)counted).Select(_ => (random.NextDouble() * 4) - 2).ToArray();
+        foreach (var (first, count) in new (long, long)[] { (0, counted), (5, 100), (16, 16), (3, 9), (31, 2), (counted - 17, 17), (40, 0) }.Where(r => r.Item1 + r.Item2 <= counted))
+        {
+            double update = 0, norm = 0;
+            for (long s = first; s < first + count; s++)
+            {
+                double now = asDouble ? weight[reads.ElementOf(s)] : (float)weight[reads.ElementOf(s)];
+                double then = asDouble ? snapshot[s] : (float)snapshot[s];
+                double difference = asDouble ? now - then : (float)now - (float)then;
+                update += difference * difference;
+                norm += then * then;
+            }
+
+            var ((measured, leftSnapshot), (kept, keptSnapshot), (copied, copiedSnapshot)) = asDouble
+                ? CallKernels(weight, snapshot, reads, first, count)
+                : CallKernels(weight.Select(v => (float)v).ToArray(), snapshot.Select(v => (float)v).ToArray(), reads, first, count);
+
+            string range = $"{reads}, read elements {first} … {first + count - 1}";
+            // The kernels' float32 paths round differently (squares in float32 lanes when a weight is read whole, the
+            // difference in float64 a stride apart): within 1e-5, where a wrong element would be off by its own size.
+            Assert.True(Math.Abs(measured.Update - update) <= 1e-5 * Math.Max(1, update), $"{range}: Σ(now − then)² {measured.Update} against {update}");
+            Assert.True(Math.Abs(measured.Weight - norm) <= 1e-5 * Math.Max(1, norm), $"{range}: Σthen² {measured.Weight} against {norm}");
+            Assert.Equal(measured, kept);
+            Assert.Equal((0.0, 0.0), copied);
+
+            // Both write exactly the range's elements over the snapshot, and nothing beside it.
+            for (long s = 0; s < counted; s++)
+            {
+                double expected = s >= first && s < first + count ? weight[reads.ElementOf(s)] : snapshot[s];
+                expected = asDouble ? expected : (float)expected;
+                Assert.Equal(expected, keptSnapshot[s]);
+                Assert.Equal(expected, copiedSnapshot[s]);
+                Assert.Equal(asDouble ? snapshot[s] : (float)snapshot[s], leftSnapshot[s]); // Compute writes nothing
+            }
+        }
+    }
+
+    // Compute, ComputeAndKeep and Copy over the same range, each on a snapshot of its own: what each returned, and its
+    // snapshot afterwards (in float64).
+    private static unsafe (((double Update, double Weight), double[]) Measured, ((double Update, double Weight), double[]) Kept, ((double Update, double Weight), double[]) Copied) CallKernels<T>(T[] weight, T[] snapshot, UpdateReads reads, long first, long count)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var left = (T[])snapshot.Clone();
+        var keep = (T[])snapshot.Clone();
+        var copy = (T[])snapshot.Clone();
+        fixed (T* w = weight, l = left, k = keep, c = copy)
+        {
+            var measured = UpdateNormKernel.Compute(w, reads, first, l + first, count);
+            var kept = UpdateNormKernel.ComputeAndKeep(w, reads, first, k + first, count);
+            var copied = UpdateNormKernel.Copy(w, reads, first, c + first, count);
+            static double[] Widened(T[] values) => [.. values.Select(double.CreateTruncating)];
+            return ((measured, Widened(left)), (kept, Widened(keep)), (copied, Widened(copy)));
+        }
     }
 
     [Fact]
@@ -48,27 +149,32 @@ public sealed class SampledUpdateRatioTests
     [Fact]
     public void Every_row_and_every_column_holds_a_read_element()
     {
-        int shapes = 0;
+        int shapes = 0, runs = 0;
         for (long rows = 2; rows <= 90; rows += 11)
         {
             for (long columns = 2; columns <= 400; columns += 37)
             {
-                long stride = UpdateSampling.Stride([rows, columns], limit: 50);
+                var reads = UpdateSampling.For([rows, columns], limit: 50);
                 var rowSeen = new bool[rows];
                 var columnSeen = new bool[columns];
-                for (long i = 0; i < rows * columns; i += stride)
+                for (long i = 0; i < rows * columns; i++)
                 {
-                    rowSeen[i / columns] = true;
-                    columnSeen[i % columns] = true;
+                    if (reads.Reads(i))
+                    {
+                        rowSeen[i / columns] = true;
+                        columnSeen[i % columns] = true;
+                    }
                 }
 
-                Assert.True(rowSeen.All(s => s) && columnSeen.All(s => s), $"[{rows}, {columns}] at stride {stride}");
-                shapes += stride > 1 ? 1 : 0;
+                Assert.True(rowSeen.All(s => s) && columnSeen.All(s => s), $"[{rows}, {columns}] read as {reads}");
+                shapes += reads.IsEvery ? 0 : 1;
+                runs += reads.Run > 1 ? 1 : 0;
             }
         }
 
-        // Positive control: most of these shapes were sampled, not read whole.
+        // Positive control: most of these shapes were sampled, not read whole, and many of them in runs.
         Assert.True(shapes > 50, $"{shapes} sampled shapes");
+        Assert.True(runs >= 5, $"{runs} shapes read in runs");
     }
 
     public enum Path
@@ -100,8 +206,10 @@ public sealed class SampledUpdateRatioTests
             }
         });
 
-        // The snapshot of the big weight is its sample only: ⌈120,000 / 11⌉ elements, not 120,000.
-        Assert.Equal(UpdateSampling.Counted(120_000, 11) + 1_500, tracker.BufferedElements);
+        // The snapshot of the big weight is its sample only: runs of 4 every 44 elements, not 120,000.
+        var reads = UpdateSampling.For([400, 300], Limit);
+        Assert.Equal(new UpdateReads(11, 4), reads);
+        Assert.Equal(reads.Counted(120_000) + 1_500, tracker.BufferedElements);
 
         var after = weights.Select(Float64).ToArray();
         for (int i = 0; i < weights.Length; i++)
@@ -110,13 +218,13 @@ public sealed class SampledUpdateRatioTests
             double estimate = norms[2 * i] / norms[(2 * i) + 1];
 
             // Three times √(2/m) for m ≈ 10,900 read elements (1.4 %); the small weight is read whole and exact.
-            double tolerance = i == 0 ? 3 * Math.Sqrt(2.0 / UpdateSampling.Counted(120_000, 11)) : 1e-6;
+            double tolerance = i == 0 ? 3 * Math.Sqrt(2.0 / reads.Counted(120_000)) : 1e-6;
             Assert.True(Math.Abs(estimate - exact) <= tolerance * exact, $"weight {i}: {estimate} vs exact {exact}");
         }
 
-        // And the sample's norms are those of exactly the read elements, in float64: ‖Δ‖ and ‖w‖ over indexes 0, 11, 22, ….
-        var sampledBefore = before[0].Where((_, k) => k % 11 == 0).ToArray();
-        var sampledAfter = after[0].Where((_, k) => k % 11 == 0).ToArray();
+        // And the sample's norms are those of exactly the read elements, in float64: ‖Δ‖ and ‖w‖ over indexes 0–3, 44–47, ….
+        var sampledBefore = before[0].Where((_, k) => reads.Reads(k)).ToArray();
+        var sampledAfter = after[0].Where((_, k) => reads.Reads(k)).ToArray();
         Assert.True(Math.Abs(norms[0] - Norm(sampledAfter, sampledBefore)) <= 1e-6 * norms[0]);
         Assert.True(Math.Abs(norms[1] - Norm(sampledBefore, null)) <= 1e-6 * norms[1]);
     }
@@ -207,7 +315,7 @@ public sealed class SampledUpdateRatioTests
         var generator = new Generator(21);
         var weights = new[]
         {
-            new Parameter(randn([400, 300], generator: generator)), // measured at stride 11: the strided loop, in float64
+            new Parameter(randn([400, 300], generator: generator)), // measured in runs of 4, 44 elements apart: the run loop, in float64
             new Parameter(randn([10, 50], generator: generator)), // read whole: two blocks and a tail
         };
         using (no_grad())
@@ -231,13 +339,16 @@ public sealed class SampledUpdateRatioTests
         Assert.Equal(1, UpdateSampling.Stride(weights[1].shape, Limit));
         for (int k = 0; k < weights.Length; k++)
         {
-            long stride = UpdateSampling.Stride(weights[k].shape, Limit);
+            var reads = UpdateSampling.For(weights[k].shape, Limit);
             var now = Float64(weights[k]);
             double update = 0, weight = 0;
-            for (long i = 0; i < now.Length; i += stride)
+            for (long i = 0; i < now.Length; i++)
             {
-                update += (now[i] - before[k][i]) * (now[i] - before[k][i]);
-                weight += before[k][i] * before[k][i];
+                if (reads.Reads(i))
+                {
+                    update += (now[i] - before[k][i]) * (now[i] - before[k][i]);
+                    weight += before[k][i] * before[k][i];
+                }
             }
 
             Assert.True(Math.Abs(norms[2 * k] - Math.Sqrt(update)) <= 1e-6 * Math.Sqrt(update), $"weight {k}: ‖Δw‖ {norms[2 * k]} against {Math.Sqrt(update)}");

@@ -152,25 +152,25 @@ internal static unsafe class HostRows
     // segment (null for gradients), or null when any snapshot cannot be written in place or no longer matches its
     // weight: then the pass is not run at all.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (HostView View, long Stride)?[]? Companions(HostView[] views, SnapshotPass snapshot, IReadOnlyList<int> weightIndexes)
+    private static (HostView View, UpdateReads Reads)?[]? Companions(HostView[] views, SnapshotPass snapshot, IReadOnlyList<int> weightIndexes)
     {
-        if (weightIndexes.Count != snapshot.Snapshots.Count || snapshot.Strides.Count != snapshot.Snapshots.Count)
+        if (weightIndexes.Count != snapshot.Snapshots.Count || snapshot.Reads.Count != snapshot.Snapshots.Count)
         {
             return null;
         }
 
-        var companions = new (HostView, long)?[views.Length];
+        var companions = new (HostView, UpdateReads)?[views.Length];
         for (int k = 0; k < weightIndexes.Count; k++)
         {
             var then = HostView.Of(snapshot.Snapshots[k]);
             var now = views[weightIndexes[k]];
-            long stride = snapshot.Strides[k];
-            if (!ReferenceEquals(then.Tensor, snapshot.Snapshots[k]) || stride < 1 || then.Length != UpdateSampling.Counted(now.Length, stride) || then.IsDouble != now.IsDouble)
+            var reads = snapshot.Reads[k];
+            if (!ReferenceEquals(then.Tensor, snapshot.Snapshots[k]) || reads.Stride < 1 || reads.Run < 1 || then.Length != reads.Counted(now.Length) || then.IsDouble != now.IsDouble)
             {
                 return null;
             }
 
-            companions[weightIndexes[k]] = (then, stride);
+            companions[weightIndexes[k]] = (then, reads);
         }
 
         return companions;
@@ -182,7 +182,7 @@ internal static unsafe class HostRows
     // stride-th, UpdateSampling) has each chunk, just read for its moments, measured against the snapshot and written
     // over it (measures), or only copied over it: updates[s] holds Σ(now − then)² and Σthen² over those elements.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (Moments[] Moments, double[] Counts) Reduce(HostView[] views, long[] lengths, int bins, long histogramLimit, (HostView View, long Stride)?[]? companions, bool measures, long maxGathered, out (double Update, double Weight)[] updates)
+    private static (Moments[] Moments, double[] Counts) Reduce(HostView[] views, long[] lengths, int bins, long histogramLimit, (HostView View, UpdateReads Reads)?[]? companions, bool measures, long maxGathered, out (double Update, double Weight)[] updates)
     {
         var chunks = Chunking.Split(lengths, ChunkLength(bins));
         long total = 0;
@@ -223,7 +223,7 @@ internal static unsafe class HostRows
 
     // The two passes, given the chunks, each tensor's histogram stride and where its gathered sample goes.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (Moments[] Moments, double[] Counts) Reduce(HostView[] views, long[] lengths, int bins, (HostView View, long Stride)?[]? companions, bool measures, List<(int Segment, long Start, long Length)> chunks, long total, long[] strides, long[] sampleOffsets, float[] samples, out (double Update, double Weight)[] updates)
+    private static (Moments[] Moments, double[] Counts) Reduce(HostView[] views, long[] lengths, int bins, (HostView View, UpdateReads Reads)?[]? companions, bool measures, List<(int Segment, long Start, long Length)> chunks, long total, long[] strides, long[] sampleOffsets, float[] samples, out (double Update, double Weight)[] updates)
     {
         var chunkMoments = new Moments[chunks.Count];
         var chunkUpdates = companions is null ? null : new (double Update, double Weight)[chunks.Count];
@@ -234,17 +234,18 @@ internal static unsafe class HostRows
             chunkMoments[c] = view.IsDouble
                 ? MomentsKernel.Compute(view.Doubles + start, length, view.Doubles[0])
                 : MomentsKernel.Compute(view.Floats + start, length, view.Floats[0]);
-            if (companions?[s] is ({ } then, long updateStride))
+            if (companions?[s] is ({ } then, var reads))
             {
-                // The snapshot holds the measured elements one after another (all of them at stride 1).
-                var (first, count) = ShareOfSample(start, length, updateStride);
-                long at = first / updateStride;
+                // The snapshot holds the measured elements one after another (all of them when every one is read):
+                // those among this chunk's elements are its read elements `at` … at + count − 1.
+                long at = reads.ReadsBefore(start);
+                long count = reads.ReadsBefore(start + length) - at;
                 chunkUpdates![c] = (view.IsDouble, measures) switch
                 {
-                    (true, true) => UpdateNormKernel.ComputeAndKeep(view.Doubles + first, updateStride, then.Doubles + at, count),
-                    (false, true) => UpdateNormKernel.ComputeAndKeep(view.Floats + first, updateStride, then.Floats + at, count),
-                    (true, false) => Gather(view.Doubles + first, updateStride, then.Doubles + at, count),
-                    (false, false) => Gather(view.Floats + first, updateStride, then.Floats + at, count),
+                    (true, true) => UpdateNormKernel.ComputeAndKeep(view.Doubles, reads, at, then.Doubles + at, count),
+                    (false, true) => UpdateNormKernel.ComputeAndKeep(view.Floats, reads, at, then.Floats + at, count),
+                    (true, false) => UpdateNormKernel.Copy(view.Doubles, reads, at, then.Doubles + at, count),
+                    (false, false) => UpdateNormKernel.Copy(view.Floats, reads, at, then.Floats + at, count),
                 };
             }
 
@@ -392,24 +393,20 @@ internal static unsafe class HostRows
         return (first, first < start + length ? ((start + length - 1 - first) / stride) + 1 : 0);
     }
 
-    // to[j] = from[j · stride] for j below count: a weight's measured elements into its snapshot (a plain copy at
-    // stride 1), or a tensor's sample into the histogram's buffer.
-    private static (double, double) Gather<T>(T* from, long stride, T* to, long count)
+    // to[j] = from[j · stride] for j below count: a tensor's histogram sample into the histogram's buffer.
+    private static void Gather<T>(T* from, long stride, T* to, long count)
         where T : unmanaged
     {
         if (stride == 1)
         {
             long bytes = count * sizeof(T);
             Buffer.MemoryCopy(from, to, bytes, bytes);
-        }
-        else
-        {
-            for (long j = 0; j < count; j++)
-            {
-                to[j] = from[j * stride];
-            }
+            return;
         }
 
-        return (0, 0);
+        for (long j = 0; j < count; j++)
+        {
+            to[j] = from[j * stride];
+        }
     }
 }

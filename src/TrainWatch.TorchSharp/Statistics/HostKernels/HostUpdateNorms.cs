@@ -13,13 +13,13 @@ internal static unsafe class HostUpdateNorms
     private const long Chunk = 1L << 16;
 
     /// <summary>
-    /// [‖now₀ − then₀‖, ‖then₀‖, ‖now₁ − then₁‖, …] over the elements each snapshot holds (every
-    /// <paramref name="strides"/>[t]-th of its weight, <see cref="UpdateSampling"/>); null, with nothing read or written,
+    /// [‖now₀ − then₀‖, ‖then₀‖, ‖now₁ − then₁‖, …] over the elements each snapshot holds (those
+    /// <paramref name="reads"/>[t] says of its weight, <see cref="UpdateSampling"/>); null, with nothing read or written,
     /// when a pair differs in its number of elements or in float64 against float32 (a weight that changed since its
     /// snapshot).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double[]? Compute(IReadOnlyList<Tensor> now, IReadOnlyList<Tensor> then, IReadOnlyList<long> strides)
+    public static double[]? Compute(IReadOnlyList<Tensor> now, IReadOnlyList<Tensor> then, IReadOnlyList<UpdateReads> reads)
     {
         using var scope = NewDisposeScope();
         var nowViews = new HostView[now.Count];
@@ -30,12 +30,12 @@ internal static unsafe class HostUpdateNorms
         {
             nowViews[t] = HostView.Of(now[t]);
             thenViews[t] = HostView.Of(then[t]);
-            if (strides[t] < 1 || thenViews[t].Length != UpdateSampling.Counted(nowViews[t].Length, strides[t]) || nowViews[t].IsDouble != thenViews[t].IsDouble)
+            if (reads[t].Stride < 1 || reads[t].Run < 1 || thenViews[t].Length != reads[t].Counted(nowViews[t].Length) || nowViews[t].IsDouble != thenViews[t].IsDouble)
             {
                 return null;
             }
 
-            // Chunks run over the snapshot's elements: a sampled weight's chunk reads a stride apart in the weight.
+            // Chunks run over the snapshot's elements: a sampled weight's chunk reads its runs, a period apart in the weight.
             lengths[t] = thenViews[t].Length;
             total += lengths[t];
         }
@@ -45,10 +45,9 @@ internal static unsafe class HostUpdateNorms
         Chunking.Run(chunks.Count, total, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (c) =>
         {
             var (t, start, length) = chunks[c];
-            long stride = strides[t];
             partial[c] = nowViews[t].IsDouble
-                ? UpdateNormKernel.Compute(nowViews[t].Doubles + (start * stride), stride, thenViews[t].Doubles + start, length)
-                : UpdateNormKernel.Compute(nowViews[t].Floats + (start * stride), stride, thenViews[t].Floats + start, length);
+                ? UpdateNormKernel.Compute(nowViews[t].Doubles, reads[t], start, thenViews[t].Doubles + start, length)
+                : UpdateNormKernel.Compute(nowViews[t].Floats, reads[t], start, thenViews[t].Floats + start, length);
         });
 
         var sums = new double[2 * nowViews.Length];

@@ -13,13 +13,13 @@ namespace TrainWatch.TorchSharp.Statistics.HostKernels;
 /// is read in place and matches its weight's sampled element count and type (else <see cref="Done"/> stays false and the
 /// tracker snapshots the usual way).
 /// </remarks>
-internal sealed class SnapshotPass(IReadOnlyList<Tensor> snapshots, IReadOnlyList<long> strides, bool measures, long fromStep, long step)
+internal sealed class SnapshotPass(IReadOnlyList<Tensor> snapshots, IReadOnlyList<UpdateReads> reads, bool measures, long fromStep, long step)
 {
     /// <summary>One snapshot per weight, in the weights' order: contiguous float32 or float64 CPU tensors.</summary>
     public IReadOnlyList<Tensor> Snapshots => snapshots;
 
-    /// <summary>Per weight, the stride of the elements its snapshot holds (<see cref="UpdateSampling"/>; 1: all of them).</summary>
-    public IReadOnlyList<long> Strides => strides;
+    /// <summary>Per weight, the elements its snapshot holds (<see cref="UpdateSampling"/>; <see cref="UpdateReads.Every"/>: all of them).</summary>
+    public IReadOnlyList<UpdateReads> Reads => reads;
 
     /// <summary>Whether the update since the snapshots is measured (a snapshot was held), or the weights only copied.</summary>
     public bool Measures => measures;

@@ -59,9 +59,6 @@ internal static class UpdateSampling
         return CappedStride(stride, Math.Min(shape[0], rowLength), rowLength) is { } single ? new UpdateReads(single, 1) : UpdateReads.Every;
     }
 
-    /// <summary>The stride k of <see cref="For"/>: 1 (every element) up to <paramref name="limit"/> or when it is 0.</summary>
-    public static long Stride(ReadOnlySpan<long> shape, long limit) => For(shape, limit).Stride;
-
     // The largest odd prime k ≤ min(stride, cap) that does not divide the row's length, or null when there is none.
     private static long? CappedStride(long stride, long cap, long rowLength)
     {

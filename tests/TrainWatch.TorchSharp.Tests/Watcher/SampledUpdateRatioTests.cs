@@ -35,7 +35,6 @@ public sealed class SampledUpdateRatioTests
     {
         var reads = UpdateSampling.For(shape, Limit);
         Assert.Equal((stride, run), (reads.Stride, reads.Run));
-        Assert.Equal(stride, UpdateSampling.Stride(shape, Limit));
         Assert.Equal(UpdateReads.Every, UpdateSampling.For(shape, 0)); // 0: every element
 
         // About as many elements as one every k-th: at most one run more.
@@ -245,7 +244,7 @@ public sealed class SampledUpdateRatioTests
         var generator = new Generator(22);
         var weight = new Parameter(randn([rows, columns], generator: generator));
         using var tracker = new UpdateRatioTracker(hostKernels: path != Path.DeviceOps, sampleLimit: Limit);
-        Assert.True(UpdateSampling.Stride([rows, columns], Limit) > 1); // positive control: the weight is sampled
+        Assert.True(!UpdateSampling.For([rows, columns], Limit).IsEvery); // positive control: the weight is sampled
 
         // Every row and every column in turn would take thousands of measurements; a spread of them is enough (row 3
         // of the embedding is one that every 11th element misses).
@@ -335,8 +334,8 @@ public sealed class SampledUpdateRatioTests
             }
         });
 
-        Assert.Equal(11, UpdateSampling.Stride(weights[0].shape, Limit));
-        Assert.Equal(1, UpdateSampling.Stride(weights[1].shape, Limit));
+        Assert.Equal(new UpdateReads(11, 4), UpdateSampling.For(weights[0].shape, Limit));
+        Assert.Equal(UpdateReads.Every, UpdateSampling.For(weights[1].shape, Limit));
         for (int k = 0; k < weights.Length; k++)
         {
             var reads = UpdateSampling.For(weights[k].shape, Limit);

@@ -277,7 +277,7 @@ internal sealed class UpdateRatioTracker(bool hostKernels = true, long sampleLim
 
     private static bool Fits(Tensor? buffer, Parameter p, bool host, long[] shape, UpdateReads reads) =>
         buffer is not null && buffer.dtype == BufferType(p, host) && buffer.device_type == p.device_type
-        && buffer.device_index == p.device_index && buffer.dim() == 1 && buffer.size(0) == reads.Counted(DeviceStatistics.Numel(shape));
+        && buffer.device_index == p.device_index && buffer.dim() == 1 && reads.Matches(DeviceStatistics.Numel(shape), buffer.size(0));
 
     // The buffer for weight i (and which elements it holds, in _reads), allocated when there is none or the weight no longer fits
     // it. Outside any dispose scope: it lives as long as the tracker.

@@ -22,6 +22,13 @@ internal readonly record struct UpdateReads(long Stride, long Run)
     /// <summary>Elements read of a weight of <paramref name="count"/> elements.</summary>
     public long Counted(long count) => ReadsBefore(count);
 
+    /// <summary>
+    /// Whether a snapshot of <paramref name="snapshotCount"/> elements holds this layout's reads of a weight of
+    /// <paramref name="weightCount"/> elements: checked before any kernel reads the pair, since a weight can change
+    /// size after its snapshot.
+    /// </summary>
+    public bool Matches(long weightCount, long snapshotCount) => Stride >= 1 && Run >= 1 && snapshotCount == Counted(weightCount);
+
     /// <summary>Whether element <paramref name="index"/> of the weight is read.</summary>
     public bool Reads(long index) => index % Period < Run;
 

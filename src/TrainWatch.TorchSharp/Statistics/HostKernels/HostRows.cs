@@ -165,7 +165,7 @@ internal static unsafe class HostRows
             var then = HostView.Of(snapshot.Snapshots[k]);
             var now = views[weightIndexes[k]];
             var reads = snapshot.Reads[k];
-            if (!ReferenceEquals(then.Tensor, snapshot.Snapshots[k]) || reads.Stride < 1 || reads.Run < 1 || then.Length != reads.Counted(now.Length) || then.IsDouble != now.IsDouble)
+            if (!ReferenceEquals(then.Tensor, snapshot.Snapshots[k]) || !reads.Matches(now.Length, then.Length) || then.IsDouble != now.IsDouble)
             {
                 return null;
             }
@@ -255,7 +255,7 @@ internal static unsafe class HostRows
                 var (first, count) = ShareOfSample(start, length, histogramStride);
                 fixed (float* sample = samples)
                 {
-                    Gather(view.Floats + first, histogramStride, sample + sampleOffsets[s] + (first / histogramStride), count);
+                    StridedCopy.Gather(view.Floats + first, histogramStride, sample + sampleOffsets[s] + (first / histogramStride), count);
                 }
             }
         });
@@ -391,22 +391,5 @@ internal static unsafe class HostRows
     {
         long first = (start + stride - 1) / stride * stride;
         return (first, first < start + length ? ((start + length - 1 - first) / stride) + 1 : 0);
-    }
-
-    // to[j] = from[j · stride] for j below count: a tensor's histogram sample into the histogram's buffer.
-    private static void Gather<T>(T* from, long stride, T* to, long count)
-        where T : unmanaged
-    {
-        if (stride == 1)
-        {
-            long bytes = count * sizeof(T);
-            Buffer.MemoryCopy(from, to, bytes, bytes);
-            return;
-        }
-
-        for (long j = 0; j < count; j++)
-        {
-            to[j] = from[j * stride];
-        }
     }
 }

@@ -30,7 +30,7 @@ internal static unsafe class HostUpdateNorms
         {
             nowViews[t] = HostView.Of(now[t]);
             thenViews[t] = HostView.Of(then[t]);
-            if (reads[t].Stride < 1 || reads[t].Run < 1 || thenViews[t].Length != reads[t].Counted(nowViews[t].Length) || nowViews[t].IsDouble != thenViews[t].IsDouble)
+            if (!reads[t].Matches(nowViews[t].Length, thenViews[t].Length) || nowViews[t].IsDouble != thenViews[t].IsDouble)
             {
                 return null;
             }

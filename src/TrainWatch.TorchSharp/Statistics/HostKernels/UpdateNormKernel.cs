@@ -53,20 +53,7 @@ internal static unsafe class UpdateNormKernel
     {
         if (reads.Run == 1)
         {
-            T* from = weight + (first * reads.Stride);
-            if (reads.Stride == 1)
-            {
-                long bytes = count * sizeof(T);
-                Buffer.MemoryCopy(from, to, bytes, bytes);
-            }
-            else
-            {
-                for (long j = 0; j < count; j++)
-                {
-                    to[j] = from[j * reads.Stride];
-                }
-            }
-
+            StridedCopy.Gather(weight + (first * reads.Stride), reads.Stride, to, count);
             return (0, 0);
         }
 

@@ -11,9 +11,10 @@ namespace TrainWatch.TorchSharp;
 /// The histories are made from the histograms every sample step already computes: their uniform buckets are spread onto
 /// the fixed ones from the host statistics, so the device does no extra work (the rebinning is a small host loop per
 /// layer, inside <c>Step</c> on the training thread, where the watcher builds its summaries: docs/reliability.md).
-/// The pictures are written on the first sample step, then on the first sample step at or after each multiple of
-/// <see cref="EverySteps"/> (training steps, like the other pictures', so a fine statistics interval does not redraw
-/// them more often), and at the last sample step of the run.
+/// The pictures are written on the first sample step at or after each multiple of <see cref="EverySteps"/> (training
+/// steps, like the other pictures', so a fine statistics interval does not redraw them more often), and at the last
+/// sample step of the run; not on the first sample step, where a history is one column (what that step's histogram
+/// shows) and a picture per layer was most of that step's cost on a model of many layers.
 /// </remarks>
 public sealed record HistoryOptions
 {

@@ -26,10 +26,10 @@ public sealed class HistoryPictureTests
     {
         using var dir = new TempDirectory();
         var history = new HistoryOptions { EverySteps = 4 };
-        RunSmallCnn(dir.Path, steps: 9, history); // samples 0..8; pictures at 0, 4, 8
+        RunSmallCnn(dir.Path, steps: 9, history); // samples 0..8; pictures at 4 and 8, none at 0 (one column)
 
         var values = RunReader.Values(dir.Path);
-        Assert.Equal([0L, 4, 8], values.Where(v => v.Value.Tag == LayerTags.ActivationHistory("features.2")).Select(v => v.Step));
+        Assert.Equal([4L, 8], values.Where(v => v.Value.Tag == LayerTags.ActivationHistory("features.2")).Select(v => v.Step));
 
         // A ReLU's output and a Linear's weight gradient, against their own histograms.
         var relu = Expected(values, "activations/features.2", history.ActivationBuckets, history.MaxColumns, lastStep: 8);
@@ -49,10 +49,10 @@ public sealed class HistoryPictureTests
     {
         using var dir = new TempDirectory();
         var history = new HistoryOptions { EverySteps = 100, MaxColumns = 4 };
-        RunSmallCnn(dir.Path, steps: 10, history); // samples 0..9: pictures at 0 and, on dispose, at 9
+        RunSmallCnn(dir.Path, steps: 10, history); // samples 0..9: no picture at 0 (one column); on dispose, at 9
 
         var values = RunReader.Values(dir.Path);
-        Assert.Equal([0L, 9], values.Where(v => v.Value.Tag == LayerTags.ActivationHistory("classifier.1")).Select(v => v.Step));
+        Assert.Equal([9L], values.Where(v => v.Value.Tag == LayerTags.ActivationHistory("classifier.1")).Select(v => v.Step));
         var expected = Expected(values, "activations/classifier.1", history.ActivationBuckets, 4, lastStep: 9);
         Assert.Equal([(0L, 3L), (4L, 7L), (8L, 9L)], expected.Columns.Select(c => (c.FirstStep, c.LastStep)));
         AssertPictureShows(values, LayerTags.ActivationHistory("classifier.1"), 9, expected);

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Reflection;
 using System.Reflection.PortableExecutable;
 using System.Runtime.InteropServices;
 using TrainWatch.Events;
 using TrainWatch.Imaging;
+using TrainWatch.TorchSharp.Tests.Docs;
 
 namespace TrainWatch.TorchSharp.Tests.Build;
 
@@ -38,6 +40,47 @@ public sealed class ReadyToRunBuildTests
         Assert.True(reader.HasMetadata);
         Assert.True(corHeader.Flags.HasFlag(CorFlags.ILOnly) || corHeader.Flags.HasFlag(CorFlags.ILLibrary));
     }
+
+    /// <summary>
+    /// Publishing an app that references the libraries with the SDK's own <c>-p:PublishReadyToRun=true</c> (an example,
+    /// say) failed at restore with NU1505: the SDK restores the compiler package for the libraries' target framework,
+    /// and build/ReadyToRun.targets restored it again in another version. The SDK then precompiles every assembly of
+    /// the app itself, so the libraries' own step stands down. Checked on the evaluated project (a publish takes
+    /// minutes), with the plain Release build as the control.
+    /// </summary>
+    [PrecompiledBuildFact]
+    public void The_libraries_own_precompiling_stands_down_when_the_SDK_precompiles_the_whole_app()
+    {
+        string project = Path.Combine(Readme.RepositoryRoot, "src", "TrainWatch", "TrainWatch.csproj");
+        Assert.Equal("true", EvaluatedReadyToRun(project));
+        Assert.Equal("", EvaluatedReadyToRun(project, "-p:PublishReadyToRun=true"));
+    }
+
+    // build/ReadyToRun.targets' switch as MSBuild evaluates it for a Release build of the project.
+    private static string EvaluatedReadyToRun(string project, params string[] properties)
+    {
+        var start = new ProcessStartInfo("dotnet", ["msbuild", project, "-getProperty:TrainWatchReadyToRun", "-p:Configuration=Release", .. properties])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd();
+        string errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"dotnet msbuild exited with {process.ExitCode}: {output}{errors}");
+        return output.Trim();
+    }
+}
+
+/// <summary>A fact about the precompiled build; skipped where build/ReadyToRun.targets does not run.</summary>
+public sealed class PrecompiledBuildFactAttribute : FactAttribute
+{
+    public PrecompiledBuildFactAttribute()
+    {
+        Skip = PrecompiledBuildTheoryAttribute.SkipReason();
+    }
 }
 
 /// <summary>A theory about the precompiled build output; skipped where build/ReadyToRun.targets does not run.</summary>
@@ -45,13 +88,18 @@ public sealed class PrecompiledBuildTheoryAttribute : TheoryAttribute
 {
     public PrecompiledBuildTheoryAttribute()
     {
+        Skip = SkipReason();
+    }
+
+    /// <summary>Why build/ReadyToRun.targets does not run for this test build, or null when it does.</summary>
+    internal static string? SkipReason()
+    {
 #if DEBUG
-        Skip = "Debug builds keep IL only (build/ReadyToRun.targets).";
+        return "Debug builds keep IL only (build/ReadyToRun.targets).";
 #else
-        if (!OperatingSystem.IsLinux() || RuntimeInformation.OSArchitecture != Architecture.X64)
-        {
-            Skip = "The libraries are precompiled on linux-x64 only (build/ReadyToRun.targets).";
-        }
+        return !OperatingSystem.IsLinux() || RuntimeInformation.OSArchitecture != Architecture.X64
+            ? "The libraries are precompiled on linux-x64 only (build/ReadyToRun.targets)."
+            : null;
 #endif
     }
 }

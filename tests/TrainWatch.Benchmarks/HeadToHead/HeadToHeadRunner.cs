@@ -147,7 +147,14 @@ public static class HeadToHeadRunner
           machine's noise (plain runs 2.35–3.10 s) is larger than the watcher. SkiaSharp's first use is mostly its
           native start-up, which reads every font file under /usr/share/fonts (~70 ms here, and more on a machine with
           many fonts): since 2026-12-07 it is warmed in a pool task of its own beside the kernels' and messages', and
-          Attach measured 97 against 112 ms (5 alternated pairs).
+          Attach measured 97 against 112 ms (5 alternated pairs). The distribution histories no longer draw a picture
+          per layer at step 0, where each history is one column (2026-12-07: the history extension's share of the first
+          step 17–26 → 8 ms on the autoencoder, 254 → 10 ms on the 48 blocks). What remains is mostly compilation
+          (runtime JIT events, 2026-12-07): at step 0 the training thread compiles ~530 methods, 120–190 ms of the
+          JIT's clock, 65 of them the sample path's fully optimised ones, which no ReadyToRun image holds; over the run
+          the tiered-compilation thread recompiles ~150 ms more than in a plain run, and on 2 cores it takes a core
+          from libtorch's OpenMP workers, whose spinning barriers then hold a whole step for the length of a batch
+          (single steps of 86–146 ms against ~6 ms in perf, the compilation thread busy throughout).
 
         """;
 

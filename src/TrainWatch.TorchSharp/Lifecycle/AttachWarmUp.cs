@@ -5,6 +5,7 @@ using TrainWatch.Distributions;
 using TrainWatch.Imaging;
 using TrainWatch.Protos;
 using TrainWatch.Summaries;
+using TrainWatch.TorchSharp.Statistics;
 using TrainWatch.TorchSharp.Statistics.HostKernels;
 
 namespace TrainWatch.TorchSharp.Lifecycle;
@@ -175,12 +176,19 @@ internal sealed class AttachWarmUp
             UniformHistogramKernel.Count(floats, Length, 0f, 1f, 64, counts);
             UniformHistogramKernel.Count(floats, Length / 2, 2, 0f, 1f, 64, counts);
             UniformHistogramKernel.Count(doubles, Length, 0.0, 1.0, 64, counts);
-            _ = UpdateNormKernel.Compute(floats, 1, floats + Length, Length);
-            _ = UpdateNormKernel.ComputeAndKeep(floats, 1, floats + Length, Length);
-            _ = UpdateNormKernel.Compute(doubles, 1, doubles + Length, Length);
-            _ = UpdateNormKernel.ComputeAndKeep(doubles, 1, doubles + Length, Length);
-            _ = UpdateNormKernel.Compute(floats, 3, floats + Length, Length / 3); // a float32 weight above the sample limit
-            _ = UpdateNormKernel.ComputeAndKeep(floats, 3, floats + Length, Length / 3);
+            // The update ratio reads a weight whole, or above the sample limit in runs (rows long enough for them) or
+            // one element a stride apart: each of the three loops, measured, measured and kept, and only copied (the
+            // snapshot of a sample step that measures nothing, the first one among them).
+            foreach (var reads in (ReadOnlySpan<UpdateReads>)[UpdateReads.Every, new(3, 4), new(3, 1)])
+            {
+                long count = reads.Counted(Length);
+                _ = UpdateNormKernel.Compute(floats, reads, 0, floats + Length, count);
+                _ = UpdateNormKernel.ComputeAndKeep(floats, reads, 0, floats + Length, count);
+                _ = UpdateNormKernel.Copy(floats, reads, 0, floats + Length, count);
+            }
+
+            _ = UpdateNormKernel.Compute(doubles, UpdateReads.Every, 0, doubles + Length, Length);
+            _ = UpdateNormKernel.ComputeAndKeep(doubles, UpdateReads.Every, 0, doubles + Length, Length);
             _ = NonFiniteKernel.Count(floats, Length);
             _ = NonFiniteKernel.Count(doubles, Length);
             _ = DeadUnitsKernel.Count(floats, 1, 8, Length / 8);

@@ -11,7 +11,7 @@ namespace TrainWatch.TorchSharp.Statistics.HostKernels;
 /// copies and the separate reductions the libtorch ops need. Vectorised: lanes add short blocks in the elements' type,
 /// then carry them in float64 (as <see cref="MomentsKernel"/>); a block whose float32 lanes overflowed — the squares of
 /// weights past ~1e19, in a diverging run, which made the ratio NaN on this path alone until 2026-12-07 — is added again
-/// in float64, as the device path adds it. <see cref="ComputeAndKeep{T}(T*, long, T*, long)"/> also writes the elements
+/// in float64, as the device path adds it. <see cref="ComputeAndKeep{T}(T*, UpdateReads, long, T*, long)"/> also writes the elements
 /// over <c>before</c> in the same pass, so that the next update's snapshot costs no second read of the weights.
 /// </summary>
 [SkipLocalsInit] // the stack blocks are written before they are read: no need to clear them at every call
@@ -19,13 +19,13 @@ internal static unsafe class UpdateNormKernel
 {
     private const int Block = 256;
 
-    /// <summary>The two sums over <paramref name="count"/> elements; <paramref name="before"/> is left as it is.</summary>
-    public static (double Update, double Weight) Compute<T>(T* now, long stride, T* before, long count)
+    // The two sums over count elements a stride apart (every one at 1); before is left as it is.
+    private static (double Update, double Weight) Compute<T>(T* now, long stride, T* before, long count)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         stride == 1 ? Run<T, Leave>(now, before, count) : Strided<T, Leave>(now, stride, before, count);
 
-    /// <summary>The two sums, and <paramref name="before"/> overwritten with the <paramref name="count"/> elements.</summary>
-    public static (double Update, double Weight) ComputeAndKeep<T>(T* now, long stride, T* before, long count)
+    // The two sums, and before overwritten with the count elements.
+    private static (double Update, double Weight) ComputeAndKeep<T>(T* now, long stride, T* before, long count)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         stride == 1 ? Run<T, Keep>(now, before, count) : Strided<T, Keep>(now, stride, before, count);
 

@@ -63,6 +63,20 @@ public sealed class HistoryPictureTests
     }
 
     [Fact]
+    public void A_run_of_one_sample_step_still_gets_its_history_pictures_at_the_end()
+    {
+        using var dir = new TempDirectory();
+        var history = new HistoryOptions { EverySteps = 100 };
+        RunSmallCnn(dir.Path, steps: 1, history); // its only sample is the first one, which draws none itself
+
+        var values = RunReader.Values(dir.Path);
+        Assert.Equal([0L], values.Where(v => v.Value.Tag == LayerTags.ActivationHistory("classifier.1")).Select(v => v.Step));
+        var expected = Expected(values, "activations/classifier.1", history.ActivationBuckets, history.MaxColumns, lastStep: 0);
+        Assert.Single(expected.Columns);
+        AssertPictureShows(values, LayerTags.ActivationHistory("classifier.1"), 0, expected);
+    }
+
+    [Fact]
     public void An_exploding_layer_moves_its_outputs_mass_into_the_edge_buckets()
     {
         using var dir = new TempDirectory();

@@ -362,7 +362,7 @@ public sealed partial class TrainWatcher : IDisposable, IAsyncDisposable
         SampleData? collected = null;
         Guard([MethodImpl(MethodImplOptions.AggressiveOptimization)] () =>
         {
-            _recorder?.Disarm(keepHooks: _schedule.NextIsSampled);
+            _recorder?.Disarm();
             var recording = _recorder?.Last is { } last && last.Step == step ? last : null;
             // The weights as they are now are the next update's start. On CPU the statistics pass over the weights also
             // measures the last update and writes the snapshot (SnapshotPass); elsewhere that is a pass of its own.

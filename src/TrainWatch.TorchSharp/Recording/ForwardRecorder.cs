@@ -31,6 +31,7 @@ internal sealed class ForwardRecorder : IDisposable
     private readonly Action<string>? _insideHook;
     private readonly ActivationSettings? _measure;
     private readonly List<ModuleHookSet> _hooks = [];
+    private readonly HookGate _gate = new();
     private readonly HashSet<string> _measured = new(StringComparer.Ordinal);
     private readonly HashSet<string> _everFinished = new(StringComparer.Ordinal);
     private readonly List<RecordedActivation> _rows = [];
@@ -61,7 +62,7 @@ internal sealed class ForwardRecorder : IDisposable
             bool measured = (leaf || module.named_parameters(recurse: false).Any()) && (path.Length > 0 || modelIsLeaf)
                 && (moduleFilter?.Invoke(MeasuredName(path)) ?? true);
             string modulePath = path;
-            var hooks = ModuleHooks.For(module, [MethodImpl(MethodImplOptions.AggressiveOptimization)] () => OnStart(modulePath), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (inputs, output) => OnFinish(modulePath, module, leaf, inputs, output));
+            var hooks = ModuleHooks.For(module, _gate, [MethodImpl(MethodImplOptions.AggressiveOptimization)] () => OnStart(modulePath), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (inputs, output) => OnFinish(modulePath, module, leaf, inputs, output));
             if (hooks is null)
             {
                 if (measured)
@@ -85,8 +86,8 @@ internal sealed class ForwardRecorder : IDisposable
         }
     }
 
-    /// <summary>Whether a sampled step's forward pass is awaited (the hooks are registered and record).</summary>
-    public bool IsArmed => _current is not null && _hooks.Count > 0 && _hooks[0].IsRegistered;
+    /// <summary>Whether a sampled step's forward pass is awaited (the hooks are registered and open).</summary>
+    public bool IsArmed => _gate.IsOpen && _hooks.Count > 0 && _hooks[0].IsRegistered;
 
     /// <summary>The last finished recording that saw any call, or null before the first.</summary>
     public ForwardRecording? Last { get; private set; }
@@ -94,13 +95,12 @@ internal sealed class ForwardRecorder : IDisposable
     /// <summary>The name a measured module's statistics are written under: its path, or <see cref="ModelName"/>.</summary>
     public static string MeasuredName(string path) => path.Length == 0 ? ModelName : path;
 
-    /// <summary>Registers the hooks for the forward pass of sampled step <paramref name="step"/>.</summary>
+    /// <summary>Opens the hooks for the forward pass of sampled step <paramref name="step"/>.</summary>
     /// <remarks>
-    /// The hooks are registered for each sampled step and removed after it, not kept on the model behind an "armed"
-    /// flag: hooks kept on the model would run at every module call of every plain step and keep a watcher that was
-    /// never disposed attached to the user's model. Registering costs a few microseconds per module (TorchSharp makes
-    /// a GUID string per hook), so when the next step is sampled too (every = 1) <see cref="Disarm"/> leaves them in
-    /// place and this call only starts a new recording.
+    /// The hooks are registered at the first call and stay on the model until <see cref="Dispose"/>, closed between
+    /// sampled steps: registering costs ~1.5 µs a hook (TorchSharp makes a GUID string for each, a system call on
+    /// Linux), ~35 µs a sample step for a model of ten modules, while a closed hook costs a module call of a plain
+    /// step a few nanoseconds (docs/design.md, "One forward recorder").
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Arm(long step)
@@ -118,23 +118,18 @@ internal sealed class ForwardRecorder : IDisposable
         {
             hooks.Register();
         }
+
+        _gate.IsOpen = true;
     }
 
     /// <summary>
-    /// Ends the recording: what was recorded becomes <see cref="Last"/> (if anything ran). The hooks are removed unless
-    /// <paramref name="keepHooks"/> (the next step is sampled too); until the next <see cref="Arm"/> they record nothing.
+    /// Ends the recording: what was recorded becomes <see cref="Last"/> (if anything ran). The hooks stay registered
+    /// and record nothing until the next <see cref="Arm"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Disarm(bool keepHooks = false)
+    public void Disarm()
     {
-        if (!keepHooks)
-        {
-            foreach (var hooks in _hooks)
-            {
-                hooks.Remove();
-            }
-        }
-
+        _gate.IsOpen = false;
         if (_current is { Calls.Count: > 0 } recording)
         {
             Last = recording;
@@ -177,9 +172,15 @@ internal sealed class ForwardRecorder : IDisposable
         return _measured.Where(p => !_everFinished.Contains(p)).Select(MeasuredName).ToList();
     }
 
+    /// <summary>Ends any recording and removes the hooks from the model.</summary>
     public void Dispose()
     {
         Disarm();
+        foreach (var hooks in _hooks)
+        {
+            hooks.Remove();
+        }
+
         DisposeRows();
     }
 

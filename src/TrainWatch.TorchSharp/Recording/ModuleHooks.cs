@@ -15,8 +15,12 @@ namespace TrainWatch.TorchSharp.Recording;
 /// signature of nearly every layer, <c>Module&lt;Tensor, Tensor&gt;</c>, is written out in C# instead.
 /// </summary>
 /// <remarks>
-/// The post-hook returns the module's own result. TorchSharp replaces the result with whatever a post-hook returns
-/// unless it is null, and a value tuple (GRU, LSTM) is never null: returning <c>default</c> would wipe the output.
+/// <para>The hooks stay registered between recorded passes and ask a <see cref="HookGate"/> first: TorchSharp makes a
+/// GUID string for every registration (a <c>getrandom</c> system call each on Linux), which cost a small model's sample
+/// step more than its hooks fire for (docs/design.md, "One forward recorder"). A closed gate returns before anything is
+/// allocated.</para>
+/// <para>The post-hook returns the module's own result. TorchSharp replaces the result with whatever a post-hook returns
+/// unless it is null, and a value tuple (GRU, LSTM) is never null: returning <c>default</c> would wipe the output.</para>
 /// </remarks>
 internal static class ModuleHooks
 {
@@ -32,9 +36,13 @@ internal static class ModuleHooks
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] (module, hook) => ((Module<Tensor, Tensor>)module).register_forward_hook((Func<Module<Tensor, Tensor>, Tensor, Tensor, Tensor>)hook),
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] (module, hook) => ((Module<Tensor, Tensor>)module).register_forward_pre_hook(hook),
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] (remover) => ((Module<Tensor, Tensor>.HookRemover)remover).remove(),
-        observer => new Func<Module<Tensor, Tensor>, Tensor, Tensor, Tensor>([MethodImpl(MethodImplOptions.AggressiveOptimization)] (_, input, output) =>
+        (gate, observer) => new Func<Module<Tensor, Tensor>, Tensor, Tensor, Tensor>([MethodImpl(MethodImplOptions.AggressiveOptimization)] (_, input, output) =>
         {
-            observer([input], output);
+            if (gate.IsOpen)
+            {
+                observer([input], output);
+            }
+
             return output;
         }));
 
@@ -43,16 +51,17 @@ internal static class ModuleHooks
 
     /// <summary>
     /// Hooks that can be registered on <paramref name="module"/> and removed again, or null when TorchSharp offers
-    /// the module no forward hooks (it does not derive from <c>HookableModule</c>).
+    /// the module no forward hooks (it does not derive from <c>HookableModule</c>). They call their observers only
+    /// while <paramref name="gate"/> is open.
     /// </summary>
-    public static ModuleHookSet? For(Module module, Action onStart, CallObserver onFinish)
+    public static ModuleHookSet? For(Module module, HookGate gate, Action onStart, CallObserver onFinish)
     {
         if (s_hookTypes.GetOrAdd(module.GetType(), FindHookType) is not { } hookType)
         {
             return null;
         }
 
-        return new ModuleHookSet(module, hookType, onStart, hookType.MakePostHook(onFinish));
+        return new ModuleHookSet(module, hookType, gate, onStart, hookType.PostHookFactory(gate, onFinish));
     }
 
     private static HookType? FindHookType(Type type)
@@ -96,18 +105,22 @@ internal static class ModuleHooks
             CompilePostHookFactory(postHookType, invoke));
     }
 
-    // observer => (module, input1, ..., inputN, result) => { observer(new object[] { input1, ... }, result); return result; }
-    private static Func<CallObserver, Delegate> CompilePostHookFactory(Type postHookType, MethodInfo invoke)
+    // (gate, observer) => (module, input1, ..., inputN, result) =>
+    //     { if (gate.IsOpen) observer(new object[] { input1, ... }, result); return result; }
+    private static Func<HookGate, CallObserver, Delegate> CompilePostHookFactory(Type postHookType, MethodInfo invoke)
     {
+        var gate = Expression.Parameter(typeof(HookGate), "gate");
         var observer = Expression.Parameter(typeof(CallObserver), "observer");
         var parameters = invoke.GetParameters().Select(p => Expression.Parameter(p.ParameterType, p.Name)).ToArray();
         var inputs = parameters.Skip(1).Take(parameters.Length - 2).Select(p => (Expression)Expression.Convert(p, typeof(object)));
         var result = parameters[^1];
         var body = Expression.Block(
-            Expression.Invoke(observer, Expression.NewArrayInit(typeof(object), inputs), Expression.Convert(result, typeof(object))),
+            Expression.IfThen(
+                Expression.Field(gate, nameof(HookGate.IsOpen)),
+                Expression.Invoke(observer, Expression.NewArrayInit(typeof(object), inputs), Expression.Convert(result, typeof(object)))),
             result);
         var hook = Expression.Lambda(postHookType, body, parameters);
-        return Expression.Lambda<Func<CallObserver, Delegate>>(hook, observer).Compile();
+        return Expression.Lambda<Func<HookGate, CallObserver, Delegate>>(hook, gate, observer).Compile();
     }
 
     // (module, hook) => (object)((THookable)module).register_...((THook)hook): compiled once per hook type, because
@@ -128,15 +141,21 @@ internal static class ModuleHooks
     }
 
     /// <summary>What registering hooks on one hookable base type takes.</summary>
-    internal sealed record HookType(Func<Module, Delegate, object> RegisterPost, Func<Module, Action<Module>, object> RegisterPre, Action<object> Remove, Func<CallObserver, Delegate> PostHookFactory)
-    {
-        public Delegate MakePostHook(CallObserver observer) => PostHookFactory(observer);
-    }
+    internal sealed record HookType(Func<Module, Delegate, object> RegisterPost, Func<Module, Action<Module>, object> RegisterPre, Action<object> Remove, Func<HookGate, CallObserver, Delegate> PostHookFactory);
 }
 
 /// <summary>
-/// A pre-hook and a post-hook for one module, built once and registered for each recorded pass. TorchSharp iterates
-/// a module's hooks while calling them, so <see cref="Remove"/> must not run inside a hook.
+/// Whether the hooks of one recorder pass what they see on: open only while a sampled step's forward pass is awaited.
+/// A field, not a delegate: every module call of every plain step reads it.
+/// </summary>
+internal sealed class HookGate
+{
+    public bool IsOpen;
+}
+
+/// <summary>
+/// A pre-hook and a post-hook for one module, built once, registered once and removed when the recorder is disposed.
+/// TorchSharp iterates a module's hooks while calling them, so <see cref="Remove"/> must not run inside a hook.
 /// </summary>
 internal sealed class ModuleHookSet
 {
@@ -146,11 +165,17 @@ internal sealed class ModuleHookSet
     private readonly Delegate _postHook;
     private readonly List<object> _removers = [];
 
-    public ModuleHookSet(Module module, ModuleHooks.HookType type, Action onStart, Delegate postHook)
+    public ModuleHookSet(Module module, ModuleHooks.HookType type, HookGate gate, Action onStart, Delegate postHook)
     {
         _module = module;
         _type = type;
-        _preHook = [MethodImpl(MethodImplOptions.AggressiveOptimization)] (_) => onStart();
+        _preHook = [MethodImpl(MethodImplOptions.AggressiveOptimization)] (_) =>
+        {
+            if (gate.IsOpen)
+            {
+                onStart();
+            }
+        };
         _postHook = postHook;
     }
 

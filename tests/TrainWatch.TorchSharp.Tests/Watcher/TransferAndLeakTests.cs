@@ -60,7 +60,7 @@ public sealed class TransferAndLeakTests
     }
 
     [Fact]
-    public void Forward_hooks_exist_only_for_the_forward_pass_of_a_sampled_step()
+    public void Forward_hooks_record_only_the_forward_pass_of_a_sampled_step_and_stay_registered_until_Dispose()
     {
         using var dir = new TempDirectory();
         using var model = new SmallCnn();
@@ -69,23 +69,37 @@ public sealed class TransferAndLeakTests
         int calls = 0;
         var counter = model.Features[0] as nn.Module<Tensor, Tensor>;
 
-        using var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 5, new WatchOptions { AlertsToConsole = false });
         var armedAtForward = new List<bool>();
-        for (int step = 0; step < 12; step++)
+        var hooksAtForward = new List<int>();
+        var recordedAfterStep = new List<long?>();
+        using (var watch = TrainWatcher.Attach(model, optimizer, dir.Path, every: 5, new WatchOptions { AlertsToConsole = false }))
         {
-            using var scope = NewDisposeScope();
-            var (x, y) = SmallCnn.Batch(4, generator);
-            var remover = counter!.register_forward_hook((_, _, _) => { calls++; return null!; });
-            optimizer.zero_grad();
-            var loss = nn.functional.cross_entropy(model.call(x), y);
-            armedAtForward.Add(watch.ActivationHooksArmed);
-            remover.remove();
-            loss.backward();
-            watch.Step(loss);
+            for (int step = 0; step < 12; step++)
+            {
+                using var scope = NewDisposeScope();
+                var (x, y) = SmallCnn.Batch(4, generator);
+                var remover = counter!.register_forward_hook((_, _, _) => { calls++; return null!; });
+                optimizer.zero_grad();
+                var loss = nn.functional.cross_entropy(model.call(x), y);
+                armedAtForward.Add(watch.ActivationHooksArmed);
+                remover.remove();
+                hooksAtForward.Add(HookCount.Of(model));
+                loss.backward();
+                watch.Step(loss);
+                recordedAfterStep.Add(watch.LastRecording?.Step);
+            }
         }
 
         Assert.Equal(12, calls);
         Assert.Equal(Enumerable.Range(0, 12).Select(s => s % 5 == 0), armedAtForward);
+
+        // Registered once (a registration costs TorchSharp a GUID string) and closed between sampled steps: the plain
+        // steps' forward passes run through them without being recorded, so the last recording is the last sampled step's.
+        // (Step 0's pass also carries the pictures' and the projector's capture hooks, which take their probe batch once.)
+        Assert.True(hooksAtForward[1] > 0);
+        Assert.All(hooksAtForward.Skip(1), count => Assert.Equal(hooksAtForward[1], count));
+        Assert.Equal(Enumerable.Range(0, 12).Select(s => (long?)(s / 5 * 5)), recordedAfterStep);
+        Assert.Equal(0, HookCount.Of(model));
     }
 
     [Fact]

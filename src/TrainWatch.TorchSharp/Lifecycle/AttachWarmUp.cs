@@ -166,7 +166,8 @@ internal sealed class AttachWarmUp
     private static unsafe void WarmKernels()
     {
         const int Length = 1031;
-        var floats = (float*)NativeMemory.AllocZeroed(Length * 2, sizeof(float));
+        // Long enough for a run counted in pairs too (UniformHistogramKernel.PairRunMinimum).
+        var floats = (float*)NativeMemory.AllocZeroed((nuint)Math.Max(Length * 2, UniformHistogramKernel.PairRunMinimum + 3), sizeof(float));
         var doubles = (double*)NativeMemory.AllocZeroed(Length * 2, sizeof(double));
         var counts = (int*)NativeMemory.AllocZeroed((nuint)(UniformHistogramKernel.Tables * 64), sizeof(int));
         try
@@ -175,6 +176,7 @@ internal sealed class AttachWarmUp
             _ = MomentsKernel.Compute(doubles, Length, 0.0);
             UniformHistogramKernel.Count(floats, Length, 0f, 1f, 64, counts);
             UniformHistogramKernel.Count(floats, Length / 2, 2, 0f, 1f, 64, counts);
+            UniformHistogramKernel.Count(floats, UniformHistogramKernel.PairRunMinimum + 3, 0f, 1f, 64, counts);
             UniformHistogramKernel.Count(doubles, Length, 0.0, 1.0, 64, counts);
             // The update ratio reads a weight whole, or above the sample limit in runs (rows long enough for them) or
             // one element a stride apart: each of the three loops, measured, measured and kept, and only copied (the

@@ -311,10 +311,10 @@ internal static unsafe class HostRows
                 var (s, start, count) = countChunks[c];
                 long stride = strides[s];
 
-                // A run shorter than the kernel's block counts into the first table only: a model's many biases
-                // then clear and combine one table each, not one per lane.
+                // A run shorter than the kernel's block counts into the first table only (a model's many biases
+                // then clear and combine one table each, not one per lane), and so does a run counted in pairs.
                 var view = views[s];
-                tablesUsed[c] = UniformHistogramKernel.TablesUsed(count, view.IsDouble);
+                tablesUsed[c] = UniformHistogramKernel.TablesUsed(count, view.IsDouble, bins);
                 tables.AsSpan(c * tableLength, tablesUsed[c] * bins).Clear();
                 fixed (int* counts = &tables[c * tableLength])
                 fixed (float* sample = samples)

@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using TorchSharp;
+using TrainWatch.TorchSharp.Tests.Support;
 using static TorchSharp.torch;
 
 namespace TrainWatch.TorchSharp.Tests;
@@ -190,19 +190,10 @@ public sealed class NativeLoadTests
 
     private static string? RunReadelf(string path)
     {
-        var start = new ProcessStartInfo("readelf", ["-V", "-W", path])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-
         try
         {
-            using Process process = Process.Start(start)!;
-            string output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            Assert.Equal(0, process.ExitCode);
+            var (exitCode, output, _) = ToolProcess.Run("readelf", "-V", "-W", path);
+            Assert.Equal(0, exitCode);
             return output;
         }
         catch (System.ComponentModel.Win32Exception)

@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Reflection.PortableExecutable;
 using System.Runtime.InteropServices;
 using TrainWatch.Events;
 using TrainWatch.Imaging;
 using TrainWatch.TorchSharp.Tests.Docs;
+using TrainWatch.TorchSharp.Tests.Support;
 
 namespace TrainWatch.TorchSharp.Tests.Build;
 
@@ -59,17 +59,8 @@ public sealed class ReadyToRunBuildTests
     // build/ReadyToRun.targets' switch as MSBuild evaluates it for a Release build of the project.
     private static string EvaluatedReadyToRun(string project, params string[] properties)
     {
-        var start = new ProcessStartInfo("dotnet", ["msbuild", project, "-getProperty:TrainWatchReadyToRun", "-p:Configuration=Release", .. properties])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd();
-        string errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"dotnet msbuild exited with {process.ExitCode}: {output}{errors}");
+        var (exitCode, output, errors) = ToolProcess.Run("dotnet", ["msbuild", project, "-getProperty:TrainWatchReadyToRun", "-p:Configuration=Release", .. properties]);
+        Assert.True(exitCode == 0, $"dotnet msbuild exited with {exitCode}: {output}{errors}");
         return output.Trim();
     }
 }

@@ -123,6 +123,14 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     public void AddDeferred(long step, Func<Summary?> build, long estimatedBytes) =>
         _main.WriteDeferred(step, build, estimatedBytes);
 
+    /// <summary>
+    /// Builds the deferred summaries (<see cref="AddDeferred"/>) this thread logs until the returned scope is disposed
+    /// side by side, when it is disposed, and logs them in their order: for a writer that builds on the caller's thread
+    /// (<see cref="EventWriterOptions.BuildOnCallerThread"/>), a picture step's many independent images (see
+    /// <see cref="EventFileWriter.BeginBuildBatch"/>).
+    /// </summary>
+    public IDisposable BeginBuildBatch() => _main.BeginBuildBatch();
+
     /// <summary>Waits until everything logged so far is in the files and on the disk.</summary>
     public void Flush()
     {

@@ -131,10 +131,15 @@ internal sealed class PictureExtension : IWatchExtension
             HostCopies++;
         }
 
+        // Every picture is drawn and encoded from the host copy alone: independent builds, side by side on the cores,
+        // while the training thread waits here anyway (SummaryWriter.BeginBuildBatch).
         var writer = _context.Writer;
-        kernels?.Write(writer, host, step);
-        linears?.Write(writer, host, step);
-        probePictures?.Write(writer, host, step, _options.Overlay);
+        using (writer.BeginBuildBatch())
+        {
+            kernels?.Write(writer, host, step);
+            linears?.Write(writer, host, step);
+            probePictures?.Write(writer, host, step, _options.Overlay);
+        }
     }
 
     // A probe the model cannot run (wrong shape or dtype) must not cost the kernel and weight pictures of every picture

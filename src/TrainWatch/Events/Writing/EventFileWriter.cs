@@ -37,6 +37,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     private readonly EncodedSummaryBuffers _encodedBuffers = new();
     private readonly object _encoderLock = new();
     private Summaries.SummaryEncoder? _encoder;
+    private DeferredBuildBatch? _batch; // the open batch of one thread (BeginBuildBatch), or null
     private int _disposed;
     private int _reported;
 
@@ -184,6 +185,12 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(build);
         if (_options.BuildOnCallerThread)
         {
+            if (Volatile.Read(ref _batch) is { } batch && batch.OwnerThread == Environment.CurrentManagedThreadId)
+            {
+                batch.Add(step, wallTime ?? WallClock.Now(), build);
+                return;
+            }
+
             Summary? summary;
             try
             {
@@ -204,6 +211,50 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         }
 
         Enqueue(PendingEvent.ForSummary(step, wallTime ?? WallClock.Now(), build, Math.Max(0, estimatedBytes)));
+    }
+
+    /// <summary>
+    /// Collects the deferred summaries (<see cref="WriteDeferred"/>) this thread queues until the returned scope is
+    /// disposed; its <c>Dispose</c> builds them side by side on the thread pool, this thread taking part, and writes
+    /// them in the order they were queued (a builder that throws loses its own event, as one queued alone). For
+    /// independent builders only: they may run at the same time. A writer whose thread builds
+    /// (<see cref="EventWriterOptions.BuildOnCallerThread"/> off) already keeps that work off the caller, and another
+    /// thread's batch may be open: then the scope does nothing and each summary is built as usual.
+    /// </summary>
+    public IDisposable BeginBuildBatch()
+    {
+        if (!_options.BuildOnCallerThread)
+        {
+            return NoBatch.Instance;
+        }
+
+        var batch = new DeferredBuildBatch(this, Environment.CurrentManagedThreadId);
+        return Interlocked.CompareExchange(ref _batch, batch, null) is null ? batch : NoBatch.Instance;
+    }
+
+    // The batch no longer collects: what its thread queues from now on is built at once.
+    internal void EndBuildBatch(DeferredBuildBatch batch) => Interlocked.CompareExchange(ref _batch, null, batch);
+
+    // A batch's summary, built: written as WriteDeferred writes one it built itself, or its builder's exception counted.
+    internal void WriteBuilt(long step, double wallTime, Summary? summary, Exception? error)
+    {
+        if (error is not null)
+        {
+            LoseEvent(error);
+        }
+        else if (summary is not null)
+        {
+            Write(new Event { Step = step, WallTime = wallTime, Summary = summary });
+        }
+    }
+
+    private sealed class NoBatch : IDisposable
+    {
+        public static readonly NoBatch Instance = new();
+
+        public void Dispose()
+        {
+        }
     }
 
     /// <summary>

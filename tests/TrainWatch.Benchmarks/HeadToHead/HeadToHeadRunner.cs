@@ -214,7 +214,21 @@ public static class HeadToHeadRunner
           native call sets up a frame on every enqueue), bring it back to the tiered-up figure.
         - **PngEncoder** (`src/TrainWatch.Imaging/Imaging/PngEncoder.cs`): Skia's default (zlib level 6, all filters) took
           ~0.5 s for a 1000×1000 noisy heat map; level 3 with the Sub filter is several times faster for files about
-          10–20 % larger.
+          10–20 % larger. Since 2026-12-08 an opaque picture (as the watcher's are) is written as RGB, without its
+          alpha channel: a noisy 256×256 weight heat map encoded in 5.4 instead of 9.2 ms, 12 % smaller (`PngEncoderTests`
+          checks both kinds decode to the bytes given). `PictureBatchBenchmarks` (48 such heat maps, `--filter
+          '*PictureBatch*'`): one after another 494 → 307 ms, side by side 251 → 153 ms; the 48 blocks' picture step
+          (below), the same build with either encoder, 2 alternated pairs: 473–477 → 407–430 ms.
+        - **Pictures side by side** (`SummaryWriter.BeginBuildBatch`, `DistributionHistories.Draw`; issue 26, 2026-12-08): a
+          picture step's images (kernel grids, heat maps, activation maps) and the distribution histories' pictures were drawn
+          and PNG-encoded one after another on the training thread. They are independent, so they are now built side by side
+          on the cores while the training thread waits and takes part. `PictureBatchBenchmarks` (the 48 blocks' 48 weight heat
+          maps): 307 ms one after another, 153 ms side by side. The 48 blocks with pictures and histories every 100 steps
+          (scratch harness, 1,000 steps at every = 4; the tree before these two changes against the tree after, 3 alternated
+          pairs; medians of the 9 picture steps): a picture step 0.86–0.98 s → 0.50–0.51 s. Issue 26's autoencoder, whole
+          600-step runs (6 alternated pairs): no change beyond the noise (the first step's `Step` 146–242 ms before, 151–236
+          after; `Dispose` 78–90 and 69–114 ms). Its 9 images at step 0 took 38–46 ms side by side against 53–54 ms of work
+          (the pool thread compiles its share of the drawing code there; one activation-map grid is a third of the batch).
         - **Precompiled libraries** (`build/ReadyToRun.targets`): issue 26's autoencoder, 600 steps at every = 10 with
           default options, fresh processes: the watched process had JIT-compiled ~1,700 methods by the end of `Attach`,
           ~2,900 by the end of step 0 and ~5,200 by `Dispose` (`System.Runtime.JitInfo`), against ~330, ~420 and ~860

@@ -35,7 +35,8 @@ namespace TrainWatch.TorchSharp;
 /// <para>Every <see cref="WatchOptions.Every"/>-th call samples: statistics and histograms of every weight and
 /// gradient, of every leaf module's output (forward hooks, registered once at Attach and open for that step only), the
 /// loss, the learning rates and the speed. They are computed on the tensors' device, packed, and copied to the host
-/// once; summaries are built and written on a background thread. Other calls cost one integer comparison.</para>
+/// once; summaries are built on the training thread (docs/reliability.md) and written on a background thread. Other
+/// calls cost one integer comparison.</para>
 /// <para>Call <see cref="Step"/> after <c>loss.backward()</c> (gradients are read from <c>p.grad</c>; TorchSharp 0.107
 /// has no backward hooks). Before <c>optimizer.step()</c> the update ratio describes the step's own update; after it,
 /// the next step's. With gradient accumulation call it once per optimizer step, after the last backward.</para>

@@ -77,8 +77,11 @@ internal sealed class DeferredBuildBatch : IDisposable
         return results;
     }
 
-    // A builder that throws costs its own event (counted and reported by the writer), never the batch's others.
-    private static (Summary?, Exception?) TryBuild(Func<Summary?> build)
+    /// <summary>
+    /// What <paramref name="build"/> returns, or what it threw: a builder that throws costs its own event (counted and
+    /// reported by the writer), never the caller's work nor a batch's other builders.
+    /// </summary>
+    internal static (Summary? Summary, Exception? Error) TryBuild(Func<Summary?> build)
     {
         try
         {

@@ -191,22 +191,8 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
                 return;
             }
 
-            Summary? summary;
-            try
-            {
-                summary = build();
-            }
-            catch (Exception e)
-            {
-                LoseEvent(e);
-                return;
-            }
-
-            if (summary is not null)
-            {
-                Write(new Event { Step = step, WallTime = wallTime ?? WallClock.Now(), Summary = summary });
-            }
-
+            var (summary, error) = DeferredBuildBatch.TryBuild(build);
+            WriteBuilt(step, wallTime ?? WallClock.Now(), summary, error);
             return;
         }
 
@@ -235,7 +221,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     // The batch no longer collects: what its thread queues from now on is built at once.
     internal void EndBuildBatch(DeferredBuildBatch batch) => Interlocked.CompareExchange(ref _batch, null, batch);
 
-    // A batch's summary, built: written as WriteDeferred writes one it built itself, or its builder's exception counted.
+    // A summary built on the caller's thread (at once or in a batch): written, or its builder's exception counted.
     internal void WriteBuilt(long step, double wallTime, Summary? summary, Exception? error)
     {
         if (error is not null)

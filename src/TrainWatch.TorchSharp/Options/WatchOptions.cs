@@ -163,8 +163,9 @@ public sealed record WatchOptions
     public bool ModelCheck { get; init; } = true;
 
     /// <summary>
-    /// Keep garbage collections blocking while attached (<see cref="System.Runtime.GCLatencyMode.Batch"/>; the mode found
-    /// is restored when the last watcher is disposed). On by default: TorchSharp 0.107 passes libtorch temporary
+    /// Keep garbage collections blocking while attached (<see cref="System.Runtime.GCLatencyMode.Batch"/>; Attach first
+    /// waits out a background collection already running, and the mode found is restored when the last watcher is
+    /// disposed). On by default: TorchSharp 0.107 passes libtorch temporary
     /// <c>Scalar</c>s that a background collection can free in the middle of the call, which kills training inside
     /// <c>optimizer.step()</c> (docs/reliability.md, "Never crash the training it watches"). Turn it off only if your
     /// process needs background collections and does not use TorchSharp's implicit scalars.

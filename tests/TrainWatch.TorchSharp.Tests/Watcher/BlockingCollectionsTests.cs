@@ -58,4 +58,61 @@ public sealed class BlockingCollectionsTests
             GCSettings.LatencyMode = before;
         }
     }
+    [Fact]
+    public void Attach_returns_only_once_a_background_collection_started_before_it_has_ended()
+    {
+        // The diagnosis population (2026-12-08) lost a run at 0.1 s to "Expected false to be true": seeds run one after
+        // another in one process, and a background collection that the setup's allocations started before Attach went
+        // on marking beside the first training steps (2 of 60 Attach calls returned with one still running). Batch
+        // alone keeps new ones from starting, not a running one from going on.
+        var before = GCSettings.LatencyMode;
+        GCSettings.LatencyMode = GCLatencyMode.Interactive;
+        try
+        {
+            Assert.Equal(GCLatencyMode.Interactive, GCSettings.LatencyMode); // background collections are on in the test host
+
+            // Millions of small live objects, so that marking them in the background takes tens of milliseconds.
+            var live = new object[1 << 21];
+            for (int i = 0; i < live.Length; i++)
+            {
+                live[i] = new int[2];
+            }
+
+            bool sawOneRunning = false;
+            for (int attempt = 0; attempt < 5 && !sawOneRunning; attempt++)
+            {
+                long finishedBefore = GC.GetGCMemoryInfo(GCKind.Background).Index;
+                long blockingBefore = GC.GetGCMemoryInfo(GCKind.FullBlocking).Index;
+                int fullBefore = GC.CollectionCount(GC.MaxGeneration);
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false);
+
+                // A full collection started, did not end as a blocking one, and no background one has ended yet.
+                sawOneRunning = GC.CollectionCount(GC.MaxGeneration) > fullBefore
+                    && GC.GetGCMemoryInfo(GCKind.FullBlocking).Index == blockingBefore
+                    && GC.GetGCMemoryInfo(GCKind.Background).Index == finishedBefore;
+                if (!sawOneRunning)
+                {
+                    continue;
+                }
+
+                BlockingCollections.Acquire();
+                try
+                {
+                    Assert.True(GC.GetGCMemoryInfo(GCKind.Background).Index > finishedBefore, "a background collection was still running when Acquire returned");
+                    Assert.Equal(GCLatencyMode.Batch, GCSettings.LatencyMode);
+                }
+                finally
+                {
+                    BlockingCollections.Release();
+                }
+            }
+
+            Assert.True(sawOneRunning, "no background collection could be caught running (positive control)");
+            GC.KeepAlive(live);
+        }
+        finally
+        {
+            GCSettings.LatencyMode = before;
+        }
+    }
 }

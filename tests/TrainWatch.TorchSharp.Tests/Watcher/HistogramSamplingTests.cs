@@ -123,6 +123,11 @@ public sealed class HistogramSamplingTests
             randn([50, 200], dtype: ScalarType.Float64, generator: generator),
             randn([40, 90], generator: generator).t(), // non-contiguous, above
             randn([10], generator: generator),
+
+            // Above one chunk of the host passes (64K elements): moments from several chunks; the float32 one's sample
+            // gathered in the moments pass, the float64 one's read a stride apart from its memory.
+            randn([300_000], generator: generator),
+            randn([70_000], dtype: ScalarType.Float64, generator: generator),
         ];
 
         using var hostRows = new ParameterRows(Bins, hostKernels: true, histogramLimit: limit);
@@ -168,6 +173,11 @@ public sealed class HistogramSamplingTests
         var mixed = HostRows.FastRows(tensors, Bins, limit, maxGathered: HistogramSampling.Counted(64 * 64, HistogramSampling.Stride(64 * 64, limit)));
         Assert.Equal(read, gathered);
         Assert.Equal(read, mixed);
+
+        // A sample longer than one chunk of the bucket pass (64K elements): its later chunks start inside the buffer.
+        const long largeLimit = 100_000;
+        Assert.True(HistogramSampling.Counted(300_000, HistogramSampling.Stride(300_000, largeLimit)) > 1 << 16);
+        Assert.Equal(HostRows.FastRows([tensors[1]], Bins, largeLimit, maxGathered: 0), HostRows.FastRows([tensors[1]], Bins, largeLimit));
 
         // Positive control: the large tensor was sampled (its buckets differ from an exact count).
         var exact = HostRows.FastRows(tensors, Bins);

@@ -68,7 +68,9 @@ public static class Runner
         }
         catch (Exception e) when (e is ExternalException or InvalidOperationException or ArgumentException)
         {
-            error = $"{e.GetType().Name}: {e.Message.Split('\n')[0]}";
+            // The first frames name where it died (a TorchSharp op, the optimizer, TrainWatch): the message alone did not.
+            var frames = (e.StackTrace ?? "").Split('\n').Select(f => f.Trim()).Where(f => f.StartsWith("at ", StringComparison.Ordinal)).Take(4);
+            error = $"{e.GetType().Name}: {e.Message.Split('\n')[0]} [{string.Join(" < ", frames)}]";
         }
         finally
         {

@@ -22,7 +22,7 @@ internal static class BlockingCollections
     private static int s_holderCount;
     private static GCLatencyMode s_modeBefore;
 
-    /// <summary>Called at Attach: the first holder switches to Batch and remembers the mode it found.</summary>
+    /// <summary>Called at Attach: the first holder switches to Batch, remembers the mode it found and waits out a background collection already running.</summary>
     public static void Acquire()
     {
         lock (s_gate)
